@@ -1,0 +1,21 @@
+"""Where the database is and how to open it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_DIR / "data" / "demo.duckdb"
+
+
+def database_path() -> Path:
+    """``DASHBOARD_DB`` if set, else the built-in demo database."""
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+
+
+def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; the dashboard never writes."""
+    return duckdb.connect(str(path or database_path()), read_only=True)

@@ -1,0 +1,1 @@
+"""Qingdao reference geography: boundaries, village points and map layers."""

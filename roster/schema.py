@@ -1,0 +1,32 @@
+"""Create the roster schema from ``schema.sql`` and write tables in dependency order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+
+# Parents before children, so foreign keys resolve while loading.
+TABLE_ORDER: tuple[str, ...] = (
+    "district", "town", "village", "household", "person", "status_event", "measure_type", "measure",
+    "village_indicator", "town_indicator", "income", "poverty_line", "plan_target", "dataset_meta",
+    "dataset_fault",
+)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of the roster database."""
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append ``frame`` to ``table``, matching columns by name."""
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_frame", frame)
+    try:
+        con.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM _frame')
+    finally:
+        con.unregister("_frame")

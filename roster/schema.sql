@@ -1,0 +1,172 @@
+-- The roster database: one DDL source of truth (docs/schema.md describes every table).
+-- Months are DATE values on the first day of the month.
+
+CREATE TABLE district (
+    district_code VARCHAR PRIMARY KEY CHECK (length(district_code) = 6),
+    name          VARCHAR NOT NULL
+);
+
+CREATE TABLE town (
+    town_code             VARCHAR PRIMARY KEY CHECK (length(town_code) = 9),
+    district_code         VARCHAR NOT NULL REFERENCES district (district_code),
+    name                  VARCHAR NOT NULL,
+    is_weak_town          BOOLEAN NOT NULL,
+    pairing_district_code VARCHAR REFERENCES district (district_code),
+    exit_month            DATE CHECK (day(exit_month) = 1),
+    has_polygon           BOOLEAN NOT NULL,
+    CHECK (is_weak_town OR (pairing_district_code IS NULL AND exit_month IS NULL))
+);
+
+CREATE TABLE village (
+    village_code         VARCHAR PRIMARY KEY,
+    town_code            VARCHAR NOT NULL REFERENCES town (town_code),
+    name                 VARCHAR NOT NULL,
+    is_village_committee BOOLEAN NOT NULL,
+    designation          VARCHAR CHECK (designation IN ('provincial_poor', 'municipal_weak')),
+    exit_month           DATE CHECK (day(exit_month) = 1),
+    lon                  DOUBLE NOT NULL CHECK (lon BETWEEN 119 AND 122),
+    lat                  DOUBLE NOT NULL CHECK (lat BETWEEN 35 AND 37.5),
+    point_generated      BOOLEAN NOT NULL,
+    source_village_code  VARCHAR NOT NULL,
+    CHECK (designation IS NOT NULL OR exit_month IS NULL)
+);
+
+CREATE TABLE household (
+    household_id            VARCHAR PRIMARY KEY,
+    village_code            VARCHAR NOT NULL REFERENCES village (village_code),
+    head_name               VARCHAR NOT NULL,
+    head_id_number          VARCHAR NOT NULL,
+    phone                   VARCHAR,
+    size                    INTEGER NOT NULL CHECK (size >= 0),
+    attribute               VARCHAR NOT NULL CHECK (attribute IN ('一般贫困户', '低保贫困户', '特困供养贫困户')),
+    main_cause              VARCHAR NOT NULL CHECK (main_cause IN (
+        '因病', '因残', '因学', '因灾', '缺土地', '缺水', '缺技术', '缺劳力', '缺资金',
+        '交通条件落后', '自身发展动力不足', '其他')),
+    identification_standard VARCHAR NOT NULL CHECK (identification_standard IN ('国家标准', '省定标准', '市定标准')),
+    identified_month        DATE NOT NULL CHECK (day(identified_month) = 1),
+    planned_exit_year       INTEGER CHECK (planned_exit_year BETWEEN 2016 AND 2020),
+    dilapidated_house       BOOLEAN NOT NULL,
+    helper_name             VARCHAR,
+    helper_unit             VARCHAR
+);
+
+CREATE TABLE person (
+    person_id     VARCHAR PRIMARY KEY,
+    household_id  VARCHAR NOT NULL REFERENCES household (household_id),
+    name          VARCHAR NOT NULL,
+    id_number     VARCHAR NOT NULL CHECK (length(id_number) = 18),
+    sex           VARCHAR NOT NULL CHECK (sex IN ('男', '女')),
+    birth_date    DATE NOT NULL,
+    relation      VARCHAR NOT NULL CHECK (relation IN ('户主', '配偶', '子女', '父母', '孙子女', '儿媳', '其他')),
+    ethnicity     VARCHAR NOT NULL,
+    health        VARCHAR NOT NULL CHECK (health IN ('健康', '长期慢性病', '患有大病', '残疾')),
+    labor_ability VARCHAR NOT NULL CHECK (labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力', '丧失劳动力', '无劳动力')),
+    education     VARCHAR NOT NULL CHECK (education IN ('学龄前儿童', '文盲或半文盲', '小学', '初中', '高中', '大专', '本科及以上')),
+    school_status VARCHAR NOT NULL CHECK (school_status IN ('学前教育', '小学', '初中', '普通高中', '中职', '高校', '非在校生')),
+    disability    VARCHAR CHECK (disability IN ('肢体', '视力', '听力', '言语', '智力', '精神', '多重')),
+    joined_month  DATE CHECK (day(joined_month) = 1),
+    CHECK ((health = '残疾') = (disability IS NOT NULL))
+);
+
+-- The single source of a household's (and a person's membership) status over time. Events of one household
+-- are ordered by (event_month, event_id). Household events have person_id NULL; person events ('new' = joined,
+-- 'removed' = left or died) concern one member while the household goes on.
+CREATE TABLE status_event (
+    event_id     BIGINT PRIMARY KEY,
+    household_id VARCHAR NOT NULL REFERENCES household (household_id),
+    person_id    VARCHAR REFERENCES person (person_id),
+    event_month  DATE NOT NULL CHECK (day(event_month) = 1),
+    event_type   VARCHAR NOT NULL CHECK (event_type IN ('identified', 'exited', 'returned', 'new', 'removed')),
+    CHECK (person_id IS NULL OR event_type IN ('new', 'removed'))
+);
+
+CREATE TABLE measure_type (
+    measure_code     VARCHAR PRIMARY KEY,
+    category_code    VARCHAR NOT NULL,
+    category_zh      VARCHAR NOT NULL,
+    measure_zh       VARCHAR NOT NULL,
+    level            VARCHAR NOT NULL,
+    benefit_standard VARCHAR,
+    chapter          VARCHAR,
+    quote_zh         VARCHAR
+);
+
+CREATE TABLE measure (
+    measure_id     BIGINT PRIMARY KEY,
+    household_id   VARCHAR NOT NULL REFERENCES household (household_id),
+    person_id      VARCHAR REFERENCES person (person_id),
+    category_code  VARCHAR NOT NULL,
+    measure_code   VARCHAR NOT NULL REFERENCES measure_type (measure_code),
+    start_month    DATE NOT NULL CHECK (day(start_month) = 1),
+    end_month      DATE NOT NULL CHECK (day(end_month) = 1),
+    amount_yuan    DECIMAL(12, 2) NOT NULL CHECK (amount_yuan >= 0),
+    funding_source VARCHAR NOT NULL,
+    CHECK (end_month >= start_month AND year(end_month) = year(start_month))
+);
+
+CREATE TABLE village_indicator (
+    village_code           VARCHAR NOT NULL REFERENCES village (village_code),
+    year                   INTEGER NOT NULL,
+    collective_income_wan  DECIMAL(10, 2) NOT NULL CHECK (collective_income_wan >= 0),
+    industries             INTEGER NOT NULL CHECK (industries >= 0),
+    proj_road              BOOLEAN NOT NULL,
+    proj_drinking_water    BOOLEAN NOT NULL,
+    proj_electricity       BOOLEAN NOT NULL,
+    proj_culture_square    BOOLEAN NOT NULL,
+    proj_lighting          BOOLEAN NOT NULL,
+    proj_irrigation        BOOLEAN NOT NULL,
+    proj_office            BOOLEAN NOT NULL,
+    proj_service           BOOLEAN NOT NULL,
+    PRIMARY KEY (village_code, year)
+);
+
+CREATE TABLE town_indicator (
+    town_code           VARCHAR NOT NULL REFERENCES town (town_code),
+    year                INTEGER NOT NULL,
+    proj_road           BOOLEAN NOT NULL,
+    proj_drainage       BOOLEAN NOT NULL,
+    proj_sewage         BOOLEAN NOT NULL,
+    proj_culture_square BOOLEAN NOT NULL,
+    proj_service_center BOOLEAN NOT NULL,
+    proj_townscape      BOOLEAN NOT NULL,
+    PRIMARY KEY (town_code, year)
+);
+
+CREATE TABLE income (
+    household_id           VARCHAR NOT NULL REFERENCES household (household_id),
+    year                   INTEGER NOT NULL,
+    per_capita_income_yuan DECIMAL(12, 2) NOT NULL,
+    PRIMARY KEY (household_id, year)
+);
+
+CREATE TABLE poverty_line (
+    year   INTEGER PRIMARY KEY,
+    yuan   DECIMAL(10, 2) NOT NULL,
+    source VARCHAR NOT NULL
+);
+
+CREATE TABLE plan_target (
+    id           VARCHAR PRIMARY KEY,
+    chapter      VARCHAR NOT NULL,
+    indicator_zh VARCHAR NOT NULL,
+    target_value DOUBLE NOT NULL,
+    unit         VARCHAR NOT NULL,
+    comparator   VARCHAR NOT NULL CHECK (comparator IN ('>=', '<=', '=', '<', 'all')),
+    deadline     DATE,
+    scope        VARCHAR NOT NULL,
+    quote_zh     VARCHAR NOT NULL
+);
+
+CREATE TABLE dataset_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+-- Deliberate data-quality faults of the synthetic roster, so tests and quality checks can find them.
+CREATE TABLE dataset_fault (
+    fault_id   INTEGER PRIMARY KEY,
+    fault_type VARCHAR NOT NULL CHECK (fault_type IN ('invalid_id_check_digit', 'person_in_two_households', 'exit_income_below_line')),
+    table_name VARCHAR NOT NULL,
+    record_id  VARCHAR NOT NULL,
+    detail     VARCHAR NOT NULL
+);

@@ -1,0 +1,130 @@
+"""District, town and village tables of the synthetic roster, with designations and exit months."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo import boundaries
+from geo.village_points import place_points_in_polygons
+from roster import months
+from roster.synth import config
+from roster.synth.sampling import apportion
+
+
+@dataclass
+class Geography:
+    district: pd.DataFrame
+    town: pd.DataFrame
+    village: pd.DataFrame  # includes month-index column exit_m (NaN = not exited by 2020-12)
+
+
+def district_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"district_code": list(boundaries.DISTRICT_NAMES), "name": list(boundaries.DISTRICT_NAMES.values())}
+    )
+
+
+def town_table() -> pd.DataFrame:
+    towns = boundaries.town_codes()
+    polygons = set(boundaries.towns("full")["town_code"])
+    towns["is_weak_town"] = towns["name"].isin(config.WEAK_TOWNS)
+    towns["pairing_district_code"] = towns["name"].map(config.WEAK_TOWNS)
+    late = towns["name"].map(config.LATE_TOWN_EXITS).fillna(config.TOWN_EXIT_ON_TIME)
+    towns["exit_m"] = np.where(towns["is_weak_town"], late.map(months.parse), np.nan)
+    towns["has_polygon"] = towns["town_code"].isin(polygons)
+    return towns
+
+
+def _rural_village_pool(copies: int) -> pd.DataFrame:
+    """Village committees of the five districts with poor households, ``copies`` times (suffix -NNN)."""
+    villages = boundaries.villages()
+    pool = villages[villages["is_village_committee"] & villages["district_code"].isin(config.HOUSEHOLD_SHARE_BY_DISTRICT)]
+    frames = [pool.assign(copy=0, source_village_code=pool["village_code"], point_generated=True)]
+    for k in range(1, copies):
+        frames.append(
+            pool.assign(
+                copy=k,
+                source_village_code=pool["village_code"],
+                village_code=pool["village_code"] + f"-{k:03d}",
+                name=pool["name"] + f"（{k}）",
+                point_generated=True,
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    if copies > 1:
+        _place_copies(out)
+    return out
+
+
+def _place_copies(pool: pd.DataFrame) -> None:
+    """Generated points for the scaled copies, inside their town polygon."""
+    town_geom = boundaries.towns("full").set_index("town_code").geometry
+    copied = pool["copy"] > 0
+    areas = [town_geom[t] for t in pool.loc[copied, "town_code"]]
+    lon, lat = place_points_in_polygons(areas, pool.loc[copied, "village_code"].tolist())
+    pool.loc[copied, "lon"], pool.loc[copied, "lat"] = lon.round(6), lat.round(6)
+
+
+def _designate(pool: pd.DataFrame, weak_towns: set[str], scale: float, rng: np.random.Generator) -> pd.Series:
+    """Choose the provincial poor and municipal weak villages; weak-town villages first."""
+    designation = pd.Series(None, index=pool.index, dtype=object)
+    codes = list(config.DESIGNATED_BY_DISTRICT)
+    prov = apportion(round(config.PROVINCIAL_VILLAGES * scale), [config.DESIGNATED_BY_DISTRICT[c][0] for c in codes])
+    muni = apportion(round(config.MUNICIPAL_VILLAGES * scale), [config.DESIGNATED_BY_DISTRICT[c][1] for c in codes])
+    for code, n_prov, n_muni in zip(codes, prov, muni):
+        members = pool.index[pool["district_code"] == code].to_numpy()
+        in_weak = pool.loc[members, "town_code"].isin(weak_towns).to_numpy()
+        # Random order, weak-town villages first: they take the provincial slots, then municipal ones.
+        order = members[np.lexsort((rng.random(len(members)), ~in_weak))]
+        designation[order[:n_prov]] = "provincial_poor"
+        designation[order[n_prov:n_prov + n_muni]] = "municipal_weak"
+    return designation
+
+
+def _month_weights(first: int, last: int, weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    values = np.arange(first, last + 1)
+    w = np.asarray(weights, dtype=float)
+    return values, w / w.sum()
+
+
+def _village_exit_months(pool: pd.DataFrame, scale: float, rng: np.random.Generator) -> np.ndarray:
+    """Exactly the plan's first batch in 2016; the rest in 2017, the lagging district partly in 2018."""
+    exit_m = np.full(len(pool), np.nan)
+    lagging = (pool["district_code"] == config.LAGGING_DISTRICT).to_numpy()
+    m2016, w2016 = _month_weights(months.index(2016, 6), months.index(2016, 12), [1, 1, 2, 2, 3, 4, 6])
+    m2017, w2017 = _month_weights(months.index(2017, 1), months.index(2017, 12), [2, 3, 4, 5, 6, 7, 8, 8, 9, 10, 10, 12])
+    m2017_late, w2017_late = _month_weights(months.index(2017, 1), months.index(2017, 12), [0, 0, 1, 1, 1, 1, 1, 1, 1, 6, 8, 10])
+    m2018, w2018 = _month_weights(months.index(2018, 3), months.index(2018, 12), [1] * 10)
+    for designation, first_batch in config.FIRST_BATCH.items():
+        idx = np.flatnonzero((pool["designation"] == designation).to_numpy())
+        weights = np.where(lagging[idx], 0.4, 1.0)
+        first = rng.choice(idx, size=round(first_batch * scale), replace=False, p=weights / weights.sum())
+        exit_m[first] = rng.choice(m2016, size=len(first), p=w2016)
+        rest = np.setdiff1d(idx, first)
+        on_time = rest[~lagging[rest]]
+        exit_m[on_time] = rng.choice(m2017, size=len(on_time), p=w2017)
+        late = rest[lagging[rest]]
+        in_2018 = rng.random(len(late)) < config.LAGGING_VILLAGE_2018_SHARE
+        exit_m[late[~in_2018]] = rng.choice(m2017_late, size=int((~in_2018).sum()), p=w2017_late)
+        exit_m[late[in_2018]] = rng.choice(m2018, size=int(in_2018.sum()), p=w2018)
+    return exit_m
+
+
+def build(scale: float, rng: np.random.Generator) -> Geography:
+    """All geography tables for ``scale``; villages outside the pool are kept with their real codes."""
+    towns = town_table()
+    weak = set(towns.loc[towns["is_weak_town"], "town_code"])
+    pool = _rural_village_pool(max(1, math.ceil(scale)))
+    pool["designation"] = _designate(pool, weak, scale, rng)
+    pool["exit_m"] = _village_exit_months(pool, scale, rng)
+    others = boundaries.villages()
+    others = others[~others["village_code"].isin(pool["village_code"])].assign(
+        source_village_code=lambda d: d["village_code"], point_generated=True, designation=None, exit_m=np.nan, copy=0
+    )
+    village = pd.concat([pool, others], ignore_index=True).sort_values("village_code", ignore_index=True)
+    village["in_weak_town"] = village["town_code"].isin(weak)
+    return Geography(district_table(), towns, village)
