@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.boundaries import REFERENCE_DIR, DISTRICT_NAMES
-from geo.village_points import place_points_in_polygons
+from geo.village_points import place_points_in_polygons, village_areas
 
 # Visvalingam-Whyatt tolerance (~ sqrt of removed triangle area, degrees): about 200 m, ~1/5 of the vertices.
 BROWSER_TOLERANCE_DEG = 0.002
@@ -52,14 +52,8 @@ def _villages(shared: Path, towns: gpd.GeoDataFrame, districts: gpd.GeoDataFrame
     villages = pd.read_csv(shared / "reference/qingdao_villages_2023.csv", dtype=str)
     suffix = villages["village_code"].str[9:].astype(int)
     villages["is_village_committee"] = suffix.between(200, 399)
-    town_geom = towns.set_index("town_code").geometry
-    district_geom = districts.set_index("district_code").geometry
-    has_town_polygon = villages["town_code"].isin(town_geom.index)
-    # Inside the town polygon where it exists, else inside the district; always inside the district too.
-    areas = [
-        town_geom[t].intersection(district_geom[d]) if ok else district_geom[d]
-        for t, d, ok in zip(villages["town_code"], villages["district_code"], has_town_polygon)
-    ]
+    has_town_polygon = villages["town_code"].isin(towns["town_code"])
+    areas = village_areas(villages["town_code"], villages["district_code"], towns, districts)
     lon, lat = place_points_in_polygons(areas, villages["village_code"].tolist())
     villages["lon"], villages["lat"] = lon.round(6), lat.round(6)
     villages["point_method"] = has_town_polygon.map({True: "generated_in_town", False: "generated_in_district"})

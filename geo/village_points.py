@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -34,6 +35,20 @@ def _point_in(target: BaseGeometry, key: str) -> tuple[float, float]:
         inside = np.flatnonzero(shapely.contains_xy(target, xs, ys))
         if inside.size:
             return float(xs[inside[0]]), float(ys[inside[0]])
+
+
+def village_areas(
+    town_codes: Sequence[str], district_codes: Sequence[str], towns: pd.DataFrame, districts: pd.DataFrame
+) -> list[BaseGeometry]:
+    """The area a village's point goes in: its town polygon within its district, else the district."""
+    town_geom = towns.set_index("town_code").geometry
+    district_geom = districts.set_index("district_code").geometry
+    cache: dict[tuple[str, str], BaseGeometry] = {}
+    for key in zip(town_codes, district_codes):
+        if key not in cache:
+            town, district = key
+            cache[key] = town_geom[town].intersection(district_geom[district]) if town in town_geom.index else district_geom[district]
+    return [cache[key] for key in zip(town_codes, district_codes)]
 
 
 def place_points_in_polygons(areas: Sequence[BaseGeometry], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

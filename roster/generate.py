@@ -104,8 +104,9 @@ def _paid_until(households: pd.DataFrame, persons: pd.DataFrame, events: pd.Data
     return hh_end.astype(np.int64), person_end.astype(np.int64)
 
 
-def _ids(prefix: str, n: int, width: int) -> np.ndarray:
-    return (prefix + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(width)).to_numpy(dtype=object)
+def _ids(prefix: str, positions: np.ndarray, width: int) -> np.ndarray:
+    """Permanent identifiers from generation order, so a later snapshot keeps every earlier id."""
+    return (prefix + pd.Series(np.asarray(positions) + 1).astype(str).str.zfill(width)).to_numpy(dtype=object)
 
 
 def build(seed: int, scale: float, until: int, timings: Timings) -> Roster:
@@ -139,12 +140,12 @@ def build(seed: int, scale: float, until: int, timings: Timings) -> Roster:
 def _assemble(geo, households, persons, events, measures, income, village_ind, town_ind, household_phone, registered, until, scale, rng) -> Roster:
     """Give rows their identifiers, keep what exists at ``until`` and shape the tables of the schema."""
     h = households.loc[registered].copy()
-    h["household_id"] = _ids("H", len(h), 8)
+    h["household_id"] = _ids("H", registered, 8)
     hh_id = pd.Series(h["household_id"].to_numpy(), index=registered)
     p = persons[persons["hh"].isin(registered) & (persons["joined_m"].isna() | (persons["joined_m"] <= until))].copy()
     p = p.sort_values(["hh", "pos"], kind="stable")
     p["household_id"] = hh_id.reindex(p["hh"]).to_numpy()
-    p["person_id"] = _ids("P", len(p), 9)
+    p["person_id"] = _ids("P", p.index, 9)
     person_id = pd.Series(p["person_id"].to_numpy(), index=p.index)
     left = events.loc[(events["event_type"] == "removed") & (events["person"] >= 0), "person"]
     present = p[~p.index.isin(left)]

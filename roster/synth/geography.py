@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo import boundaries
-from geo.village_points import place_points_in_polygons
+from geo.village_points import place_points_in_polygons, village_areas
 from roster import months
 from roster.synth import config
 from roster.synth.sampling import apportion
@@ -61,10 +61,9 @@ def _rural_village_pool(copies: int) -> pd.DataFrame:
 
 
 def _place_copies(pool: pd.DataFrame) -> None:
-    """Generated points for the scaled copies, inside their town polygon."""
-    town_geom = boundaries.towns("full").set_index("town_code").geometry
+    """Generated points for the scaled copies, inside their town (or, lacking a polygon, district)."""
     copied = pool["copy"] > 0
-    areas = [town_geom[t] for t in pool.loc[copied, "town_code"]]
+    areas = village_areas(pool.loc[copied, "town_code"], pool.loc[copied, "district_code"], boundaries.towns("full"), boundaries.districts("full"))
     lon, lat = place_points_in_polygons(areas, pool.loc[copied, "village_code"].tolist())
     pool.loc[copied, "lon"], pool.loc[copied, "lat"] = lon.round(6), lat.round(6)
 

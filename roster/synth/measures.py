@@ -166,7 +166,9 @@ class MeasurePlanner:
         working = (age >= 16) & (age <= 59)
         matching = self._persons(working & np.isin(self.p["labor_ability"].to_numpy(), LABOURERS[:2]) & ~self.p["in_public_job"].to_numpy(), 0.4)
         pension = self._persons(working & (self.p["school_status"].to_numpy() == "非在校生"), 0.9)
+        checkup = self._persons(age >= 35, 0.6)
         return [
+            self._for_persons("health_checkup_35plus", "卫生计生部门", checkup, np.zeros(len(checkup))),
             self._for_persons("emp_job_matching", "人社部门", matching, np.zeros(len(matching)), None, 12),
             self._for_persons("si_pension_premium_subsidy", "区(市)财政", pension, np.full(len(pension), 100 / 12)),
         ]

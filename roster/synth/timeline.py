@@ -62,7 +62,9 @@ def household_events(households: pd.DataFrame, rng: np.random.Generator) -> pd.D
     is_new = households["is_new"].to_numpy()
     first_exit = np.where(is_new, start + rng.integers(4, 15, n), households["exit_m"].to_numpy())
     returns = (~is_new) & (rng.random(n) < config.RETURN_SHARE)
-    return_m = np.where(returns, np.maximum(first_exit + 3, months.index(2017, 1)) + rng.integers(0, 30, n), NEVER)
+    # Returns come from 2017 on and never in the exit year, so an exit year's income stays above the line.
+    year_after_exit = (first_exit // 12 + 1) * 12
+    return_m = np.where(returns, np.maximum(year_after_exit, months.index(2017, 1)) + rng.integers(0, 30, n), NEVER)
     second_exit = np.where(returns, return_m + rng.integers(6, 15, n), NEVER)
     removal = _removal_months(households, start, rng)
     candidates = [

@@ -1,0 +1,30 @@
+# Two commands: `make run` (set up, build the demo data if needed, start the dashboard) and
+# `make test` (set up, then the whole test suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_DB := data/demo.duckdb
+GENERATOR_SOURCES := $(shell find roster -name '*.py') roster/schema.sql $(wildcard data/reference/*)
+
+.PHONY: run test setup system-deps demo-data
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+$(DEMO_DB): $(VENV)/.installed $(GENERATOR_SOURCES)
+	$(PY) -m roster.generate --seed 2017 --scale 1 --out $(DEMO_DB)
+
+demo-data: $(DEMO_DB)
+
+run: setup demo-data
+	DASHBOARD_DB="$${DASHBOARD_DB:-$(DEMO_DB)}" $(PY) -m streamlit run app.py --server.port 8501
+
+system-deps:
+	bash scripts/system-deps.sh
+
+test: setup system-deps
+	$(PY) -m pytest

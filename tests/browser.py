@@ -1,0 +1,45 @@
+"""Headless Debian Chromium driven by Playwright (no browser download)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@contextmanager
+def browser_page(width: int = 1600, height: int = 1000) -> Iterator[Page]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_for_app(page: Page, text: str, timeout_ms: int = 60_000) -> None:
+    """Wait until ``text`` is shown and Streamlit has finished running the script."""
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
+
+
+def exceptions_on(page: Page) -> list[str]:
+    """Texts of any exception boxes Streamlit rendered."""
+    return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def screenshot(page: Page, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path

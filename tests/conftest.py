@@ -1,0 +1,84 @@
+"""Databases generated once per test run, and a live dashboard for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from roster.generate import generate
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    generate(seed=2017, scale=1, out=path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def extended_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same roster carried on to the end of the plan period (2020-12)."""
+    path = tmp_path_factory.mktemp("extended") / "extended.duckdb"
+    generate(seed=2017, scale=1, out=path, until="2020-12")
+    return path
+
+
+@pytest.fixture
+def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def extended(extended_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(extended_db), read_only=True)
+    yield con
+    con.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(demo_db: Path) -> Iterator[str]:
+    """A real `streamlit run app.py` on the demo database."""
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DB": str(demo_db)}
+    log = open(ARTIFACTS.joinpath("streamlit.log") if ARTIFACTS.mkdir(exist_ok=True) is None else os.devnull, "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("streamlit did not start; see test-artifacts/streamlit.log") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()

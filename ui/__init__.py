@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: the cached connection and the dataset notice."""
