@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.boundaries import REFERENCE_DIR
 from roster import months
-from roster.schema import create_schema, insert_frame
+from roster.schema import TABLE_ORDER, create_schema, insert_frame
 from roster.synth import config, faults, geography, helpers, indicators, names, people, timeline
 from roster.synth.measures import MeasurePlanner
 from roster.synth.sampling import choose
@@ -44,19 +44,12 @@ class Timings:
     def stage(self, name: str) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        self.stages[name] = time.perf_counter() - start
+        self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
     def report(self) -> str:
         total = sum(self.stages.values())
         parts = ", ".join(f"{k} {v:.1f}s" for k, v in self.stages.items())
         return f"总计 {total:.1f}s（{parts}）"
-
-
-@dataclass
-class Roster:
-    """Every table of one synthetic roster as DataFrames, ready to write."""
-
-    tables: dict[str, pd.DataFrame]
 
 
 def _all_households(villages: pd.DataFrame, scale: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -104,16 +97,27 @@ def _paid_until(households: pd.DataFrame, persons: pd.DataFrame, events: pd.Data
     return hh_end.astype(np.int64), person_end.astype(np.int64)
 
 
-def _ids(prefix: str, positions: np.ndarray, width: int) -> np.ndarray:
+def _ids(prefix: str, positions: np.ndarray, width: int) -> pd.api.extensions.ExtensionArray:
     """Permanent identifiers from generation order, so a later snapshot keeps every earlier id."""
-    return (prefix + pd.Series(np.asarray(positions) + 1).astype(str).str.zfill(width)).to_numpy(dtype=object)
+    return (prefix + pd.Series(np.asarray(positions) + 1).astype("str").str.zfill(width)).array
 
 
-def build(seed: int, scale: float, until: int, timings: Timings) -> Roster:
-    """Generate every table in memory."""
-    rng = np.random.default_rng(seed)
+@dataclass
+class Offsets:
+    """Identifiers already used by earlier shards (ids stay unique and permanent across shards)."""
+
+    household: int = 0
+    person: int = 0
+    event: int = 0
+    measure: int = 0
+    fault: int = 0
+
+
+def build_shard(seed: int, scale: float, shard: int, until: int, offsets: Offsets, timings: Timings) -> dict[str, pd.DataFrame]:
+    """Generate one shard's tables in memory (``scale`` <= 1; shard 0 also holds the district and town tables)."""
+    rng = np.random.default_rng([seed, shard])
     with timings.stage("地理"):
-        geo = geography.build(scale, rng)
+        geo = geography.build(scale, shard, rng)
     villages = geo.village
     with timings.stage("户与人口"):
         households, persons = _all_households(villages, scale, rng)
@@ -122,85 +126,73 @@ def build(seed: int, scale: float, until: int, timings: Timings) -> Roster:
         persons, events = _person_timeline(households, persons, events, rng)
     with timings.stage("帮扶措施"):
         hh_end, person_end = _paid_until(households, persons, events, until)
-        planner = MeasurePlanner(households, persons, hh_end, person_end, rng)
-        measures = planner.all_rows()
+        measures = MeasurePlanner(households, persons, hh_end, person_end, rng).all_rows()
         households = households.join(helpers.assign(households, geo.town, rng))
-        household_phone = names.phones(rng, len(households))
+        households["phone"] = names.phones(rng, len(households)).where(rng.random(len(households)) < 0.8)
     with timings.stage("指标"):
-        village_ind = indicators.village_indicators(villages, int(months.year_of(until)), rng)
-        town_ind = indicators.town_indicators(geo.town, int(months.year_of(until)), rng)
-    # Cut everything at the as-of month.
-    events = events[events["month"] <= until]
-    registered = np.sort(events.loc[events["person"] < 0, "hh"].unique())
+        last_year = int(months.year_of(until))
+        tables = {"village": villages.assign(exit_month=_month_or_null(villages["exit_m"], until)),
+                  "village_indicator": indicators.village_indicators(villages, last_year, rng)}
+        if shard == 0:
+            tables |= {"district": geo.district, "town": geo.town.assign(exit_month=_month_or_null(geo.town["exit_m"], until)),
+                       "town_indicator": indicators.town_indicators(geo.town, last_year, rng)}
+    events = events[events["month"] <= until]  # cut at the as-of month
     with timings.stage("收入"):
         income = indicators.household_income(events, len(households), until, rng)
-    return _assemble(geo, households, persons, events, measures, income, village_ind, town_ind, household_phone, registered, until, scale, rng)
+    with timings.stage("整理"):
+        tables |= _people_tables(households, persons, events, measures, income, until, scale, offsets, rng)
+    offsets.household += len(households)
+    offsets.person += len(persons)
+    return tables
 
 
-def _assemble(geo, households, persons, events, measures, income, village_ind, town_ind, household_phone, registered, until, scale, rng) -> Roster:
-    """Give rows their identifiers, keep what exists at ``until`` and shape the tables of the schema."""
+def _people_tables(households, persons, events, measures, income, until, scale, offsets: Offsets, rng) -> dict[str, pd.DataFrame]:
+    """Give rows their permanent identifiers and keep what exists at ``until``."""
+    registered = np.sort(events.loc[events["person"] < 0, "hh"].unique())
     h = households.loc[registered].copy()
-    h["household_id"] = _ids("H", registered, 8)
-    hh_id = pd.Series(h["household_id"].to_numpy(), index=registered)
-    p = persons[persons["hh"].isin(registered) & (persons["joined_m"].isna() | (persons["joined_m"] <= until))].copy()
+    h["household_id"] = _ids("H", registered + offsets.household, 8)
+    hh_id = pd.Series(h["household_id"].array, index=registered)
+    p = persons[persons["hh"].isin(registered) & (persons["joined_m"].isna() | (persons["joined_m"] <= until))]
     p = p.sort_values(["hh", "pos"], kind="stable")
-    p["household_id"] = hh_id.reindex(p["hh"]).to_numpy()
-    p["person_id"] = _ids("P", p.index, 9)
-    person_id = pd.Series(p["person_id"].to_numpy(), index=p.index)
+    p["household_id"] = hh_id.reindex(p["hh"]).array
+    p["person_id"] = _ids("P", p.index + offsets.person, 9)
+    p["joined_month"] = months.to_dates(p["joined_m"].to_numpy())
+    person_id = pd.Series(p["person_id"].array, index=p.index)
     left = events.loc[(events["event_type"] == "removed") & (events["person"] >= 0), "person"]
-    present = p[~p.index.isin(left)]
-    h["size"] = present.groupby("hh").size().reindex(registered).fillna(0).astype(int).to_numpy()
+    h["size"] = p[~p.index.isin(left)].groupby("hh").size().reindex(registered).fillna(0).astype(int).to_numpy()
     heads = p[p["pos"] == 0].set_index("hh")
-    h["head_name"] = heads["name"].reindex(registered).to_numpy()
-    h["head_id_number"] = heads["id_number"].reindex(registered).to_numpy()
-    h["phone"] = np.where(rng.random(len(h)) < 0.8, household_phone[registered], None)
+    h["head_name"] = heads["name"].reindex(registered).array
+    h["head_id_number"] = heads["id_number"].reindex(registered).array
     h["identified_month"] = months.to_dates(h["identified_m"].to_numpy())
     h["planned_exit_year"] = np.where(h["is_new"], months.year_of(h["identified_m"].to_numpy()) + 1, 2016).clip(max=2020)
     h["identification_standard"] = "市定标准"
 
-    ev = events.copy()
-    ev["household_id"] = hh_id.reindex(ev["hh"]).to_numpy()
-    ev["person_id"] = person_id.reindex(ev["person"]).to_numpy()
-    ev["event_month"] = months.to_dates(ev["month"].to_numpy())
-    ev["event_id"] = np.arange(1, len(ev) + 1)
-
-    m = measures[measures["hh"].isin(registered) & (measures["start_m"] <= until)].copy()
-    m["household_id"] = hh_id.reindex(m["hh"]).to_numpy()
-    m["person_id"] = person_id.reindex(m["person"]).to_numpy()
-    m = m.sort_values(["household_id", "start_m", "measure_code"], kind="stable", ignore_index=True)
-    m["measure_id"] = np.arange(1, len(m) + 1)
+    ev = events.assign(
+        household_id=hh_id.reindex(events["hh"]).array,
+        person_id=person_id.reindex(events["person"]).array,
+        event_month=months.to_dates(events["month"].to_numpy()),
+        event_id=np.arange(1, len(events) + 1) + offsets.event,
+    )
+    m = measures[measures["hh"].isin(registered)].sort_values(["hh", "start_m", "measure_code"], kind="stable", ignore_index=True)
+    m["household_id"] = hh_id.reindex(m["hh"]).array
+    m["person_id"] = person_id.reindex(m["person"]).array
+    m["measure_id"] = np.arange(1, len(m) + 1) + offsets.measure
     m["start_month"], m["end_month"] = months.to_dates(m["start_m"].to_numpy()), months.to_dates(m["end_m"].to_numpy())
-    measure_types = _measure_types()
-    m["category_code"] = m["measure_code"].map(measure_types.set_index("measure_code")["category_code"])
+    m["category_code"] = m["measure_code"].map(_measure_types().set_index("measure_code")["category_code"])
 
-    inc = income[income["hh"].isin(registered)].copy()
-    inc["household_id"] = hh_id.reindex(inc["hh"]).to_numpy()
-    inc = inc.reset_index(drop=True)
-    exits = ev[(ev["event_type"] == "exited") & ev["person_id"].isna()]
-    exit_years = pd.DataFrame({"household_id": exits["household_id"], "year": 2016 + exits["month"] // 12}).drop_duplicates()
+    inc = income[income["hh"].isin(registered)].reset_index(drop=True)
+    inc["household_id"] = hh_id.reindex(inc["hh"]).array
+    exits = ev[(ev["event_type"] == "exited") & (ev["person"] < 0)]
+    exit_years = pd.DataFrame({"household_id": exits["household_id"], "year": months.year_of(exits["month"].to_numpy())}).drop_duplicates()
     fault_rows = faults.inject(p, inc, exit_years, scale, rng)
-
-    town = geo.town.assign(exit_month=_month_or_null(geo.town["exit_m"], until))
-    village = geo.village.assign(exit_month=_month_or_null(geo.village["exit_m"], until))
-    return Roster({
-        "district": geo.district,
-        "town": town,
-        "village": village,
-        "household": h,
-        "person": p.assign(joined_month=months.to_dates(p["joined_m"].to_numpy())),
-        "status_event": ev,
-        "measure_type": measure_types,
-        "measure": m,
-        "village_indicator": village_ind,
-        "town_indicator": town_ind,
-        "income": inc,
-        "poverty_line": pd.DataFrame({"year": range(2014, 2021), "yuan": config.POVERTY_LINE_YUAN, "source": "市定扶贫标准（2014年识别标准；2015年后是否调整未经证实，按不变处理）"}),
-        "plan_target": _plan_targets(),
-        "dataset_fault": fault_rows,
-    })
+    fault_rows["fault_id"] += offsets.fault
+    offsets.event += len(ev)
+    offsets.measure += len(m)
+    offsets.fault += len(fault_rows)
+    return {"household": h, "person": p, "status_event": ev, "measure": m, "income": inc, "dataset_fault": fault_rows}
 
 
-def _month_or_null(month_index: pd.Series, until: int) -> pd.Series:
+def _month_or_null(month_index: pd.Series, until: int) -> np.ndarray:
     return months.to_dates(month_index.where(month_index <= until).to_numpy())
 
 
@@ -214,49 +206,54 @@ def _plan_targets() -> pd.DataFrame:
     return targets
 
 
-def write(roster: Roster, out: Path, meta: dict[str, str]) -> None:
-    """Write all tables to ``out`` atomically: a temporary file first, then a rename."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        create_schema(con)
-        con.execute("BEGIN")
-        for table, frame in roster.tables.items():
+def static_tables() -> dict[str, pd.DataFrame]:
+    """Tables that come from the plan catalogue, not from the random generator."""
+    line = pd.DataFrame({"year": range(2014, 2021), "yuan": config.POVERTY_LINE_YUAN, "source": config.POVERTY_LINE_SOURCE})
+    return {"measure_type": _measure_types(), "plan_target": _plan_targets(), "poverty_line": line}
+
+
+def shard_scales(scale: float) -> list[float]:
+    """Scale 1 per shard: an integer ``scale`` > 1 gives that many shards; below 1, one smaller shard."""
+    if scale <= 0 or (scale > 1 and scale != int(scale)):
+        raise UsageError(f"--scale 必须是 0 到 1 之间的数或正整数，收到 {scale:g}")
+    return [min(scale, 1.0)] * max(1, int(scale))
+
+
+def _insert_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
+    """Append tables in dependency order, each with the columns of the schema."""
+    for table in TABLE_ORDER:
+        if table in tables:
             columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-            insert_frame(con, table, frame[columns])
-        insert_frame(con, "dataset_meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    os.replace(tmp, out)
+            insert_frame(con, table, tables[table][columns])
 
 
 def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNTIL) -> Timings:
-    """Build and write one synthetic roster database; returns the stage timings."""
+    """Build one synthetic roster database shard by shard; the file appears only when complete."""
     try:
         until_m = months.parse(until)
     except ValueError:
         raise UsageError(f"--until 应为 YYYY-MM 格式，收到 {until}") from None
     if not months.index(2016, 1) <= until_m <= months.LAST:
         raise UsageError(f"--until 必须在 2016-01 与 2020-12 之间，收到 {until}")
-    if scale <= 0:
-        raise UsageError(f"--scale 必须为正数，收到 {scale}")
-    timings = Timings()
-    roster = build(seed, scale, until_m, timings)
-    meta = {
-        "source": "synthetic",
-        "seed": str(seed),
-        "scale": f"{scale:g}",
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "as_of_month": until,
-        "baseline_month": "2015-12",
-        "generator": "roster.generate",
-    }
-    with timings.stage("写入数据库"):
-        write(roster, out, meta)
+    shards = shard_scales(scale)
+    timings, offsets = Timings(), Offsets()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with duckdb.connect(str(partial)) as con:
+        create_schema(con)
+        _insert_tables(con, static_tables())
+        for shard, shard_scale in enumerate(shards):
+            tables = build_shard(seed, shard_scale, shard, until_m, offsets, timings)
+            with timings.stage("写入数据库"):
+                _insert_tables(con, tables)
+        meta = {
+            "source": "synthetic", "seed": str(seed), "scale": f"{scale:g}", "as_of_month": until, "baseline_month": "2015-12",
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "generator": "roster.generate",
+        }
+        insert_frame(con, "dataset_meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
+        con.execute("CHECKPOINT")
+    os.replace(partial, out)
     return timings
 
 

@@ -33,12 +33,11 @@ def to_date(m: int) -> dt.date:
 
 
 def to_dates(months: np.ndarray) -> np.ndarray:
-    """First days (``datetime.date``, or None) of an array of month indices (NaN stays missing)."""
+    """First days (``datetime64[D]``; NaT where the index is NaN) of an array of month indices."""
     values = np.asarray(months, dtype=float)
     known = ~np.isnan(values)
     stamps = np.datetime64("2016-01", "M") + np.where(known, values, 0).astype(np.int64)
-    dates = stamps.astype("datetime64[D]").astype(object)
-    return np.where(known, dates, None)
+    return np.where(known, stamps.astype("datetime64[D]"), np.datetime64("NaT"))
 
 
 def year_of(m: np.ndarray | int) -> np.ndarray | int:

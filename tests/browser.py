@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -26,12 +26,15 @@ def browser_page(width: int = 1600, height: int = 1000) -> Iterator[Page]:
             browser.close()
 
 
-def wait_for_app(page: Page, text: str, timeout_ms: int = 60_000) -> None:
-    """Wait until ``text`` is shown and Streamlit has finished running the script."""
-    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
-    )
+def wait_for_texts(page: Page, *texts: str, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished the script run and every text is on the page.
+
+    Elements such as tables arrive a little after the script ends, so each text is awaited with retries.
+    """
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    body = page.locator("body")
+    for text in texts:
+        expect(body).to_contain_text(text, timeout=timeout_ms)
 
 
 def exceptions_on(page: Page) -> list[str]:

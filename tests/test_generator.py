@@ -166,7 +166,7 @@ def test_measures_follow_the_plan_standards(demo: duckdb.DuckDBPyConnection) -> 
     monthly = "amount_yuan / (date_diff('month', start_month, end_month) + 1)"
     assert scalar(demo, f"SELECT min({monthly}) FROM measure WHERE measure_code = 'pwj_post'") >= 500
     for code, per_year in (("edu_preschool_grant", 1800), ("edu_highschool_grant", 2000), ("edu_vocational_grant", 2000), ("edu_university_grant", 3000)):
-        full_years = demo.execute(f"SELECT DISTINCT round(amount_yuan) FROM measure WHERE measure_code = ? AND date_diff('month', start_month, end_month) = 11", [code]).fetchall()
+        full_years = demo.execute("SELECT DISTINCT round(amount_yuan) FROM measure WHERE measure_code = ? AND date_diff('month', start_month, end_month) = 11", [code]).fetchall()
         assert full_years == [(per_year,)], code
     assert scalar(demo, f"SELECT min({monthly}) * 12 FROM measure WHERE measure_code = 'solar_household'") >= 3000
     assert scalar(demo, "SELECT max(amount_yuan) FROM measure WHERE measure_code = 'fin_fumin_loan'") <= 50_000
@@ -246,3 +246,12 @@ def test_cli_refuses_bad_until_without_touching_the_database(tmp_path: Path) -> 
     assert "--until 必须在 2016-01 与 2020-12 之间" in result.stderr
     assert "Traceback" not in result.stderr
     assert out.read_bytes() == b"existing"
+
+
+def test_schema_doc_describes_every_table_and_column(demo: duckdb.DuckDBPyConnection) -> None:
+    doc = (PROJECT_DIR / "docs" / "schema.md").read_text(encoding="utf-8")
+    sections = {part.split(" ", 1)[0].strip(): part for part in doc.split("\n## ")[1:]}
+    for table in TABLE_ORDER:
+        assert table in sections, f"docs/schema.md has no section for {table}"
+        for (column,) in demo.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall():
+            assert column in sections[table], f"{table}.{column} is not described in docs/schema.md"

@@ -82,6 +82,7 @@ NO_MEASURE_SHARE = 0.006  # households deliberately left without any measure
 PUBLIC_WELFARE_JOBS = 3000  # plan: about 3,000 posts by 2016-12-31 (scaled)
 DILAPIDATED_SHARE = 0.08
 POVERTY_LINE_YUAN = 4600  # 市定扶贫标准 (2014); later years unconfirmed, assumed unchanged
+POVERTY_LINE_SOURCE = "市定扶贫标准（2014年识别标准；2015年后是否调整未经证实，按不变处理）"
 
 # Deliberate faults at scale 1 (scaled, at least one each).
 FAULTS = {"invalid_id_check_digit": 6, "person_in_two_households": 2, "exit_income_below_line": 3}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,33 +38,19 @@ def town_table() -> pd.DataFrame:
     return towns
 
 
-def _rural_village_pool(copies: int) -> pd.DataFrame:
-    """Village committees of the five districts with poor households, ``copies`` times (suffix -NNN)."""
+def _rural_village_pool(shard: int) -> pd.DataFrame:
+    """Village committees of the five districts with poor households; shard k > 0 copies them as ``code-k``."""
     villages = boundaries.villages()
     pool = villages[villages["is_village_committee"] & villages["district_code"].isin(config.HOUSEHOLD_SHARE_BY_DISTRICT)]
-    frames = [pool.assign(copy=0, source_village_code=pool["village_code"], point_generated=True)]
-    for k in range(1, copies):
-        frames.append(
-            pool.assign(
-                copy=k,
-                source_village_code=pool["village_code"],
-                village_code=pool["village_code"] + f"-{k:03d}",
-                name=pool["name"] + f"（{k}）",
-                point_generated=True,
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    if copies > 1:
-        _place_copies(out)
-    return out
-
-
-def _place_copies(pool: pd.DataFrame) -> None:
-    """Generated points for the scaled copies, inside their town (or, lacking a polygon, district)."""
-    copied = pool["copy"] > 0
-    areas = village_areas(pool.loc[copied, "town_code"], pool.loc[copied, "district_code"], boundaries.towns("full"), boundaries.districts("full"))
-    lon, lat = place_points_in_polygons(areas, pool.loc[copied, "village_code"].tolist())
-    pool.loc[copied, "lon"], pool.loc[copied, "lat"] = lon.round(6), lat.round(6)
+    pool = pool.assign(source_village_code=pool["village_code"], point_generated=True).reset_index(drop=True)
+    if shard == 0:
+        return pool
+    pool["village_code"] = pool["village_code"] + f"-{shard:03d}"
+    pool["name"] = pool["name"] + f"（{shard}）"
+    areas = village_areas(pool["town_code"], pool["district_code"], boundaries.towns("full"), boundaries.districts("full"))
+    lon, lat = place_points_in_polygons(areas, pool["village_code"].tolist())
+    pool["lon"], pool["lat"] = lon.round(6), lat.round(6)
+    return pool
 
 
 def _designate(pool: pd.DataFrame, weak_towns: set[str], scale: float, rng: np.random.Generator) -> pd.Series:
@@ -113,17 +98,18 @@ def _village_exit_months(pool: pd.DataFrame, scale: float, rng: np.random.Genera
     return exit_m
 
 
-def build(scale: float, rng: np.random.Generator) -> Geography:
-    """All geography tables for ``scale``; villages outside the pool are kept with their real codes."""
+def build(scale: float, shard: int, rng: np.random.Generator) -> Geography:
+    """Geography of one shard (``scale`` <= 1). Shard 0 also carries every other official village."""
     towns = town_table()
     weak = set(towns.loc[towns["is_weak_town"], "town_code"])
-    pool = _rural_village_pool(max(1, math.ceil(scale)))
+    pool = _rural_village_pool(shard)
     pool["designation"] = _designate(pool, weak, scale, rng)
     pool["exit_m"] = _village_exit_months(pool, scale, rng)
-    others = boundaries.villages()
-    others = others[~others["village_code"].isin(pool["village_code"])].assign(
-        source_village_code=lambda d: d["village_code"], point_generated=True, designation=None, exit_m=np.nan, copy=0
-    )
-    village = pd.concat([pool, others], ignore_index=True).sort_values("village_code", ignore_index=True)
+    frames = [pool]
+    if shard == 0:
+        others = boundaries.villages()
+        others = others[~others["village_code"].isin(pool["village_code"])]
+        frames.append(others.assign(source_village_code=others["village_code"], point_generated=True, designation=None, exit_m=np.nan))
+    village = pd.concat(frames, ignore_index=True).sort_values("village_code", ignore_index=True)
     village["in_weak_town"] = village["town_code"].isin(weak)
     return Geography(district_table(), towns, village)

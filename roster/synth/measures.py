@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from roster import months
 from roster.synth import config
 
 LABOURERS = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力")
@@ -40,15 +39,16 @@ def by_calendar_year(g: Grants) -> pd.DataFrame:
     year = first_year[row] + (np.arange(len(row)) - np.repeat(np.cumsum(repeats) - repeats, repeats))
     row_start = np.maximum(start[row], year * 12)
     row_end = np.minimum(end[row], year * 12 + 11)
+    rows = len(row)
     return pd.DataFrame(
         {
-            "hh": hh[row],
-            "person": person[row],
-            "measure_code": g.code,
-            "start_m": row_start,
-            "end_m": row_end,
+            "hh": hh[row].astype(np.int32),
+            "person": person[row].astype(np.int32),
+            "measure_code": pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), [g.code]),
+            "start_m": row_start.astype(np.int16),
+            "end_m": row_end.astype(np.int16),
             "amount_yuan": np.round(monthly[row] * (row_end - row_start + 1), 2),
-            "funding_source": g.funding,
+            "funding_source": pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), [g.funding]),
         }
     )
 
@@ -176,5 +176,7 @@ class MeasurePlanner:
     def all_rows(self) -> pd.DataFrame:
         self.p["in_public_job"] = False
         families = (self.social_security, self.public_welfare_jobs, self.education, self.health, self.disability, self.development, self.employment)
-        grants = [g for family in families for g in family()]
-        return pd.concat([by_calendar_year(g) for g in grants], ignore_index=True)
+        rows = pd.concat([by_calendar_year(g) for family in families for g in family()], ignore_index=True)
+        for column in ("measure_code", "funding_source"):
+            rows[column] = rows[column].astype(str).astype("category")
+        return rows

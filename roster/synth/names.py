@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from roster.idcard import check_digits
 
@@ -40,11 +41,10 @@ def given_names(rng: np.random.Generator, is_male: np.ndarray) -> np.ndarray:
     return np.where(two, first + second, first)
 
 
-def phones(rng: np.random.Generator, n: int) -> np.ndarray:
+def phones(rng: np.random.Generator, n: int) -> pd.Series:
     """Mobile numbers of the form 1[3589]xxxxxxxxx."""
-    second = rng.choice(np.array(["3", "5", "8", "9"], dtype=object), size=n)
-    tail = rng.integers(0, 10**9, size=n)
-    return np.array(["1" + s + f"{t:09d}" for s, t in zip(second, tail)], dtype=object)
+    second = pd.Series(np.array(["13", "15", "18", "19"])[rng.integers(0, 4, n)], dtype="str")
+    return second + pd.Series(rng.integers(0, 10**9, size=n)).astype("str").str.zfill(9)
 
 
 def id_numbers(
