@@ -19,10 +19,6 @@ class DatasetInfo:
     def is_synthetic(self) -> bool:
         return self.source == "synthetic"
 
-    @property
-    def as_of_label(self) -> str:
-        return f"{self.as_of:%Y年%m月}"
-
 
 def _first_of_month(text: str) -> dt.date:
     year, month = text[:7].split("-")

@@ -1,20 +1,22 @@
-"""Status over time, derived from ``status_event`` only.
-
-Definitions (used everywhere in the dashboard):
+"""Status over time, derived from ``status_event`` only (the definitions every page uses).
 
 * A household's status at month M is its last household event (``person_id IS NULL``) with
   ``event_month <= M``, events of one month ordered by ``event_id``. ``identified``, ``new`` and
   ``returned`` mean *poor*; ``exited`` and ``removed`` mean *not poor*.
 * A person is a member at M when ``joined_month`` is NULL or <= M and no ``removed`` person event is
-  <= M. A person is poor at M when a member of a household that is poor at M.
-* Stock (期末 现存贫困) at M: poor households / persons at the end of M. 期初 of M is the stock at M-1.
-* Flows in M: 新识别 = ``new`` (and ``identified`` after the baseline) household events, plus for
-  persons the members joining a poor household; 返贫 = ``returned``; 脱贫 = ``exited``; 自然减少 =
-  ``removed`` of a household that was poor until then, plus for persons members leaving a poor
-  household. A household event counts the members of that household at the end of M.
-* Identity: 期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末, for every month and area. Events that
-  contradict each other (an exit of a household already exited, two status changes in one month
-  beside a member change) break it; :func:`stock_flow_breaks` reports where.
+  <= M; poor at M when a member of a household that is poor at M.
+* Registered at baseline: poor at the end of 2015-12. Registered cumulative: baseline + 新识别 to M.
+* Exited (脱贫) at M: the last ``exited``/``returned`` event up to M is ``exited`` (a later natural
+  decrease does not undo an exit); its persons are the members in the month of that exit.
+* Active at M: registered by M and not removed; covered: active with a measure started by M.
+* Remaining poor (现存贫困) at M: poor at M. Returned (返贫), new (新识别) and removed (自然减少, of a
+  household poor until then) count events after the baseline up to M.
+* Flows in M and the identity 期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末: new = ``new`` (and
+  ``identified`` after the baseline) plus, for persons, members joining a poor household; returned =
+  ``returned``; exited = ``exited``; removed = ``removed`` of a poor household plus, for persons,
+  members leaving a poor household. A household event counts the members at the end of M.
+  Contradictory events (an exit of a household already exited, a member change in the month of a
+  status change) break the identity; :func:`stock_flow_breaks` lists where.
 """
 
 from __future__ import annotations
@@ -24,41 +26,50 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-POOR_STATES = ("identified", "new", "returned")
-AREA_COLUMNS = {"district": "t.district_code", "town": "v.town_code", "village": "h.village_code"}
+from analytics.plan import BASELINE
+from analytics.scope import GROUP_SQL, HOUSEHOLD_FILTER_SQL, Scope
+from analytics.sql import execute
+
+POOR = "('identified', 'new', 'returned')"
 FLOW_COLUMNS = ("new", "returned", "exited", "removed")
 
-_BASE_SQL = """
-WITH months AS (
-    SELECT CAST(unnest(generate_series(CAST($baseline AS DATE), CAST($until AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
-),
-area AS (
-    SELECT h.household_id, {area} AS area_code
+_PREFIX = """
+WITH area AS (
+    SELECT h.household_id, {group} AS area_code
     FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE {filter}
 ),
 ev AS (
-    SELECT household_id, event_month, event_type,
-           coalesce(lead(event_month) OVER w, DATE '9999-12-01') AS next_month,
-           lag(event_type) OVER w AS prev_type
-    FROM status_event WHERE person_id IS NULL
-    WINDOW w AS (PARTITION BY household_id ORDER BY event_month, event_id)
-),
-poor_household_month AS (
-    SELECT m.month, ev.household_id
-    FROM months m JOIN ev ON ev.event_month <= m.month AND m.month < ev.next_month
-    WHERE ev.event_type IN ('identified', 'new', 'returned')
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
 ),
 members AS (
     SELECT p.person_id, p.household_id,
            coalesce(p.joined_month, DATE '1900-01-01') AS joined,
            coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
-    FROM person p LEFT JOIN status_event e
-      ON e.person_id = p.person_id AND e.event_type = 'removed'
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
     GROUP BY ALL
+)
+"""
+
+_MONTHLY = """,
+months AS (
+    SELECT CAST(unnest(generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
+),
+poor_household_month AS (
+    SELECT m.month, ev.household_id
+    FROM months m JOIN ev ON ev.event_month <= m.month AND m.month < ev.next_month
+    WHERE ev.event_type IN {poor}
 ),
 household_stock AS (
-    SELECT month, area_code, count(*) AS households
-    FROM poor_household_month JOIN area USING (household_id) GROUP BY ALL
+    SELECT month, area_code, count(*) AS households FROM poor_household_month JOIN area USING (household_id) GROUP BY ALL
 ),
 person_stock AS (
     SELECT phm.month, a.area_code, count(*) AS persons
@@ -70,17 +81,17 @@ person_stock AS (
 flow_events AS (
     SELECT ev.household_id, ev.event_month AS month,
            CASE WHEN ev.event_type IN ('new', 'identified') THEN 'new'
-                WHEN ev.event_type = 'removed' AND ev.prev_type IN ('identified', 'new', 'returned') THEN 'removed'
+                WHEN ev.event_type = 'removed' AND ev.prev_type IN {poor} THEN 'removed'
                 WHEN ev.event_type IN ('returned', 'exited') THEN ev.event_type END AS flow,
            (SELECT count(*) FROM members p
              WHERE p.household_id = ev.household_id AND p.joined <= ev.event_month AND ev.event_month < p.left_month) AS persons
-    FROM ev WHERE ev.event_month > CAST($baseline AS DATE)
+    FROM ev WHERE ev.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 ),
 member_flows AS (
     SELECT e.household_id, e.event_month AS month, e.event_type AS flow, 1 AS persons
     FROM status_event e
     JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
-    WHERE e.person_id IS NOT NULL AND e.event_month > CAST($baseline AS DATE)
+    WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 ),
 flows AS (
     SELECT month, area_code, flow, count(*) AS households, sum(persons) AS persons
@@ -89,52 +100,120 @@ flows AS (
     SELECT month, area_code, flow, 0 AS households, sum(persons) AS persons
     FROM member_flows JOIN area USING (household_id) GROUP BY ALL
 )
-"""
+""".replace("{poor}", POOR)
+
+_OUTCOMES = """,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited', 'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited', 'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE) AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN {poor} AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN {poor} AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN {poor} AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+SELECT area_code,
+       count(*) FILTER (is_baseline) AS baseline_households,
+       coalesce(sum(persons_baseline) FILTER (is_baseline), 0) AS baseline_persons,
+       count(*) FILTER (is_baseline OR new_events > 0) AS registered_households,
+       coalesce(sum(new_events), 0) AS new_households,
+       count(*) FILTER (is_exited) AS exited_households,
+       coalesce(sum(persons_at_exit) FILTER (is_exited), 0) AS exited_persons,
+       count(*) FILTER (is_exited AND is_baseline) AS baseline_exited_households,
+       coalesce(sum(persons_at_exit) FILTER (is_exited AND is_baseline), 0) AS baseline_exited_persons,
+       count(*) FILTER (is_poor) AS remaining_households,
+       coalesce(sum(persons_now) FILTER (is_poor), 0) AS remaining_persons,
+       count(*) FILTER (is_poor AND is_baseline) AS baseline_remaining_households,
+       coalesce(sum(persons_now) FILTER (is_poor AND is_baseline), 0) AS baseline_remaining_persons,
+       coalesce(sum(returned_events), 0) AS returned_households,
+       coalesce(sum(removed_poor), 0) AS removed_households,
+       count(*) FILTER (is_active) AS active_households,
+       count(*) FILTER (is_active AND has_measure) AS covered_households
+FROM sized GROUP BY area_code ORDER BY area_code
+""".replace("{poor}", POOR)
+
+OUTCOME_COLUMNS = (
+    "baseline_households", "baseline_persons", "registered_households", "new_households",
+    "exited_households", "exited_persons", "baseline_exited_households", "baseline_exited_persons",
+    "remaining_households", "remaining_persons", "baseline_remaining_households", "baseline_remaining_persons",
+    "returned_households", "removed_households", "active_households", "covered_households",
+)
 
 
-def _query(con: duckdb.DuckDBPyConnection, select: str, level: str, baseline: dt.date, until: dt.date) -> pd.DataFrame:
-    sql = _BASE_SQL.format(area=AREA_COLUMNS[level]) + select
-    return con.execute(sql, {"baseline": baseline, "until": until}).df()
+def _run(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:
+    sql = _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL) + body
+    return execute(con, sql, {**scope.sql_params(), **params}).df()
 
 
-def poor_stock(con: duckdb.DuckDBPyConnection, level: str, baseline: dt.date, until: dt.date) -> pd.DataFrame:
-    """Poor households and persons at the end of each month from ``baseline`` to ``until``, by area."""
-    frame = _query(
-        con,
-        "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
+def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
+    """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``."""
+    frame = _run(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
+    return frame.astype({c: "int64" for c in OUTCOME_COLUMNS})
+
+
+def scope_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series:
+    """The outcome figures of the whole scope (zeros when it holds no household)."""
+    frame = household_outcomes(con, scope)
+    if frame.empty:
+        return pd.Series(0, index=list(OUTCOME_COLUMNS), dtype="int64")
+    return frame.iloc[0][list(OUTCOME_COLUMNS)].astype("int64")
+
+
+def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Poor households and persons at the end of each month ``first`` .. ``last``, by area (missing = 0)."""
+    frame = _run(
+        con, scope, group,
+        _MONTHLY + "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
         "coalesce(h.households, 0) AS households, coalesce(p.persons, 0) AS persons "
         "FROM household_stock h FULL JOIN person_stock p USING (month, area_code) ORDER BY 1, 2",
-        level, baseline, until,
+        first=first, last=last,
     )
     return frame.astype({"households": "int64", "persons": "int64"})
 
 
-def monthly_flows(con: duckdb.DuckDBPyConnection, level: str, baseline: dt.date, until: dt.date) -> pd.DataFrame:
+def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
     """Flows per month and area, one row per (month, area, unit) with columns ``FLOW_COLUMNS``."""
-    raw = _query(con, "SELECT * FROM flows WHERE month <= CAST($until AS DATE)", level, baseline, until)
+    raw = _run(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last)
     long = raw.melt(id_vars=["month", "area_code", "flow"], value_vars=["households", "persons"], var_name="unit", value_name="count")
     wide = long.pivot_table(index=["month", "area_code", "unit"], columns="flow", values="count", aggfunc="sum", fill_value=0)
     return wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").reset_index()
 
 
-def stock_flow_table(con: duckdb.DuckDBPyConnection, level: str, baseline: dt.date, until: dt.date) -> pd.DataFrame:
-    """期初, flows and 期末 per month (after ``baseline``), area and unit (households / persons)."""
-    stock = poor_stock(con, level, baseline, until).melt(id_vars=["month", "area_code"], var_name="unit", value_name="closing")
-    months = pd.DataFrame({"month": pd.date_range(baseline, until, freq="MS").astype(stock["month"].dtype)})
-    areas = stock[["area_code", "unit"]].drop_duplicates()
-    grid = months.merge(areas, how="cross")
+def stock_flow_table(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:
+    """期初, flows and 期末 for every month from 2016-01 to ``scope.as_of``, by area and unit."""
+    stock = poor_stock(con, scope, group, BASELINE, scope.as_of).melt(id_vars=["month", "area_code"], var_name="unit", value_name="closing")
+    months = pd.DataFrame({"month": pd.date_range(BASELINE, scope.as_of, freq="MS").astype(stock["month"].dtype)})
+    grid = months.merge(stock[["area_code", "unit"]].drop_duplicates(), how="cross")
     table = grid.merge(stock, on=["month", "area_code", "unit"], how="left").fillna({"closing": 0})
     table = table.sort_values(["area_code", "unit", "month"], ignore_index=True)
     table["opening"] = table.groupby(["area_code", "unit"])["closing"].shift(1)
-    table = table[table["month"] > pd.Timestamp(baseline)]
-    flows = monthly_flows(con, level, baseline, until)
+    table = table[table["month"] > pd.Timestamp(BASELINE)]
+    flows = monthly_flows(con, scope, group, BASELINE, scope.as_of)
+    flows = flows[flows["month"] > pd.Timestamp(BASELINE)]
     table = table.merge(flows, on=["month", "area_code", "unit"], how="left").fillna({c: 0 for c in FLOW_COLUMNS})
     columns = ["month", "area_code", "unit", "opening", *FLOW_COLUMNS, "closing"]
     return table[columns].astype({c: "int64" for c in ("opening", *FLOW_COLUMNS, "closing")}).reset_index(drop=True)
 
 
-def stock_flow_breaks(con: duckdb.DuckDBPyConnection, level: str, baseline: dt.date, until: dt.date) -> pd.DataFrame:
+def stock_flow_breaks(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:
     """Rows of :func:`stock_flow_table` where 期初 + 新识别 + 返贫 − 脱贫 − 自然减少 ≠ 期末."""
-    table = stock_flow_table(con, level, baseline, until)
+    table = stock_flow_table(con, scope, group)
     expected = table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"]
     return table.assign(expected=expected)[expected != table["closing"]].reset_index(drop=True)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.dataset import DatasetInfo
 from analytics.dynamics import poor_stock
-
-CITY_CODE = "370200"
-CITY_NAME = "全市"
+from analytics.plan import BASELINE
+from analytics.scope import CITY_CODE, CITY_NAME, Scope
 
 _PLACES_SQL = """
 SELECT d.district_code, d.name AS district_name,
@@ -29,13 +27,16 @@ COUNT_COLUMNS = (
 )
 
 
-def district_summary(con: duckdb.DuckDBPyConnection, info: DatasetInfo) -> pd.DataFrame:
-    """One row per district plus a city total row (code 370200), districts with nothing left out."""
-    stock = poor_stock(con, "district", info.baseline, info.as_of)
+def district_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The whole city at ``scope.as_of``: one row per district plus a city total row (code 370200).
+
+    Districts with nothing to count are left out.
+    """
+    stock = poor_stock(con, Scope(scope.as_of), "district", BASELINE, scope.as_of)
     month = stock["month"].dt.date
-    baseline = stock[month == info.baseline].set_index("area_code")[["households", "persons"]]
-    current = stock[month == info.as_of].set_index("area_code")[["households", "persons"]]
-    places = con.execute(_PLACES_SQL, {"as_of": info.as_of}).df().set_index("district_code")
+    baseline = stock[month == BASELINE].set_index("area_code")[["households", "persons"]]
+    current = stock[month == scope.as_of].set_index("area_code")[["households", "persons"]]
+    places = con.execute(_PLACES_SQL, {"as_of": scope.as_of}).df().set_index("district_code")
     table = places.join(baseline.add_prefix("baseline_")).join(current.rename(columns=lambda c: f"poor_{c}"))
     table = table.fillna(0)
     table = table[(table[list(COUNT_COLUMNS)] > 0).any(axis=1)].sort_index()

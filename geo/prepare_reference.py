@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.boundaries import REFERENCE_DIR, DISTRICT_NAMES
+from geo.boundaries import DISTRICT_NAMES, REFERENCE_DIR
 from geo.village_points import place_points_in_polygons, village_areas
 
 # Visvalingam-Whyatt tolerance (~ sqrt of removed triangle area, degrees): about 200 m, ~1/5 of the vertices.

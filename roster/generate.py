@@ -25,7 +25,16 @@ import pandas as pd
 from geo.boundaries import REFERENCE_DIR
 from roster import months
 from roster.schema import TABLE_ORDER, create_schema, insert_frame
-from roster.synth import config, faults, geography, helpers, indicators, names, people, timeline
+from roster.synth import (
+    config,
+    faults,
+    geography,
+    helpers,
+    indicators,
+    names,
+    people,
+    timeline,
+)
 from roster.synth.measures import MeasurePlanner
 from roster.synth.sampling import choose
 

@@ -1,34 +1,90 @@
-"""The app's server-side script (Streamlit AppTest): renders without exceptions, errors are clear."""
+"""The app's server-side scripts (Streamlit AppTest): every page, several scopes, URL round trips."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.progress import progress_figures
+from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
 
+PAGES = ["pages/overview.py", "pages/summary.py"]
+SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"}]
 
-def run_app(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
+
+def app(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     monkeypatch.chdir(PROJECT_DIR)
-    return AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
 
 
-def test_summary_page_shows_plan_totals(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = run_app(monkeypatch, demo_db)
-    assert not at.exception
+@pytest.mark.parametrize("params", SCOPES, ids=["city", "district", "town"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_for_city_district_and_town(monkeypatch, demo_db: Path, page: str, params: dict) -> None:
+    at = app(monkeypatch, demo_db, **params).run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert any("示例数据（合成），非真实名单" in w.value for w in at.warning)
+    assert any("数据截至 2017年09月" in c.value for c in at.caption)
+
+
+def test_overview_kpis_equal_analytics(monkeypatch, demo_db: Path) -> None:
+    at = app(monkeypatch, demo_db, district="370285").run()
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        f = progress_figures(con, Scope(dt.date(2017, 9, 1), "370285"))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["基期建档立卡户"] == "28,535"
-    assert metrics["基期建档立卡人口"] == "63,887"
-    assert metrics["省定贫困村 / 市定经济薄弱村"] == "200 / 310"
-    assert metrics["经济薄弱镇"] == "10"
-    assert any("示例数据（合成）" in w.value for w in at.warning)
+    assert metrics["脱贫户"] == f"{f.households_baseline_exited:,} / {f.households_baseline_exited + f.households_baseline_remaining:,}户"
+    assert metrics["省定贫困村摘帽"] == f"{f.provincial_villages_exited} / {f.provincial_villages_total}个"
+    assert metrics["经济薄弱镇摘帽"] == f"{f.weak_towns_exited} / {f.weak_towns_total}个"
 
 
-def test_missing_database_gives_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    at = run_app(monkeypatch, tmp_path / "absent.duckdb")
+def test_query_params_round_trip(monkeypatch, demo_db: Path) -> None:
+    """A URL's parameters become the scope and are written back unchanged (widget changes: browser test)."""
+    params = {"month": "2016-12", "district": "370283", "town": "370283108"}
+    at = app(monkeypatch, demo_db, **params).run()
     assert not at.exception
-    assert "找不到数据库文件" in at.error[0].value
-    assert "DASHBOARD_DB" in at.error[0].value
+    assert at.session_state["scope"] == Scope(dt.date(2016, 12, 1), "370283", "370283108")
+    assert {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k] for k in at.query_params} == params
+    assert any("2016年12月" in c.value and "平度市 · 蓼兰镇" in c.value for c in at.caption)
+
+
+def test_malformed_params_fall_back_with_a_notice(monkeypatch, demo_db: Path) -> None:
+    at = app(monkeypatch, demo_db, month="2017-13", district="999999").run()
+    assert not at.exception
+    assert at.session_state["scope"] == Scope(dt.date(2017, 9, 1))
+    notices = " ".join(w.value for w in at.warning)
+    assert "月份 2017-13 无效" in notices and "区市代码 999999 不存在" in notices
+
+
+def test_missing_database_gives_a_clear_message(monkeypatch, tmp_path: Path) -> None:
+    at = app(monkeypatch, tmp_path / "absent.duckdb").run()
+    assert not at.exception
+    assert "找不到数据库文件" in at.error[0].value and "make run" in at.error[0].value
+
+
+def test_empty_database_gives_a_clear_message(monkeypatch, tmp_path: Path) -> None:
+    from roster.schema import create_schema
+
+    path = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(path)) as con:
+        create_schema(con)
+        con.execute("INSERT INTO dataset_meta VALUES ('source', 'imported'), ('as_of_month', '2017-09'), ('baseline_month', '2015-12')")
+    at = app(monkeypatch, path).run()
+    assert not at.exception
+    assert "没有建档立卡户数据" in at.error[0].value
+
+
+def test_district_without_households_shows_a_notice(monkeypatch, demo_db: Path) -> None:
+    at = app(monkeypatch, demo_db, district="370202").run()
+    assert not at.exception
+    assert any("没有建档立卡户" in i.value for i in at.info)

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from analytics.dynamics import stock_flow_breaks, stock_flow_table
+from analytics.scope import Scope
 from tests import tiny_roster
 
 
@@ -17,7 +18,7 @@ def tiny(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def test_stock_and_flows_match_hand_count(tiny: duckdb.DuckDBPyConnection) -> None:
-    table = stock_flow_table(tiny, "district", tiny_roster.BASELINE, tiny_roster.AS_OF)
+    table = stock_flow_table(tiny, Scope(tiny_roster.AS_OF), "district")
     got = {
         (f"{r.month:%Y-%m}", r.area_code, r.unit): (r.opening, r.new, r.returned, r.exited, r.removed, r.closing)
         for r in table.itertuples()
@@ -26,13 +27,13 @@ def test_stock_and_flows_match_hand_count(tiny: duckdb.DuckDBPyConnection) -> No
 
 
 def test_consistent_events_have_no_breaks(tiny: duckdb.DuckDBPyConnection) -> None:
-    assert stock_flow_breaks(tiny, "district", tiny_roster.BASELINE, tiny_roster.AS_OF).empty
+    assert stock_flow_breaks(tiny, Scope(tiny_roster.AS_OF), "district").empty
 
 
 def test_exit_of_an_exited_household_breaks_the_identity(tmp_path: Path) -> None:
     path = tiny_roster.build(tmp_path / "broken.duckdb", extra_events=[("H1", None, "2016-02", "exited")])
     con = duckdb.connect(str(path), read_only=True)
-    breaks = stock_flow_breaks(con, "district", tiny_roster.BASELINE, tiny_roster.AS_OF)
+    breaks = stock_flow_breaks(con, Scope(tiny_roster.AS_OF), "district")
     assert {(f"{r.month:%Y-%m}", r.area_code, r.unit) for r in breaks.itertuples()} == {
         ("2016-02", tiny_roster.PINGDU, "households"),
         ("2016-02", tiny_roster.PINGDU, "persons"),

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analytics.dynamics import stock_flow_breaks
+from analytics.scope import Scope
 from geo import boundaries
 from roster.generate import generate
 from roster.idcard import is_valid
@@ -128,7 +129,7 @@ def test_dynamics_include_returns_new_registrations_and_natural_decrease(extende
 def test_stock_flow_identity_holds_every_month_and_district(db: str, request: pytest.FixtureRequest) -> None:
     con = request.getfixturevalue(db)
     until = dt.date.fromisoformat(scalar(con, "SELECT value FROM dataset_meta WHERE key = 'as_of_month'") + "-01")
-    assert stock_flow_breaks(con, "district", BASELINE, until).empty
+    assert stock_flow_breaks(con, Scope(until), "district").empty
 
 
 def test_id_numbers_are_valid_except_the_recorded_faults(demo: duckdb.DuckDBPyConnection) -> None:

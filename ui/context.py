@@ -1,4 +1,4 @@
-"""The database connection and dataset facts every page starts from."""
+"""The database connection, dataset facts and current scope every page starts from."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import streamlit as st
 from analytics.dataset import DatasetInfo, dataset_info
 from analytics.db import connect, database_path
 from analytics.labels import SOURCE_LABELS
+from analytics.scope import Scope
+
+BUILD_HINT = "请运行 `make run`（自动生成示例数据），或用环境变量 DASHBOARD_DB 指向符合 roster/schema.sql 的数据库。"
 
 
 @st.cache_resource
@@ -15,20 +18,45 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return connect(path)
 
 
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the shared read-only connection (one per query or page run)."""
+    return _connection(str(database_path())).cursor()
+
+
+def database_key() -> tuple[str, float]:
+    """Identifies the database file and its version, for cache keys."""
+    path = database_path()
+    return str(path), path.stat().st_mtime
+
+
 def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:
-    """Connect (cached per database path) or stop the page with a clear message."""
+    """Connect and read dataset facts, or stop the page with a message saying what to do."""
     path = database_path()
     if not path.exists():
-        st.error(f"找不到数据库文件 {path}。请运行 `make run` 生成示例数据，或用环境变量 DASHBOARD_DB 指向已有数据库。")
+        st.error(f"找不到数据库文件 {path}。{BUILD_HINT}")
         st.stop()
-    con = _connection(str(path)).cursor()
-    return con, dataset_info(con)
+    con = connection()
+    try:
+        info = dataset_info(con)
+        empty = con.execute("SELECT count(*) = 0 FROM household").fetchone()[0]
+    except (duckdb.Error, KeyError) as err:
+        st.error(f"数据库 {path} 不完整或结构不符（{err}）。{BUILD_HINT}")
+        st.stop()
+    if empty:
+        st.error(f"数据库 {path} 中没有建档立卡户数据。{BUILD_HINT}")
+        st.stop()
+    return con, info
 
 
-def show_dataset_notice(info: DatasetInfo) -> None:
-    """Say plainly what the data are and as of when."""
-    scope = f"数据截至 {info.as_of_label} · 基期 {info.baseline:%Y年%m月} · 来源：{SOURCE_LABELS.get(info.source, info.source)}"
+def current_scope() -> Scope:
+    """The scope chosen in the sidebar (set by app.py before the page runs)."""
+    return st.session_state["scope"]
+
+
+def page_header(title: str, info: DatasetInfo, scope_label: str, scope: Scope) -> None:
+    """Title, then as-of month, scope and source; a plain banner when the data are synthetic."""
+    st.title(title)
+    source = SOURCE_LABELS.get(info.source, info.source)
+    st.caption(f"数据截至 {scope.as_of:%Y年%m月} · 范围：{scope_label} · 来源：{source}（{info.meta.get('generated_at', '')[:10]}）")
     if info.is_synthetic:
-        st.warning(f"**示例数据（合成）**：本页所有户、人、措施均为程序生成的虚构数据，仅用于演示，不代表真实情况。{scope}")
-    else:
-        st.caption(scope)
+        st.warning("**示例数据（合成），非真实名单**：本平台当前载入的户、人、措施均为程序生成的虚构数据，仅用于演示。")

@@ -1,0 +1,257 @@
+"""Goal progress against every target of the plan that the roster can measure.
+
+Each measurable target has an evaluator that returns its value, the value it must reach and whether it
+is met, judged at the as-of month or, once the deadline has passed, at the deadline's month. Status:
+
+* 达标 — met (at the deadline, if it has passed);
+* 滞后 — the deadline has passed unmet, or its back-scheduling row is red;
+* 进度正常 — not yet met, deadline ahead and not red;
+* 数据不足 — the scope holds nothing to measure, a city-wide count asked of a smaller area, or a target
+  the roster cannot measure at all (``measurable`` false, with the reason).
+
+Targets without a deadline are judged at the end of the plan period (2020-12-31).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.dynamics import scope_outcomes
+from analytics.places import scope_places
+from analytics.plan import DEFAULT_DEADLINE
+from analytics.schedule import RAG_RED, back_schedule
+from analytics.scope import (
+    HOUSEHOLD_FILTER_SQL,
+    PLACE_FILTER_SQL,
+    TOWN_FILTER_SQL,
+    Scope,
+)
+from analytics.sql import execute
+
+MET, ON_TRACK, BEHIND, NO_DATA = "达标", "进度正常", "滞后", "数据不足"
+NOT_MEASURABLE_REASON = "名册与村镇指标表中没有这项数据"
+CITY_ONLY_NOTE = "规划只给出全市总数，不分解到区市及以下"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What an evaluator found: ``value`` against ``target`` (both in ``unit``) and whether it is met."""
+
+    value: float
+    target: float
+    unit: str
+    met: bool
+    note: str = ""
+
+
+Evaluator = Callable[[duckdb.DuckDBPyConnection, Scope], Measurement | None]
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, **params: object) -> float:
+    value = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **params}).fetchone()[0]
+    return float(value or 0)
+
+
+def _share(con: duckdb.DuckDBPyConnection, scope: Scope, numerator_sql: str, denominator_sql: str, unit: str, **params: object) -> Measurement | None:
+    """Count meeting a rule against the count it applies to; None when nothing applies."""
+    total = _scalar(con, denominator_sql, scope, **params)
+    if total == 0:
+        return None
+    done = _scalar(con, numerator_sql, scope, **params)
+    return Measurement(done, total, unit, done >= total)
+
+
+_SCOPED_HOUSEHOLDS = f"household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
+_SCOPED_PERSONS = f"person p JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
+_SCOPED_VILLAGES = f"village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"
+_SCOPED_MEASURES = f"measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
+_ACTIVE = """EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL AND e.event_month <= $at)
+    AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL
+                    AND e.event_type = 'removed' AND e.event_month <= $at)"""
+_MEMBER_AT = """(p.joined_month IS NULL OR p.joined_month <= $at)
+    AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed' AND e.event_month <= $at)"""
+_LATEST_YEAR = "(SELECT max(year) FROM {table} WHERE year <= year(CAST($at AS DATE)))"
+
+
+# --- evaluators --------------------------------------------------------------------------------------
+def _all_exit(done: str, remaining: str, unit: str, plan_total: int) -> Evaluator:
+    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+        figures = scope_outcomes(con, scope)
+        task = int(figures[done] + figures[remaining])
+        if task == 0:
+            return None
+        note = f"规划口径 {plan_total:,}；扣除自然减少后应脱贫 {task:,}" if scope.level == "city" else "扣除自然减少后的应脱贫数"
+        return Measurement(float(figures[done]), float(task), unit, figures[remaining] == 0, note)
+    return evaluate
+
+
+def _all_places(done: str, total: str, unit: str) -> Evaluator:
+    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+        figures = scope_places(con, scope)
+        if figures[total] == 0:
+            return None
+        return Measurement(float(figures[done]), float(figures[total]), unit, figures[done] >= figures[total])
+    return evaluate
+
+
+def _city_count(measure: Callable[[duckdb.DuckDBPyConnection, Scope], float], target: float, unit: str, tolerance: float, note: str = "") -> Evaluator:
+    """A city-wide count the plan sets in absolute terms; met within ``tolerance`` (share) of the target."""
+    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+        if scope.level != "city" or scope.attribute or scope.main_cause:
+            return Measurement(float("nan"), target, unit, False, CITY_ONLY_NOTE)
+        value = measure(con, scope)
+        return Measurement(value, target, unit, value >= target * (1 - tolerance), note)
+    return evaluate
+
+
+def _first_batch(designation: str, target: int) -> Evaluator:
+    def count(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
+        return _scalar(con, f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND v.exit_month <= $at", scope, d=designation)
+    return _city_count(count, target, "个村", 0.0)
+
+
+def _public_welfare_jobs(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
+    sql = f"SELECT count(DISTINCT m.person_id) FROM {_SCOPED_MEASURES} AND m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at"
+    return _scalar(con, sql, scope)
+
+
+def _housing_2016(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
+    sql = f"SELECT count(DISTINCT m.household_id) FROM {_SCOPED_MEASURES} AND m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at"
+    return _scalar(con, sql, scope)
+
+
+def _annual_standard(code: str, standard: float, unit: str, at_least: bool) -> Evaluator:
+    """Average (or lowest) annualised amount of a measure's rows against the plan's yearly standard."""
+    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+        annualised = "m.amount_yuan * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
+        sql = f"""SELECT {'min' if at_least else 'avg'}({annualised}), count(*) FROM {_SCOPED_MEASURES}
+                  AND m.measure_code = $code AND m.start_month <= $at"""
+        value, rows = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "code": code}).fetchone()
+        if not rows:
+            return None
+        value = round(float(value), 1)
+        met = value >= standard if at_least else abs(value - standard) <= 0.01 * standard
+        return Measurement(value, standard, unit, met, f"{rows:,} 条记录折算全年的{'最低' if at_least else '平均'}值")
+    return evaluate
+
+
+def _rows_within(code: str, rule_sql: str, unit: str) -> Evaluator:
+    """Measure rows of ``code`` that keep to a rule, against all its rows up to the month."""
+    base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = '{code}' AND m.start_month <= $at"
+    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {rule_sql}", f"SELECT count(*) {base}", unit)
+
+
+def _households_with(code: str, eligible_sql: str) -> Evaluator:
+    """Active households meeting ``eligible_sql`` that have a ``code`` measure started by the month."""
+    base = f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE} AND {eligible_sql}"
+    has = f"EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = '{code}' AND m.start_month <= $at)"
+    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "户")
+
+
+def _persons_with(code: str, eligible_sql: str) -> Evaluator:
+    base = f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT} AND {eligible_sql}"
+    has = f"EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = '{code}' AND m.start_month <= $at)"
+    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "人")
+
+
+def _villages_where(rule_sql: str) -> Evaluator:
+    """Designated villages meeting a rule on their latest village_indicator row up to the month."""
+    latest = _LATEST_YEAR.format(table="village_indicator")
+    base = f"FROM {_SCOPED_VILLAGES}"
+    meeting = f"EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = {latest} AND {rule_sql})"
+    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {meeting}", f"SELECT count(*) {base}", "个村")
+
+
+def _weak_towns_with_all_projects(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+    if scope.village:
+        return None
+    latest = _LATEST_YEAR.format(table="town_indicator")
+    flags = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drainage", "proj_sewage", "proj_culture_square", "proj_service_center", "proj_townscape"))
+    base = f"FROM town t WHERE t.is_weak_town AND {TOWN_FILTER_SQL}"
+    meeting = f"EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = {latest} AND {flags})"
+    return _share(con, scope, f"SELECT count(*) {base} AND {meeting}", f"SELECT count(*) {base}", "个镇")
+
+
+_LABOUR = "EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"
+_EIGHT = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square", "proj_lighting", "proj_irrigation", "proj_office", "proj_service"))
+
+EVALUATORS: dict[str, Evaluator] = {
+    "exit_households_total": _all_exit("baseline_exited_households", "baseline_remaining_households", "户", 28_535),
+    "exit_persons_total": _all_exit("baseline_exited_persons", "baseline_remaining_persons", "人", 63_887),
+    "exit_households_2016": _all_exit("baseline_exited_households", "baseline_remaining_households", "户", 28_535),
+    "exit_persons_2016": _all_exit("baseline_exited_persons", "baseline_remaining_persons", "人", 63_887),
+    "prov_poor_villages_exit_total": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
+    "muni_weak_villages_exit_total": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
+    "weak_towns_exit_total": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
+    "prov_poor_villages_exit_2016": _first_batch("provincial_poor", 51),
+    "muni_weak_villages_exit_2016": _first_batch("municipal_weak", 79),
+    "prov_poor_villages_exit_2017": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
+    "muni_weak_villages_exit_2017": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
+    "weak_towns_exit_2017": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
+    "village_collective_income": _villages_where("i.collective_income_wan >= 15"),
+    "specialty_industries_per_village": _villages_where("i.industries >= 1"),
+    "village_eight_projects_2018": _villages_where(_EIGHT),
+    "town_six_projects_2018": _weak_towns_with_all_projects,
+    "income_project_per_household": _households_with("industry_income_project", _LABOUR),
+    "dibao_coverage": _households_with("ss_dibao", "h.attribute = '低保贫困户'"),
+    "disabled_allowances_coverage": _persons_with("dis_living_allowance", "p.disability IS NOT NULL"),
+    "public_welfare_jobs_2016": _city_count(_public_welfare_jobs, 3000, "个", 0.10, "规划为约数（±10% 视为达标）"),
+    "dilapidated_housing_2016": _city_count(_housing_2016, 6000, "户", 0.0, "名册只含建档立卡户，规划数含全部农村危房"),
+    "public_welfare_job_subsidy": _rows_within("pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)", "条"),
+    "fumin_loan_cap": _rows_within("fin_fumin_loan", "m.amount_yuan <= 50000", "笔"),
+    "pv_income_per_household": _annual_standard("solar_household", 3000, "元/户/年", at_least=True),
+    "preschool_grant": _annual_standard("edu_preschool_grant", 1800, "元/生/年", at_least=False),
+    "highschool_grant": _annual_standard("edu_highschool_grant", 2000, "元/生/年", at_least=False),
+    "vocational_grant": _annual_standard("edu_vocational_grant", 2000, "元/生/年", at_least=False),
+    "university_grant": _annual_standard("edu_university_grant", 3000, "元/生/年", at_least=False),
+    "pension_premium_subsidy": _annual_standard("si_pension_premium_subsidy", 100, "元/人/年", at_least=False),
+}
+# Targets whose pace is tracked month by month (their red back-scheduling row means 滞后).
+SCHEDULE_KEYS = {
+    "exit_households_total": "households", "exit_households_2016": "households",
+    "exit_persons_total": "persons", "exit_persons_2016": "persons",
+    "prov_poor_villages_exit_total": "provincial_villages", "prov_poor_villages_exit_2017": "provincial_villages",
+    "muni_weak_villages_exit_total": "weak_villages", "muni_weak_villages_exit_2017": "weak_villages",
+    "weak_towns_exit_total": "weak_towns", "weak_towns_exit_2017": "weak_towns",
+}
+GOAL_COLUMNS = ("target_id", "indicator", "chapter", "deadline", "judged_at", "value", "target", "unit", "status", "measurable", "note")
+
+
+def _judged_month(as_of: dt.date, deadline: dt.date) -> dt.date:
+    return min(as_of, dt.date(deadline.year, deadline.month, 1))
+
+
+def _status(measurement: Measurement | None, deadline_passed: bool, schedule_red: bool) -> str:
+    if measurement is None or measurement.value != measurement.value:  # nothing to measure, or NaN
+        return NO_DATA
+    if measurement.met:
+        return MET
+    return BEHIND if deadline_passed or schedule_red else ON_TRACK
+
+
+def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Every plan target with value, target, deadline and status; unmeasurable ones listed as such."""
+    targets = con.execute("SELECT id, indicator_zh, chapter, deadline FROM plan_target ORDER BY rowid").fetchall()
+    schedule = back_schedule(con, scope)
+    red = set(schedule.loc[schedule["rag"] == RAG_RED, "target"])
+    rows = []
+    for target_id, indicator, chapter, deadline in targets:
+        deadline = deadline or DEFAULT_DEADLINE
+        judged = _judged_month(scope.as_of, deadline)
+        evaluator = EVALUATORS.get(target_id)
+        if evaluator is None:
+            rows.append((target_id, indicator, chapter, deadline, judged, None, None, None, NO_DATA, False, NOT_MEASURABLE_REASON))
+            continue
+        measurement = evaluator(con, scope.at(judged))
+        passed = scope.as_of >= dt.date(deadline.year, deadline.month, 1)
+        status = _status(measurement, passed, SCHEDULE_KEYS.get(target_id) in red)
+        value, goal, unit, note = (measurement.value, measurement.target, measurement.unit, measurement.note) if measurement else (None, None, None, "范围内没有可测度的对象")
+        rows.append((target_id, indicator, chapter, deadline, judged, value, goal, unit, status, True, note))
+    return pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
+

@@ -1,0 +1,57 @@
+"""Designated villages and weak towns: how many there are in a scope and how many have exited by a month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
+from analytics.sql import execute
+
+PLACE_COLUMNS = (
+    "provincial_villages_total", "provincial_villages_exited",
+    "weak_villages_total", "weak_villages_exited",
+    "weak_towns_total", "weak_towns_exited",
+)
+
+_VILLAGES_SQL = """
+SELECT {group} AS area_code,
+       count(*) FILTER (v.designation = 'provincial_poor') AS provincial_villages_total,
+       count(*) FILTER (v.designation = 'provincial_poor' AND v.exit_month <= CAST($at AS DATE)) AS provincial_villages_exited,
+       count(*) FILTER (v.designation = 'municipal_weak') AS weak_villages_total,
+       count(*) FILTER (v.designation = 'municipal_weak' AND v.exit_month <= CAST($at AS DATE)) AS weak_villages_exited
+FROM village v JOIN town t USING (town_code)
+WHERE v.designation IS NOT NULL AND {filter}
+GROUP BY ALL
+"""
+# Weak towns count at town level and above (a village scope holds none).
+_TOWNS_SQL = """
+SELECT {group} AS area_code,
+       count(*) AS weak_towns_total,
+       count(*) FILTER (t.exit_month <= CAST($at AS DATE)) AS weak_towns_exited
+FROM town t
+WHERE t.is_weak_town AND CAST($village AS VARCHAR) IS NULL AND {filter}
+GROUP BY ALL
+"""
+
+
+def place_progress(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, at: dt.date | None = None) -> pd.DataFrame:
+    """Totals and exits by ``at`` (default ``scope.as_of``) per area; areas without designated places are absent."""
+    params = {"district": scope.district, "town": scope.town, "village": scope.village, "at": at or scope.as_of}
+    group_sql = GROUP_SQL[group]
+    villages = execute(con, _VILLAGES_SQL.format(group=group_sql, filter=PLACE_FILTER_SQL), params).df()
+    towns = pd.DataFrame(columns=["area_code", "weak_towns_total", "weak_towns_exited"])
+    if group != "village":
+        towns = execute(con, _TOWNS_SQL.format(group=group_sql, filter=TOWN_FILTER_SQL), params).df()
+    merged = villages.merge(towns, on="area_code", how="outer").fillna(0)
+    return merged.astype({c: "int64" for c in PLACE_COLUMNS})[["area_code", *PLACE_COLUMNS]].sort_values("area_code", ignore_index=True)
+
+
+def scope_places(con: duckdb.DuckDBPyConnection, scope: Scope, at: dt.date | None = None) -> pd.Series:
+    """The place figures of the whole scope (zeros when it has none)."""
+    frame = place_progress(con, scope, None, at)
+    if frame.empty:
+        return pd.Series(0, index=list(PLACE_COLUMNS), dtype="int64")
+    return frame[list(PLACE_COLUMNS)].sum().astype("int64")

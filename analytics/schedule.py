@@ -1,0 +1,95 @@
+"""倒排工期 back-scheduling: for each area and deadline target, the pace needed against the pace achieved.
+
+For a target due in deadline month D, at as-of month M:
+
+* remaining = units not yet done at M; months left = months after M up to and including D;
+* required pace = remaining / months left (none once the deadline has passed);
+* actual pace = units done in the trailing three months (M-2 .. M) / 3, net of returns;
+* projected completion = M + ceil(remaining / actual pace), none when the actual pace is zero;
+* 红 (red) when the deadline has passed unmet, nothing was done in three months, or required pace >
+  1.5 × actual pace; 黄 (amber) when required pace > actual pace; 绿 (green) otherwise; 已完成 when
+  nothing remains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.dynamics import household_outcomes
+from analytics.places import place_progress
+from analytics.plan import HOUSEHOLD_STAGE_DEADLINE, PLACE_STAGE_DEADLINE
+from analytics.scope import Scope, add_months
+
+PACE_WINDOW = 3
+RED_FACTOR = 1.5
+RAG_DONE, RAG_GREEN, RAG_AMBER, RAG_RED = "已完成", "绿", "黄", "红"
+
+
+@dataclass(frozen=True)
+class TrackedTarget:
+    key: str
+    label: str
+    deadline: dt.date
+    done: str  # column of done units
+    remaining: str | None  # column of remaining units; None: total - done
+    total: str | None  # column of the total; None: done + remaining
+
+
+TRACKED = (
+    TrackedTarget("households", "建档立卡户全部脱贫", HOUSEHOLD_STAGE_DEADLINE, "baseline_exited_households", "baseline_remaining_households", None),
+    TrackedTarget("persons", "建档立卡人口全部脱贫", HOUSEHOLD_STAGE_DEADLINE, "baseline_exited_persons", "baseline_remaining_persons", None),
+    TrackedTarget("provincial_villages", "省定贫困村全部摘帽", PLACE_STAGE_DEADLINE, "provincial_villages_exited", None, "provincial_villages_total"),
+    TrackedTarget("weak_villages", "市定经济薄弱村全部摘帽", PLACE_STAGE_DEADLINE, "weak_villages_exited", None, "weak_villages_total"),
+    TrackedTarget("weak_towns", "经济薄弱镇全部摘帽", PLACE_STAGE_DEADLINE, "weak_towns_exited", None, "weak_towns_total"),
+)
+COLUMNS = (
+    "area_code", "target", "label", "deadline", "total", "done", "remaining", "months_left",
+    "required_pace", "actual_pace", "projected_month", "rag",
+)
+
+
+def months_left(as_of: dt.date, deadline: dt.date) -> int:
+    """Whole months after ``as_of`` up to and including the deadline's month (negative once past)."""
+    return (deadline.year * 12 + deadline.month) - (as_of.year * 12 + as_of.month)
+
+
+def rag(remaining: int, left: int, required: float | None, actual: float) -> str:
+    """The traffic light of one back-scheduling row."""
+    if remaining <= 0:
+        return RAG_DONE
+    if left <= 0 or actual <= 0 or required > RED_FACTOR * actual:
+        return RAG_RED
+    return RAG_AMBER if required > actual else RAG_GREEN
+
+
+def _figures(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
+    """Outcome and place figures per area at one month."""
+    outcomes = household_outcomes(con, scope, group)
+    places = place_progress(con, scope, group)
+    return outcomes.merge(places, on="area_code", how="outer").fillna(0).set_index("area_code")
+
+
+def back_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
+    """One row per (area, tracked target) with a non-empty total; ``group`` None = the whole scope."""
+    now = _figures(con, scope, group)
+    before = _figures(con, scope.at(add_months(scope.as_of, -PACE_WINDOW)), group).reindex(now.index, fill_value=0)
+    rows = []
+    for area, figures in now.iterrows():
+        for target in TRACKED:
+            done = int(figures[target.done])
+            total = int(figures[target.total]) if target.total else done + int(figures[target.remaining])
+            remaining = total - done
+            if total == 0:
+                continue
+            left = months_left(scope.as_of, target.deadline)
+            required = remaining / left if left > 0 else None
+            actual = (done - int(before.at[area, target.done])) / PACE_WINDOW
+            projected = add_months(scope.as_of, math.ceil(remaining / actual)) if remaining > 0 and actual > 0 else None
+            rows.append((area, target.key, target.label, target.deadline, total, done, remaining, left, required, actual, projected,
+                         rag(remaining, left, required, actual)))
+    return pd.DataFrame(rows, columns=list(COLUMNS))

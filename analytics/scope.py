@@ -1,0 +1,157 @@
+"""The Scope every analytics function takes: as-of month, area (city / district / town / village), slices.
+
+A scope is built from untrusted text (URL parameters, CLI flags) only through :func:`resolve_scope`,
+which checks every value against the database and falls back to the default with a notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+import duckdb
+
+from analytics.dataset import DatasetInfo
+
+CITY_CODE = "370200"
+CITY_NAME = "全市"
+LEVELS = ("city", "district", "town", "village")
+CHILD_LEVEL = {"city": "district", "district": "town", "town": "village", "village": "village"}
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure is about: the month it is as of, the area, and optional household slices."""
+
+    as_of: dt.date
+    district: str | None = None
+    town: str | None = None
+    village: str | None = None
+    attribute: str | None = None
+    main_cause: str | None = None
+
+    @property
+    def level(self) -> str:
+        if self.village:
+            return "village"
+        if self.town:
+            return "town"
+        return "district" if self.district else "city"
+
+    @property
+    def area_code(self) -> str:
+        return self.village or self.town or self.district or CITY_CODE
+
+    def at(self, month: dt.date) -> Scope:
+        """The same area and slices at another month."""
+        return replace(self, as_of=month)
+
+    def sql_params(self) -> dict[str, object]:
+        return {
+            "district": self.district, "town": self.town, "village": self.village,
+            "attribute": self.attribute, "main_cause": self.main_cause,
+        }
+
+
+# Area filters over towns (t), villages (v) and households (h); parameters from Scope.sql_params().
+TOWN_FILTER_SQL = """
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+"""
+PLACE_FILTER_SQL = TOWN_FILTER_SQL + " AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)"
+HOUSEHOLD_FILTER_SQL = PLACE_FILTER_SQL + """
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+"""
+# Grouping expressions over the same aliases.
+GROUP_SQL = {None: f"'{CITY_CODE}'", "city": f"'{CITY_CODE}'", "district": "t.district_code", "town": "t.town_code", "village": "v.village_code"}
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """First days of every month from ``first`` to ``last`` inclusive."""
+    out, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    total = month.year * 12 + month.month - 1 + n
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def month_label(month: dt.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def parse_month(text: str) -> dt.date | None:
+    """``YYYY-MM`` to the first of that month; None when malformed."""
+    match = _MONTH.match(text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def resolve_scope(
+    con: duckdb.DuckDBPyConnection,
+    info: DatasetInfo,
+    month: str | None = None,
+    district: str | None = None,
+    town: str | None = None,
+    village: str | None = None,
+) -> tuple[Scope, list[str]]:
+    """A valid scope from raw values, and a Chinese notice for every value that was not usable."""
+    notices: list[str] = []
+    as_of = info.as_of
+    if month:
+        parsed = parse_month(month)
+        if parsed is None or not info.baseline < parsed <= info.as_of:
+            notices.append(f"月份 {month} 无效或超出数据范围，已改为最新月份 {month_label(info.as_of)}。")
+        else:
+            as_of = parsed
+    if district and not con.execute("SELECT 1 FROM district WHERE district_code = ?", [district]).fetchone():
+        notices.append(f"区市代码 {district} 不存在，已显示全市。")
+        district = town = village = None
+    if town:
+        row = con.execute("SELECT district_code FROM town WHERE town_code = ?", [town]).fetchone()
+        if not row or (district and row[0] != district):
+            notices.append(f"镇街代码 {town} 不存在或不属于所选区市，已忽略。")
+            town = village = None
+        else:
+            district = row[0]
+    if village:
+        row = con.execute("SELECT v.town_code, t.district_code FROM village v JOIN town t USING (town_code) WHERE village_code = ?", [village]).fetchone()
+        if not row or (town and row[0] != town):
+            notices.append(f"村代码 {village} 不存在或不属于所选镇街，已忽略。")
+            village = None
+        else:
+            town, district = row
+    return Scope(as_of, district or None, town or None, village or None), notices
+
+
+def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    """Chinese name of the scope's area, e.g. ``平度市 · 蓼兰镇``."""
+    parts = [CITY_NAME]
+    if scope.district:
+        parts = [con.execute("SELECT name FROM district WHERE district_code = ?", [scope.district]).fetchone()[0]]
+    if scope.town:
+        parts.append(con.execute("SELECT name FROM town WHERE town_code = ?", [scope.town]).fetchone()[0])
+    if scope.village:
+        parts.append(con.execute("SELECT name FROM village WHERE village_code = ?", [scope.village]).fetchone()[0])
+    label = " · ".join(parts)
+    slices = [s for s in (scope.attribute, scope.main_cause) if s]
+    return label + (f"（{'、'.join(slices)}）" if slices else "")
+
+
+AREA_TABLES = {"district": ("district", "district_code"), "town": ("town", "town_code"), "village": ("village", "village_code")}
+
+
+def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
+    """Chinese names of every area of a level (the city included under its code)."""
+    if level == "city":
+        return {CITY_CODE: CITY_NAME}
+    table, key = AREA_TABLES[level]
+    return dict(con.execute(f"SELECT {key}, name FROM {table}").fetchall())

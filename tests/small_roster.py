@@ -1,0 +1,250 @@
+"""A small hand-built roster (36 households, three districts) and a plain-Python oracle for it.
+
+The oracle replays each household's events in Python — no SQL — so the analytics' numbers are checked
+against an independent computation. District 370281 has a designated village but no household.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from roster.idcard import check_digit
+from roster.schema import create_schema, insert_frame
+
+PINGDU, LAIXI, JIAOZHOU = "370283", "370285", "370281"
+AS_OF = dt.date(2017, 9, 1)
+BASELINE = dt.date(2015, 12, 1)
+POOR = {"identified", "new", "returned"}
+
+
+def m(text: str) -> dt.date:
+    year, month = text.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+TOWNS = [  # town_code, district, name, weak, exit month
+    ("370283108", PINGDU, "蓼兰镇", True, None),
+    ("370283109", PINGDU, "崔家集镇", True, "2017-08"),
+    ("370285104", LAIXI, "院上镇", True, None),
+    ("370281001", JIAOZHOU, "阜安街道", False, None),
+]
+VILLAGES = [  # village_code, town, designation, exit month
+    ("A1", "370283108", "provincial_poor", "2016-06"),
+    ("A2", "370283108", "municipal_weak", "2017-07"),
+    ("A3", "370283109", "provincial_poor", None),
+    ("A4", "370283109", None, None),
+    ("B1", "370285104", "municipal_weak", "2016-11"),
+    ("B2", "370285104", None, None),
+    ("C1", "370281001", "municipal_weak", None),
+]
+# Household histories: (month, event) with 'identified' before the baseline.
+TEMPLATES = [
+    [("2014-10", "identified"), ("2016-03", "exited")],
+    [("2015-05", "identified"), ("2016-11", "exited")],
+    [("2014-10", "identified"), ("2016-02", "exited"), ("2017-02", "returned"), ("2017-06", "exited")],
+    [("2014-10", "identified"), ("2016-08", "removed")],
+    [("2014-10", "identified"), ("2016-05", "exited"), ("2017-01", "removed")],
+    [("2017-01", "new"), ("2017-07", "exited")],
+    [("2017-04", "new")],
+    [("2014-10", "identified")],
+    [("2014-10", "identified"), ("2017-08", "exited")],
+]
+HOUSEHOLD_VILLAGES = ["A1", "A2", "A3", "A4", "B1", "B2"]
+
+
+@dataclass
+class Person:
+    person_id: str
+    joined: dt.date | None = None
+    left: dt.date | None = None
+
+    def member_at(self, month: dt.date) -> bool:
+        return (self.joined is None or self.joined <= month) and (self.left is None or self.left > month)
+
+
+@dataclass
+class Household:
+    household_id: str
+    village: str
+    events: list[tuple[dt.date, str]]
+    persons: list[Person] = field(default_factory=list)
+
+    def status_at(self, month: dt.date) -> str | None:
+        status = None
+        for when, kind in self.events:
+            if when <= month:
+                status = kind
+        return status
+
+    def members_at(self, month: dt.date) -> int:
+        return sum(p.member_at(month) for p in self.persons)
+
+
+def households() -> list[Household]:
+    out = []
+    for i in range(36):
+        events = [(m(t), k) for t, k in TEMPLATES[i % len(TEMPLATES)]]
+        hh = Household(f"H{i:02d}", HOUSEHOLD_VILLAGES[i % len(HOUSEHOLD_VILLAGES)], events)
+        size = 1 + i % 4
+        hh.persons = [Person(f"P{i:02d}{k}") for k in range(size)]
+        if i % 5 == 0 and size > 1 and events[0][1] == "identified":  # a member leaves in a month with no household event
+            hh.persons[-1].left = m("2016-04")
+        if i % 9 == 7:  # a child is born into a household that stays poor
+            hh.persons.append(Person(f"P{i:02d}9", joined=m("2017-03")))
+        out.append(hh)
+    return out
+
+
+DISTRICT_OF_VILLAGE = {v: next(t[1] for t in TOWNS if t[0] == town) for v, town, _, _ in VILLAGES}
+TOWN_OF_VILLAGE = {v: town for v, town, _, _ in VILLAGES}
+
+
+# --- the oracle --------------------------------------------------------------------------------------
+def in_scope(hh: Household, district: str | None = None, town: str | None = None) -> bool:
+    return (district is None or DISTRICT_OF_VILLAGE[hh.village] == district) and (town is None or TOWN_OF_VILLAGE[hh.village] == town)
+
+
+def expected_figures(month: dt.date, district: str | None = None, town: str | None = None) -> dict[str, int]:
+    """Outcome figures by replaying events, following the definitions in docs/schema.md."""
+    f = dict.fromkeys([
+        "households_baseline", "persons_baseline", "households_exited", "persons_exited", "households_remaining",
+        "persons_remaining", "households_returned", "households_new", "households_removed",
+        "households_baseline_exited", "persons_baseline_exited", "households_baseline_remaining", "persons_baseline_remaining",
+    ], 0)
+    for hh in households():
+        if not in_scope(hh, district, town):
+            continue
+        baseline = hh.status_at(BASELINE) in POOR
+        status = hh.status_at(month)
+        exits = [(w, k) for w, k in hh.events if w <= month and k in ("exited", "returned")]
+        exited = bool(exits) and exits[-1][1] == "exited"
+        exit_persons = hh.members_at(exits[-1][0]) if exited else 0
+        if baseline:
+            f["households_baseline"] += 1
+            f["persons_baseline"] += hh.members_at(BASELINE)
+        if exited:
+            f["households_exited"] += 1
+            f["persons_exited"] += exit_persons
+            if baseline:
+                f["households_baseline_exited"] += 1
+                f["persons_baseline_exited"] += exit_persons
+        if status in POOR:
+            f["households_remaining"] += 1
+            f["persons_remaining"] += hh.members_at(month)
+            if baseline:
+                f["households_baseline_remaining"] += 1
+                f["persons_baseline_remaining"] += hh.members_at(month)
+        previous = None
+        for when, kind in hh.events:
+            if BASELINE < when <= month:
+                f["households_returned"] += kind == "returned"
+                f["households_new"] += kind == "new"
+                f["households_removed"] += kind == "removed" and previous in POOR
+            previous = kind
+    return f
+
+
+def expected_places(month: dt.date, district: str | None = None, town: str | None = None) -> dict[str, int]:
+    f = dict.fromkeys(["provincial_villages_total", "provincial_villages_exited", "weak_villages_total",
+                       "weak_villages_exited", "weak_towns_total", "weak_towns_exited"], 0)
+    for code, vtown, designation, exit_month in VILLAGES:
+        if (district and DISTRICT_OF_VILLAGE[code] != district) or (town and vtown != town) or not designation:
+            continue
+        key = "provincial_villages" if designation == "provincial_poor" else "weak_villages"
+        f[f"{key}_total"] += 1
+        f[f"{key}_exited"] += exit_month is not None and m(exit_month) <= month
+    for code, tdistrict, _, weak, exit_month in TOWNS:
+        if weak and (district is None or tdistrict == district) and (town is None or code == town):
+            f["weak_towns_total"] += 1
+            f["weak_towns_exited"] += exit_month is not None and m(exit_month) <= month
+    return f
+
+
+def expected_flows(month: dt.date, district: str) -> dict[str, tuple[int, ...]]:
+    """(opening, new, returned, exited, removed, closing) for households and persons in one month."""
+    previous = dt.date(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1, 1)
+    out = {}
+    for unit in ("households", "persons"):
+        opening = closing = new = returned = exited = removed = 0
+        for hh in households():
+            if DISTRICT_OF_VILLAGE[hh.village] != district:
+                continue
+            weight = (lambda at: 1) if unit == "households" else hh.members_at
+            if hh.status_at(previous) in POOR:
+                opening += weight(previous)
+            if hh.status_at(month) in POOR:
+                closing += weight(month)
+            before = None
+            for when, kind in hh.events:
+                if when == month:
+                    if kind == "new":
+                        new += weight(month)
+                    elif kind == "returned":
+                        returned += weight(month)
+                    elif kind == "exited":
+                        exited += weight(month)
+                    elif kind == "removed" and before in POOR:
+                        removed += weight(month)
+                before = kind
+            if unit == "persons" and hh.status_at(month) in POOR:
+                new += sum(p.joined == month for p in hh.persons)
+                removed += sum(p.left == month for p in hh.persons)
+        out[unit] = (opening, new, returned, exited, removed, closing)
+    return out
+
+
+# --- the database ------------------------------------------------------------------------------------
+def _id(n: int) -> str:
+    first17 = f"3702831980{n:04d}{n % 1000:03d}"[:17]
+    return first17 + check_digit(first17)
+
+
+def build(path: Path) -> Path:
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    insert_frame(con, "district", pd.DataFrame({"district_code": [PINGDU, LAIXI, JIAOZHOU], "name": ["平度市", "莱西市", "胶州市"]}))
+    insert_frame(con, "town", pd.DataFrame([{
+        "town_code": c, "district_code": d, "name": n, "is_weak_town": w, "pairing_district_code": None,
+        "exit_month": m(e) if e else None, "has_polygon": True,
+    } for c, d, n, w, e in TOWNS]))
+    insert_frame(con, "village", pd.DataFrame([{
+        "village_code": c, "town_code": t, "name": f"{c}村", "is_village_committee": True, "designation": d,
+        "exit_month": m(e) if e else None, "lon": 120.0, "lat": 36.5, "point_generated": True, "source_village_code": c,
+    } for c, t, d, e in VILLAGES]))
+    rows, people, events = [], [], []
+    for n, hh in enumerate(households()):
+        first = hh.events[0][0]
+        rows.append({
+            "household_id": hh.household_id, "village_code": hh.village, "head_name": "户主", "head_id_number": _id(n),
+            "phone": None, "size": hh.members_at(AS_OF), "attribute": "一般贫困户", "main_cause": "因病",
+            "identification_standard": "市定标准", "identified_month": first, "planned_exit_year": 2016,
+            "dilapidated_house": False, "helper_name": "帮扶人", "helper_unit": "平度市农业局",
+        })
+        for k, p in enumerate(hh.persons):
+            people.append({
+                "person_id": p.person_id, "household_id": hh.household_id, "name": f"成员{k}", "id_number": _id(100 + n * 10 + k),
+                "sex": "男", "birth_date": dt.date(1980, 1, 1), "relation": "户主" if k == 0 else "子女", "ethnicity": "汉族",
+                "health": "健康", "labor_ability": "普通劳动力", "education": "初中", "school_status": "非在校生",
+                "disability": None, "joined_month": p.joined,
+            })
+        events += [(hh.household_id, None, when, kind) for when, kind in hh.events]
+        events += [(hh.household_id, p.person_id, p.joined, "new") for p in hh.persons if p.joined]
+        events += [(hh.household_id, p.person_id, p.left, "removed") for p in hh.persons if p.left]
+    insert_frame(con, "household", pd.DataFrame(rows))
+    insert_frame(con, "person", pd.DataFrame(people))
+    events.sort(key=lambda e: (e[0], e[2]))
+    insert_frame(con, "status_event", pd.DataFrame({
+        "event_id": range(1, len(events) + 1), "household_id": [e[0] for e in events], "person_id": [e[1] for e in events],
+        "event_month": [e[2] for e in events], "event_type": [e[3] for e in events],
+    }))
+    insert_frame(con, "dataset_meta", pd.DataFrame({"key": ["source", "as_of_month", "baseline_month"], "value": ["synthetic", "2017-09", "2015-12"]}))
+    targets = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "reference" / "plan_targets.csv", dtype={"deadline": str})
+    targets["deadline"] = pd.to_datetime(targets["deadline"]).dt.date
+    insert_frame(con, "plan_target", targets)
+    con.close()
+    return path

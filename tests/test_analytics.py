@@ -1,0 +1,176 @@
+"""Goal progress, flows, back-scheduling and the league table against the plain-Python oracle."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analytics import fmt
+from analytics.dynamics import stock_flow_breaks, stock_flow_table
+from analytics.goals import BEHIND, MET, NO_DATA, goal_progress
+from analytics.league import league_table
+from analytics.progress import progress_figures, remaining_curve
+from analytics.schedule import back_schedule
+from analytics.scope import Scope, months_between
+from tests import small_roster as sr
+from tests.conftest import PROJECT_DIR
+
+MONTHS = [dt.date(2016, 1, 1), dt.date(2016, 6, 1), dt.date(2016, 12, 1), dt.date(2017, 2, 1), dt.date(2017, 6, 1), sr.AS_OF]
+AREAS = [(None, None), (sr.PINGDU, None), (sr.LAIXI, None), (sr.PINGDU, "370283109"), (sr.JIAOZHOU, None)]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    path = sr.build(tmp_path_factory.mktemp("small") / "small.duckdb")
+    return duckdb.connect(str(path), read_only=True)
+
+
+@pytest.mark.parametrize("month", MONTHS)
+@pytest.mark.parametrize("district, town", AREAS)
+def test_progress_figures_match_the_oracle(small, month, district, town) -> None:
+    figures = dataclasses.asdict(progress_figures(small, Scope(month, district, town)))
+    expected = sr.expected_figures(month, district, town) | sr.expected_places(month, district, town)
+    assert {k: figures[k] for k in expected} == expected
+
+
+def test_the_fixture_covers_the_edge_cases(small) -> None:
+    city = sr.expected_figures(sr.AS_OF)
+    assert city["households_returned"] > 0 and city["households_removed"] > 0 and city["households_new"] > 0
+    assert sr.expected_figures(sr.AS_OF, sr.JIAOZHOU)["households_baseline"] == 0
+    assert any(p.left for hh in sr.households() for p in hh.persons)
+    assert any(p.joined for hh in sr.households() for p in hh.persons)
+
+
+@pytest.mark.parametrize("district", [sr.PINGDU, sr.LAIXI])
+def test_monthly_flows_match_the_oracle(small, district) -> None:
+    table = stock_flow_table(small, Scope(sr.AS_OF), "district")
+    table = table[table["area_code"] == district]
+    for month in months_between(dt.date(2016, 1, 1), sr.AS_OF):
+        expected = sr.expected_flows(month, district)
+        rows = table[table["month"].dt.date == month].set_index("unit")
+        for unit, values in expected.items():
+            got = tuple(int(rows.loc[unit, c]) for c in ("opening", "new", "returned", "exited", "removed", "closing"))
+            assert got == values, (month, unit)
+    assert stock_flow_breaks(small, Scope(sr.AS_OF), "district").empty
+
+
+def _expected_schedule_row(total: int, done_now: int, done_before: int, deadline: dt.date) -> dict:
+    remaining = total - done_now
+    left = (deadline.year * 12 + deadline.month) - (sr.AS_OF.year * 12 + sr.AS_OF.month)
+    actual = (done_now - done_before) / 3
+    required = remaining / left if left > 0 else None
+    if remaining == 0:
+        rag = "已完成"
+    elif left <= 0 or actual == 0 or required > 1.5 * actual:
+        rag = "红"
+    elif required > actual:
+        rag = "黄"
+    else:
+        rag = "绿"
+    return {"remaining": remaining, "months_left": left, "required_pace": required, "actual_pace": actual, "rag": rag}
+
+
+def test_back_schedule_matches_hand_formulas(small) -> None:
+    rows = back_schedule(small, Scope(sr.AS_OF), "district").set_index(["area_code", "target"])
+    before_month = dt.date(2017, 6, 1)
+    for district in (sr.PINGDU, sr.LAIXI):
+        now, before = sr.expected_figures(sr.AS_OF, district), sr.expected_figures(before_month, district)
+        places_now, places_before = sr.expected_places(sr.AS_OF, district), sr.expected_places(before_month, district)
+        checks = {
+            "households": (now["households_baseline_exited"] + now["households_baseline_remaining"], now["households_baseline_exited"], before["households_baseline_exited"], dt.date(2016, 12, 31)),
+            "provincial_villages": (places_now["provincial_villages_total"], places_now["provincial_villages_exited"], places_before["provincial_villages_exited"], dt.date(2017, 12, 31)),
+            "weak_towns": (places_now["weak_towns_total"], places_now["weak_towns_exited"], places_before["weak_towns_exited"], dt.date(2017, 12, 31)),
+        }
+        for target, args in checks.items():
+            if args[0] == 0:
+                assert (district, target) not in rows.index
+                continue
+            expected = _expected_schedule_row(*args)
+            row = rows.loc[(district, target)]
+            for key, value in expected.items():
+                if value is None:
+                    assert row[key] is None or math.isnan(row[key])
+                else:
+                    assert row[key] == pytest.approx(value), (district, target, key)
+
+
+def test_back_schedule_of_the_empty_district_has_only_its_village(small) -> None:
+    rows = back_schedule(small, Scope(sr.AS_OF, sr.JIAOZHOU))
+    assert list(rows["target"]) == ["weak_villages"]
+    assert rows.iloc[0]["rag"] == "红"  # nothing done in three months
+    assert rows.iloc[0]["projected_month"] is None
+
+
+def test_league_table_exit_rates(small) -> None:
+    table = league_table(small, Scope(sr.AS_OF)).set_index("area_code")
+    for district in (sr.PINGDU, sr.LAIXI):
+        f = sr.expected_figures(sr.AS_OF, district)
+        task = f["households_baseline_exited"] + f["households_baseline_remaining"]
+        assert table.loc[district, "exit_rate"] == pytest.approx(f["households_baseline_exited"] / task)
+        assert table.loc[district, "returns_per_1000"] == pytest.approx(1000 * f["households_returned"] / f["households_baseline"])
+    assert sr.JIAOZHOU not in table.index
+    assert list(table["rank"]) == [1, 2]
+    assert table["exit_rate"].is_monotonic_decreasing
+
+
+def test_goal_statuses(small) -> None:
+    goals = goal_progress(small, Scope(sr.AS_OF)).set_index("target_id")
+    # Households still poor at 2016-12 → the 2016 stage goal was missed.
+    assert goals.loc["exit_households_2016", "status"] == BEHIND
+    assert goals.loc["exit_households_2016", "judged_at"] == dt.date(2016, 12, 1)
+    at_deadline = sr.expected_figures(dt.date(2016, 12, 1))
+    assert goals.loc["exit_households_2016", "value"] == at_deadline["households_baseline_exited"]
+    # Only 1 provincial village against the city-wide 51: behind; a district is not given the city figure.
+    assert goals.loc["prov_poor_villages_exit_2016", "status"] == BEHIND
+    district_goals = goal_progress(small, Scope(sr.AS_OF, sr.PINGDU)).set_index("target_id")
+    assert district_goals.loc["prov_poor_villages_exit_2016", "status"] == NO_DATA
+    # The unmeasurable ones are listed, with a reason.
+    unmeasurable = goals[~goals["measurable"]]
+    assert len(unmeasurable) > 100 and (unmeasurable["status"] == NO_DATA).all()
+    assert set(goals["status"]) <= {MET, "进度正常", BEHIND, NO_DATA}
+
+
+def test_remaining_curve_and_plan_path(small) -> None:
+    curve = remaining_curve(small, Scope(sr.AS_OF)).set_index("month")
+    baseline = sr.expected_figures(sr.BASELINE)["persons_baseline"]
+    assert curve["persons"].iloc[0] == baseline == curve["plan_persons"].iloc[0]
+    assert curve.loc["2016-12-01", "plan_persons"] == 0
+    assert curve.loc["2016-06-01", "plan_persons"] == pytest.approx(baseline * 6 / 12)
+    for month in MONTHS:
+        assert curve.loc[str(month), "persons"] == sr.expected_figures(month)["persons_remaining"]
+
+
+def test_cli_progress_json_equals_analytics(tmp_path: Path, small) -> None:
+    path = sr.build(tmp_path / "cli.duckdb")
+    result = subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(path), "--as-of", "2017-06", "--district", sr.PINGDU, "--json"],
+                            cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    printed = json.loads(result.stdout)
+    assert printed == dataclasses.asdict(progress_figures(small, Scope(dt.date(2017, 6, 1), sr.PINGDU)))
+    for key in ("households_baseline", "persons_baseline", "households_exited", "persons_exited", "households_remaining",
+                "persons_remaining", "households_returned", "households_new", "provincial_villages_total", "provincial_villages_exited",
+                "weak_villages_total", "weak_villages_exited", "weak_towns_total", "weak_towns_exited"):
+        assert key in printed
+
+
+def test_cli_refuses_a_month_outside_the_data(tmp_path: Path) -> None:
+    path = sr.build(tmp_path / "cli.duckdb")
+    result = subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(path), "--as-of", "2019-01"],
+                            cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "月份 2019-01 无效或超出数据范围" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chinese_number_formats() -> None:
+    assert fmt.count(28535) == "28,535"
+    assert fmt.large(6_388_700) == "638.9万" and fmt.large(63_887) == "63,887"
+    assert fmt.percent(0.99337) == "99.3%"
+    assert fmt.number(float("nan")) == "—" and fmt.number(2.0) == "2" and fmt.number(2.345, 1) == "2.3"
+    assert fmt.month(dt.date(2017, 9, 1)) == "2017年09月"

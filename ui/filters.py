@@ -1,0 +1,87 @@
+"""Sidebar filters (as-of month, district → town → village), mirrored in the URL's query parameters.
+
+On the first run of a session the URL is read (``month=YYYY-MM&district=CODE&town=CODE&village=CODE``)
+and checked by ``analytics.scope.resolve_scope``; afterwards the widgets rule and the URL follows them,
+so a copied link reproduces the view. The widgets live in the entry script, so they survive page switches.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from analytics.dataset import DatasetInfo
+from analytics.plan import BASELINE
+from analytics.scope import (
+    Scope,
+    add_months,
+    area_names,
+    month_label,
+    months_between,
+    resolve_scope,
+)
+
+ALL = ""  # the “whole area” option of a selectbox
+
+_AREAS = {
+    "district": "SELECT district_code FROM district ORDER BY 1",
+    "town": "SELECT town_code FROM town WHERE district_code = ? ORDER BY 1",
+    "village": "SELECT village_code FROM village WHERE town_code = ? ORDER BY 1",
+}
+
+
+@st.cache_data(show_spinner=False)
+def _options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float], level: str, parent: str | None) -> list[str]:
+    params = [] if parent is None else [parent]
+    return [ALL] + [r[0] for r in _con.execute(_AREAS[level], params).fetchall()]
+
+
+@st.cache_data(show_spinner=False)
+def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float], level: str) -> dict[str, str]:
+    return area_names(_con, level)
+
+
+def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo) -> None:
+    params = st.query_params
+    scope, notices = resolve_scope(con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"))
+    st.session_state.update(
+        f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
+        f_village=scope.village or ALL, scope_notices=notices,
+    )
+
+
+def _clear_below(*keys: str) -> None:
+    for key in keys:
+        st.session_state[key] = ALL
+
+
+def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float]) -> Scope:
+    """Draw the filters and return the chosen scope (also kept in ``st.session_state.scope``)."""
+    if "f_month" not in st.session_state:
+        _seed_from_url(con, info)
+    sidebar = st.sidebar
+    sidebar.header("筛选")
+    months = [month_label(m) for m in months_between(add_months(BASELINE, 1), info.as_of)]
+    sidebar.select_slider("数据月份", options=months, key="f_month")
+    district_names, town_names, village_names = (_names(con, db, level) for level in ("district", "town", "village"))
+    sidebar.selectbox("区市", _options(con, db, "district", None), key="f_district",
+                      format_func=lambda c: district_names.get(c, "全市"), on_change=_clear_below, args=("f_town", "f_village"))
+    district = st.session_state.f_district or None
+    if district:
+        sidebar.selectbox("镇（街道）", _options(con, db, "town", district), key="f_town",
+                          format_func=lambda c: town_names.get(c, "全部镇街"), on_change=_clear_below, args=("f_village",))
+    town = (st.session_state.get("f_town") or None) if district else None
+    if town:
+        sidebar.selectbox("村（社区）", _options(con, db, "village", town), key="f_village", format_func=lambda c: village_names.get(c, "全部村"))
+    village = (st.session_state.get("f_village") or None) if town else None
+    scope, _ = resolve_scope(con, info, st.session_state.f_month, district, town, village)
+    st.session_state.scope = scope
+    st.query_params.from_dict({k: v for k, v in {"month": month_label(scope.as_of), "district": scope.district,
+                                                  "town": scope.town, "village": scope.village}.items() if v})
+    return scope
+
+
+def show_url_notices() -> None:
+    """Tell the user (once) which URL values were not usable."""
+    for notice in st.session_state.pop("scope_notices", []):
+        st.warning(notice)
