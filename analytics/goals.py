@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -49,7 +49,28 @@ class Measurement:
     note: str = ""
 
 
-Evaluator = Callable[[duckdb.DuckDBPyConnection, Scope], Measurement | None]
+@dataclass
+class Context:
+    """What an evaluator measures against: the connection, the scope at the judged month, shared figures."""
+
+    con: duckdb.DuckDBPyConnection
+    scope: Scope
+    _figures: dict = field(default_factory=dict)
+
+    def outcomes(self) -> pd.Series:
+        key = ("outcomes", self.scope)
+        if key not in self._figures:
+            self._figures[key] = scope_outcomes(self.con, self.scope)
+        return self._figures[key]
+
+    def places(self) -> pd.Series:
+        key = ("places", self.scope)
+        if key not in self._figures:
+            self._figures[key] = scope_places(self.con, self.scope)
+        return self._figures[key]
+
+
+Evaluator = Callable[[Context], Measurement | None]
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -81,8 +102,8 @@ _LATEST_YEAR = "(SELECT max(year) FROM {table} WHERE year <= year(CAST($at AS DA
 
 # --- evaluators --------------------------------------------------------------------------------------
 def _all_exit(done: str, remaining: str, unit: str, plan_total: int) -> Evaluator:
-    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
-        figures = scope_outcomes(con, scope)
+    def evaluate(ctx: Context) -> Measurement | None:
+        figures, scope = ctx.outcomes(), ctx.scope
         task = int(figures[done] + figures[remaining])
         if task == 0:
             return None
@@ -92,8 +113,8 @@ def _all_exit(done: str, remaining: str, unit: str, plan_total: int) -> Evaluato
 
 
 def _all_places(done: str, total: str, unit: str) -> Evaluator:
-    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
-        figures = scope_places(con, scope)
+    def evaluate(ctx: Context) -> Measurement | None:
+        figures = ctx.places()
         if figures[total] == 0:
             return None
         return Measurement(float(figures[done]), float(figures[total]), unit, figures[done] >= figures[total])
@@ -102,10 +123,11 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
 
 def _city_count(measure: Callable[[duckdb.DuckDBPyConnection, Scope], float], target: float, unit: str, tolerance: float, note: str = "") -> Evaluator:
     """A city-wide count the plan sets in absolute terms; met within ``tolerance`` (share) of the target."""
-    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+    def evaluate(ctx: Context) -> Measurement | None:
+        scope = ctx.scope
         if scope.level != "city" or scope.attribute or scope.main_cause:
             return Measurement(float("nan"), target, unit, False, CITY_ONLY_NOTE)
-        value = measure(con, scope)
+        value = measure(ctx.con, scope)
         return Measurement(value, target, unit, value >= target * (1 - tolerance), note)
     return evaluate
 
@@ -128,7 +150,8 @@ def _housing_2016(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
 
 def _annual_standard(code: str, standard: float, unit: str, at_least: bool) -> Evaluator:
     """Average (or lowest) annualised amount of a measure's rows against the plan's yearly standard."""
-    def evaluate(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+    def evaluate(ctx: Context) -> Measurement | None:
+        con, scope = ctx.con, ctx.scope
         annualised = "m.amount_yuan * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
         sql = f"""SELECT {'min' if at_least else 'avg'}({annualised}), count(*) FROM {_SCOPED_MEASURES}
                   AND m.measure_code = $code AND m.start_month <= $at"""
@@ -144,20 +167,20 @@ def _annual_standard(code: str, standard: float, unit: str, at_least: bool) -> E
 def _rows_within(code: str, rule_sql: str, unit: str) -> Evaluator:
     """Measure rows of ``code`` that keep to a rule, against all its rows up to the month."""
     base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = '{code}' AND m.start_month <= $at"
-    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {rule_sql}", f"SELECT count(*) {base}", unit)
+    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {rule_sql}", f"SELECT count(*) {base}", unit)
 
 
 def _households_with(code: str, eligible_sql: str) -> Evaluator:
     """Active households meeting ``eligible_sql`` that have a ``code`` measure started by the month."""
     base = f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE} AND {eligible_sql}"
     has = f"EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = '{code}' AND m.start_month <= $at)"
-    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "户")
+    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "户")
 
 
 def _persons_with(code: str, eligible_sql: str) -> Evaluator:
     base = f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT} AND {eligible_sql}"
     has = f"EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = '{code}' AND m.start_month <= $at)"
-    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "人")
+    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "人")
 
 
 def _villages_where(rule_sql: str) -> Evaluator:
@@ -165,10 +188,11 @@ def _villages_where(rule_sql: str) -> Evaluator:
     latest = _LATEST_YEAR.format(table="village_indicator")
     base = f"FROM {_SCOPED_VILLAGES}"
     meeting = f"EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = {latest} AND {rule_sql})"
-    return lambda con, scope: _share(con, scope, f"SELECT count(*) {base} AND {meeting}", f"SELECT count(*) {base}", "个村")
+    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {meeting}", f"SELECT count(*) {base}", "个村")
 
 
-def _weak_towns_with_all_projects(con: duckdb.DuckDBPyConnection, scope: Scope) -> Measurement | None:
+def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
+    con, scope = ctx.con, ctx.scope
     if scope.village:
         return None
     latest = _LATEST_YEAR.format(table="town_indicator")
@@ -240,7 +264,7 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     targets = con.execute("SELECT id, indicator_zh, chapter, deadline FROM plan_target ORDER BY rowid").fetchall()
     schedule = back_schedule(con, scope)
     red = set(schedule.loc[schedule["rag"] == RAG_RED, "target"])
-    rows = []
+    rows, figures = [], {}
     for target_id, indicator, chapter, deadline in targets:
         deadline = deadline or DEFAULT_DEADLINE
         judged = _judged_month(scope.as_of, deadline)
@@ -248,7 +272,7 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         if evaluator is None:
             rows.append((target_id, indicator, chapter, deadline, judged, None, None, None, NO_DATA, False, NOT_MEASURABLE_REASON))
             continue
-        measurement = evaluator(con, scope.at(judged))
+        measurement = evaluator(Context(con, scope.at(judged), figures))
         passed = scope.as_of >= dt.date(deadline.year, deadline.month, 1)
         status = _status(measurement, passed, SCHEDULE_KEYS.get(target_id) in red)
         value, goal, unit, note = (measurement.value, measurement.target, measurement.unit, measurement.note) if measurement else (None, None, None, "范围内没有可测度的对象")
