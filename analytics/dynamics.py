@@ -102,7 +102,7 @@ flows AS (
 )
 """.replace("{poor}", POOR)
 
-_OUTCOMES = """,
+_STATE = """,
 state AS (
     SELECT household_id,
            arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
@@ -129,6 +129,9 @@ sized AS (
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
 )
+""".replace("{poor}", POOR)
+
+_OUTCOMES = _STATE + """
 SELECT area_code,
        count(*) FILTER (is_baseline) AS baseline_households,
        coalesce(sum(persons_baseline) FILTER (is_baseline), 0) AS baseline_persons,
@@ -160,6 +163,14 @@ OUTCOME_COLUMNS = (
 def _run(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:
     sql = _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL) + body
     return execute(con, sql, {**scope.sql_params(), **params}).df()
+
+
+def household_states(con: duckdb.DuckDBPyConnection, scope: Scope, select: str, group: str | None = None, **params: object) -> pd.DataFrame:
+    """Run ``select`` over the CTE ``sized``: one row per household in scope with its status at
+    ``scope.as_of`` (``at_month``, ``is_baseline``, ``is_poor``, ``is_exited``, ``is_active``,
+    ``has_measure``, ``exit_month``), member counts (``persons_baseline``, ``persons_now``,
+    ``persons_at_exit``) and ``area_code``; the CTE ``members`` gives membership spans."""
+    return _run(con, scope, group, _STATE + select, baseline=BASELINE, at=scope.as_of, **params)
 
 
 def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
@@ -217,3 +228,23 @@ def stock_flow_breaks(con: duckdb.DuckDBPyConnection, scope: Scope, group: str |
     table = stock_flow_table(con, scope, group)
     expected = table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"]
     return table.assign(expected=expected)[expected != table["closing"]].reset_index(drop=True)
+
+
+STATUS_LABELS = {None: "未纳入", "identified": "贫困", "new": "贫困", "returned": "返贫", "exited": "已脱贫", "removed": "自然减少"}
+_TRANSITIONS = """
+SELECT a.status_a, a.status_b, count(*) AS households FROM (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($first AS DATE)) AS status_a,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($second AS DATE)) AS status_b
+    FROM ev GROUP BY household_id
+) a GROUP BY ALL
+"""
+
+
+def status_transitions(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date, second: dt.date) -> pd.DataFrame:
+    """Households by status at ``first`` and at ``second`` (labels: 未纳入 贫困 返贫 已脱贫 自然减少)."""
+    raw = _run(con, scope, None, _TRANSITIONS, first=first, second=second)
+    raw["from_status"] = raw["status_a"].map(lambda s: STATUS_LABELS[s if isinstance(s, str) else None])
+    raw["to_status"] = raw["status_b"].map(lambda s: STATUS_LABELS[s if isinstance(s, str) else None])
+    table = raw.groupby(["from_status", "to_status"], as_index=False)["households"].sum()
+    return table.astype({"households": "int64"}).sort_values(["from_status", "to_status"], ignore_index=True)

@@ -21,9 +21,9 @@ def large(value: float | None) -> str:
     return f"{value / 10_000:,.1f}万" if abs(value) >= 100_000 else count(value)
 
 
-def percent(share: float | None) -> str:
+def percent(share: float | None, decimals: int = 1) -> str:
     """0.9934 → ``99.3%``."""
-    return "—" if _missing(share) else f"{share * 100:.1f}%"
+    return "—" if _missing(share) else f"{share * 100:.{decimals}f}%"
 
 
 def number(value: float | None, decimals: int = 1) -> str:

@@ -55,3 +55,14 @@ def scope_places(con: duckdb.DuckDBPyConnection, scope: Scope, at: dt.date | Non
     if frame.empty:
         return pd.Series(0, index=list(PLACE_COLUMNS), dtype="int64")
     return frame[list(PLACE_COLUMNS)].sum().astype("int64")
+
+
+def weak_towns(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The weak towns in scope with their paired strong district and exit status at the month."""
+    sql = f"""
+    SELECT t.town_code, t.name, t.district_code, p.name AS pairing_district,
+           t.exit_month IS NOT NULL AND t.exit_month <= CAST($at AS DATE) AS exited
+    FROM town t LEFT JOIN district p ON p.district_code = t.pairing_district_code
+    WHERE t.is_weak_town AND {TOWN_FILTER_SQL} ORDER BY t.town_code
+    """
+    return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()

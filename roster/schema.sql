@@ -28,6 +28,7 @@ CREATE TABLE village (
     lat                  DOUBLE NOT NULL CHECK (lat BETWEEN 35 AND 37.5),
     point_generated      BOOLEAN NOT NULL,
     source_village_code  VARCHAR NOT NULL,
+    rural_population     INTEGER CHECK (rural_population > 0),
     CHECK (designation IS NOT NULL OR exit_month IS NULL)
 );
 

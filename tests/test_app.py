@@ -13,7 +13,7 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
 
-PAGES = ["pages/overview.py", "pages/summary.py"]
+PAGES = ["views/overview.py", "views/summary.py"]
 SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"}]
 
 

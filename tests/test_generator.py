@@ -70,6 +70,7 @@ def test_households_live_in_real_2023_villages_of_the_five_rural_districts(demo:
     matched = used.merge(official, on=["village_code", "town_code", "district_code"], how="left", indicator=True)
     assert (matched["_merge"] == "both").all()
     assert set(used["district_code"]) == {"370283", "370285", "370281", "370215", "370211"}
+    assert scalar(demo, "SELECT count(*) FROM household h JOIN village v USING (village_code) WHERE NOT v.is_village_committee") == 0
     shares = demo.execute(
         "SELECT t.district_code, count(*) / sum(count(*)) OVER () FROM household h JOIN village v USING (village_code) "
         "JOIN town t USING (town_code) GROUP BY 1"

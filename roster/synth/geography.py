@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,11 +39,21 @@ def town_table() -> pd.DataFrame:
     return towns
 
 
+def _synthetic_population(keys: pd.Series) -> np.ndarray:
+    """Rural residents of a village committee: 2,000-4,000 (rounded to 10), fixed by the key alone.
+
+    No public figure exists per 2023 village; the demo needs a denominator for incidence.
+    """
+    draws = [int.from_bytes(hashlib.sha256(k.encode()).digest()[:4], "little") / 2**32 for k in keys]
+    return (np.round((2000 + 2000 * np.asarray(draws)) / 10) * 10).astype(np.int64)
+
+
 def _rural_village_pool(shard: int) -> pd.DataFrame:
     """Village committees of the five districts with poor households; shard k > 0 copies them as ``code-k``."""
     villages = boundaries.villages()
     pool = villages[villages["is_village_committee"] & villages["district_code"].isin(config.HOUSEHOLD_SHARE_BY_DISTRICT)]
     pool = pool.assign(source_village_code=pool["village_code"], point_generated=True).reset_index(drop=True)
+    pool["rural_population"] = _synthetic_population(pool["village_code"] + f"#{shard}")
     if shard == 0:
         return pool
     pool["village_code"] = pool["village_code"] + f"-{shard:03d}"

@@ -93,7 +93,9 @@ class MeasurePlanner:
         dibao = self._households(attribute == "低保贫困户")
         per_month = 470 * self.h["size"].to_numpy()[dibao] * self.rng.uniform(0.3, 0.7, len(dibao))
         heads = self._persons((self.p["pos"].to_numpy() == 0) & (attribute[self.p_hh] == "特困供养贫困户"))
+        backstop = self._households(self.h["main_cause"].to_numpy() == "缺劳力", 0.9)
         return [
+            self._for_households("ss_policy_backstop", "区(市)财政", backstop, self._uniform(100, 300, len(backstop))),
             self._for_households("ss_dibao", "区(市)财政", dibao, np.round(per_month, 2)),
             self._for_persons("ss_tekun", "区(市)财政", heads, self._uniform(600, 700, len(heads))),
         ]

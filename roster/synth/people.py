@@ -15,12 +15,13 @@ BASE_DATE = np.datetime64("2015-12-31")
 
 
 def place_households(villages: pd.DataFrame, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Village codes of ``n`` households: district shares exact, designated villages weighted."""
+    """Village codes of ``n`` households, all in village committees (村民委员会): district shares exact,
+    designated villages weighted."""
     codes = list(config.HOUSEHOLD_SHARE_BY_DISTRICT)
     per_district = apportion(n, [config.HOUSEHOLD_SHARE_BY_DISTRICT[c] for c in codes])
     placed = []
     for code, count in zip(codes, per_district):
-        local = villages[villages["district_code"] == code]
+        local = villages[(villages["district_code"] == code) & villages["is_village_committee"]]
         weight = local["designation"].map(config.VILLAGE_WEIGHT).fillna(1.0) * np.where(local["in_weak_town"], config.WEAK_TOWN_WEIGHT, 1.0)
         designated = local["designation"].notna().to_numpy()
         guaranteed = designated if designated.sum() <= count else np.zeros(len(local), dtype=bool)

@@ -1,0 +1,146 @@
+"""图二 扶贫措施到户到人: coverage by measure group, gaps, measures per household, funds and helpers.
+
+A household is *covered* by a group when it (or one of its members) has a measure of that group that
+started on or before the as-of month. Coverage counts active households (registered, not removed).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analytics.dynamics import household_states
+from analytics.privacy import masked
+from analytics.scope import Scope, area_names
+
+# Measure groups shown on the map, as catalogue categories (data/reference/plan_measures.csv).
+MEASURE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "any": ("任一措施", ()),
+    "industry": ("产业", ("industry", "asset_income", "ecommerce", "tourism", "technology", "ecology")),
+    "employment": ("就业与培训", ("employment", "skills_training", "entrepreneurship")),
+    "public_welfare_job": ("公益岗位", ("public_welfare_job",)),
+    "education": ("教育", ("education",)),
+    "health": ("健康/医疗救助", ("health", "medical_assistance")),
+    "housing": ("危房改造", ("housing",)),
+    "solar": ("光伏", ("solar",)),
+    "finance": ("金融/小额信贷", ("finance_credit", "insurance")),
+    "social_security": ("兜底保障", ("social_security",)),
+    "social_insurance": ("社会保险", ("social_insurance",)),
+    "disability": ("残疾人帮扶", ("disability",)),
+    "social_pairing": ("社会帮扶", ("social_pairing",)),
+}
+# The one place that says which measures answer which main cause of poverty.
+CAUSE_MEASURES: dict[str, str] = {"因病": "health", "因学": "education", "因残": "disability", "缺劳力": "social_security"}
+
+
+def _group_filter(group: str) -> str:
+    categories = MEASURE_GROUPS[group][1]
+    if not categories:
+        return "true"
+    return "m.category_code IN (" + ", ".join(f"'{c}'" for c in categories) + ")"
+
+
+def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any") -> pd.DataFrame:
+    """Active households and those covered by ``group``, per area of ``level`` (areas without households absent)."""
+    select = f"""
+    SELECT area_code, count(*) AS households,
+           count(*) FILTER (EXISTS (SELECT 1 FROM measure m WHERE m.household_id = sized.household_id
+                                    AND m.start_month <= CAST($at AS DATE) AND {_group_filter(group)})) AS covered
+    FROM sized WHERE is_active GROUP BY 1 ORDER BY 1
+    """
+    frame = household_states(con, scope, select, group=level).astype({"households": "int64", "covered": "int64"})
+    frame["coverage"] = frame["covered"] / frame["households"]
+    frame["area_name"] = frame["area_code"].map(area_names(con, level))
+    return frame
+
+
+_GAPS_SQL = """
+, gaps AS (
+    SELECT s.household_id,
+           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE)) AS no_measure,
+           CASE h.main_cause {cause_cases} ELSE false END AS cause_unmatched
+    FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_active
+)
+SELECT h.household_id, v.name AS village_name, t.name AS town_name, h.head_name, h.size, h.attribute, h.main_cause,
+       CASE WHEN g.no_measure THEN '无任何帮扶措施' ELSE '致贫原因无对应措施' END AS gap,
+       s.is_poor, h.helper_name, h.helper_unit
+FROM gaps g JOIN sized s USING (household_id) JOIN household h USING (household_id)
+JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE g.no_measure OR g.cause_unmatched
+ORDER BY g.no_measure DESC, h.household_id
+"""
+
+
+def _cause_cases() -> str:
+    cases = []
+    for cause, group in CAUSE_MEASURES.items():
+        cases.append(
+            f"WHEN '{cause}' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id "
+            f"AND m.start_month <= CAST($at AS DATE) AND {_group_filter(group)})"
+        )
+    return " ".join(cases)
+
+
+def gap_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Active households with no measure at all, or whose main cause has no matching measure (masked)."""
+    frame = household_states(con, scope, _GAPS_SQL.format(cause_cases=_cause_cases()))
+    return masked(frame)
+
+
+def cause_mapping() -> pd.DataFrame:
+    """The cause → measure-group mapping, as shown to users."""
+    return pd.DataFrame(
+        [(cause, MEASURE_GROUPS[group][0], "、".join(MEASURE_GROUPS[group][1])) for cause, group in CAUSE_MEASURES.items()],
+        columns=["致贫原因", "应有措施", "措施类别代码"],
+    )
+
+
+def measures_per_household(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """How many active households have 0, 1, 2, … distinct measures started by the month."""
+    select = """
+    SELECT n AS measures, count(*) AS households FROM (
+        SELECT s.household_id, (SELECT count(DISTINCT m.measure_code) FROM measure m
+                                WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE)) AS n
+        FROM sized s WHERE s.is_active) GROUP BY 1 ORDER BY 1
+    """
+    return household_states(con, scope, select).astype({"measures": "int64", "households": "int64"})
+
+
+def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
+    """Funds paid (元) from 2016-01 to the month, by area and measure category (households in scope)."""
+    select = """
+    SELECT s.area_code, m.category_code, mt.category_zh, sum(m.amount_yuan * (date_diff('month', m.start_month, least(m.end_month, CAST($at AS DATE))) + 1)
+                                                / (date_diff('month', m.start_month, m.end_month) + 1)) AS yuan
+    FROM sized s JOIN measure m ON m.household_id = s.household_id
+    JOIN (SELECT DISTINCT category_code, category_zh FROM measure_type) mt USING (category_code)
+    WHERE m.start_month <= CAST($at AS DATE)
+    GROUP BY ALL ORDER BY 1, 4 DESC
+    """
+    frame = household_states(con, scope, select, group=level)
+    frame["yuan"] = frame["yuan"].astype(float).round(2)
+    frame["area_name"] = frame["area_code"].map(area_names(con, level))
+    return frame
+
+
+def helper_load(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+    """帮扶责任人 coverage of active households and households per helper (mean and maximum)."""
+    select = """
+    SELECT count(*) AS households, count(h.helper_name) AS with_helper,
+           count(DISTINCT (h.helper_name, h.helper_unit)) AS helpers
+    FROM sized s JOIN household h USING (household_id) WHERE s.is_active
+    """
+    row = household_states(con, scope, select).iloc[0]
+    loads = household_states(con, scope, """
+    SELECT count(*) AS n FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_active AND h.helper_name IS NOT NULL GROUP BY h.helper_name, h.helper_unit
+    """)["n"]
+    households = int(row["households"])
+    return {
+        "households": households,
+        "with_helper": int(row["with_helper"]),
+        "coverage": row["with_helper"] / households if households else float("nan"),
+        "helpers": int(row["helpers"]),
+        "mean_load": float(loads.mean()) if len(loads) else float("nan"),
+        "max_load": int(loads.max()) if len(loads) else 0,
+    }

@@ -1,0 +1,114 @@
+"""图一 贫困人口分布: choropleth values per area, the village layer, and breakdowns of the poor.
+
+Metrics per area at the as-of month (areas with no registered household have no data):
+
+* remaining_persons / remaining_households: poor at the month (现存贫困);
+* share_still_poor: baseline persons still poor ÷ baseline persons;
+* incidence: remaining poor persons per 1,000 rural residents (``village.rural_population``; synthetic
+  in the demo data).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analytics.dynamics import household_outcomes, household_states
+from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope, area_names
+from analytics.sql import execute
+
+METRICS = {
+    "remaining_persons": "现存贫困人口（人）",
+    "remaining_households": "现存贫困户（户）",
+    "share_still_poor": "基期人口仍未脱贫比例",
+    "incidence": "贫困发生率（每千农村人口）",
+}
+AGE_BANDS = [(0, 15, "0–15岁"), (16, 59, "16–59岁"), (60, 69, "60–69岁"), (70, 79, "70–79岁"), (80, 200, "80岁及以上")]
+DIMENSIONS = {
+    "main_cause": "主要致贫原因", "attribute": "贫困户属性", "age_band": "年龄段", "health": "健康状况", "labor_ability": "劳动能力",
+}
+POPULATIONS = {"remaining": "现存贫困", "baseline": "基期建档立卡"}
+
+_AREAS_SQL = """
+SELECT {group} AS area_code, sum(v.rural_population) AS rural_population
+FROM village v JOIN town t USING (town_code)
+WHERE {filter}
+GROUP BY ALL
+"""
+
+
+def area_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
+    """Every area of ``level`` inside the scope with the four metrics (NaN = no data) and its name."""
+    areas = execute(con, _AREAS_SQL.format(group=GROUP_SQL[level], filter=PLACE_FILTER_SQL), scope.sql_params()).df()
+    outcomes = household_outcomes(con, scope, level)
+    table = areas.merge(outcomes, on="area_code", how="left")
+    has_data = table["registered_households"].fillna(0) > 0
+    table["remaining_persons"] = table["remaining_persons"].where(has_data)
+    table["remaining_households"] = table["remaining_households"].where(has_data)
+    table["share_still_poor"] = (table["baseline_remaining_persons"] / table["baseline_persons"].where(table["baseline_persons"] > 0)).where(has_data)
+    population = table["rural_population"].where(table["rural_population"] > 0)
+    table["incidence"] = (1000 * table["remaining_persons"] / population).where(has_data)
+    table["area_name"] = table["area_code"].map(area_names(con, level))
+    columns = ["area_code", "area_name", *METRICS, "baseline_persons", "rural_population"]
+    return table[columns].sort_values("area_code", ignore_index=True)
+
+
+_VILLAGES_SQL = """,
+village_counts AS (
+    SELECT area_code AS village_code, count(*) FILTER (is_poor) AS remaining_households,
+           coalesce(sum(persons_now) FILTER (is_poor), 0) AS remaining_persons,
+           count(*) FILTER (is_baseline OR at_month IS NOT NULL) AS registered_households
+    FROM sized GROUP BY 1
+)
+SELECT v.village_code, v.source_village_code, v.name, v.town_code, t.district_code, v.lon, v.lat, v.designation,
+       v.exit_month IS NOT NULL AND v.exit_month <= CAST($at AS DATE) AS exited,
+       coalesce(c.remaining_households, 0) AS remaining_households,
+       coalesce(c.remaining_persons, 0) AS remaining_persons,
+       coalesce(c.registered_households, 0) AS registered_households
+FROM village v JOIN town t USING (town_code) LEFT JOIN village_counts c USING (village_code)
+WHERE ({filter}) AND (c.registered_households > 0 OR v.designation IS NOT NULL)
+ORDER BY v.village_code
+"""
+
+
+def village_points(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Villages in scope that carry registered households or are designated, with their remaining poor."""
+    frame = household_states(con, scope, _VILLAGES_SQL.format(filter=PLACE_FILTER_SQL), group="village")
+    return frame.astype({"remaining_households": "int64", "remaining_persons": "int64", "registered_households": "int64"})
+
+
+def _age_band_sql(column: str) -> str:
+    cases = " ".join(f"WHEN {column} BETWEEN {lo} AND {hi} THEN '{label}'" for lo, hi, label in AGE_BANDS)
+    return f"CASE {cases} END"
+
+
+_HOUSEHOLD_DIMENSION = """
+SELECT h.{dimension} AS value, count(*) AS households, sum(CASE WHEN $population = 'remaining' THEN s.persons_now ELSE s.persons_baseline END) AS persons
+FROM sized s JOIN household h USING (household_id)
+WHERE CASE WHEN $population = 'remaining' THEN s.is_poor ELSE s.is_baseline END
+GROUP BY 1
+"""
+_PERSON_DIMENSION = """
+SELECT {value} AS value, count(DISTINCT h.household_id) AS households, count(*) AS persons
+FROM sized s JOIN members m USING (household_id) JOIN person p USING (person_id) JOIN household h ON h.household_id = s.household_id
+WHERE CASE WHEN $population = 'remaining' THEN s.is_poor AND m.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < m.left_month
+           ELSE s.is_baseline AND m.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < m.left_month END
+GROUP BY 1
+"""
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, population: str = "remaining") -> pd.DataFrame:
+    """Households and persons of the scope's poor (``remaining``) or baseline (``baseline``) by one dimension."""
+    if dimension in ("main_cause", "attribute"):
+        select = _HOUSEHOLD_DIMENSION.format(dimension=dimension)
+    else:
+        age = "date_diff('year', p.birth_date, CAST($at AS DATE))"
+        value = {"age_band": _age_band_sql(age), "health": "p.health", "labor_ability": "p.labor_ability"}[dimension]
+        select = _PERSON_DIMENSION.format(value=value)
+    frame = household_states(con, scope, select, population=population)
+    frame = frame.astype({"households": "int64", "persons": "int64"})
+    if dimension == "age_band":
+        order = {label: i for i, (_, _, label) in enumerate(AGE_BANDS)}
+        return frame.sort_values("value", key=lambda s: s.map(order), ignore_index=True)
+    return frame.sort_values("persons" if dimension not in ("main_cause", "attribute") else "households", ascending=False, ignore_index=True)
+

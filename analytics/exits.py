@@ -1,0 +1,76 @@
+"""图三 脱贫人口动态管理: flows by area over a period, place exits against the stage goals, returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from analytics.dynamics import FLOW_COLUMNS, household_states, monthly_flows
+from analytics.places import place_progress
+from analytics.plan import BASELINE
+from analytics.privacy import masked
+from analytics.scope import Scope, area_names, months_between
+
+FLOW_LABELS = {"new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少"}
+
+
+def flows_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, first: dt.date, last: dt.date, unit: str = "households") -> pd.DataFrame:
+    """Each flow summed over the months ``first`` .. ``last`` per area of ``level`` (missing areas = 0)."""
+    flows = monthly_flows(con, scope, level, first, last)
+    flows = flows[flows["unit"] == unit]
+    table = flows.groupby("area_code", as_index=False)[list(FLOW_COLUMNS)].sum()
+    table["area_name"] = table["area_code"].map(area_names(con, level))
+    return table
+
+
+def place_exit_timeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Cumulative exits per month (2016-01 .. as-of) of provincial villages, weak villages and weak towns."""
+    rows = []
+    for month in months_between(dt.date(2016, 1, 1), scope.as_of):
+        figures = place_progress(con, scope, None, month)
+        values = figures.iloc[0] if len(figures) else None
+        rows.append({
+            "month": month,
+            "provincial_villages": int(values["provincial_villages_exited"]) if values is not None else 0,
+            "weak_villages": int(values["weak_villages_exited"]) if values is not None else 0,
+            "weak_towns": int(values["weak_towns_exited"]) if values is not None else 0,
+        })
+    return pd.DataFrame(rows)
+
+
+def stage_goals(scope: Scope, totals: pd.Series) -> list[tuple[dt.date, str, int]]:
+    """(deadline month, series, count) to draw against the timeline: the plan's 2016 batch at city level."""
+    goals = [
+        (dt.date(2017, 12, 1), "provincial_villages", int(totals["provincial_villages_total"])),
+        (dt.date(2017, 12, 1), "weak_villages", int(totals["weak_villages_total"])),
+        (dt.date(2017, 12, 1), "weak_towns", int(totals["weak_towns_total"])),
+    ]
+    if scope.level == "city":
+        goals += [(dt.date(2016, 12, 1), "provincial_villages", 51), (dt.date(2016, 12, 1), "weak_villages", 79)]
+    return [g for g in goals if g[2] > 0]
+
+
+_RETURNS_SQL = """
+SELECT h.household_id, t.name AS town_name, v.name AS village_name, h.head_name, h.size, h.attribute, h.main_cause,
+       (SELECT max(e.event_month) FROM status_event e WHERE e.household_id = s.household_id AND e.person_id IS NULL
+          AND e.event_type = 'returned' AND e.event_month <= CAST($at AS DATE)) AS returned_month,
+       s.at_month AS status
+FROM sized s JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = s.household_id AND e.person_id IS NULL
+              AND e.event_type = 'returned' AND e.event_month <= CAST($at AS DATE))
+ORDER BY returned_month DESC, h.household_id
+"""
+
+
+def returned_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Households in scope that returned to poverty up to the month (personal data masked)."""
+    frame = household_states(con, scope, _RETURNS_SQL)
+    frame["status"] = frame["status"].map({"returned": "返贫（贫困）", "exited": "已再次脱贫", "removed": "自然减少"}).fillna(frame["status"])
+    return masked(frame)
+
+
+def default_period(scope: Scope) -> tuple[dt.date, dt.date]:
+    """The first month after the baseline and the scope's month."""
+    return months_between(BASELINE, scope.as_of)[1], scope.as_of

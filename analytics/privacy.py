@@ -1,0 +1,44 @@
+"""Masking of personal data: names, ID numbers and phone numbers are masked wherever they are shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PERSONAL_COLUMNS = {"name": "name", "head_name": "name", "helper_name": "name", "id_number": "id", "head_id_number": "id", "phone": "phone"}
+
+
+def mask_name(name: str | None) -> str | None:
+    """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明."""
+    if not name:
+        return name
+    if len(name) == 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id(number: str | None) -> str | None:
+    """370283195001294011 → 370283********4011 (region kept, birth date hidden)."""
+    if not number:
+        return number
+    return number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else "*" * len(number)
+
+
+def mask_phone(number: str | None) -> str | None:
+    """13812345678 → 138****5678."""
+    if not number:
+        return number
+    return number[:3] + "*" * (len(number) - 7) + number[-4:] if len(number) > 7 else "*" * len(number)
+
+
+_MASKS = {"name": mask_name, "id": mask_id, "phone": mask_phone}
+
+
+def masked(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every personal column masked."""
+    out = frame.copy()
+    for column, kind in PERSONAL_COLUMNS.items():
+        if column in out.columns:
+            out[column] = out[column].map(lambda v, f=_MASKS[kind]: f(v) if isinstance(v, str) else v)
+    return out

@@ -1,0 +1,141 @@
+"""Whole map specifications (pydeck decks) from analytics outputs: pure functions, no Streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+import pydeck as pdk
+
+from analytics import fmt
+from analytics.classify import Classes, classify
+from analytics.coverage import MEASURE_GROUPS, coverage_by_area
+from analytics.distribution import METRICS, area_metrics, village_points
+from analytics.exits import FLOW_LABELS, flows_by_area
+from analytics.places import weak_towns
+from analytics.scope import Scope
+from geo import boundaries
+from geo.layers import (
+    aggregate_points,
+    area_layer,
+    deck,
+    hex_to_rgb,
+    label_layer,
+    label_points,
+    outline_layer,
+    polygon_rows,
+    view_for,
+    village_layer,
+)
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    deck: pdk.Deck
+    payload_bytes: int  # size of the JSON the browser receives
+
+
+def polygons(level: str, district: str | None = None, town: str | None = None) -> gpd.GeoDataFrame:
+    """Browser-detail polygons of a level, narrowed to a district or a town; code column ``area_code``."""
+    if level == "district":
+        frame = boundaries.districts().rename(columns={"district_code": "area_code"})
+    else:
+        frame = boundaries.towns().rename(columns={"town_code": "area_code"})
+        if district:
+            frame = frame[frame["district_code"] == district]
+        if town:
+            frame = frame[frame["area_code"] == town]
+    if level == "district" and district:
+        frame = frame[frame["area_code"] == district]
+    return frame.reset_index(drop=True)
+
+
+def choropleth(areas: gpd.GeoDataFrame, values: pd.DataFrame, classes: Classes, weak: pd.DataFrame,
+               points: pd.DataFrame | None = None, label_areas: bool = True) -> MapSpec:
+    """Areas coloured by class, weak towns outlined and labelled, optional village points.
+
+    ``values`` has area_code and tip (tooltip text) in the order the classes were computed;
+    ``weak`` has town_code, name and pairing_district.
+    """
+    coloured = values.assign(fill=[hex_to_rgb(classes.colour_of(i), 200) for i in classes.index])
+    rows = polygon_rows(areas, "area_code", coloured[["area_code", "fill", "tip"]])
+    rows["fill"] = [f if isinstance(f, list) else hex_to_rgb("#d9d9d9", 200) for f in rows["fill"]]
+    rows["tip"] = rows["tip"].fillna(rows["name"] + "<br/>无数据")
+    layers = [area_layer(rows)]
+    weak_polygons = boundaries.towns()[lambda t: t["town_code"].isin(weak["town_code"])].merge(
+        weak[["town_code", "pairing_district"]], on="town_code")
+    if len(weak_polygons):
+        layers.append(outline_layer(polygon_rows(weak_polygons.rename(columns={"town_code": "area_code"}), "area_code", pd.DataFrame({"area_code": []})), "weak_towns"))
+    if label_areas:
+        labels = label_points(areas)
+        layers.append(label_layer(labels[~labels["name"].isin(weak_polygons["name"])], "labels"))
+    if len(weak_polygons):
+        layers.append(label_layer(label_points(weak_polygons), "weak_town_labels", size=13, colour=(8, 48, 107, 255)))
+    if points is not None and len(points):
+        layers.append(village_layer(aggregate_points(points)))
+    spec = deck(layers, view_for(areas.total_bounds), "{tip}")
+    return MapSpec(spec, len(spec.to_json().encode()))
+
+
+def map_level(scope_level: str, choice: str) -> str:
+    """Polygons drawn for a scope: the chosen level at city scope, towns below it."""
+    return choice if scope_level == "city" else "town"
+
+
+def _village_tips(points: pd.DataFrame) -> pd.DataFrame:
+    kind = points["designation"].map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"}).fillna("一般村")
+    status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
+    return points.assign(tip="<b>" + points["name"] + "</b><br/>" + kind + " " + status + "<br/>现存贫困人口：" + points["remaining_persons"].map("{:,}".format))
+
+
+def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: pd.DataFrame, method: str, k: int, with_villages: bool) -> tuple[MapSpec, Classes]:
+    """Classify ``values`` (area_code, value, tip) and draw them over the scope's polygons."""
+    areas = polygons(level, scope.district, scope.town)
+    values = areas[["area_code"]].merge(values, on="area_code", how="left")
+    classes = classify(values["value"].tolist(), method, k)
+    weak = weak_towns(con, scope)
+    points = _village_tips(village_points(con, scope)) if with_villages else None
+    label_areas = level == "district" or len(areas) <= 30
+    return choropleth(areas, values, classes, weak, points, label_areas), classes
+
+
+def _area_scope(scope: Scope) -> Scope:
+    """Below district level the map shows the town, so its figures are the town's."""
+    return Scope(scope.as_of, scope.district, scope.town, None, scope.attribute, scope.main_cause)
+
+
+def _tips(frame: pd.DataFrame, label: str, text: pd.Series) -> pd.Series:
+    return "<b>" + frame["area_name"].fillna("") + "</b><br/>" + label + "：" + text
+
+
+def distribution_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
+    table = area_metrics(con, _area_scope(scope), level)
+    formatter = {"share_still_poor": fmt.percent, "incidence": lambda v: fmt.number(v, 1)}.get(metric, fmt.count)
+    text = table[metric].map(formatter) + "<br/>现存贫困户：" + table["remaining_households"].map(fmt.count)
+    return pd.DataFrame({"area_code": table["area_code"], "value": table[metric], "tip": _tips(table, METRICS[metric], text)})
+
+
+def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str) -> pd.DataFrame:
+    table = coverage_by_area(con, _area_scope(scope), level, group)
+    text = table["coverage"].map(fmt.percent) + "（" + table["covered"].map(fmt.count) + " / " + table["households"].map(fmt.count) + " 户）"
+    return pd.DataFrame({"area_code": table["area_code"], "value": table["coverage"], "tip": _tips(table, MEASURE_GROUPS[group][0] + "覆盖率", text)})
+
+
+def flow_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last) -> pd.DataFrame:
+    table = flows_by_area(con, _area_scope(scope), level, first, last)
+    text = table[flow].map(fmt.count) + f" 户（{first:%Y-%m} 至 {last:%Y-%m}）"
+    return pd.DataFrame({"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(table, FLOW_LABELS[flow], text)})
+
+
+def distribution_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str, method: str, k: int, villages: bool) -> tuple[MapSpec, Classes]:
+    return build_map(con, scope, level, distribution_values(con, scope, level, metric), method, k, villages)
+
+
+def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str, method: str, k: int) -> tuple[MapSpec, Classes]:
+    return build_map(con, scope, level, coverage_values(con, scope, level, group), method, k, scope.level in ("town", "village"))
+
+
+def flow_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last, method: str, k: int) -> tuple[MapSpec, Classes]:
+    return build_map(con, scope, level, flow_values(con, scope, level, flow, first, last), method, k, scope.level in ("town", "village"))

@@ -1,0 +1,47 @@
+"""Village scope: the household table and one household's card (masked personal data)."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from analytics import fmt
+from analytics.households import household_card, household_table
+from analytics.scope import Scope
+from ui.cache import cached
+
+TABLE_COLUMNS = {
+    "household_id": "户编号", "head_name": "户主", "head_id_number": "证件号码", "size": "人口", "attribute": "属性",
+    "main_cause": "主要致贫原因", "status": "状态", "measures": "措施数", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
+}
+EVENT_LABELS = {"identified": "识别", "new": "新识别/成员加入", "exited": "脱贫", "returned": "返贫", "removed": "自然减少/成员减少"}
+
+
+def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """At village scope: the sortable household table, and a card for the household picked from it."""
+    if scope.level != "village":
+        st.caption("选择一个村（点击地图上的村点或在左侧筛选）可查看户表和户卡。")
+        return
+    table = cached(household_table, scope)
+    st.subheader(f"本村建档立卡户（{fmt.count(len(table))} 户，姓名与证件号已脱敏）")
+    st.dataframe(table[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS), hide_index=True, width="stretch")
+    if table.empty:
+        return
+    chosen = st.selectbox("查看户卡", table["household_id"], format_func=lambda h: f"{h} {table.set_index('household_id').at[h, 'head_name']}", key="card_household")
+    card = cached(household_card, scope, chosen)
+    facts = card["facts"]
+    st.markdown(f"#### 户卡 {facts.household_id}（{facts.district_name} {facts.town_name} {facts.village_name}）")
+    cols = st.columns(4)
+    cols[0].metric("户主", facts.head_name)
+    cols[1].metric("家庭人口", fmt.count(facts.size))
+    cols[2].metric("贫困户属性", facts.attribute)
+    cols[3].metric("主要致贫原因", facts.main_cause)
+    st.caption(f"证件号码 {facts.head_id_number} · 电话 {facts.phone or '—'} · 识别 {fmt.month(facts.identified_month)} · "
+               f"帮扶责任人 {facts.helper_name}（{facts.helper_unit}）")
+    left, right = st.columns(2)
+    left.markdown("**家庭成员**")
+    left.dataframe(card["members"].drop(columns="person_id"), hide_index=True)
+    right.markdown("**状态记录**")
+    right.dataframe(card["history"].assign(event_type=card["history"]["event_type"].map(EVENT_LABELS)), hide_index=True)
+    st.markdown("**帮扶措施（按年）**")
+    st.dataframe(card["measures"], hide_index=True, width="stretch")

@@ -1,0 +1,113 @@
+"""图三 脱贫人口动态管理图: exits, returns, new registrations and natural decrease over time."""
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import fmt
+from analytics.classify import METHODS
+from analytics.dynamics import status_transitions, stock_flow_table
+from analytics.exits import (
+    FLOW_LABELS,
+    place_exit_timeline,
+    returned_households,
+    stage_goals,
+)
+from analytics.places import scope_places
+from analytics.plan import BASELINE
+from analytics.scope import add_months, month_label, months_between, scope_label
+from geo.maps import flow_map, map_level
+from ui import charts
+from ui.cache import cached
+from ui.context import current_scope, open_dataset, page_header
+from ui.drill import breadcrumbs
+from ui.filters import show_url_notices
+from ui.maps import legend, show_map
+from ui.village import household_section
+
+PLACE_LABELS = {"provincial_villages": "省定贫困村", "weak_villages": "市定经济薄弱村", "weak_towns": "经济薄弱镇"}
+RETURN_COLUMNS = {"household_id": "户编号", "town_name": "镇街", "village_name": "村", "head_name": "户主", "size": "人口",
+                  "main_cause": "主要致贫原因", "returned_month": "返贫月份", "status": "目前状态"}
+
+con, info = open_dataset()
+scope = current_scope()
+page_header("图三 脱贫人口动态管理图", info, scope_label(con, scope), scope)
+show_url_notices()
+breadcrumbs(con, scope)
+
+months = months_between(add_months(BASELINE, 1), scope.as_of)
+labels = [month_label(m) for m in months]
+controls = st.columns([1, 1, 3, 1, 1])
+choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
+                           disabled=scope.level != "city", key="dyn_level")
+flow = controls[1].selectbox("流量", list(FLOW_LABELS), format_func=FLOW_LABELS.get, index=2, key="dyn_flow")
+period = controls[2].select_slider("时段", options=labels, value=(labels[0], labels[-1]), key="dyn_period")
+method = controls[3].selectbox("分级方法", list(METHODS), format_func=METHODS.get, key="dyn_method")
+classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
+first, last = (dt.date.fromisoformat(p + "-01") for p in period)
+level = map_level(scope.level, choice)
+
+
+@st.fragment(run_every=1.5 if st.session_state.get("dyn_play") else None)
+def stepping_map() -> None:
+    """The map of one month's flow; 播放 steps through the months without moving the camera."""
+    step_cols = st.columns([1, 1, 1, 6])
+    if step_cols[0].button("◀ 上月", key="dyn_prev"):
+        st.session_state.dyn_step = max(0, st.session_state.get("dyn_step", len(labels) - 1) - 1)
+    step_cols[1].toggle("播放", key="dyn_play")
+    if step_cols[2].button("下月 ▶", key="dyn_next"):
+        st.session_state.dyn_step = min(len(labels) - 1, st.session_state.get("dyn_step", len(labels) - 1) + 1)
+    if st.session_state.get("dyn_play"):
+        st.session_state.dyn_step = (st.session_state.get("dyn_step", -1) + 1) % len(labels)
+    step = st.session_state.get("dyn_step")
+    month_first, month_last = (months[step], months[step]) if step is not None else (first, last)
+    step_cols[3].markdown(f"**地图时段：{month_label(month_first)}" + ("" if month_first == month_last else f" 至 {month_label(month_last)}") + "**")
+    spec, classes = cached(flow_map, scope, level, flow, month_first, month_last, method, int(classes_wanted))
+    show_map(spec, "map_dynamics")
+    legend(classes, f"{FLOW_LABELS[flow]}（户）", charts.legend_formatter(flow))
+
+
+left, right = st.columns([3, 2])
+with left:
+    stepping_map()
+    if st.button("地图显示整个时段", key="dyn_whole"):
+        st.session_state.pop("dyn_step", None)
+        st.session_state.dyn_play = False
+        st.rerun()
+with right:
+    st.markdown("**存量流量恒等式（户）：期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末**")
+    table = cached(stock_flow_table, scope, None)
+    table = table[(table["unit"] == "households") & (table["month"].dt.date >= first) & (table["month"].dt.date <= last)]
+    shown = table.assign(month=table["month"].dt.strftime("%Y-%m"), check=table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"] - table["closing"])
+    shown = shown.rename(columns={"month": "月份", "opening": "期初", "new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少", "closing": "期末", "check": "差额"})
+    breaks = int((shown["差额"] != 0).sum())
+    (st.error if breaks else st.success)(f"{'有 ' + str(breaks) + ' 个月恒等式不成立（差额≠0 已标红）' if breaks else '所选时段每个月恒等式均成立'}")
+    st.dataframe(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]].style.map(
+        lambda v: "background-color: #f4a6a6" if v != 0 else "", subset=["差额"]), hide_index=True, height=300)
+
+st.subheader("月度流量")
+st.plotly_chart(charts.stacked_flows(table, FLOW_LABELS), config={"displaylogo": False}, key="flows_chart")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("状态转移")
+    pair = st.columns(2)
+    month_a = pair[0].selectbox("起始月份", [month_label(BASELINE)] + labels, index=0, key="dyn_from")
+    month_b = pair[1].selectbox("结束月份", labels, index=len(labels) - 1, key="dyn_to")
+    transitions = cached(status_transitions, scope, dt.date.fromisoformat(month_a + "-01"), dt.date.fromisoformat(month_b + "-01"))
+    st.plotly_chart(charts.transition_sankey(transitions, month_a, month_b), config={"displaylogo": False}, key="sankey")
+    with st.expander("转移矩阵（户）"):
+        st.dataframe(transitions.pivot_table(index="from_status", columns="to_status", values="households", fill_value=0), width="stretch")
+with right:
+    st.subheader("村、镇摘帽进度与阶段目标")
+    timeline = cached(place_exit_timeline, scope)
+    goals = stage_goals(scope, cached(scope_places, scope))
+    st.plotly_chart(charts.exit_timeline(timeline, goals, PLACE_LABELS), config={"displaylogo": False}, key="timeline")
+    st.caption("阶段目标：2016 年底 51 个省定贫困村、79 个市定经济薄弱村摘帽（全市口径）；2017 年底其余村和 10 个经济薄弱镇全部摘帽。")
+
+st.subheader("返贫户名单")
+returns = cached(returned_households, scope)
+st.caption(f"截至 {fmt.month(scope.as_of)} 共 {fmt.count(len(returns))} 户（姓名已脱敏）。")
+st.dataframe(returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS), hide_index=True, width="stretch", height=280)
+
+household_section(con, scope)

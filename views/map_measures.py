@@ -1,0 +1,71 @@
+"""图二 扶贫措施到户到人图: which measures reached which households, and where the gaps are."""
+
+import streamlit as st
+
+from analytics import fmt
+from analytics.classify import METHODS
+from analytics.coverage import (
+    MEASURE_GROUPS,
+    cause_mapping,
+    funds_by_category,
+    gap_list,
+    helper_load,
+    measures_per_household,
+)
+from analytics.scope import CHILD_LEVEL, scope_label
+from geo.maps import coverage_map, map_level
+from ui import charts
+from ui.cache import cached
+from ui.context import current_scope, open_dataset, page_header
+from ui.drill import breadcrumbs
+from ui.filters import show_url_notices
+from ui.maps import legend, show_map
+from ui.village import household_section
+
+GAP_COLUMNS = {"household_id": "户编号", "town_name": "镇街", "village_name": "村", "head_name": "户主", "size": "人口",
+               "attribute": "属性", "main_cause": "主要致贫原因", "gap": "缺口", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位"}
+
+con, info = open_dataset()
+scope = current_scope()
+page_header("图二 扶贫措施到户到人图", info, scope_label(con, scope), scope)
+show_url_notices()
+breadcrumbs(con, scope)
+
+controls = st.columns([1, 2, 2, 1])
+choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
+                           disabled=scope.level != "city", key="cov_level")
+group = controls[1].selectbox("措施类别", list(MEASURE_GROUPS), format_func=lambda g: MEASURE_GROUPS[g][0], key="cov_group")
+method = controls[2].selectbox("分级方法", list(METHODS), format_func=METHODS.get, key="cov_method")
+classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="cov_k")
+
+level = map_level(scope.level, choice)
+spec, classes = cached(coverage_map, scope, level, group, method, int(classes_wanted))
+left, right = st.columns([3, 2])
+with left:
+    show_map(spec, "map_measures")
+with right:
+    legend(classes, f"{MEASURE_GROUPS[group][0]}覆盖率（在册户中已有该类措施的比例）", charts.legend_formatter("coverage"))
+    helpers = cached(helper_load, scope)
+    cols = st.columns(3)
+    cols[0].metric("帮扶责任人覆盖", fmt.percent(helpers["coverage"]))
+    cols[1].metric("帮扶责任人", fmt.count(helpers["helpers"]))
+    cols[2].metric("每人联系户数", fmt.number(helpers["mean_load"], 1))
+    st.caption(f"在册户 {fmt.count(helpers['households'])}，有帮扶责任人 {fmt.count(helpers['with_helper'])}；一名责任人最多联系 {helpers['max_load']} 户。")
+    st.markdown("**每户措施数**")
+    st.plotly_chart(charts.histogram_bar(cached(measures_per_household, scope), "measures", "households", "措施种数", "户"),
+                    config={"displaylogo": False}, key="measures_hist")
+
+st.subheader("缺口清单")
+gaps = cached(gap_list, scope)
+counts = gaps["gap"].value_counts()
+st.caption(f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 {fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。")
+with st.expander("致贫原因与应有措施的对应关系"):
+    st.table(cause_mapping())
+st.dataframe(gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS), hide_index=True, width="stretch", height=320)
+
+st.subheader(f"资金投入（元，2016年1月至{fmt.month(scope.as_of)}）")
+funds = cached(funds_by_category, scope, CHILD_LEVEL[scope.level])
+pivot = funds.pivot_table(index="area_name", columns="category_zh", values="yuan", aggfunc="sum", fill_value=0)
+st.dataframe(pivot.map(fmt.large), width="stretch")
+
+household_section(con, scope)
