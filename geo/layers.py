@@ -57,9 +57,10 @@ def area_layer(rows: pd.DataFrame) -> pdk.Layer:
 
 
 def outline_layer(rows: pd.DataFrame, layer_id: str, colour: Sequence[int] = (33, 102, 172, 255), width: int = 3) -> pdk.Layer:
+    """Unfilled outlines; pickable on the line, so their ``tip`` shows and a click drills in."""
     return pdk.Layer(
         "PolygonLayer", rows, id=layer_id, get_polygon="polygon", filled=False, stroked=True,
-        get_line_color=list(colour), line_width_min_pixels=width, pickable=False,
+        get_line_color=list(colour), line_width_min_pixels=width, pickable=True,
     )
 
 
@@ -107,10 +108,11 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip_html: str | None)
     """A deck without a basemap unless one is configured; tooltips in the app's font."""
     style = os.environ.get("DASHBOARD_BASEMAP_STYLE")
     tooltip = {"html": tooltip_html, "style": {"fontFamily": LABEL_FONT, "fontSize": "14px"}} if tooltip_html else False
-    return pdk.Deck(
-        layers=layers, initial_view_state=view, tooltip=tooltip,
-        map_provider="carto" if style else None, map_style=style or None,
-    )
+    if style:
+        return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider="carto", map_style=style)
+    # pydeck's default map_style sentinel with no provider is what tells Streamlit to draw no basemap;
+    # map_style=None would make Streamlit fall back to a Carto style fetched from the web.
+    return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None)
 
 
 def aggregate_points(points: pd.DataFrame, key: str = "source_village_code") -> pd.DataFrame:

@@ -62,12 +62,16 @@ def choropleth(areas: gpd.GeoDataFrame, values: pd.DataFrame, classes: Classes, 
     coloured = values.assign(fill=[hex_to_rgb(classes.colour_of(i), 200) for i in classes.index])
     rows = polygon_rows(areas, "area_code", coloured[["area_code", "fill", "tip"]])
     rows["fill"] = [f if isinstance(f, list) else hex_to_rgb("#d9d9d9", 200) for f in rows["fill"]]
-    rows["tip"] = rows["tip"].fillna(rows["name"] + "<br/>无数据")
+    rows["tip"] = rows["tip"].fillna("无数据")
     layers = [area_layer(rows)]
     weak_polygons = boundaries.towns()[lambda t: t["town_code"].isin(weak["town_code"])].merge(
         weak[["town_code", "pairing_district"]], on="town_code")
     if len(weak_polygons):
-        layers.append(outline_layer(polygon_rows(weak_polygons.rename(columns={"town_code": "area_code"}), "area_code", pd.DataFrame({"area_code": []})), "weak_towns"))
+        weak_tips = pd.DataFrame({"area_code": weak_polygons["town_code"], "tip": "经济薄弱镇；结对帮扶强区：" + weak_polygons["pairing_district"].fillna("—")})
+        weak_rows = polygon_rows(weak_polygons.rename(columns={"town_code": "area_code"}), "area_code", weak_tips)
+        layers.append(outline_layer(weak_rows, "weak_towns"))
+        on_weak = rows["area_code"].isin(weak_tips["area_code"])
+        rows.loc[on_weak, "tip"] = rows.loc[on_weak, "tip"] + "；" + rows.loc[on_weak, "area_code"].map(weak_tips.set_index("area_code")["tip"])
     if label_areas:
         labels = label_points(areas)
         layers.append(label_layer(labels[~labels["name"].isin(weak_polygons["name"])], "labels"))
@@ -75,7 +79,7 @@ def choropleth(areas: gpd.GeoDataFrame, values: pd.DataFrame, classes: Classes, 
         layers.append(label_layer(label_points(weak_polygons), "weak_town_labels", size=13, colour=(8, 48, 107, 255)))
     if points is not None and len(points):
         layers.append(village_layer(aggregate_points(points)))
-    spec = deck(layers, view_for(areas.total_bounds), "{tip}")
+    spec = deck(layers, view_for(areas.total_bounds), "<b>{name}</b><br/>{tip}")
     return MapSpec(spec, len(spec.to_json().encode()))
 
 
@@ -87,7 +91,7 @@ def map_level(scope_level: str, choice: str) -> str:
 def _village_tips(points: pd.DataFrame) -> pd.DataFrame:
     kind = points["designation"].map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"}).fillna("一般村")
     status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
-    return points.assign(tip="<b>" + points["name"] + "</b><br/>" + kind + " " + status + "<br/>现存贫困人口：" + points["remaining_persons"].map("{:,}".format))
+    return points.assign(tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map("{:,}".format) + " 人")
 
 
 def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: pd.DataFrame, method: str, k: int, with_villages: bool) -> tuple[MapSpec, Classes]:
@@ -106,27 +110,28 @@ def _area_scope(scope: Scope) -> Scope:
     return Scope(scope.as_of, scope.district, scope.town, None, scope.attribute, scope.main_cause)
 
 
-def _tips(frame: pd.DataFrame, label: str, text: pd.Series) -> pd.Series:
-    return "<b>" + frame["area_name"].fillna("") + "</b><br/>" + label + "：" + text
+def _tips(label: str, text: pd.Series) -> pd.Series:
+    """Tooltip text (plain: the deck's template adds the area name in bold)."""
+    return label + "：" + text
 
 
 def distribution_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
     table = area_metrics(con, _area_scope(scope), level)
     formatter = {"share_still_poor": fmt.percent, "incidence": lambda v: fmt.number(v, 1)}.get(metric, fmt.count)
-    text = table[metric].map(formatter) + "<br/>现存贫困户：" + table["remaining_households"].map(fmt.count)
-    return pd.DataFrame({"area_code": table["area_code"], "value": table[metric], "tip": _tips(table, METRICS[metric], text)})
+    text = table[metric].map(formatter) + "；现存贫困户 " + table["remaining_households"].map(fmt.count)
+    return pd.DataFrame({"area_code": table["area_code"], "value": table[metric], "tip": _tips(METRICS[metric], text)})
 
 
 def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str) -> pd.DataFrame:
     table = coverage_by_area(con, _area_scope(scope), level, group)
     text = table["coverage"].map(fmt.percent) + "（" + table["covered"].map(fmt.count) + " / " + table["households"].map(fmt.count) + " 户）"
-    return pd.DataFrame({"area_code": table["area_code"], "value": table["coverage"], "tip": _tips(table, MEASURE_GROUPS[group][0] + "覆盖率", text)})
+    return pd.DataFrame({"area_code": table["area_code"], "value": table["coverage"], "tip": _tips(MEASURE_GROUPS[group][0] + "覆盖率", text)})
 
 
 def flow_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last) -> pd.DataFrame:
     table = flows_by_area(con, _area_scope(scope), level, first, last)
     text = table[flow].map(fmt.count) + f" 户（{first:%Y-%m} 至 {last:%Y-%m}）"
-    return pd.DataFrame({"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(table, FLOW_LABELS[flow], text)})
+    return pd.DataFrame({"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)})
 
 
 def distribution_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str, method: str, k: int, villages: bool) -> tuple[MapSpec, Classes]:

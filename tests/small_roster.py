@@ -55,6 +55,16 @@ TEMPLATES = [
     [("2014-10", "identified"), ("2017-08", "exited")],
 ]
 HOUSEHOLD_VILLAGES = ["A1", "A2", "A3", "A4", "B1", "B2"]
+CAUSES = ["因病", "因残", "缺劳力", "因学"]
+ATTRIBUTES = ["一般贫困户", "低保贫困户", "特困供养贫困户"]
+RURAL_POPULATION = {"A1": 1000, "A2": 2000, "A3": 1500, "A4": 500, "B1": 3000, "B2": 1200, "C1": 800}
+# Measures: (household index modulus rule, measure_code, category, start month) — see measures_of().
+MEASURE_RULES = [
+    (lambda i: i % 4 == 0, "health_chronic_free_meds", "health", "2016-03"),
+    (lambda i: i % 6 == 2, "ss_dibao", "social_security", "2016-05"),
+    (lambda i: i % 3 == 0, "industry_income_project", "industry", "2017-04"),
+    (lambda i: i % 8 == 1, "dis_living_allowance", "disability", "2016-01"),
+]
 
 
 @dataclass
@@ -73,6 +83,9 @@ class Household:
     village: str
     events: list[tuple[dt.date, str]]
     persons: list[Person] = field(default_factory=list)
+    cause: str = "因病"
+    attribute: str = "一般贫困户"
+    measures: list[tuple[str, str, dt.date]] = field(default_factory=list)  # (code, category, start)
 
     def status_at(self, month: dt.date) -> str | None:
         status = None
@@ -89,7 +102,9 @@ def households() -> list[Household]:
     out = []
     for i in range(36):
         events = [(m(t), k) for t, k in TEMPLATES[i % len(TEMPLATES)]]
-        hh = Household(f"H{i:02d}", HOUSEHOLD_VILLAGES[i % len(HOUSEHOLD_VILLAGES)], events)
+        hh = Household(f"H{i:02d}", HOUSEHOLD_VILLAGES[i % len(HOUSEHOLD_VILLAGES)], events,
+                       cause=CAUSES[i % len(CAUSES)], attribute=ATTRIBUTES[(i // 2) % len(ATTRIBUTES)])
+        hh.measures = [(code, category, m(start)) for rule, code, category, start in MEASURE_RULES if rule(i)]
         size = 1 + i % 4
         hh.persons = [Person(f"P{i:02d}{k}") for k in range(size)]
         if i % 5 == 0 and size > 1 and events[0][1] == "identified":  # a member leaves in a month with no household event
@@ -198,6 +213,43 @@ def expected_flows(month: dt.date, district: str) -> dict[str, tuple[int, ...]]:
     return out
 
 
+def active_at(hh: Household, month: dt.date) -> bool:
+    status = hh.status_at(month)
+    return status is not None and status != "removed"
+
+
+def expected_coverage(month: dt.date, district: str, categories: set[str] | None) -> tuple[int, int]:
+    """(active households, covered households) of a district; ``categories`` None = any measure."""
+    active = covered = 0
+    for hh in households():
+        if DISTRICT_OF_VILLAGE[hh.village] != district or not active_at(hh, month):
+            continue
+        active += 1
+        covered += any(start <= month and (categories is None or category in categories) for _, category, start in hh.measures)
+    return active, covered
+
+
+CAUSE_CATEGORIES = {"因病": {"health", "medical_assistance"}, "因学": {"education"}, "因残": {"disability"}, "缺劳力": {"social_security"}}
+
+
+def expected_gaps(month: dt.date) -> dict[str, str]:
+    """household_id → gap for active households without any measure or without one matching their cause."""
+    gaps = {}
+    for hh in households():
+        if not active_at(hh, month):
+            continue
+        started = [category for _, category, start in hh.measures if start <= month]
+        if not started:
+            gaps[hh.household_id] = "无任何帮扶措施"
+        elif hh.cause in CAUSE_CATEGORIES and not set(started) & CAUSE_CATEGORIES[hh.cause]:
+            gaps[hh.household_id] = "致贫原因无对应措施"
+    return gaps
+
+
+def status_label(status: str | None) -> str:
+    return {None: "未纳入", "identified": "贫困", "new": "贫困", "returned": "返贫", "exited": "已脱贫", "removed": "自然减少"}[status]
+
+
 # --- the database ------------------------------------------------------------------------------------
 def _id(n: int) -> str:
     first17 = f"3702831980{n:04d}{n % 1000:03d}"[:17]
@@ -215,13 +267,14 @@ def build(path: Path) -> Path:
     insert_frame(con, "village", pd.DataFrame([{
         "village_code": c, "town_code": t, "name": f"{c}村", "is_village_committee": True, "designation": d,
         "exit_month": m(e) if e else None, "lon": 120.0, "lat": 36.5, "point_generated": True, "source_village_code": c,
+        "rural_population": RURAL_POPULATION[c],
     } for c, t, d, e in VILLAGES]))
     rows, people, events = [], [], []
     for n, hh in enumerate(households()):
         first = hh.events[0][0]
         rows.append({
             "household_id": hh.household_id, "village_code": hh.village, "head_name": "户主", "head_id_number": _id(n),
-            "phone": None, "size": hh.members_at(AS_OF), "attribute": "一般贫困户", "main_cause": "因病",
+            "phone": None, "size": hh.members_at(AS_OF), "attribute": hh.attribute, "main_cause": hh.cause,
             "identification_standard": "市定标准", "identified_month": first, "planned_exit_year": 2016,
             "dilapidated_house": False, "helper_name": "帮扶人", "helper_unit": "平度市农业局",
         })
@@ -237,13 +290,21 @@ def build(path: Path) -> Path:
         events += [(hh.household_id, p.person_id, p.left, "removed") for p in hh.persons if p.left]
     insert_frame(con, "household", pd.DataFrame(rows))
     insert_frame(con, "person", pd.DataFrame(people))
+    reference = Path(__file__).resolve().parent.parent / "data" / "reference"
+    insert_frame(con, "measure_type", pd.read_csv(reference / "plan_measures.csv", dtype=str))
+    measures = [(hh.household_id, code, category, start) for hh in households() for code, category, start in hh.measures]
+    insert_frame(con, "measure", pd.DataFrame({
+        "measure_id": range(1, len(measures) + 1), "household_id": [x[0] for x in measures], "person_id": None,
+        "category_code": [x[2] for x in measures], "measure_code": [x[1] for x in measures],
+        "start_month": [x[3] for x in measures], "end_month": [x[3] for x in measures], "amount_yuan": 100.0, "funding_source": "测试",
+    }))
     events.sort(key=lambda e: (e[0], e[2]))
     insert_frame(con, "status_event", pd.DataFrame({
         "event_id": range(1, len(events) + 1), "household_id": [e[0] for e in events], "person_id": [e[1] for e in events],
         "event_month": [e[2] for e in events], "event_type": [e[3] for e in events],
     }))
     insert_frame(con, "dataset_meta", pd.DataFrame({"key": ["source", "as_of_month", "baseline_month"], "value": ["synthetic", "2017-09", "2015-12"]}))
-    targets = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "reference" / "plan_targets.csv", dtype={"deadline": str})
+    targets = pd.read_csv(reference / "plan_targets.csv", dtype={"deadline": str})
     targets["deadline"] = pd.to_datetime(targets["deadline"]).dt.date
     insert_frame(con, "plan_target", targets)
     con.close()

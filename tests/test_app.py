@@ -13,8 +13,9 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
 
-PAGES = ["views/overview.py", "views/summary.py"]
-SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"}]
+PAGES = ["views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py", "views/summary.py"]
+SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"},
+          {"district": "370283", "town": "370283108", "village": "370283108201"}]
 
 
 def app(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:
@@ -26,7 +27,7 @@ def app(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("params", SCOPES, ids=["city", "district", "town"])
+@pytest.mark.parametrize("params", SCOPES, ids=["city", "district", "town", "village"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_for_city_district_and_town(monkeypatch, demo_db: Path, page: str, params: dict) -> None:
     at = app(monkeypatch, demo_db, **params).run()
@@ -88,3 +89,14 @@ def test_district_without_households_shows_a_notice(monkeypatch, demo_db: Path) 
     at = app(monkeypatch, demo_db, district="370202").run()
     assert not at.exception
     assert any("没有建档立卡户" in i.value for i in at.info)
+
+
+def test_village_scope_shows_masked_household_card(monkeypatch, demo_db: Path) -> None:
+    at = app(monkeypatch, demo_db, district="370283", town="370283108", village="370283108201").run()
+    at.switch_page("views/map_distribution.py").run()
+    assert not at.exception
+    assert any("本村建档立卡户" in s.value for s in at.subheader)
+    table = at.dataframe[0].value
+    assert table["户主"].str.contains(r"\*").all()
+    assert table["证件号码"].str.match(r"^\d{6}\*{8}").all()
+    assert any(m.label == "户主" and "*" in m.value for m in at.metric)

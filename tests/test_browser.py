@@ -11,10 +11,15 @@ import duckdb
 
 from analytics.progress import progress_figures
 from analytics.scope import Scope
-from tests.browser import browser_page, exceptions_on, screenshot, wait_for_texts
+from tests.browser import (
+    browser_page,
+    exceptions_on,
+    problems,
+    screenshot,
+    wait_for_texts,
+    watch,
+)
 from tests.conftest import ARTIFACTS
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 def _query(page) -> dict[str, str]:
@@ -27,10 +32,7 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
         city = progress_figures(con, Scope(dt.date(2017, 9, 1)))
         laixi = progress_figures(con, Scope(dt.date(2017, 9, 1), "370285"))
     with browser_page(1920, 1080) as page:
-        requests, console_errors = [], []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("websocket", lambda w: requests.append(w.url))
-        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        seen = watch(page)
         page.goto(dashboard_url)
         persons = f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
         households = f"{city.households_baseline_exited:,} / {city.households_baseline_exited + city.households_baseline_remaining:,}户"
@@ -58,6 +60,4 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
         wait_for_texts(fresh, "范围：莱西市", "镇街排名")
         assert exceptions_on(fresh) == []
 
-        assert console_errors == []
-        outside = [u for u in requests if urlparse(u).hostname not in LOCAL_HOSTS and not u.startswith(("data:", "blob:"))]
-        assert outside == []
+        assert problems(seen) == {}

@@ -1,46 +1,64 @@
-"""Drill-down: map clicks and breadcrumbs move the global filters (they run as callbacks, before the rerun)."""
+"""Drill-down: map clicks and breadcrumbs move the global filters.
+
+A map click arrives as the chart's selection during a run, after the sidebar widgets exist, so it is
+parked in ``st.session_state.drill`` and the app reruns; ``apply_pending_drill`` (called by the
+sidebar before its widgets) then moves the filters. Breadcrumbs do the same from a button callback.
+"""
 
 from __future__ import annotations
 
 import duckdb
 import streamlit as st
 
-from analytics.scope import CITY_NAME, Scope, scope_label
+from analytics.scope import Scope, scope_label
+
+_KEYS = ("f_district", "f_town", "f_village")
 
 
-def _set_filters(district: str = "", town: str = "", village: str = "") -> None:
-    st.session_state.update(f_district=district, f_town=town, f_village=village)
+def apply_pending_drill() -> None:
+    """Move the filters to a requested area (before the filter widgets are drawn)."""
+    target = st.session_state.pop("drill", None)
+    if target is not None:
+        st.session_state.update(dict(zip(_KEYS, target, strict=True)))
 
 
-def on_map_select(key: str) -> None:
-    """Callback of a map: a clicked district, town or village becomes the scope."""
-    objects = st.session_state[key].selection.get("objects", {})
-    for layer_objects in objects.values():
+def _request(district: str = "", town: str = "", village: str = "") -> None:
+    st.session_state.drill = (district, town, village)
+
+
+def drill_target(selection: dict) -> tuple[str, str, str] | None:
+    """The (district, town, village) a map selection points at, if any."""
+    for layer_objects in selection.get("objects", {}).values():
         for obj in layer_objects:
             if "village_code" in obj:
-                _set_filters(obj["district_code"], obj["town_code"], obj["village_code"])
-                return
+                return obj["district_code"], obj["town_code"], obj["village_code"]
             code = str(obj.get("area_code", ""))
             if len(code) == 6:
-                _set_filters(code)
-                return
+                return code, "", ""
             if len(code) == 9:
-                _set_filters(code[:6], code)
-                return
+                return code[:6], code, ""
+    return None
+
+
+def follow_map_click(event) -> None:
+    """After a map click, drill into what was clicked (also from inside a fragment)."""
+    target = drill_target(event.selection) if event is not None else None
+    if target is not None:
+        _request(*target)
+        st.rerun(scope="app")
 
 
 def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """青岛市 › 区市 › 镇街 › 村 — each step a button that moves the scope back up."""
     parts = scope_label(con, Scope(scope.as_of, scope.district, scope.town, scope.village)).split(" · ")
-    steps = [("青岛市", {})]
+    steps = [("青岛市", ())]
     if scope.district:
-        steps.append((parts[0], {"district": scope.district}))
+        steps.append((parts[0], (scope.district,)))
     if scope.town:
-        steps.append((parts[1], {"district": scope.district, "town": scope.town}))
+        steps.append((parts[1], (scope.district, scope.town)))
     if scope.village:
-        steps.append((parts[2], {"district": scope.district, "town": scope.town, "village": scope.village}))
+        steps.append((parts[2], (scope.district, scope.town, scope.village)))
     columns = st.columns([1] * len(steps) + [8 - len(steps)])
     for i, (label, target) in enumerate(steps):
-        last = i == len(steps) - 1
-        columns[i].button(("" if i == 0 else "› ") + (label if label != CITY_NAME else "青岛市"), key=f"crumb_{i}",
-                          disabled=last, on_click=_set_filters, kwargs=target, type="tertiary")
+        columns[i].button(("" if i == 0 else "› ") + label, key=f"crumb_{i}", disabled=i == len(steps) - 1,
+                          on_click=_request, args=target, type="tertiary")

@@ -20,6 +20,7 @@ from analytics.scope import (
     months_between,
     resolve_scope,
 )
+from ui.drill import apply_pending_drill
 
 ALL = ""  # the “whole area” option of a selectbox
 
@@ -59,6 +60,7 @@ def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[s
     """Draw the filters and return the chosen scope (also kept in ``st.session_state.scope``)."""
     if "f_month" not in st.session_state:
         _seed_from_url(con, info)
+    apply_pending_drill()
     sidebar = st.sidebar
     sidebar.header("筛选")
     months = [month_label(m) for m in months_between(add_months(BASELINE, 1), info.as_of)]

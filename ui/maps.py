@@ -9,12 +9,13 @@ import streamlit as st
 from analytics.classify import Classes
 from geo.boundaries import OSM_ATTRIBUTION
 from geo.maps import MapSpec
-from ui.drill import on_map_select
+from ui.drill import follow_map_click
 
 
 def show_map(spec: MapSpec, key: str, height: int = 560) -> None:
     """Draw the deck; a click on an area or village drills down (the filters change, the URL follows)."""
-    st.pydeck_chart(spec.deck, height=height, key=key, on_select=lambda: on_map_select(key), selection_mode="single-object")
+    event = st.pydeck_chart(spec.deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
+    follow_map_click(event)
     st.caption(f"{OSM_ATTRIBUTION} · 边界：OpenStreetMap（ODbL）· 村点位为生成位置，仅示意 · 点击区域或村可下钻")
 
 

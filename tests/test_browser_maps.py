@@ -1,0 +1,57 @@
+"""The three maps in Chromium (WebGL by SwiftShader): the deck draws, a click drills down, the URL follows."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser import (
+    browser_page,
+    exceptions_on,
+    problems,
+    screenshot,
+    wait_for_map,
+    wait_for_texts,
+    watch,
+)
+from tests.conftest import ARTIFACTS
+
+PAGES = [("distribution", "图一 贫困人口分布图"), ("measures", "图二 扶贫措施到户到人图"), ("dynamics", "图三 脱贫人口动态管理图")]
+
+
+def _query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.evaluate("window.location.href")).query).items()}
+
+
+@pytest.mark.parametrize("path, title", PAGES)
+def test_map_page_draws_and_drills_down(dashboard_url: str, path: str, title: str) -> None:
+    with browser_page(1920, 1080) as page:
+        seen = watch(page)
+
+        page.goto(f"{dashboard_url}/{path}")
+        wait_for_texts(page, title, "示例数据（合成），非真实名单", "© OpenStreetMap contributors", "无数据")
+        assert wait_for_map(page) >= 0.05, "the deck canvas drew nothing"
+        assert exceptions_on(page) == []
+        screenshot(page, ARTIFACTS / f"map_{path}_city.png")
+
+        # In 平度市 the map shows its towns; a click in the middle of the map picks one of them.
+        page.goto(f"{dashboard_url}/{path}?month=2017-09&district=370283")
+        wait_for_texts(page, "范围：平度市", "© OpenStreetMap contributors")
+        wait_for_map(page)
+        box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function("() => window.location.href.includes('town=370283')", timeout=30_000)
+        town = _query(page)["town"]
+        assert town.startswith("370283") and len(town) == 9
+        wait_for_texts(page, "范围：平度市 · ")
+        wait_for_map(page)
+        screenshot(page, ARTIFACTS / f"map_{path}_town.png")
+
+        # The breadcrumb goes back up to the city.
+        page.get_by_role("button", name="青岛市").click()
+        page.wait_for_function("() => !window.location.href.includes('district=')", timeout=30_000)
+        wait_for_texts(page, "范围：全市")
+        assert exceptions_on(page) == []
+
+        assert problems(seen) == {}

@@ -1,0 +1,188 @@
+"""The three maps' analytics against the plain-Python oracle, classification, masking and payload limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics.classify import (
+    NO_DATA_COLOUR,
+    classify,
+    equal_interval_breaks,
+    jenks_breaks,
+    quantile_breaks,
+)
+from analytics.coverage import MEASURE_GROUPS, coverage_by_area, gap_list
+from analytics.distribution import area_metrics, breakdown, village_points
+from analytics.dynamics import status_transitions
+from analytics.exits import flows_by_area, place_exit_timeline, returned_households
+from analytics.households import household_card, household_table
+from analytics.privacy import mask_id, mask_name, mask_phone
+from analytics.scope import Scope, months_between
+from geo.layers import MAX_POINTS, aggregate_points
+from geo.maps import coverage_map, distribution_map, flow_map
+from tests import small_roster as sr
+
+MONTHS = [dt.date(2016, 6, 1), dt.date(2017, 2, 1), sr.AS_OF]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(sr.build(tmp_path_factory.mktemp("maps") / "small.duckdb")), read_only=True)
+
+
+# --- 图一 -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("month", MONTHS)
+def test_district_choropleth_values(small, month) -> None:
+    table = area_metrics(small, Scope(month), "district").set_index("area_code")
+    for district in (sr.PINGDU, sr.LAIXI):
+        f = sr.expected_figures(month, district)
+        population = sum(p for v, p in sr.RURAL_POPULATION.items() if sr.DISTRICT_OF_VILLAGE[v] == district)
+        row = table.loc[district]
+        assert row.remaining_persons == f["persons_remaining"] and row.remaining_households == f["households_remaining"]
+        assert row.share_still_poor == pytest.approx(f["persons_baseline_remaining"] / f["persons_baseline"])
+        assert row.incidence == pytest.approx(1000 * f["persons_remaining"] / population)
+    assert math.isnan(table.loc[sr.JIAOZHOU, "remaining_persons"])  # no household: no data, not zero
+
+
+def test_town_choropleth_inside_a_district(small) -> None:
+    table = area_metrics(small, Scope(sr.AS_OF, sr.PINGDU), "town").set_index("area_code")
+    assert set(table.index) == {"370283108", "370283109"}
+    for town in table.index:
+        assert table.loc[town, "remaining_persons"] == sr.expected_figures(sr.AS_OF, sr.PINGDU, town)["persons_remaining"]
+
+
+def test_village_points(small) -> None:
+    points = village_points(small, Scope(sr.AS_OF)).set_index("village_code")
+    assert set(points.index) == {"A1", "A2", "A3", "A4", "B1", "B2", "C1"}  # C1: designated, no household
+    for village in points.index:
+        expected = sum(hh.members_at(sr.AS_OF) for hh in sr.households() if hh.village == village and hh.status_at(sr.AS_OF) in sr.POOR)
+        assert points.loc[village, "remaining_persons"] == expected
+    assert bool(points.loc["A1", "exited"]) and not bool(points.loc["A3", "exited"])
+    assert points.loc["C1", "registered_households"] == 0
+
+
+@pytest.mark.parametrize("population", ["remaining", "baseline"])
+def test_breakdown_by_cause_and_attribute(small, population) -> None:
+    month = sr.AS_OF
+    chosen = [hh for hh in sr.households()
+              if (hh.status_at(month) in sr.POOR if population == "remaining" else hh.status_at(sr.BASELINE) in sr.POOR)]
+    for dimension, key in (("main_cause", "cause"), ("attribute", "attribute")):
+        got = breakdown(small, Scope(month), dimension, population).set_index("value")["households"].to_dict()
+        assert got == dict(Counter(getattr(hh, key) for hh in chosen))
+    persons = breakdown(small, Scope(month), "health", population)
+    at = month if population == "remaining" else sr.BASELINE
+    assert persons["persons"].sum() == sum(hh.members_at(at) for hh in chosen)
+
+
+# --- 图二 -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("group", ["any", "health", "social_security", "industry"])
+@pytest.mark.parametrize("month", MONTHS)
+def test_coverage_by_district(small, group, month) -> None:
+    table = coverage_by_area(small, Scope(month), "district", group).set_index("area_code")
+    categories = None if group == "any" else set(MEASURE_GROUPS[group][1])
+    for district in (sr.PINGDU, sr.LAIXI):
+        active, covered = sr.expected_coverage(month, district, categories)
+        assert (table.loc[district, "households"], table.loc[district, "covered"]) == (active, covered)
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_gap_list(small, month) -> None:
+    gaps = gap_list(small, Scope(month))
+    assert dict(zip(gaps["household_id"], gaps["gap"])) == sr.expected_gaps(month)
+    assert all("*" in name for name in gaps["head_name"])  # masked
+
+
+# --- 图三 -------------------------------------------------------------------------------------------
+def test_flows_by_area_over_a_period(small) -> None:
+    first, last = dt.date(2016, 2, 1), dt.date(2017, 6, 1)
+    table = flows_by_area(small, Scope(sr.AS_OF), "district", first, last).set_index("area_code")
+    for district in (sr.PINGDU, sr.LAIXI):
+        totals = [0, 0, 0, 0]
+        for month in months_between(first, last):
+            _, new, returned, exited, removed, _ = sr.expected_flows(month, district)["households"]
+            totals = [a + b for a, b in zip(totals, (new, returned, exited, removed))]
+        assert table.loc[district, ["new", "returned", "exited", "removed"]].tolist() == totals
+
+
+@pytest.mark.parametrize("first, second", [(sr.BASELINE, sr.AS_OF), (dt.date(2016, 6, 1), dt.date(2017, 3, 1))])
+def test_status_transitions(small, first, second) -> None:
+    got = {(r.from_status, r.to_status): r.households for r in status_transitions(small, Scope(sr.AS_OF), first, second).itertuples()}
+    expected = Counter((sr.status_label(hh.status_at(first)), sr.status_label(hh.status_at(second))) for hh in sr.households())
+    assert got == dict(expected)
+
+
+def test_place_exit_timeline(small) -> None:
+    timeline = place_exit_timeline(small, Scope(sr.AS_OF)).set_index("month")
+    for month in (dt.date(2016, 6, 1), dt.date(2016, 11, 1), dt.date(2017, 8, 1)):
+        expected = sr.expected_places(month)
+        row = timeline.loc[pd.Timestamp(month)] if pd.Timestamp(month) in timeline.index else timeline.loc[month]
+        assert (row.provincial_villages, row.weak_villages, row.weak_towns) == (
+            expected["provincial_villages_exited"], expected["weak_villages_exited"], expected["weak_towns_exited"])
+
+
+def test_returned_households(small) -> None:
+    returns = returned_households(small, Scope(sr.AS_OF))
+    expected = {hh.household_id for hh in sr.households() if any(k == "returned" for _, k in hh.events)}
+    assert set(returns["household_id"]) == expected
+
+
+# --- drill-down and privacy ---------------------------------------------------------------------------
+def test_household_table_and_card_are_masked_and_scoped(small) -> None:
+    village = Scope(sr.AS_OF, sr.PINGDU, "370283108", "A1")
+    table = household_table(small, village)
+    assert set(table["household_id"]) == {hh.household_id for hh in sr.households() if hh.village == "A1" and hh.status_at(sr.AS_OF)}
+    assert table["head_id_number"].str.contains(r"^\d{6}\*{8}\d{3}[\dX]$").all()
+    card = household_card(small, village, table["household_id"].iloc[0])
+    assert all("*" in n for n in card["members"]["name"])
+    with pytest.raises(KeyError, match="不在所选范围内"):
+        household_card(small, village, "H05")  # lives in B2
+
+
+def test_masking_rules() -> None:
+    assert mask_name("张三") == "张*" and mask_name("张小明") == "张*明" and mask_name("欧阳小明") == "欧**明"
+    assert mask_id("370283195001294011") == "370283********4011"
+    assert mask_phone("13812345678") == "138****5678"
+
+
+# --- classification ------------------------------------------------------------------------------------
+def test_classification_breaks_on_known_inputs() -> None:
+    values = [1, 2, 3, 10, 11, 12, 50, 51, 52, 53]
+    assert jenks_breaks(values, 3) == [1, 3, 12, 53]
+    assert quantile_breaks([1, 2, 3, 4, 5], 4) == [1, 2, 3, 4, 5]
+    assert equal_interval_breaks([0, 100], 4) == [0, 25, 50, 75, 100]
+    classes = classify([*values, None, float("nan")], "jenks", 3)
+    assert classes.index == (0, 0, 0, 1, 1, 1, 2, 2, 2, 2, None, None)
+    legend = classes.legend()
+    assert [count for _, _, count in legend] == [3, 3, 4, 2] and legend[-1][0] == NO_DATA_COLOUR
+    assert classify([None, None], "quantile").limits == ()
+
+
+# --- payloads on the demo roster ------------------------------------------------------------------------
+def test_map_payloads_stay_small_on_the_demo_roster(demo: duckdb.DuckDBPyConnection) -> None:
+    city = Scope(dt.date(2017, 9, 1))
+    for spec, _ in (
+        distribution_map(demo, city, "district", "remaining_persons", "jenks", 5, True),
+        distribution_map(demo, city, "town", "incidence", "quantile", 5, True),
+        coverage_map(demo, city, "town", "any", "quantile", 5),
+        flow_map(demo, city, "town", "exited", dt.date(2016, 1, 1), city.as_of, "equal_interval", 5),
+    ):
+        assert spec.payload_bytes < 5_000_000
+        layers = spec.deck.layers
+        assert sum(len(layer.data) for layer in layers if hasattr(layer.data, "__len__")) < 50_000
+        assert '"characterSet": "auto"' in spec.deck.to_json()  # Chinese labels: the glyphs come from the data
+
+
+def test_points_beyond_the_limit_are_aggregated_by_village() -> None:
+    n = MAX_POINTS + 10
+    points = pd.DataFrame({
+        "village_code": [f"V{i}-{i % 3}" for i in range(n)], "source_village_code": [f"V{i % 100}" for i in range(n)],
+        "name": "村", "lon": 120.0, "lat": 36.5, "designation": None, "exited": False, "remaining_persons": 1, "remaining_households": 1,
+    })
+    merged = aggregate_points(points)
+    assert len(merged) == 100 and merged["remaining_persons"].sum() == n
