@@ -16,6 +16,7 @@ navigation = st.navigation({
         st.Page("views/map_measures.py", title="图二 措施到户到人", url_path="measures"),
         st.Page("views/map_dynamics.py", title="图三 动态管理", url_path="dynamics"),
     ],
+    "调度会": [st.Page("views/meeting.py", title="调度会（投影）", url_path="meeting")],
     "数据": [st.Page("views/summary.py", title="数据概况", url_path="summary")],
 })
 con, info = open_dataset()

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics.dynamics import household_states
 from analytics.league import league_table
+from analytics.plan import BASELINE
 from analytics.progress import progress_figures
 from analytics.scope import Scope, add_months
 
@@ -77,7 +78,7 @@ def month_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     months = {"this_month": scope.as_of, "last_month": add_months(scope.as_of, -1), "last_year": add_months(scope.as_of, -12)}
     columns = {}
     for key, month in months.items():
-        figures = progress_figures(con, scope.at(month)).as_dict() if month.year >= 2016 else {}
+        figures = progress_figures(con, scope.at(month)).as_dict() if month >= BASELINE else {}
         columns[key] = [figures.get(field, np.nan) for field in COMPARISON_ROWS]
     table = pd.DataFrame(columns, index=list(COMPARISON_ROWS))
     table.insert(0, "indicator", list(COMPARISON_ROWS.values()))

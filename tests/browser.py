@@ -55,7 +55,7 @@ def drawn_share(page: Page, selector: str = '[data-testid="stDeckGlJsonChart"]')
     from PIL import Image
 
     image = Image.open(BytesIO(page.locator(selector).first.screenshot())).convert("RGB")
-    pixels = list(image.get_flattened_data()) if hasattr(image, "get_flattened_data") else list(image.getdata())
+    pixels = list(image.get_flattened_data())
     coloured = sum(1 for r, g, b in pixels if min(r, g, b) < 235)
     return coloured / max(len(pixels), 1)
 

@@ -13,7 +13,7 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
 
-PAGES = ["views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py", "views/summary.py"]
+PAGES = ["views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py", "views/meeting.py", "views/summary.py"]
 SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"},
           {"district": "370283", "town": "370283108", "village": "370283108201"}]
 
@@ -35,8 +35,9 @@ def test_every_page_runs_for_city_district_and_town(monkeypatch, demo_db: Path, 
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    assert any("示例数据（合成），非真实名单" in w.value for w in at.warning)
-    assert any("数据截至 2017年09月" in c.value for c in at.caption)
+    shown = " ".join(e.value for e in [*at.warning, *at.caption, *at.markdown])
+    assert "示例数据（合成），非真实名单" in shown
+    assert "数据截至 2017年09月" in shown
 
 
 def test_overview_kpis_equal_analytics(monkeypatch, demo_db: Path) -> None:

@@ -83,3 +83,29 @@ def exit_timeline(timeline: pd.DataFrame, goals: list, labels: dict[str, str]) -
     fig.update_layout(font={"family": FONT, "size": 14}, height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       legend={"orientation": "h", "y": 1.12}, yaxis={"title": "累计摘帽（个）"}, xaxis={"tickformat": "%Y-%m", "range": ["2016-01-01", "2018-01-31"]})
     return fig
+
+
+def slide_chart(chart) -> go.Figure:
+    """A briefing chart (reports.slides.Chart) in projector-size type."""
+    fig = go.Figure()
+    for name, values in chart.series.items():
+        if chart.kind == "line":
+            fig.add_trace(go.Scatter(x=chart.categories, y=values, name=name, mode="lines+markers"))
+        else:
+            fig.add_trace(go.Bar(x=chart.categories, y=values, name=name, text=[fmt.number(v, 1) for v in values], textposition="auto"))
+    fig.update_layout(barmode="stack" if chart.kind == "stacked" else "group", title={"text": chart.title, "font": {"size": 26}},
+                      font={"family": FONT, "size": 20}, height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def slide_table(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The first ``rows`` rows with Chinese number formats (so a slide never scrolls)."""
+    shown = frame.head(rows).copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            is_share = shown[column].dropna().between(0, 1).all() and any(k in str(column) for k in ("率", "比例"))
+            shown[column] = shown[column].map(fmt.percent if is_share else (lambda v: fmt.number(v, 1)))
+        elif pd.api.types.is_integer_dtype(shown[column]):
+            shown[column] = shown[column].map(fmt.count)
+    return shown.set_index(shown.columns[0]) if len(shown.columns) else shown

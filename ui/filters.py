@@ -78,9 +78,18 @@ def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[s
     village = (st.session_state.get("f_village") or None) if town else None
     scope, _ = resolve_scope(con, info, st.session_state.f_month, district, town, village)
     st.session_state.scope = scope
-    st.query_params.from_dict({k: v for k, v in {"month": month_label(scope.as_of), "district": scope.district,
-                                                  "town": scope.town, "village": scope.village}.items() if v})
+    _mirror_in_url({"month": month_label(scope.as_of), "district": scope.district, "town": scope.town, "village": scope.village})
     return scope
+
+
+def _mirror_in_url(values: dict[str, str | None]) -> None:
+    """Write the filter values into the URL, leaving a page's own parameters (e.g. ``slide``) alone."""
+    for key, value in values.items():
+        if value:
+            if st.query_params.get(key) != value:
+                st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
 def show_url_notices() -> None:

@@ -1,0 +1,1 @@
+"""Monthly briefing: slides as data, the PPTX deck, the Excel workbook and static maps."""

@@ -1,0 +1,219 @@
+"""The dispatch-meeting slides as data: one source for the presentation page, the PPTX deck and the workbook.
+
+Every number comes from ``analytics``; no slide carries personal data, and counts below three households
+are shown as ``<3`` in the tables of slides 2, 3, 4 and 7.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from analytics import fmt
+from analytics.coverage import coverage_by_area, gap_list
+from analytics.dataset import dataset_info
+from analytics.distribution import area_metrics
+from analytics.exits import FLOW_LABELS, flows_by_area
+from analytics.goals import goal_progress
+from analytics.kpi import kpi_cards
+from analytics.meeting import (
+    COMPARISON_ROWS,
+    WEIGHTS,
+    month_comparison,
+    movers,
+    red_black_lists,
+    returns_and_new_this_month,
+    suppress_small,
+)
+from analytics.progress import progress_figures
+from analytics.schedule import RAG_AMBER, RAG_RED, back_schedule
+from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
+
+LEVEL_LABELS = {"district": "区市", "town": "镇街", "village": "村"}
+SOURCE_LABELS = {"synthetic": "示例数据（合成），非真实名单", "imported": "建档立卡名册导入数据"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with categories and named numeric series (native PPTX chart, plotly on the page)."""
+
+    kind: str  # 'bar', 'stacked', 'line'
+    title: str
+    categories: list[str]
+    series: dict[str, list[float | None]]
+
+    def __post_init__(self) -> None:
+        for name, values in self.series.items():  # a missing value is a gap in the chart, not NaN
+            self.series[name] = [None if v is None or v != v else float(v) for v in values]
+
+
+@dataclass
+class Slide:
+    key: str
+    title: str
+    kpis: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value, note)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # display-ready, Chinese headers
+    charts: list[Chart] = field(default_factory=list)
+    map_metric: str | None = None  # 'remaining_persons' or 'coverage' — drawn by the renderer
+    note: str = ""
+
+
+@dataclass
+class Briefing:
+    scope: Scope
+    scope_label: str
+    source: str
+    slides: list[Slide]
+
+    @property
+    def footer(self) -> str:
+        return f"数据截至 {fmt.month(self.scope.as_of)} · 范围：{self.scope_label} · 来源：{self.source}"
+
+
+def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
+    cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), scope.level == "city")
+    slide = Slide("kpi", "一、目标进度总览")
+    slide.kpis = [(c.label, f"{fmt.count(c.done)} / {fmt.count(c.total)}", f"完成 {fmt.percent(c.share)} · {c.stage} · {c.status}") for c in cards]
+    slide.tables["目标进度"] = pd.DataFrame({
+        "指标": [c.label for c in cards], "已完成": [c.done for c in cards], "应完成": [c.total for c in cards],
+        "完成率": [round(c.share, 4) for c in cards], "阶段目标": [c.stage for c in cards], "状态": [c.status for c in cards],
+    })
+    slide.charts.append(Chart("bar", "完成率（%）", [c.label for c in cards], {"完成率": [round(100 * c.share, 1) for c in cards]}))
+    return slide
+
+
+def _distribution_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
+    table = area_metrics(con, scope, level).dropna(subset=["remaining_persons"])
+    table = table.sort_values("remaining_persons", ascending=False)
+    slide = Slide("distribution", "二、图一 贫困人口分布", map_metric="remaining_persons")
+    slide.tables["现存贫困分布"] = pd.DataFrame({
+        LEVEL_LABELS[level]: table["area_name"], "现存贫困户": suppress_small(table["remaining_households"]),
+        "现存贫困人口": suppress_small(table["remaining_persons"]), "仍未脱贫比例": table["share_still_poor"].round(4),
+    })
+    top = table.head(12)
+    slide.charts.append(Chart("bar", "现存贫困人口（人）", top["area_name"].tolist(), {"现存贫困人口": top["remaining_persons"].astype(float).tolist()}))
+    return slide
+
+
+def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
+    coverage = coverage_by_area(con, scope, level, "any").sort_values("coverage")
+    gaps = gap_list(con, scope)["gap"].value_counts()
+    slide = Slide("measures", "三、图二 措施到户覆盖与缺口", map_metric="coverage")
+    slide.kpis = [(gap, suppress_small(pd.Series([gaps.get(gap, 0)])).iloc[0] + " 户", "") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
+    slide.tables["措施覆盖"] = pd.DataFrame({
+        LEVEL_LABELS[level]: coverage["area_name"], "在册户": coverage["households"], "已有措施户": coverage["covered"],
+        "覆盖率": coverage["coverage"].round(4), "未覆盖户": suppress_small(coverage["households"] - coverage["covered"]),
+    })
+    top = coverage.head(12)
+    slide.charts.append(Chart("bar", "措施覆盖率（%，由低到高）", top["area_name"].tolist(), {"覆盖率": (100 * top["coverage"]).round(1).tolist()}))
+    return slide
+
+
+def _flows_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
+    flows = flows_by_area(con, scope, level, scope.as_of, scope.as_of)
+    slide = Slide("flows", f"四、图三 本月动态（{fmt.month(scope.as_of)}）")
+    shown = pd.DataFrame({LEVEL_LABELS[level]: flows["area_name"]})
+    for flow, label in FLOW_LABELS.items():
+        shown[label] = suppress_small(flows[flow])
+    slide.tables["本月流量（户）"] = shown
+    slide.charts.append(Chart("stacked", "本月流量（户）", flows["area_name"].tolist(), {label: flows[flow].astype(float).tolist() for flow, label in FLOW_LABELS.items()}))
+    slide.kpis = [(label, fmt.count(flows[flow].sum()), "户") for flow, label in FLOW_LABELS.items()]
+    return slide
+
+
+def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
+    red, black = red_black_lists(con, scope)
+    slide = Slide("league", "五、红榜与黑榜")
+
+    def shown(table: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"名次": table["rank"], LEVEL_LABELS[level]: table["area_name"], "综合得分": table["score"],
+                             "脱贫率": table["exit_rate"].round(4), "进度/应有进度": table["pace_ratio"].round(2),
+                             "措施覆盖率": table["measures_coverage"].round(4), "每千户返贫": table["returns_per_1000"].round(1)})
+    slide.tables["红榜（前三）"] = shown(red)
+    slide.tables["黑榜（后三）"] = shown(black)
+    slide.charts.append(Chart("bar", "综合得分", red["area_name"].tolist() + black["area_name"].tolist(), {"综合得分": red["score"].tolist() + black["score"].tolist()}))
+    slide.note = (f"综合得分 = {WEIGHTS['exit_rate']}×脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, 1.5)/1.5 + {WEIGHTS['coverage']}×措施覆盖率"
+                  f" + {WEIGHTS['returns']}×(1 − min(每千户返贫/50, 1))")
+    return slide
+
+
+def _schedule_rows(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
+    rows = back_schedule(con, scope, level)
+    rows = rows[rows["rag"].isin([RAG_RED, RAG_AMBER])]
+    rows = rows.assign(_red=rows["rag"] == RAG_RED).sort_values(["_red", "remaining"], ascending=[False, False]).drop(columns="_red")
+    return rows.assign(area_name=rows["area_code"].map(area_names(con, level)))
+
+
+def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
+    rows = _schedule_rows(con, scope, level)
+    slide = Slide("warnings", "六、倒排工期预警")
+    slide.tables["滞后单位"] = pd.DataFrame({
+        LEVEL_LABELS[level]: rows["area_name"], "目标": rows["label"], "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
+        "剩余": rows["remaining"], "剩余月数": rows["months_left"], "需月均完成": rows["required_pace"].round(1),
+        "近3月月均": rows["actual_pace"].round(1), "预计完成": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
+        "预警": rows["rag"],
+    })
+    open_rows = rows[rows["months_left"] > 0].head(10)
+    slide.charts.append(Chart("bar", "需月均完成与近3月月均（未到期）", (open_rows["area_name"] + " " + open_rows["label"]).tolist(),
+                              {"需月均完成": open_rows["required_pace"].round(1).tolist(), "近3月月均": open_rows["actual_pace"].round(1).tolist()}))
+    return slide
+
+
+def _events_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
+    events = returns_and_new_this_month(con, scope)
+    slide = Slide("events", f"七、本月返贫与新识别（{fmt.month(scope.as_of)}）")
+    slide.tables["所在村"] = pd.DataFrame({"镇街": events["town_name"], "村": events["village_name"], "类别": events["event"],
+                                         "户数": suppress_small(events["households"])})
+    totals = events.groupby("event")["households"].sum()
+    slide.kpis = [(label, fmt.count(totals.get(label, 0)), "户") for label in ("返贫", "新识别")]
+    return slide
+
+
+def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
+    comparison = month_comparison(con, scope)
+    moves = movers(con, scope)
+    slide = Slide("changes", "八、与上月、去年同月比较")
+    slide.tables["同比环比"] = pd.DataFrame({
+        "指标": comparison["indicator"], "本月": comparison["this_month"], "上月": comparison["last_month"], "去年同月": comparison["last_year"],
+        "较上月": comparison["change_vs_last_month"], "较去年同月": comparison["change_vs_last_year"],
+    })
+    shown = pd.DataFrame({LEVEL_LABELS[level]: moves["area_name"], "本月名次": moves["rank"], "上月名次": moves["rank_before"],
+                          "名次变化": moves["rank_change"], "得分变化": moves["score_change"]})
+    n = min(3, len(shown) // 2)
+    slide.tables["进步最快"] = shown.head(n)
+    slide.tables["退步最多"] = shown.tail(n).iloc[::-1]
+    key_rows = comparison[comparison["key"].isin(["persons_remaining", "households_remaining"])]
+    slide.charts.append(Chart("bar", "现存贫困：去年同月、上月、本月", [COMPARISON_ROWS[k] for k in key_rows["key"]],
+                              {"去年同月": key_rows["last_year"].astype(float).tolist(), "上月": key_rows["last_month"].astype(float).tolist(),
+                               "本月": key_rows["this_month"].astype(float).tolist()}))
+    return slide
+
+
+def closing_owners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """What is behind and who owns it: red back-scheduling rows at town level, with district and town."""
+    rows = back_schedule(con, scope, "town")
+    rows = rows[rows["rag"] == RAG_RED]
+    towns = con.execute("SELECT t.town_code, t.name, d.name FROM town t JOIN district d USING (district_code)").fetchall()
+    town_name = {code: name for code, name, _ in towns}
+    district_name = {code: district for code, _, district in towns}
+    return pd.DataFrame({
+        "区市（主体责任）": rows["area_code"].map(district_name), "镇街（直接责任）": rows["area_code"].map(town_name),
+        "滞后目标": rows["label"], "剩余": rows["remaining"], "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
+    }).sort_values(["区市（主体责任）", "镇街（直接责任）"], ignore_index=True)
+
+
+def build_briefing(con: duckdb.DuckDBPyConnection, scope: Scope) -> Briefing:
+    """All slides for a scope and month."""
+    level = CHILD_LEVEL[scope.level]
+    slides = [
+        _kpi_slide(con, scope), _distribution_slide(con, scope, level), _measures_slide(con, scope, level),
+        _flows_slide(con, scope, level), _league_slide(con, scope, level), _warnings_slide(con, scope, level),
+        _events_slide(con, scope), _changes_slide(con, scope, level),
+    ]
+    closing = Slide("closing", "九、滞后事项与责任单位")
+    closing.tables["滞后事项"] = closing_owners(con, scope)
+    slides.append(closing)
+    info = dataset_info(con)
+    return Briefing(scope, scope_label(con, scope), SOURCE_LABELS.get(info.source, info.source), slides)

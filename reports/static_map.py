@@ -1,0 +1,77 @@
+"""Server-side map images (no browser): the scope's areas coloured by class, with legend, scale and attribution."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from analytics import fmt  # noqa: E402
+from analytics.classify import classify  # noqa: E402
+from analytics.coverage import coverage_by_area  # noqa: E402
+from analytics.distribution import area_metrics  # noqa: E402
+from analytics.scope import CHILD_LEVEL, Scope  # noqa: E402
+from geo.boundaries import OSM_ATTRIBUTION  # noqa: E402
+from geo.maps import polygons  # noqa: E402
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
+TITLES = {"remaining_persons": "现存贫困人口（人）", "coverage": "帮扶措施覆盖率"}
+
+
+def cjk_font() -> str:
+    """The first installed CJK font family (fonts-noto-cjk on Debian); raises if none is installed."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return name
+    raise RuntimeError("没有找到中文字体，请安装 fonts-noto-cjk（make test 会自动安装）")
+
+
+def _values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str):
+    if metric == "coverage":
+        table = coverage_by_area(con, scope, level, "any")
+        return table.set_index("area_code")["coverage"], fmt.percent
+    table = area_metrics(con, scope, level)
+    return table.set_index("area_code")["remaining_persons"], fmt.number
+
+
+def _scale_bar(ax, bounds) -> None:
+    minx, miny, maxx, maxy = bounds
+    km_per_degree = 111.32 * math.cos(math.radians((miny + maxy) / 2))
+    length_km = max(1, round((maxx - minx) * km_per_degree / 5, -1) or 5)
+    length_deg = length_km / km_per_degree
+    x0, y0 = minx + (maxx - minx) * 0.05, miny + (maxy - miny) * 0.04
+    ax.plot([x0, x0 + length_deg], [y0, y0], color="black", linewidth=3)
+    ax.text(x0 + length_deg / 2, y0 + (maxy - miny) * 0.015, f"{length_km:g} 公里", ha="center", fontsize=10)
+
+
+def render_map(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, method: str = "quantile", k: int = 5) -> bytes:
+    """A PNG (1600 × 1000 px) of the areas below the scope coloured by ``metric``."""
+    plt.rcParams["font.family"] = cjk_font()
+    level = CHILD_LEVEL[scope.level] if scope.level in ("city", "district") else "town"
+    areas = polygons(level, scope.district, scope.town)
+    values, formatter = _values(con, scope, level, metric)
+    areas = areas.assign(value=areas["area_code"].map(values))
+    classes = classify(areas["value"].tolist(), method, k)
+    areas["colour"] = [classes.colour_of(i) for i in classes.index]
+    fig, ax = plt.subplots(figsize=(16, 10), dpi=100)
+    areas.plot(ax=ax, color=areas["colour"], edgecolor="#555555", linewidth=0.6)
+    for name, point in zip(areas["name"], areas.geometry.representative_point()):
+        if level == "district" or len(areas) <= 40:
+            ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=9 if len(areas) > 12 else 12)
+    legend = [Patch(facecolor=c, edgecolor="#555555", label=f"{label}（{n}）") for c, label, n in classes.legend(formatter)]
+    ax.legend(handles=legend, title=TITLES[metric], loc="upper left", fontsize=11, title_fontsize=12, frameon=True)
+    _scale_bar(ax, areas.total_bounds)
+    ax.set_axis_off()
+    ax.text(0.99, 0.01, f"{OSM_ATTRIBUTION} · 数据截至 {fmt.month(scope.as_of)}", transform=ax.transAxes, ha="right", va="bottom", fontsize=10, color="#444444")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

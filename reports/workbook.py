@@ -1,0 +1,44 @@
+"""The briefing's tables as an Excel workbook: one sheet per slide, Chinese headers, number formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from reports.slides import Briefing
+
+PERCENT_COLUMNS = ("完成率", "仍未脱贫比例", "覆盖率", "脱贫率", "措施覆盖率")
+
+
+def sheet_name(title: str) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
+    for char in "[]:*?/\\":
+        title = title.replace(char, "")
+    return title[:31]
+
+
+def write_workbook(briefing: Briefing, out: Path) -> Path:
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        pd.DataFrame({"项目": ["范围", "数据截至", "来源"], "内容": [briefing.scope_label, f"{briefing.scope.as_of:%Y-%m}", briefing.source]}).to_excel(
+            writer, sheet_name="说明", index=False)
+        for slide in briefing.slides:
+            name, row = sheet_name(slide.title), 0
+            for title, frame in slide.tables.items():
+                pd.DataFrame({title: []}).to_excel(writer, sheet_name=name, startrow=row, index=False)
+                frame.to_excel(writer, sheet_name=name, startrow=row + 1, index=False)
+                _format(writer.sheets[name], frame, row + 1)
+                row += len(frame) + 4
+    return out
+
+
+def _format(sheet, frame: pd.DataFrame, header_row: int) -> None:
+    for j, column in enumerate(frame.columns, start=1):
+        sheet.cell(row=header_row + 1, column=j).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(j)].width = max(10, min(40, 2 * len(str(column)) + 4))
+        number_format = "0.0%" if column in PERCENT_COLUMNS else ("#,##0" if pd.api.types.is_integer_dtype(frame[column]) else "#,##0.0")
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            for i in range(len(frame)):
+                sheet.cell(row=header_row + 2 + i, column=j).number_format = number_format

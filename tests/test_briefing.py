@@ -1,0 +1,160 @@
+"""The dispatch meeting: ranking and comparisons on the fixture, the briefing deck and workbook on the demo data."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from analytics.coverage import coverage_by_area
+from analytics.distribution import area_metrics
+from analytics.exits import flows_by_area
+from analytics.meeting import (
+    composite_score,
+    month_comparison,
+    movers,
+    ranked,
+    red_black_lists,
+    suppress_small,
+)
+from analytics.progress import progress_figures
+from analytics.scope import Scope
+from reports.briefing import file_stem, generate
+from reports.slides import build_briefing
+from tests import small_roster as sr
+from tests.conftest import PROJECT_DIR
+
+TITLES = ["一、目标进度总览", "二、图一 贫困人口分布", "三、图二 措施到户覆盖与缺口", "四、图三 本月动态（2016年12月）", "五、红榜与黑榜",
+          "六、倒排工期预警", "七、本月返贫与新识别（2016年12月）", "八、与上月、去年同月比较", "九、滞后事项与责任单位"]
+DECEMBER = Scope(dt.date(2016, 12, 1))
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(sr.build(tmp_path_factory.mktemp("meeting") / "small.duckdb")), read_only=True)
+
+
+def test_composite_score_formula() -> None:
+    table = pd.DataFrame({"exit_rate": [1.0, 0.5], "pace_ratio": [3.0, None], "measures_coverage": [1.0, 0.0], "returns_per_1000": [0.0, 100.0]})
+    assert composite_score(table).tolist() == [100.0, 0.5 * 40 + 30 + 0 + 0]
+
+
+def test_ranking_and_lists_on_the_fixture(small) -> None:
+    table = ranked(small, Scope(sr.AS_OF))
+    assert list(table["rank"]) == [1, 2] and table["score"].is_monotonic_decreasing
+    red, black = red_black_lists(small, Scope(sr.AS_OF))
+    assert list(red["area_code"]) == [table.iloc[0]["area_code"]] and list(black["area_code"]) == [table.iloc[1]["area_code"]]
+    moves = movers(small, Scope(sr.AS_OF))
+    assert (moves["rank_change"] == moves["rank_before"] - moves["rank"]).all()
+
+
+def test_month_comparison_on_the_fixture(small) -> None:
+    table = month_comparison(small, Scope(sr.AS_OF)).set_index("key")
+    for column, month in (("this_month", sr.AS_OF), ("last_month", dt.date(2017, 8, 1)), ("last_year", dt.date(2016, 9, 1))):
+        expected = sr.expected_figures(month)
+        assert table.loc["persons_remaining", column] == expected["persons_remaining"]
+        assert table.loc["households_returned", column] == expected["households_returned"]
+    assert table.loc["persons_remaining", "change_vs_last_month"] == table.loc["persons_remaining", "this_month"] - table.loc["persons_remaining", "last_month"]
+
+
+def test_small_counts_are_suppressed() -> None:
+    assert suppress_small(pd.Series([0, 1, 2, 3, 1234])).tolist() == ["0", "<3", "<3", "3", "1,234"]
+
+
+@pytest.fixture(scope="module")
+def briefing_files(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("briefing")
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        city = generate(con, DECEMBER, out)
+        district = generate(con, Scope(DECEMBER.as_of, "370283"), out)
+    return city, district
+
+
+def test_slides_follow_the_analytics(demo: duckdb.DuckDBPyConnection) -> None:
+    briefing = build_briefing(demo, DECEMBER)
+    assert [s.title for s in briefing.slides] == TITLES
+    figures = progress_figures(demo, DECEMBER)
+    kpi_chart = briefing.slides[0].charts[0]
+    share = figures.persons_baseline_exited / (figures.persons_baseline_exited + figures.persons_baseline_remaining)
+    assert kpi_chart.series["完成率"][0] == round(100 * share, 1)
+    distribution = area_metrics(demo, DECEMBER, "district").dropna(subset=["remaining_persons"]).sort_values("remaining_persons", ascending=False)
+    assert briefing.slides[1].charts[0].series["现存贫困人口"] == distribution["remaining_persons"].astype(float).tolist()
+    coverage = coverage_by_area(demo, DECEMBER, "district", "any").sort_values("coverage")
+    assert briefing.slides[2].charts[0].series["覆盖率"] == (100 * coverage["coverage"]).round(1).tolist()
+    flows = flows_by_area(demo, DECEMBER, "district", DECEMBER.as_of, DECEMBER.as_of)
+    assert briefing.slides[3].charts[0].series["脱贫"] == flows["exited"].astype(float).tolist()
+
+
+def _slide_texts(deck: Path) -> list[list[str]]:
+    texts = []
+    for slide in Presentation(str(deck)).slides:
+        runs = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                runs += [p.text for p in shape.text_frame.paragraphs]
+            if shape.has_table:
+                runs += [cell.text for row in shape.table.rows for cell in row.cells]
+        texts.append(runs)
+    return texts
+
+
+def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(briefing_files, demo: duckdb.DuckDBPyConnection) -> None:
+    city, district = briefing_files
+    assert city.deck.name == f"{file_stem(DECEMBER)}.pptx" == "调度简报_370200_2016-12.pptx"
+    assert district.deck.name == "调度简报_370283_2016-12.pptx"
+    assert city.seconds < 30
+    prs = Presentation(str(city.deck))
+    assert len(prs.slides) == 1 + len(TITLES)
+    assert prs.slide_width * 9 == prs.slide_height * 16
+    texts = _slide_texts(city.deck)
+    for title, slide_texts in zip(TITLES, texts[1:]):
+        assert title in slide_texts and any("数据截至 2016年12月" in t for t in slide_texts)
+    charts = [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
+    kpi = build_briefing(demo, DECEMBER).slides[0].charts[0]
+    assert list(charts[0].plots[0].series[0].values) == kpi.series["完成率"]
+    pictures = [shape for slide in prs.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == 2
+    for picture in pictures:
+        image = Image.open(io.BytesIO(picture.image.blob)).convert("L")
+        assert len(set(image.resize((64, 64)).get_flattened_data())) > 10  # not blank
+    names = {r[0] for r in demo.execute("SELECT name FROM person").fetchall()} | {r[0] for r in demo.execute("SELECT helper_name FROM household").fetchall()}
+    everything = [t for slide in texts for t in slide]
+    assert not any(t.strip() in names for t in everything)
+    assert not any(re.search(r"\d{17}[\dX]|1[3589]\d{9}", t) for t in everything)
+
+
+def test_workbook_sheets_hold_the_slide_tables(briefing_files, demo: duckdb.DuckDBPyConnection) -> None:
+    city, _ = briefing_files
+    briefing = build_briefing(demo, DECEMBER)
+    sheets = pd.ExcelFile(city.workbook).sheet_names
+    assert sheets[0] == "说明" and len(sheets) == 1 + len(TITLES)
+    kpi_slide = briefing.slides[0]
+    read = pd.read_excel(city.workbook, sheet_name=sheets[1], skiprows=1)
+    expected = kpi_slide.tables["目标进度"]
+    assert read.columns.tolist() == expected.columns.tolist()
+    assert read["已完成"].tolist() == expected["已完成"].tolist()
+    assert read["完成率"].round(4).tolist() == expected["完成率"].tolist()
+
+
+def test_cli_writes_both_files(tmp_path: Path, demo_db: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "reports.briefing", "--db", str(demo_db), "--as-of", "2016-12", "--district", "370283", "--out", str(tmp_path)],
+                            cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    assert "用时" in result.stdout
+    assert (tmp_path / "调度简报_370283_2016-12.pptx").exists() and (tmp_path / "调度简报_370283_2016-12.xlsx").exists()
+    bad = subprocess.run([sys.executable, "-m", "reports.briefing", "--db", str(demo_db), "--as-of", "2030-01", "--out", str(tmp_path)],
+                         cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert bad.returncode == 2 and "无效或超出数据范围" in bad.stderr
+
+
+def test_progress_figures_are_a_dataclass(small) -> None:
+    assert dataclasses.is_dataclass(progress_figures(small, Scope(sr.AS_OF)))

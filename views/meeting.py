@@ -1,0 +1,88 @@
+"""调度会: the monthly dispatch meeting on a 1920×1080 projector, one slide at a time."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from analytics.scope import scope_label
+from reports.briefing import generate
+from reports.slides import build_briefing
+from reports.static_map import render_map
+from ui import charts
+from ui.cache import cached
+from ui.context import connection, current_scope, open_dataset
+from ui.meeting import KEYBOARD_JS, slide_css
+
+con, info = open_dataset()
+scope = current_scope()
+briefing = cached(build_briefing, scope)
+slides = briefing.slides
+
+requested = st.query_params.get("slide", "1")
+index = min(max(int(requested) - 1, 0), len(slides) - 1) if requested.isdigit() else 0
+st.session_state.setdefault("meeting_slide", index)
+if "slide" in st.query_params and st.session_state.get("meeting_url_slide") != requested:
+    st.session_state.meeting_slide = index
+current = st.session_state.meeting_slide
+
+
+def _go(step: int) -> None:
+    st.session_state.meeting_slide = (st.session_state.meeting_slide + step) % len(slides)
+
+
+controls = st.columns([1, 1, 1, 1, 2, 2])
+controls[0].button("◀ 上一页", key="meeting_prev", on_click=_go, args=(-1,))
+controls[1].button("下一页 ▶", key="meeting_next", on_click=_go, args=(1,))
+dark = controls[2].toggle("深色", key="meeting_dark")
+hide_sidebar = controls[3].toggle("投影模式", value=True, key="meeting_projector")
+auto = controls[4].number_input("自动翻页（秒，0 = 关）", 0, 600, 0, step=5, key="meeting_auto")
+with controls[5]:
+    if st.button("生成简报（PPTX + Excel）", key="meeting_export"):
+        out = Path(tempfile.mkdtemp(prefix="briefing_"))
+        files = generate(connection(), scope, out)
+        st.session_state.meeting_files = (files.deck, files.workbook, files.seconds)
+    if "meeting_files" in st.session_state:
+        deck, workbook, seconds = st.session_state.meeting_files
+        st.download_button("下载 PPTX", Path(deck).read_bytes(), file_name=Path(deck).name, key="dl_pptx")
+        st.download_button("下载 Excel", Path(workbook).read_bytes(), file_name=Path(workbook).name, key="dl_xlsx")
+        st.caption(f"用时 {seconds:.1f} 秒")
+
+st.html(slide_css(dark, hide_sidebar))
+st.components.v1.html(KEYBOARD_JS, height=0)
+st.query_params["slide"] = str(current + 1)
+st.session_state.meeting_url_slide = str(current + 1)
+
+slide = slides[current]
+st.markdown(f"<div class='slide-title'>{slide.title}</div>", unsafe_allow_html=True)
+st.markdown(f"<div class='slide-footer'>{briefing.footer} · 第 {current + 1} / {len(slides)} 页 · {scope_label(con, scope)}</div>", unsafe_allow_html=True)
+if slide.kpis:
+    for column, (label, value, note) in zip(st.columns(len(slide.kpis)), slide.kpis):
+        column.markdown(f"<div class='kpi-label'>{label}</div><div class='kpi-value'>{value}</div><div class='kpi-note'>{note}</div>", unsafe_allow_html=True)
+wide = any(len(frame.columns) > 6 for frame in slide.tables.values())
+left, right = st.columns([2, 3] if wide else [3, 2]) if (slide.map_metric or slide.charts) else (None, st.container())
+if left is not None:
+    with left:
+        if slide.map_metric:
+            st.image(cached(render_map, scope, slide.map_metric), width="stretch")
+        else:
+            st.plotly_chart(charts.slide_chart(slide.charts[0]), config={"displaylogo": False, "staticPlot": True}, key=f"slide_chart_{current}")
+with right:
+    for title, frame in slide.tables.items():
+        st.markdown(f"<div class='table-title'>{title}</div>", unsafe_allow_html=True)
+        rows = 6 if wide else 8
+        st.table(charts.slide_table(frame, rows))
+        if len(frame) > rows:
+            st.caption(f"共 {len(frame)} 条，此处显示前 {rows} 条；完整清单见简报 Excel。")
+if slide.note:
+    st.caption(slide.note)
+if auto:
+    @st.fragment(run_every=int(auto))
+    def _advance() -> None:
+        if st.session_state.get("meeting_ticks", 0) > 0:
+            _go(1)
+            st.session_state.meeting_ticks = 0
+            st.rerun(scope="app")
+        st.session_state.meeting_ticks = 1
+
+    _advance()
