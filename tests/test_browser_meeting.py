@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import expect
+
 from tests.browser import (
     browser_page,
     exceptions_on,
@@ -31,7 +33,7 @@ def test_meeting_runs_through_every_slide(dashboard_url: str) -> None:
                 wait_for_texts(page, title, f"第 {number} / 9 页")
             page.wait_for_function(f"() => window.location.href.includes('slide={number}')")
             assert exceptions_on(page) == []
-            assert page.locator('section[data-testid="stSidebar"]').is_hidden()  # projector mode
+            expect(page.locator('section[data-testid="stSidebar"]')).to_be_hidden(timeout=10_000)  # projector mode
             screenshot(page, ARTIFACTS / f"meeting_slide_{number}.png")
         page.keyboard.press("PageUp")  # a presenter clicker's "back"
         wait_for_texts(page, TITLES[7], "第 8 / 9 页")
