@@ -9,7 +9,6 @@ import pandas as pd
 
 from analytics.dynamics import FLOW_COLUMNS, household_states, monthly_flows
 from analytics.places import place_progress
-from analytics.plan import BASELINE
 from analytics.privacy import masked
 from analytics.scope import Scope, area_names, months_between
 
@@ -70,7 +69,3 @@ def returned_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     frame["status"] = frame["status"].map({"returned": "返贫（贫困）", "exited": "已再次脱贫", "removed": "自然减少"}).fillna(frame["status"])
     return masked(frame)
 
-
-def default_period(scope: Scope) -> tuple[dt.date, dt.date]:
-    """The first month after the baseline and the scope's month."""
-    return months_between(BASELINE, scope.as_of)[1], scope.as_of

@@ -15,7 +15,7 @@ COLUMN_LABELS: dict[str, str] = {
     "weak_towns": "经济薄弱镇",
 }
 
-SOURCE_LABELS = {"synthetic": "示例数据（合成）", "imported": "导入数据"}
+SOURCE_LABELS = {"synthetic": "示例数据（合成），非真实名单", "imported": "建档立卡名册导入数据"}
 
 
 def with_labels(columns: list[str]) -> dict[str, str]:

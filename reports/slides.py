@@ -18,6 +18,7 @@ from analytics.distribution import area_metrics
 from analytics.exits import FLOW_LABELS, flows_by_area
 from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
+from analytics.labels import SOURCE_LABELS
 from analytics.meeting import (
     COMPARISON_ROWS,
     WEIGHTS,
@@ -32,7 +33,6 @@ from analytics.schedule import RAG_AMBER, RAG_RED, back_schedule
 from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
 
 LEVEL_LABELS = {"district": "区市", "town": "镇街", "village": "村"}
-SOURCE_LABELS = {"synthetic": "示例数据（合成），非真实名单", "imported": "建档立卡名册导入数据"}
 
 
 @dataclass(frozen=True)

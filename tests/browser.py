@@ -100,3 +100,10 @@ def problems(seen: dict[str, list[str]]) -> dict[str, list[str]]:
     console += [e for e in seen["console"] if e.startswith(STREAMLIT_PROBE_404)][len(probes):]
     outside = [u for u in seen["requests"] if not u.startswith(("data:", "blob:")) and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
     return {k: v for k, v in {"console": console, "http": other_http, "outside": outside}.items() if v}
+
+
+def url_query(page: Page) -> dict[str, str]:
+    """The page's current query parameters (``window.location``, which Streamlit updates in place)."""
+    from urllib.parse import parse_qs, urlparse
+
+    return {k: v[0] for k, v in parse_qs(urlparse(page.evaluate("window.location.href")).query).items()}

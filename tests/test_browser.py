@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import duckdb
 
@@ -16,15 +15,11 @@ from tests.browser import (
     exceptions_on,
     problems,
     screenshot,
+    url_query,
     wait_for_texts,
     watch,
 )
 from tests.conftest import ARTIFACTS
-
-
-def _query(page) -> dict[str, str]:
-    href = page.evaluate("window.location.href")
-    return {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}
 
 
 def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
@@ -47,7 +42,7 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
         page.get_by_role("option", name="莱西市").click()
         wait_for_texts(page, "范围：莱西市", f"{laixi.households_baseline_exited:,} / {laixi.households_baseline_exited + laixi.households_baseline_remaining:,}户", "镇街排名")
         page.wait_for_function("() => window.location.href.includes('district=370285')")
-        assert _query(page) == {"month": "2017-09", "district": "370285"}
+        assert url_query(page) == {"month": "2017-09", "district": "370285"}
         screenshot(page, ARTIFACTS / "overview_laixi.png")
 
         # The filters survive a page switch, and the copied URL reproduces the view in a new tab.

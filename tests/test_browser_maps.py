@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 
 from tests.browser import (
@@ -11,6 +9,7 @@ from tests.browser import (
     exceptions_on,
     problems,
     screenshot,
+    url_query,
     wait_for_map,
     wait_for_texts,
     watch,
@@ -19,9 +18,6 @@ from tests.conftest import ARTIFACTS
 
 PAGES = [("distribution", "图一 贫困人口分布图"), ("measures", "图二 扶贫措施到户到人图"), ("dynamics", "图三 脱贫人口动态管理图")]
 
-
-def _query(page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlparse(page.evaluate("window.location.href")).query).items()}
 
 
 @pytest.mark.parametrize("path, title", PAGES)
@@ -42,7 +38,7 @@ def test_map_page_draws_and_drills_down(dashboard_url: str, path: str, title: st
         box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_function("() => window.location.href.includes('town=370283')", timeout=30_000)
-        town = _query(page)["town"]
+        town = url_query(page)["town"]
         assert town.startswith("370283") and len(town) == 9
         wait_for_texts(page, "范围：平度市 · ")
         wait_for_map(page)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 from playwright.sync_api import expect
 
 from tests.browser import (
@@ -11,15 +9,12 @@ from tests.browser import (
     exceptions_on,
     problems,
     screenshot,
+    url_query,
     wait_for_texts,
     watch,
 )
 from tests.conftest import ARTIFACTS
 from tests.test_briefing import TITLES
-
-
-def _slide(page) -> str:
-    return parse_qs(urlparse(page.evaluate("window.location.href")).query).get("slide", [""])[0]
 
 
 def test_meeting_runs_through_every_slide(dashboard_url: str) -> None:
@@ -44,5 +39,5 @@ def test_meeting_runs_through_every_slide(dashboard_url: str) -> None:
         fresh = page.context.browser.new_page(viewport={"width": 1920, "height": 1080})
         fresh.goto(f"{dashboard_url}/meeting?month=2016-12&slide=5")
         wait_for_texts(fresh, TITLES[4], "第 5 / 9 页", "红榜（前三）", "黑榜（后三）")
-        assert _slide(fresh) == "5"
+        assert url_query(fresh)["slide"] == "5"
         assert problems(seen) == {}
