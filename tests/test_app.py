@@ -101,3 +101,13 @@ def test_village_scope_shows_masked_household_card(monkeypatch, demo_db: Path) -
     assert table["户主"].str.contains(r"\*").all()
     assert table["证件号码"].str.match(r"^\d{6}\*{8}").all()
     assert any(m.label == "户主" and "*" in m.value for m in at.metric)
+
+
+def test_meeting_page_generates_the_briefing_in_one_click(monkeypatch, demo_db: Path) -> None:
+    at = app(monkeypatch, demo_db, month="2016-12", district="370283").run()
+    at.switch_page("views/meeting.py").run()
+    at.button(key="meeting_export").click().run()
+    assert not at.exception
+    deck, workbook, seconds = at.session_state["meeting_files"]
+    assert Path(deck).name == "调度简报_370283_2016-12.pptx" and Path(workbook).exists() and seconds < 30
+    assert len(at.get("download_button")) == 2

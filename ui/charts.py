@@ -85,8 +85,8 @@ def exit_timeline(timeline: pd.DataFrame, goals: list, labels: dict[str, str]) -
     return fig
 
 
-def slide_chart(chart) -> go.Figure:
-    """A briefing chart (reports.slides.Chart) in projector-size type."""
+def slide_chart(chart, dark: bool = False) -> go.Figure:
+    """A briefing chart (reports.slides.Chart) in projector-size type, light or dark."""
     fig = go.Figure()
     for name, values in chart.series.items():
         if chart.kind == "line":
@@ -95,7 +95,7 @@ def slide_chart(chart) -> go.Figure:
             fig.add_trace(go.Bar(x=chart.categories, y=values, name=name, text=[fmt.number(v, 1) for v in values], textposition="auto"))
     fig.update_layout(barmode="stack" if chart.kind == "stacked" else "group", title={"text": chart.title, "font": {"size": 26}},
                       font={"family": FONT, "size": 20}, height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      legend={"orientation": "h", "y": -0.15})
+                      legend={"orientation": "h", "y": -0.15}, template="plotly_dark" if dark else "plotly_white")
     return fig
 
 

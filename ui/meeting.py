@@ -20,8 +20,8 @@ if (!doc.__meetingKeys) {
 </script>
 """
 
-_LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#444444", "table": "#f2f2f2"}
-_DARK = {"background": "#0e1117", "text": "#f5f5f5", "muted": "#cccccc", "table": "#262730"}
+_LIGHT = {"background": "#ffffff", "text": "#111111", "muted": "#444444", "table": "#f2f2f2", "button": "#ffffff"}
+_DARK = {"background": "#0e1117", "text": "#f5f5f5", "muted": "#cccccc", "table": "#262730", "button": "#262730"}
 
 
 def slide_css(dark: bool, hide_sidebar: bool) -> str:
@@ -31,6 +31,7 @@ def slide_css(dark: bool, hide_sidebar: bool) -> str:
     return f"""<style>
     .stApp, .stApp [data-testid='stAppViewContainer'] {{background: {c['background']}; color: {c['text']};}}
     .stApp p, .stApp span, .stApp label, .stApp td, .stApp th {{color: {c['text']};}}
+    .stApp button {{background: {c['button']}; color: {c['text']}; border-color: {c['muted']};}}
     .block-container {{padding-top: 1rem; max-width: 100%;}}
     .slide-title {{font-size: 44px; font-weight: 700; line-height: 1.2; margin: 4px 0;}}
     .slide-footer {{font-size: 20px; color: {c['muted']}; margin-bottom: 12px;}}

@@ -66,7 +66,7 @@ if left is not None:
         if slide.map_metric:
             st.image(cached(render_map, scope, slide.map_metric), width="stretch")
         else:
-            st.plotly_chart(charts.slide_chart(slide.charts[0]), config={"displaylogo": False, "staticPlot": True}, key=f"slide_chart_{current}")
+            st.plotly_chart(charts.slide_chart(slide.charts[0], dark), config={"displaylogo": False, "staticPlot": True}, theme=None, key=f"slide_chart_{current}")
 with right:
     for title, frame in slide.tables.items():
         st.markdown(f"<div class='table-title'>{title}</div>", unsafe_allow_html=True)
