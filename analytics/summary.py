@@ -6,20 +6,9 @@ import duckdb
 import pandas as pd
 
 from analytics.dynamics import poor_stock
+from analytics.places import place_progress
 from analytics.plan import BASELINE
-from analytics.scope import CITY_CODE, CITY_NAME, Scope
-
-_PLACES_SQL = """
-SELECT d.district_code, d.name AS district_name,
-       count(v.village_code) FILTER (v.designation = 'provincial_poor') AS provincial_villages,
-       count(v.village_code) FILTER (v.designation = 'municipal_weak') AS municipal_villages,
-       count(v.village_code) FILTER (v.designation IS NOT NULL AND v.exit_month <= $as_of) AS villages_exited,
-       (SELECT count(*) FROM town w WHERE w.district_code = d.district_code AND w.is_weak_town) AS weak_towns
-FROM district d
-LEFT JOIN town t ON t.district_code = d.district_code
-LEFT JOIN village v ON v.town_code = t.town_code
-GROUP BY ALL
-"""
+from analytics.scope import CITY_CODE, CITY_NAME, Scope, area_names
 
 COUNT_COLUMNS = (
     "baseline_households", "baseline_persons", "poor_households", "poor_persons",
@@ -36,8 +25,14 @@ def district_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     month = stock["month"].dt.date
     baseline = stock[month == BASELINE].set_index("area_code")[["households", "persons"]]
     current = stock[month == scope.as_of].set_index("area_code")[["households", "persons"]]
-    places = con.execute(_PLACES_SQL, {"as_of": scope.as_of}).df().set_index("district_code")
-    table = places.join(baseline.add_prefix("baseline_")).join(current.rename(columns=lambda c: f"poor_{c}"))
+    city = Scope(scope.as_of)
+    places = place_progress(con, city, "district").set_index("area_code")
+    places = pd.DataFrame({
+        "provincial_villages": places["provincial_villages_total"], "municipal_villages": places["weak_villages_total"],
+        "villages_exited": places["provincial_villages_exited"] + places["weak_villages_exited"], "weak_towns": places["weak_towns_total"],
+    })
+    names = pd.Series(area_names(con, "district"), name="district_name")
+    table = pd.DataFrame(names).join(places).join(baseline.add_prefix("baseline_")).join(current.rename(columns=lambda c: f"poor_{c}"))
     table = table.fillna(0)
     table = table[(table[list(COUNT_COLUMNS)] > 0).any(axis=1)].sort_index()
     total = table[list(COUNT_COLUMNS)].sum().to_frame(CITY_CODE).T.assign(district_name=CITY_NAME)

@@ -35,6 +35,8 @@ def wait_for_texts(page: Page, *texts: str, timeout_ms: int = 60_000) -> None:
     body = page.locator("body")
     for text in texts:
         expect(body).to_contain_text(text, timeout=timeout_ms)
+    # Elements of the previous run stay on screen, faded, until the new run replaces them.
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
 
 
 def exceptions_on(page: Page) -> list[str]:

@@ -138,12 +138,20 @@ def test_workbook_sheets_hold_the_slide_tables(briefing_files, demo: duckdb.Duck
     briefing = build_briefing(demo, DECEMBER)
     sheets = pd.ExcelFile(city.workbook).sheet_names
     assert sheets[0] == "说明" and len(sheets) == 1 + len(TITLES)
-    kpi_slide = briefing.slides[0]
-    read = pd.read_excel(city.workbook, sheet_name=sheets[1], skiprows=1)
-    expected = kpi_slide.tables["目标进度"]
-    assert read.columns.tolist() == expected.columns.tolist()
-    assert read["已完成"].tolist() == expected["已完成"].tolist()
-    assert read["完成率"].round(4).tolist() == expected["完成率"].tolist()
+    for sheet, slide in zip(sheets[1:], briefing.slides):
+        row = 0
+        for title, expected in slide.tables.items():
+            read = pd.read_excel(city.workbook, sheet_name=sheet, skiprows=row + 1, nrows=len(expected))
+            read = read.loc[:, ~read.columns.astype(str).str.startswith("Unnamed")]  # the sheet is as wide as its widest table
+            assert pd.read_excel(city.workbook, sheet_name=sheet, skiprows=row, nrows=0).columns[0] == title
+            assert read.columns.tolist() == expected.columns.tolist(), (sheet, title)
+            for column in expected.columns:
+                got, want = read[column], expected[column].reset_index(drop=True)
+                if pd.api.types.is_numeric_dtype(want):
+                    assert got.astype(float).round(4).fillna(-1).tolist() == want.astype(float).round(4).fillna(-1).tolist(), (sheet, title, column)
+                else:
+                    assert got.astype(str).tolist() == want.astype(str).tolist(), (sheet, title, column)
+            row += len(expected) + 4
 
 
 def test_cli_writes_both_files(tmp_path: Path, demo_db: Path) -> None:
