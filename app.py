@@ -17,7 +17,10 @@ navigation = st.navigation({
         st.Page("views/map_dynamics.py", title="图三 动态管理", url_path="dynamics"),
     ],
     "调度会": [st.Page("views/meeting.py", title="调度会（投影）", url_path="meeting")],
-    "数据": [st.Page("views/summary.py", title="数据概况", url_path="summary")],
+    "数据": [
+        st.Page("views/summary.py", title="数据概况", url_path="summary"),
+        st.Page("views/quality.py", title="数据质量", url_path="quality"),
+    ],
 })
 con, info = open_dataset()
 sidebar_scope(con, info, database_key())

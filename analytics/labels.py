@@ -13,6 +13,12 @@ COLUMN_LABELS: dict[str, str] = {
     "municipal_villages": "市定经济薄弱村",
     "villages_exited": "已摘帽村",
     "weak_towns": "经济薄弱镇",
+    "person_id": "人编号", "household_id": "户编号", "name": "姓名", "id_number": "证件号码", "problem": "问题",
+    "households": "户数", "head_name": "户主", "size": "家庭人口", "members": "在册成员", "exit_year": "脱贫年度",
+    "per_capita_income_yuan": "人均纯收入（元）", "poverty_line": "扶贫标准（元）", "exit_month": "脱贫月份",
+    "main_cause": "主要致贫原因", "village_code": "村代码", "town_name": "镇街", "village_name": "村", "designation": "类型",
+    "collective_income_wan": "村集体收入（万元）", "projects_complete": "八项工程完成", "attribute": "属性", "gap": "缺口",
+    "is_poor": "仍贫困", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
 }
 
 SOURCE_LABELS = {"synthetic": "示例数据（合成），非真实名单", "imported": "建档立卡名册导入数据"}

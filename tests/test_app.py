@@ -13,7 +13,7 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
 
-PAGES = ["views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py", "views/meeting.py", "views/summary.py"]
+PAGES = ["views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py", "views/meeting.py", "views/summary.py", "views/quality.py"]
 SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"},
           {"district": "370283", "town": "370283108", "village": "370283108201"}]
 

@@ -38,10 +38,10 @@ def legend_formatter(metric: str):
     return fmt.percent if metric in ("share_still_poor", "coverage") else fmt.number
 
 
-def histogram_bar(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> go.Figure:
+def histogram_bar(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, dtick: float = 1) -> go.Figure:
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color="#4393c3", text=frame[y].map("{:,}".format), textposition="outside"))
     fig.update_layout(font={"family": FONT, "size": 13}, height=320, margin={"l": 10, "r": 10, "t": 20, "b": 10},
-                      xaxis={"title": x_title, "dtick": 1}, yaxis={"title": y_title, "tickformat": ",d"})
+                      xaxis={"title": x_title, "dtick": dtick}, yaxis={"title": y_title, "tickformat": ",d"})
     return fig
 
 

@@ -1,0 +1,177 @@
+"""数据质量: checks against 数字脱贫 (plan chapter 14 §1) for a scope at its month.
+
+Each check returns the offending records (personal data masked); ``quality_summary`` counts them and
+``district_quality_scores`` turns them into a score per district:
+
+    score = 100 − 1,000 × (records failing any household-level check ÷ active households), floored at 0
+
+i.e. one point off per failing household per thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import pandas as pd
+
+from analytics.coverage import gap_list
+from analytics.dynamics import household_states
+from analytics.privacy import masked
+from analytics.scope import Scope, area_names
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+HEAPING_BAND = 0.05  # exits with income within 5 % above the line
+
+
+def _check_digit_sql(column: str) -> str:
+    """GB 11643 check character of the first 17 digits of ``column`` (NULL when they are not digits)."""
+    total = " + ".join(f"TRY_CAST(substr({column}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS))
+    return f"substr('10X98765432', (({total}) % 11) + 1, 1)"
+
+
+_PERSONS_IN_SCOPE = """
+SELECT p.*, h.village_code FROM person p JOIN sized s USING (household_id) JOIN household h USING (household_id)
+WHERE s.at_month IS NOT NULL
+"""
+
+
+def invalid_ids(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Persons whose 身份证号 has a wrong check digit, or a birth date or sex that disagrees with it."""
+    select = f"""
+    , people AS ({_PERSONS_IN_SCOPE})
+    SELECT person_id, household_id, name, id_number,
+           CASE WHEN length(id_number) <> 18 OR {_check_digit_sql('id_number')} IS NULL THEN '格式错误'
+                WHEN upper(substr(id_number, 18, 1)) <> {_check_digit_sql('id_number')} THEN '校验码错误'
+                WHEN substr(id_number, 7, 8) <> strftime(birth_date, '%Y%m%d') THEN '出生日期与证件号不符'
+                ELSE '性别与证件号不符' END AS problem
+    FROM people
+    WHERE length(id_number) <> 18 OR {_check_digit_sql('id_number')} IS NULL
+       OR upper(substr(id_number, 18, 1)) <> {_check_digit_sql('id_number')}
+       OR substr(id_number, 7, 8) <> strftime(birth_date, '%Y%m%d')
+       OR (TRY_CAST(substr(id_number, 17, 1) AS INTEGER) % 2 = 1) <> (sex = '男')
+    ORDER BY person_id
+    """
+    return masked(household_states(con, scope, select))
+
+
+def persons_in_two_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Persons whose 身份证号 appears in more than one household (anywhere in the roster)."""
+    select = f"""
+    , people AS ({_PERSONS_IN_SCOPE})
+    SELECT p.person_id, p.household_id, p.name, p.id_number,
+           (SELECT count(DISTINCT q.household_id) FROM person q WHERE q.id_number = p.id_number) AS households
+    FROM people p
+    WHERE (SELECT count(DISTINCT q.household_id) FROM person q WHERE q.id_number = p.id_number) > 1
+    ORDER BY p.id_number, p.person_id
+    """
+    return masked(household_states(con, scope, select))
+
+
+def size_mismatches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Households whose recorded size differs from the members on the roster."""
+    select = """
+    SELECT h.household_id, h.head_name, h.size, count(p.person_id) AS members
+    FROM sized s JOIN household h USING (household_id)
+    LEFT JOIN person p ON p.household_id = h.household_id
+        AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed')
+    WHERE s.at_month IS NOT NULL
+    GROUP BY ALL HAVING h.size <> count(p.person_id)
+    ORDER BY h.household_id
+    """
+    return masked(household_states(con, scope, select))
+
+
+_EXITS = """
+, exits AS (
+    SELECT s.household_id, year(s.exit_month) AS exit_year
+    FROM sized s WHERE s.is_exited
+)
+"""
+
+
+def exits_below_line(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Exited households whose per-capita income in the year of exit was below the poverty line."""
+    select = _EXITS + """
+    SELECT h.household_id, h.head_name, x.exit_year, i.per_capita_income_yuan, l.yuan AS poverty_line
+    FROM exits x JOIN household h USING (household_id)
+    JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
+    JOIN poverty_line l ON l.year = x.exit_year
+    WHERE i.per_capita_income_yuan < l.yuan
+    ORDER BY h.household_id
+    """
+    return masked(household_states(con, scope, select))
+
+
+def exits_without_measures(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Exited households that never had any assistance measure by the month."""
+    select = """
+    SELECT h.household_id, h.head_name, s.exit_month, h.main_cause
+    FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_exited AND NOT s.has_measure
+    ORDER BY h.household_id
+    """
+    return masked(household_states(con, scope, select))
+
+
+def exit_income_heaping(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Exit-year incomes in bands of 5 % of the poverty line, from 80 % to 200 %, to spot heaping just above it."""
+    select = _EXITS + """
+    SELECT floor(i.per_capita_income_yuan / l.yuan / 0.05) * 0.05 AS band_start, count(*) AS households
+    FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
+    JOIN poverty_line l ON l.year = x.exit_year
+    WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
+    GROUP BY 1 ORDER BY 1
+    """
+    frame = household_states(con, scope, select)
+    frame["band_start"] = frame["band_start"].astype(float).round(2)
+    return frame.astype({"households": "int64"})
+
+
+def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Designated villages marked exited whose collective income was under 15 万元 or 八项工程 incomplete in the exit year."""
+    flags = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square",
+                                             "proj_lighting", "proj_irrigation", "proj_office", "proj_service"))
+    sql = f"""
+    SELECT v.village_code, v.name, t.name AS town_name, v.designation, v.exit_month, i.collective_income_wan,
+           {flags} AS projects_complete
+    FROM village v JOIN town t USING (town_code)
+    JOIN village_indicator i ON i.village_code = v.village_code AND i.year = year(v.exit_month)
+    WHERE v.exit_month <= CAST($at AS DATE)
+      AND (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+      AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+      AND (i.collective_income_wan < 15 OR NOT ({flags}))
+    ORDER BY v.village_code
+    """
+    return con.execute(sql, {"district": scope.district, "town": scope.town, "at": scope.as_of}).df()
+
+
+CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]]] = {
+    "invalid_ids": ("身份证号无效或与出生日期、性别不符（人）", invalid_ids),
+    "duplicate_persons": ("同一身份证号出现在多户（人）", persons_in_two_households),
+    "size_mismatches": ("家庭人口数与成员数不符（户）", size_mismatches),
+    "exits_below_line": ("脱贫当年人均纯收入低于扶贫标准（户）", exits_below_line),
+    "exits_without_measures": ("已脱贫但无任何帮扶措施（户）", exits_without_measures),
+    "cause_gaps": ("致贫原因无对应措施或无任何措施（户）", gap_list),
+    "villages_unready": ("摘帽村集体收入不足15万元或八项工程未完成（村）", villages_exited_unready),
+}
+HOUSEHOLD_CHECKS = ("size_mismatches", "exits_below_line", "exits_without_measures")
+
+
+def quality_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Every check with its count of records for the scope."""
+    return pd.DataFrame([(key, label, len(check(con, scope))) for key, (label, check) in CHECKS.items()], columns=["check", "label", "count"])
+
+
+def district_quality_scores(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The documented quality score per district (1 point off per failing household per 1,000 active)."""
+    rows = []
+    for code, name in area_names(con, "district").items():
+        district = Scope(scope.as_of, code)
+        active = int(household_states(con, district, "SELECT count(*) AS n FROM sized WHERE is_active")["n"].iloc[0])
+        if active == 0:
+            continue
+        failing = set().union(*(set(CHECKS[key][1](con, district)["household_id"]) for key in HOUSEHOLD_CHECKS))
+        failing |= set(invalid_ids(con, district)["household_id"]) | set(persons_in_two_households(con, district)["household_id"])
+        rows.append((code, name, active, len(failing), max(0.0, round(100 - 1000 * len(failing) / active, 1))))
+    return pd.DataFrame(rows, columns=["area_code", "area_name", "active_households", "failing_households", "score"])

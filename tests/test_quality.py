@@ -1,0 +1,67 @@
+"""The data-quality checks find exactly the faults the generator planted (dataset_fault)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from analytics.quality import (
+    district_quality_scores,
+    exit_income_heaping,
+    exits_below_line,
+    invalid_ids,
+    persons_in_two_households,
+    quality_summary,
+    size_mismatches,
+)
+from analytics.scope import Scope
+from tests import small_roster as sr
+
+AS_OF = Scope(dt.date(2017, 9, 1))
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT record_id FROM dataset_fault WHERE fault_type = ?", [kind]).fetchall()}
+
+
+def test_invalid_ids_are_exactly_the_planted_ones(demo: duckdb.DuckDBPyConnection) -> None:
+    found = invalid_ids(demo, AS_OF)
+    assert set(found["person_id"]) == _recorded(demo, "invalid_id_check_digit")
+    assert set(found["problem"]) == {"校验码错误"}
+    assert found["id_number"].str.contains(r"\*{8}").all()  # masked
+
+
+def test_persons_in_two_households_include_every_planted_copy(demo: duckdb.DuckDBPyConnection) -> None:
+    found = persons_in_two_households(demo, AS_OF)
+    copies = _recorded(demo, "person_in_two_households")
+    assert copies <= set(found["person_id"]) and len(found) == 2 * len(copies)
+    assert (found["households"] == 2).all()
+
+
+def test_exits_below_the_line_are_exactly_the_planted_ones(demo: duckdb.DuckDBPyConnection) -> None:
+    assert set(exits_below_line(demo, AS_OF)["household_id"]) == _recorded(demo, "exit_income_below_line")
+    assert size_mismatches(demo, AS_OF).empty
+
+
+def test_income_heaping_bands(demo: duckdb.DuckDBPyConnection) -> None:
+    bands = exit_income_heaping(demo, AS_OF)
+    assert bands.loc[bands["band_start"] == 0.8, "households"].sum() == 3  # the three planted exits at 80 %
+    assert bands["band_start"].between(0.8, 2.0).all()
+
+
+def test_summary_and_scores_on_the_small_roster(tmp_path_factory: pytest.TempPathFactory) -> None:
+    con = duckdb.connect(str(sr.build(tmp_path_factory.mktemp("quality") / "small.duckdb")), read_only=True)
+    summary = quality_summary(con, Scope(sr.AS_OF)).set_index("check")["count"]
+    exited_without = {hh.household_id for hh in sr.households()
+                      if hh.status_at(sr.AS_OF) is not None
+                      and [k for _, k in hh.events if k in ("exited", "returned")][-1:] == ["exited"]
+                      and not any(start <= sr.AS_OF for _, _, start in hh.measures)}
+    assert summary["exits_without_measures"] == len(exited_without)
+    assert summary["invalid_ids"] == 0 and summary["duplicate_persons"] == 0
+    scores = district_quality_scores(con, Scope(sr.AS_OF)).set_index("area_code")
+    for district in (sr.PINGDU, sr.LAIXI):
+        active = sum(sr.active_at(hh, sr.AS_OF) for hh in sr.households() if sr.DISTRICT_OF_VILLAGE[hh.village] == district)
+        failing = {h for h in exited_without if sr.DISTRICT_OF_VILLAGE[next(x.village for x in sr.households() if x.household_id == h)] == district}
+        assert scores.loc[district, "score"] == pytest.approx(max(0.0, round(100 - 1000 * len(failing) / active, 1)))
