@@ -21,7 +21,6 @@ from analytics.privacy import masked
 from analytics.scope import Scope, area_names
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-HEAPING_BAND = 0.05  # exits with income within 5 % above the line
 
 
 def _check_digit_sql(column: str) -> str:

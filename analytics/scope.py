@@ -16,7 +16,6 @@ from analytics.dataset import DatasetInfo
 
 CITY_CODE = "370200"
 CITY_NAME = "全市"
-LEVELS = ("city", "district", "town", "village")
 CHILD_LEVEL = {"city": "district", "district": "town", "town": "village", "village": "village"}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
