@@ -16,6 +16,7 @@ from reports.slides import Briefing, Chart, Slide
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
 CHART_TYPES = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED, "line": XL_CHART_TYPE.LINE_MARKERS}
 MAX_TABLE_ROWS = 12
+WIDE_TABLE_ROWS = 7
 FONT = "Noto Sans CJK SC"
 
 
@@ -47,47 +48,76 @@ def _cell_text(value) -> str:
     return "—" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
 
 
-def _table(slide, title: str, frame: pd.DataFrame, left, top, width, height) -> None:
-    shown = frame.head(MAX_TABLE_ROWS)
+def _shown_rows(frame: pd.DataFrame) -> int:
+    """Rows a slide table shows: fewer for wide tables, whose cells wrap."""
+    return min(len(frame), WIDE_TABLE_ROWS if len(frame.columns) > 6 else MAX_TABLE_ROWS)
+
+
+def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height, font_size: int) -> None:
+    shown = frame.head(_shown_rows(frame))
     rows, cols = len(shown) + 1, max(len(shown.columns), 1)
-    table = slide.shapes.add_table(rows, cols, left, top, width, Emu(min(height, Inches(0.32) * rows))).table
+    shape = slide.shapes.add_table(rows, cols, left, top, width, Emu(row_height * rows))
+    table = shape.table
+    for r in range(rows):
+        table.rows[r].height = Emu(row_height)
+    if cols > 2:  # the first column holds names: give it a quarter of the width
+        first = int(width * 0.25)
+        table.columns[0].width = Emu(first)
+        for j in range(1, cols):
+            table.columns[j].width = Emu(int((width - first) / (cols - 1)))
     for j, column in enumerate(shown.columns):
         table.cell(0, j).text = str(column)
     for i, row in enumerate(shown.itertuples(index=False), start=1):
         for j, value in enumerate(row):
             table.cell(i, j).text = _cell_text(value)
     for cell in (table.cell(i, j) for i in range(rows) for j in range(cols)):
+        cell.margin_top = cell.margin_bottom = Emu(0)
         for paragraph in cell.text_frame.paragraphs:
             for run in paragraph.runs:
-                run.font.size, run.font.name = Pt(11), FONT
-    more = f"（共 {len(frame)} 行，表中前 {MAX_TABLE_ROWS} 行，全部见 Excel）" if len(frame) > MAX_TABLE_ROWS else ""
-    _text(slide, title + more, left, top - Inches(0.4), width, Inches(0.4), 14, bold=True)
+                run.font.size, run.font.name = Pt(font_size), FONT
+    more = f"（共 {len(frame)} 行，表中前 {len(shown)} 行，全部见 Excel）" if len(frame) > len(shown) else ""
+    _text(slide, title + more, left, top - Inches(0.35), width, Inches(0.35), 13, bold=True)
+
+
+def _kpi_row(page, kpis: list[tuple[str, str, str]], top) -> None:
+    width = Inches(12.3 / len(kpis))
+    for i, (label, value, note) in enumerate(kpis):
+        left = Inches(0.5) + width * i
+        _text(page, label, left, top, width, Inches(0.35), 14, bold=True)
+        _text(page, value, left, top + Inches(0.35), width, Inches(0.5), 22, bold=True)
+        _text(page, note, left, top + Inches(0.85), width, Inches(0.5), 9)
 
 
 def _content_slide(prs: Presentation, briefing: Briefing, slide: Slide, maps: dict[str, bytes]) -> None:
+    """Title, KPIs, the map or first chart on the left, the tables on the right (all within the slide)."""
     page = prs.slides.add_slide(prs.slide_layouts[6])
-    _text(page, slide.title, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), 32, bold=True)
-    _text(page, briefing.footer, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4), 12)
-    top = Inches(1.2)
+    _text(page, slide.title, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), 30, bold=True)
+    _text(page, briefing.footer, Inches(0.5), Inches(7.05), Inches(12.3), Inches(0.35), 11)
+    top = Inches(1.15)
     if slide.kpis:
-        width = Inches(12.3 / len(slide.kpis))
-        for i, (label, value, note) in enumerate(slide.kpis):
-            _text(page, f"{label}\n{value}", Inches(0.5) + width * i, top, width, Inches(0.9), 24, bold=True)
-            _text(page, note, Inches(0.5) + width * i, top + Inches(0.9), width, Inches(0.5), 12)
-        top += Inches(1.5)
-    left_width = Inches(6.3)
+        _kpi_row(page, slide.kpis, top)
+        top += Inches(1.45)
+    bottom = Inches(6.5) if slide.note else Inches(6.95)
+    has_figure = bool(slide.map_metric or slide.charts)
+    rows = sum(_shown_rows(frame) + 1 for frame in slide.tables.values())
+    wide = any(len(frame.columns) > 6 for frame in slide.tables.values()) or rows > 14
+    figure_width = Inches(4.6 if wide else 6.2)
     if slide.map_metric and slide.map_metric in maps:
-        page.shapes.add_picture(io.BytesIO(maps[slide.map_metric]), Inches(0.5), top, height=Inches(7.0) - top - Inches(0.1))
+        page.shapes.add_picture(io.BytesIO(maps[slide.map_metric]), Inches(0.5), top, height=bottom - top)
     elif slide.charts:
-        _chart(page, slide.charts[0], Inches(0.5), top, left_width, Inches(6.9) - top)
-    right = Inches(6.9) if (slide.map_metric or slide.charts) else Inches(0.5)
-    width = Inches(5.9) if (slide.map_metric or slide.charts) else Inches(12.3)
+        _chart(page, slide.charts[0], Inches(0.5), top, figure_width, bottom - top)
+    right = Inches(0.5) + figure_width + Inches(0.3) if has_figure else Inches(0.5)
+    width = Inches(12.8) - right
+    # Tables share the height left on the right: each gets a title line, rows shrink to fit.
+    space = bottom - top - Inches(0.45) * len(slide.tables)
+    row_height = max(Inches(0.18), min(Inches(0.3), int(space / max(rows, 1))))
+    font_size = 10 if row_height >= Inches(0.26) else 8
     table_top = top + Inches(0.4)
     for title, frame in slide.tables.items():
-        _table(page, title, frame, right, table_top, width, Inches(6.8) - table_top)
-        table_top += Inches(0.32) * (min(len(frame), MAX_TABLE_ROWS) + 1) + Inches(0.6)
+        _table(page, title, frame, right, table_top, width, row_height, font_size)
+        table_top += row_height * (_shown_rows(frame) + 1) + Inches(0.45)
     if slide.note:
-        _text(page, slide.note, Inches(0.5), Inches(6.55), Inches(12.3), Inches(0.4), 11)
+        _text(page, slide.note, Inches(0.5), Inches(6.6), Inches(12.3), Inches(0.4), 10)
 
 
 def write_deck(briefing: Briefing, maps: dict[str, bytes], out: Path) -> Path:
