@@ -208,7 +208,8 @@ def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | Non
 
 
 def stock_flow_table(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:
-    """期初, flows and 期末 for every month from 2016-01 to ``scope.as_of``, by area and unit."""
+    """期初, flows, 期末, the 期末 the flows imply (``expected``) and ``difference`` (期末 − expected), for every
+    month from 2016-01 to ``scope.as_of``, by area and unit."""
     stock = poor_stock(con, scope, group, BASELINE, scope.as_of).melt(id_vars=["month", "area_code"], var_name="unit", value_name="closing")
     months = pd.DataFrame({"month": pd.date_range(BASELINE, scope.as_of, freq="MS").astype(stock["month"].dtype)})
     grid = months.merge(stock[["area_code", "unit"]].drop_duplicates(), how="cross")
@@ -220,14 +221,16 @@ def stock_flow_table(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | 
     flows = flows[flows["month"] > pd.Timestamp(BASELINE)]
     table = table.merge(flows, on=["month", "area_code", "unit"], how="left").fillna({c: 0 for c in FLOW_COLUMNS})
     columns = ["month", "area_code", "unit", "opening", *FLOW_COLUMNS, "closing"]
-    return table[columns].astype({c: "int64" for c in ("opening", *FLOW_COLUMNS, "closing")}).reset_index(drop=True)
+    table = table[columns].astype({c: "int64" for c in ("opening", *FLOW_COLUMNS, "closing")}).reset_index(drop=True)
+    table["expected"] = table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"]
+    table["difference"] = table["closing"] - table["expected"]
+    return table
 
 
 def stock_flow_breaks(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:
     """Rows of :func:`stock_flow_table` where 期初 + 新识别 + 返贫 − 脱贫 − 自然减少 ≠ 期末."""
     table = stock_flow_table(con, scope, group)
-    expected = table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"]
-    return table.assign(expected=expected)[expected != table["closing"]].reset_index(drop=True)
+    return table[table["difference"] != 0].reset_index(drop=True)
 
 
 STATUS_LABELS = {None: "未纳入", "identified": "贫困", "new": "贫困", "returned": "返贫", "exited": "已脱贫", "removed": "自然减少"}

@@ -23,7 +23,7 @@ import pandas as pd
 from analytics.dynamics import household_outcomes
 from analytics.places import place_progress
 from analytics.plan import HOUSEHOLD_STAGE_DEADLINE, PLACE_STAGE_DEADLINE
-from analytics.scope import Scope, add_months
+from analytics.scope import Scope, add_months, area_names
 
 PACE_WINDOW = 3
 RED_FACTOR = 1.5
@@ -93,3 +93,11 @@ def back_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | Non
             rows.append((area, target.key, target.label, target.deadline, total, done, remaining, left, required, actual, projected,
                          rag(remaining, left, required, actual)))
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def behind_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) -> pd.DataFrame:
+    """The red and amber rows of :func:`back_schedule`, red first, most remaining work first, with area names."""
+    rows = back_schedule(con, scope, group)
+    rows = rows[rows["rag"].isin([RAG_RED, RAG_AMBER])]
+    rows = rows.assign(red=rows["rag"] == RAG_RED).sort_values(["red", "deadline", "remaining"], ascending=[False, True, False])
+    return rows.drop(columns="red").assign(area_name=lambda r: r["area_code"].map(area_names(con, group))).reset_index(drop=True)

@@ -29,8 +29,8 @@ from analytics.meeting import (
     suppress_small,
 )
 from analytics.progress import progress_figures
-from analytics.schedule import RAG_AMBER, RAG_RED, back_schedule
-from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
+from analytics.schedule import RAG_RED, back_schedule, behind_schedule
+from analytics.scope import CHILD_LEVEL, Scope, scope_label
 
 LEVEL_LABELS = {"district": "区市", "town": "镇街", "village": "村"}
 
@@ -139,15 +139,8 @@ def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> S
     return slide
 
 
-def _schedule_rows(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
-    rows = back_schedule(con, scope, level)
-    rows = rows[rows["rag"].isin([RAG_RED, RAG_AMBER])]
-    rows = rows.assign(_red=rows["rag"] == RAG_RED).sort_values(["_red", "remaining"], ascending=[False, False]).drop(columns="_red")
-    return rows.assign(area_name=rows["area_code"].map(area_names(con, level)))
-
-
 def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    rows = _schedule_rows(con, scope, level)
+    rows = behind_schedule(con, scope, level)
     slide = Slide("warnings", "六、倒排工期预警")
     slide.tables["滞后单位"] = pd.DataFrame({
         LEVEL_LABELS[level]: rows["area_name"], "目标": rows["label"], "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),

@@ -30,9 +30,9 @@ def league(table: pd.DataFrame, level_label: str) -> pd.DataFrame:
     }).set_index("排名")
 
 
-def schedule(rows: pd.DataFrame, names: dict[str, str]) -> Styler:
+def schedule(rows: pd.DataFrame) -> Styler:
     shown = pd.DataFrame({
-        "区域": rows["area_code"].map(names),
+        "区域": rows["area_name"],
         "目标": rows["label"],
         "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
         "剩余": rows["remaining"].map(fmt.count),

@@ -78,8 +78,8 @@ with right:
     st.markdown("**存量流量恒等式（户）：期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末**")
     table = cached(stock_flow_table, scope, None)
     table = table[(table["unit"] == "households") & (table["month"].dt.date >= first) & (table["month"].dt.date <= last)]
-    shown = table.assign(month=table["month"].dt.strftime("%Y-%m"), check=table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"] - table["closing"])
-    shown = shown.rename(columns={"month": "月份", "opening": "期初", "new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少", "closing": "期末", "check": "差额"})
+    shown = table.assign(month=table["month"].dt.strftime("%Y-%m"))
+    shown = shown.rename(columns={"month": "月份", "opening": "期初", "new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少", "closing": "期末", "difference": "差额"})
     breaks = int((shown["差额"] != 0).sum())
     (st.error if breaks else st.success)(f"{'有 ' + str(breaks) + ' 个月恒等式不成立（差额≠0 已标红）' if breaks else '所选时段每个月恒等式均成立'}")
     st.dataframe(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]].style.map(

@@ -7,8 +7,8 @@ from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
 from analytics.league import league_table
 from analytics.progress import progress_figures, remaining_curve
-from analytics.schedule import RAG_AMBER, RAG_RED, back_schedule
-from analytics.scope import CHILD_LEVEL, area_names, scope_label
+from analytics.schedule import behind_schedule
+from analytics.scope import CHILD_LEVEL, scope_label
 from ui import charts, tables
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
@@ -48,16 +48,14 @@ with right:
     st.caption("按户脱贫率排序；进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（未到期目标中最低者）；每千户返贫按基期户数计。")
 
 st.subheader("倒排工期预警（红 / 黄）")
-schedule = cached(back_schedule, scope, child)
-behind = schedule[schedule["rag"].isin([RAG_RED, RAG_AMBER])].sort_values(["rag", "deadline", "remaining"], ascending=[False, True, False])
-names = area_names(con, child)
+behind = cached(behind_schedule, scope, child)
 if behind.empty:
     st.success("所选范围内没有滞后单位。")
 else:
-    st.table(tables.schedule(behind.head(SHOWN_ROWS), names))
+    st.table(tables.schedule(behind.head(SHOWN_ROWS)))
     if len(behind) > SHOWN_ROWS:
         with st.expander(f"其余 {len(behind) - SHOWN_ROWS} 条预警"):
-            st.table(tables.schedule(behind.iloc[SHOWN_ROWS:], names))
+            st.table(tables.schedule(behind.iloc[SHOWN_ROWS:]))
 st.caption("红：已过期未完成、近3月无进展或需月均完成 > 1.5 × 近3月月均；黄：需月均完成 > 近3月月均。")
 
 st.subheader("规划指标完成情况")
