@@ -1,0 +1,68 @@
+"""The import template: an xlsx with one sheet per table, header comments and drop-down lists of allowed
+values, generated from ``roster.fields`` (and through it from ``schema.sql``).
+
+    python -m roster.template --out 名册导入模板.xlsx
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from roster.fields import Field, fields_of
+
+SHEETS = {"household": "户表", "person": "人员表"}
+KIND_NOTES = {
+    "text": "文本", "int": "整数", "decimal": "数字", "month": "月份，如 2016-03、2016年3月 或 201603",
+    "date": "日期，如 1950-01-29", "bool": "是 / 否", "id_number": "18 位公民身份号码（校验码按 GB 11643）", "enum": "从下拉列表选择",
+}
+REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
+
+
+def _comment(field: Field) -> str:
+    lines = [f"{'必填' if field.required else '选填'}；{KIND_NOTES[field.kind]}"]
+    if field.allowed():
+        lines.append("允许值：" + "、".join(field.allowed()))
+    if field.aliases:
+        lines.append("也接受表头：" + "、".join(field.aliases))
+    if field.note:
+        lines.append(field.note)
+    return "\n".join(lines)
+
+
+def write_template(out: Path) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for table, title in SHEETS.items():
+        sheet = book.create_sheet(title)
+        for j, field in enumerate(fields_of(table), start=1):
+            cell = sheet.cell(row=1, column=j, value=field.header)
+            cell.font = Font(bold=True)
+            cell.comment = Comment(_comment(field), "精准扶贫调度平台", width=320, height=160)
+            if field.required:
+                cell.fill = REQUIRED_FILL
+            letter = get_column_letter(j)
+            sheet.column_dimensions[letter].width = max(12, 2 * len(field.header) + 4)
+            if field.allowed():
+                validation = DataValidation(type="list", formula1='"' + ",".join(field.allowed()) + '"', allow_blank=not field.required)
+                validation.add(f"{letter}2:{letter}100000")
+                sheet.add_data_validation(validation)
+        sheet.freeze_panes = "A2"
+    book.save(out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="生成建档立卡名册导入模板（xlsx）")
+    parser.add_argument("--out", type=Path, default=Path("名册导入模板.xlsx"))
+    print(f"已生成 {write_template(parser.parse_args().out)}")
+
+
+if __name__ == "__main__":
+    main()
