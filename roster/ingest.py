@@ -10,6 +10,7 @@ error blocks an import and 1 otherwise; writing an imported snapshot comes with 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import sys
 from collections.abc import Iterator
@@ -72,8 +73,11 @@ def _raw_sheets(path: Path) -> Iterator[tuple[str, list[list[object]], bool]]:
                 continue
         else:
             raise InputRefused(f"{path.name}：无法识别的文字编码（支持 UTF-8、GBK/GB18030）")
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
-        yield "CSV", frame.values.tolist(), False
+        try:
+            rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        except csv.Error as err:
+            raise InputRefused(f"{path.name}：CSV 格式错误（{err}）") from None
+        yield "CSV", rows, False
         return
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputRefused(f"{path.name}：只支持 .csv 和 .xlsx 文件")

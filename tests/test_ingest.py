@@ -156,3 +156,27 @@ def test_cli_exit_codes(tmp_path: Path, small_files) -> None:
     bad = subprocess.run([sys.executable, "-m", "roster.ingest", "--report", str(tmp_path / "r.xlsx"), str(tmp_path / "empty.csv")],
                          cwd=PROJECT_DIR, capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and (tmp_path / "r.xlsx").exists()
+
+
+def test_random_corruption_never_crashes_the_validator(tmp_path_factory: pytest.TempPathFactory, small_files) -> None:
+    """Property: whatever bytes or cells are damaged, validation reports problems and never raises."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    folder, con = small_files
+    clean = (folder / "户表.csv").read_bytes()
+    cells = pd.read_csv(folder / "人员表.csv", dtype=str, keep_default_na=False)
+    work = tmp_path_factory.mktemp("fuzz")
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.integers(0, len(clean) - 1), st.binary(min_size=1, max_size=8),
+           st.integers(0, len(cells) - 1), st.integers(0, len(cells.columns) - 1), st.text(max_size=12))
+    def check(position: int, noise: bytes, row: int, column: int, text: str) -> None:
+        (work / "户表.csv").write_bytes(clean[:position] + noise + clean[position + len(noise):])
+        damaged = cells.copy()
+        damaged.iat[row, column] = text
+        damaged.to_csv(work / "人员表.csv", index=False)
+        report = validate([work / "户表.csv", work / "人员表.csv"], con)
+        assert list(report.columns) == ["文件", "工作表", "行", "列", "值", "问题", "级别"]
+
+    check()
