@@ -180,3 +180,12 @@ def test_random_corruption_never_crashes_the_validator(tmp_path_factory: pytest.
         assert list(report.columns) == ["文件", "工作表", "行", "列", "值", "问题", "级别"]
 
     check()
+
+
+def test_oversized_files_are_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_files) -> None:
+    import roster.ingest as ingest
+
+    folder, _ = small_files
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", (folder / "户表.csv").stat().st_size // 10)
+    report = validate([folder / "户表.csv"])
+    assert report.iloc[0]["问题"].startswith("户表.csv：文件超过") and report.iloc[0]["级别"] == "错误"
