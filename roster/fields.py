@@ -18,13 +18,21 @@ class Field:
     table: str
     column: str
     header: str  # the Chinese column header of the template
-    kind: str  # 'text', 'int', 'decimal', 'month', 'date', 'bool', 'id_number', 'enum'
+    kind: str  # 'text', 'int', 'decimal', 'month', 'date', 'bool', 'id_number', 'enum', 'code' (checked against the database)
     required: bool
     aliases: tuple[str, ...] = ()
     note: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # (label in the file, stored code) for enums not in schema.sql
+    minimum: float | None = None
 
     def allowed(self) -> tuple[str, ...]:
-        return allowed_values(self.table, self.column) if self.kind == "enum" else ()
+        if self.kind != "enum":
+            return ()
+        return tuple(label for label, _ in self.labels) or allowed_values(self.table, self.column)
+
+    def stored(self, label: str) -> str:
+        """The stored code of an allowed label (the label itself for schema enumerations)."""
+        return dict(self.labels).get(label, label)
 
 
 _CHECK_IN = re.compile(r"CREATE TABLE (\w+)|^\s+(\w+)\s+VARCHAR[^\n]*?CHECK \(\2 IN \(([^)]*)\)", re.M)
@@ -64,6 +72,9 @@ FIELDS: tuple[Field, ...] = (
     Field("household", "dilapidated_house", "危房户", "bool", True),
     Field("household", "helper_name", "帮扶责任人", "text", False),
     Field("household", "helper_unit", "帮扶单位", "text", False),
+    Field("household", "poverty_status", "贫困户状态", "enum", False, ("脱贫状态",), "截至导入月份；未附状态变动表时必填",
+          (("未脱贫", "poor"), ("已脱贫", "exited"), ("返贫", "returned"))),
+    Field("household", "exit_month", "脱贫时间", "month", False, ("脱贫年月",), "已脱贫户最近一次脱贫的月份"),
     Field("person", "person_id", "人编号", "text", True),
     Field("person", "household_id", "户编号", "text", True, ("户码",)),
     Field("person", "name", "姓名", "text", True),
@@ -78,7 +89,41 @@ FIELDS: tuple[Field, ...] = (
     Field("person", "school_status", "在校生状况", "enum", True),
     Field("person", "disability", "残疾类别", "enum", False),
     Field("person", "joined_month", "加入月份", "month", False, (), "识别时已在户内的成员留空"),
+    Field("measure", "measure_id", "措施编号", "int", False, (), "留空时按行自动编号"),
+    Field("measure", "household_id", "户编号", "text", True, ("户码",)),
+    Field("measure", "person_id", "人编号", "text", False, (), "落实到人的措施填写"),
+    Field("measure", "measure_code", "措施代码", "code", True, (), "见模板“措施代码”表"),
+    Field("measure", "start_month", "开始月份", "month", True),
+    Field("measure", "end_month", "结束月份", "month", True, (), "与开始月份同一年度"),
+    Field("measure", "amount_yuan", "金额（元）", "decimal", True, ("金额",), minimum=0),
+    Field("measure", "funding_source", "资金来源", "text", True),
+    Field("village_indicator", "village_code", "行政村代码", "text", True, ("村代码", "村级区划代码")),
+    Field("village_indicator", "year", "年度", "int", True),
+    Field("village_indicator", "collective_income_wan", "村集体经济收入（万元）", "decimal", True, ("村集体收入（万元）",), minimum=0),
+    Field("village_indicator", "industries", "特色产业数", "int", True, minimum=0),
+    *(Field("village_indicator", f"proj_{code}", f"{label}工程完成", "bool", True) for code, label in (
+        ("road", "道路"), ("drinking_water", "饮水"), ("electricity", "电力"), ("culture_square", "文化广场"),
+        ("lighting", "亮化"), ("irrigation", "农田水利"), ("office", "村办公场所"), ("service", "便民服务"))),
+    Field("status_event", "event_id", "变动编号", "int", False, (), "留空时按行自动编号；同月多条按编号排序"),
+    Field("status_event", "household_id", "户编号", "text", True, ("户码",)),
+    Field("status_event", "person_id", "人编号", "text", False, (), "成员增减填写；户的状态变动留空"),
+    Field("status_event", "event_month", "变动月份", "month", True),
+    Field("status_event", "event_type", "变动类型", "enum", True, (), "",
+          (("识别", "identified"), ("脱贫", "exited"), ("返贫", "returned"), ("新增", "new"), ("减少", "removed"))),
+    Field("income", "household_id", "户编号", "text", True, ("户码",)),
+    Field("income", "year", "年度", "int", True),
+    Field("income", "per_capita_income_yuan", "人均纯收入（元）", "decimal", True, ("人均纯收入",)),
 )
+
+# The importable tables, their sheet names and the columns that identify a sheet as that table.
+TABLES: dict[str, tuple[str, frozenset[str]]] = {
+    "household": ("户表", frozenset({"household_id", "head_name"})),
+    "person": ("人员表", frozenset({"household_id", "person_id", "name"})),
+    "measure": ("帮扶措施表", frozenset({"household_id", "measure_code"})),
+    "village_indicator": ("村级指标表", frozenset({"village_code", "collective_income_wan"})),
+    "status_event": ("状态变动表", frozenset({"household_id", "event_type"})),
+    "income": ("收入表", frozenset({"household_id", "per_capita_income_yuan"})),
+}
 
 
 def fields_of(table: str) -> tuple[Field, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+_WEIGHTS = tuple(int(w) for w in WEIGHTS)
 CHECK_CHARS = "10X98765432"
 
 
@@ -12,7 +13,7 @@ def check_digit(first17: str) -> str:
     """The 18th character for the first 17 digits."""
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("身份证号前17位必须是数字")
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

@@ -29,6 +29,17 @@ _TRUE, _FALSE = {"是", "true", "1", "y", "yes", "√"}, {"否", "false", "0", "
 class Parsed:
     value: object
     error: str | None = None  # blocks the import
+    warning: str | None = None  # importable, shown on the data-quality page
+
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A formula cell whose computed value was never saved in the file (we never compute it)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _blank(raw: object) -> bool:
@@ -110,14 +121,14 @@ def parse_id_number(raw: object) -> Parsed:
         return Parsed(None, f"身份证号应为18位（前17位为数字），实际为“{raw}”")
     expected = check_digit(text[:17])
     if text[17] != expected:
-        return Parsed(None, f"身份证号校验码错误（按前17位应为 {expected}）")
+        return Parsed(text, warning=f"身份证号校验码错误（按前17位应为 {expected}）")
     return Parsed(text)
 
 
-def parse_enum(raw: object, allowed: tuple[str, ...]) -> Parsed:
-    text = str(raw).strip()
+def parse_enum(raw: object, field: Field) -> Parsed:
+    text, allowed = str(raw).strip(), field.allowed()
     if text in allowed:
-        return Parsed(text)
+        return Parsed(field.stored(text))
     near = difflib.get_close_matches(text, allowed, n=1, cutoff=0.3)
     hint = f"，是否为“{near[0]}”？" if near else f"；允许值：{'、'.join(allowed)}"
     return Parsed(None, f"“{text}”不是允许的取值{hint}")
@@ -127,20 +138,31 @@ def parse_cell(field: Field, raw: object) -> Parsed:
     """The stored value of one cell, or the reason it cannot be stored."""
     if _blank(raw):
         return Parsed(None, "必填项为空") if field.required else Parsed(None)
-    if field.kind == "text":
-        return Parsed(str(raw).strip())
+    if isinstance(raw, UnsavedFormula):
+        return Parsed(None, f"公式“{raw.text}”没有保存的计算结果，请在 Excel 中打开并保存后再导入")
+    if field.kind in ("text", "code"):
+        return Parsed(str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip())
     if field.kind == "enum":
-        return parse_enum(raw, field.allowed())
+        return parse_enum(raw, field)
     parser = {"int": parse_int, "decimal": parse_decimal, "month": parse_month, "date": parse_date,
               "bool": parse_bool, "id_number": parse_id_number}[field.kind]
-    return parser(raw)
+    parsed = parser(raw)
+    if field.minimum is not None and parsed.error is None and parsed.value < field.minimum:
+        return Parsed(None, f"不能小于 {field.minimum:g}，实际为“{raw}”")
+    return parsed
 
 
-def id_consistency(id_number: str, birth_date: dt.date | None, sex: str | None) -> list[str]:
-    """Disagreements between a valid 身份证号 and the row's birth date and sex."""
-    problems = []
-    if birth_date is not None and id_number[6:14] != f"{birth_date:%Y%m%d}":
-        problems.append(f"出生日期 {birth_date:%Y-%m-%d} 与身份证号中的 {id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]} 不符")
-    if sex in ("男", "女") and (int(id_number[16]) % 2 == 1) != (sex == "男"):
-        problems.append(f"性别“{sex}”与身份证号第17位不符")
-    return problems
+def parse_column(field: Field, raw: list[object]) -> tuple[list[object], dict[int, Parsed]]:
+    """Parse a whole column, each distinct cell once: the values, and the results with a reason by position."""
+    seen: dict[object, Parsed] = {}
+    values, flagged = [], {}
+    for i, cell in enumerate(raw):
+        key = None if _blank(cell) else (type(cell), cell)
+        result = seen.get(key)
+        if result is None:
+            result = seen[key] = parse_cell(field, None if key is None else cell)
+        values.append(result.value)
+        if result.error or result.warning:
+            flagged[i] = result
+    return values, flagged
+

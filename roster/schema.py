@@ -11,9 +11,9 @@ SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
 # Parents before children, so foreign keys resolve while loading.
 TABLE_ORDER: tuple[str, ...] = (
-    "district", "town", "village", "household", "person", "status_event", "measure_type", "measure",
-    "village_indicator", "town_indicator", "income", "poverty_line", "plan_target", "dataset_meta",
-    "dataset_fault",
+    "district", "town", "village", "household", "person", "status_event", "household_change", "measure_type",
+    "measure", "village_indicator", "town_indicator", "income", "poverty_line", "plan_target", "dataset_meta",
+    "dataset_fault", "snapshot_file",
 )
 
 

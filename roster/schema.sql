@@ -81,6 +81,16 @@ CREATE TABLE status_event (
     CHECK (person_id IS NULL OR event_type IN ('new', 'removed'))
 );
 
+-- Changes of a household's attribute or main cause, found by comparing two imported snapshots.
+CREATE TABLE household_change (
+    household_id VARCHAR NOT NULL REFERENCES household (household_id),
+    change_month DATE NOT NULL CHECK (day(change_month) = 1),
+    field        VARCHAR NOT NULL CHECK (field IN ('attribute', 'main_cause')),
+    old_value    VARCHAR NOT NULL,
+    new_value    VARCHAR NOT NULL,
+    PRIMARY KEY (household_id, change_month, field)
+);
+
 CREATE TABLE measure_type (
     measure_code     VARCHAR PRIMARY KEY,
     category_code    VARCHAR NOT NULL,
@@ -170,4 +180,12 @@ CREATE TABLE dataset_fault (
     table_name VARCHAR NOT NULL,
     record_id  VARCHAR NOT NULL,
     detail     VARCHAR NOT NULL
+);
+
+-- The files an imported snapshot was made from (empty for generated data).
+CREATE TABLE snapshot_file (
+    file_name  VARCHAR NOT NULL,
+    sha256     VARCHAR NOT NULL CHECK (length(sha256) = 64),
+    tables     VARCHAR NOT NULL,
+    rows       INTEGER NOT NULL CHECK (rows >= 0)
 );

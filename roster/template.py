@@ -7,6 +7,7 @@ values, generated from ``roster.fields`` (and through it from ``schema.sql``).
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,12 +16,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from roster.fields import Field, fields_of
+from roster.fields import TABLES, Field, fields_of
 
-SHEETS = {"household": "户表", "person": "人员表"}
+MEASURE_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "reference" / "plan_measures.csv"
 KIND_NOTES = {
     "text": "文本", "int": "整数", "decimal": "数字", "month": "月份，如 2016-03、2016年3月 或 201603",
     "date": "日期，如 1950-01-29", "bool": "是 / 否", "id_number": "18 位公民身份号码（校验码按 GB 11643）", "enum": "从下拉列表选择",
+    "code": "代码",
 }
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
 
@@ -39,7 +41,7 @@ def _comment(field: Field) -> str:
 def write_template(out: Path) -> Path:
     book = Workbook()
     book.remove(book.active)
-    for table, title in SHEETS.items():
+    for table, (title, _) in TABLES.items():
         sheet = book.create_sheet(title)
         for j, field in enumerate(fields_of(table), start=1):
             cell = sheet.cell(row=1, column=j, value=field.header)
@@ -54,8 +56,19 @@ def write_template(out: Path) -> Path:
                 validation.add(f"{letter}2:{letter}100000")
                 sheet.add_data_validation(validation)
         sheet.freeze_panes = "A2"
+    _measure_codes(book)
     book.save(out)
     return out
+
+
+def _measure_codes(book: Workbook) -> None:
+    """A reference sheet of the measure catalogue (措施代码 → 类别、措施), from the plan."""
+    sheet = book.create_sheet("措施代码")
+    sheet.append(["措施代码", "类别", "措施", "对象"])
+    with MEASURE_CATALOGUE.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            sheet.append([row["measure_code"], row["category_zh"], row["measure_zh"], row["level"]])
+    sheet.freeze_panes = "A2"
 
 
 def main() -> None:
