@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.context import database_key, open_dataset
-from ui.filters import sidebar_scope
+from ui.filters import sidebar_dataset, sidebar_scope
 
 st.set_page_config(page_title="精准扶贫“三张图”调度平台", page_icon="assets/icon.png", layout="wide")
 
@@ -20,8 +20,10 @@ navigation = st.navigation({
     "数据": [
         st.Page("views/summary.py", title="数据概况", url_path="summary"),
         st.Page("views/quality.py", title="数据质量", url_path="quality"),
+        st.Page("views/data_admin.py", title="数据管理", url_path="data"),
     ],
 })
+sidebar_dataset()
 con, info = open_dataset()
 sidebar_scope(con, info, database_key())
 navigation.run()

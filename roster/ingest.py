@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import io
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,15 @@ def import_files(db: Path, files: list[Path], as_of: dt.date, imported_by: str) 
     return result, write_snapshot(db, result, as_of, files, imported_by)
 
 
+def report_xlsx(result: Validation) -> bytes:
+    """The full problem list as an xlsx file, with the summary counts on a second sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer) as writer:
+        result.report.to_excel(writer, sheet_name="问题清单", index=False)
+        pd.DataFrame({"项目": ["错误", "警告"], "条数": [result.errors, result.warnings]}).to_excel(writer, sheet_name="汇总", index=False)
+    return buffer.getvalue()
+
+
 def _month(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text, "%Y-%m").date()
@@ -55,7 +65,7 @@ def _month(text: str) -> dt.date:
 def _print_report(result: Validation, report_path: Path | None) -> None:
     report = result.report
     if report_path:
-        report.to_excel(report_path, index=False)
+        report_path.write_bytes(report_xlsx(result))
     for row in report.head(50).itertuples(index=False):
         print("｜".join("" if pd.isna(v) else str(v) for v in row))
     if len(report) > 50:

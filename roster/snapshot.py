@@ -67,6 +67,22 @@ def list_snapshots(db: Path) -> list[Snapshot]:
     return sorted(found, key=lambda s: (s.as_of, s.number))
 
 
+def catalogue(db: Path) -> pd.DataFrame:
+    """One row per snapshot: its as-of month, import number and time, importer, sources and size."""
+    rows = []
+    for snapshot in list_snapshots(db):
+        con = duckdb.connect(str(snapshot.path), read_only=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM dataset_meta").fetchall())
+            files = "、".join(f"{name}（{rows:,} 行）" for name, rows in con.execute("SELECT file_name, rows FROM snapshot_file").fetchall())
+            households = con.execute("SELECT count(*) FROM household").fetchone()[0]
+        finally:
+            con.close()
+        rows.append((snapshot.path.name, f"{snapshot.as_of:%Y-%m}", snapshot.number, meta.get("imported_at", ""), meta.get("imported_by", ""),
+                     {"file": "状态变动表", "diff": "与上一快照比对"}.get(meta.get("events"), ""), households, files))
+    return pd.DataFrame(rows, columns=["快照", "截至月份", "当月第几次", "导入时间", "导入人", "动态来源", "建档立卡户（累计）", "源文件"])
+
+
 def latest_before(db: Path, as_of: dt.date) -> Snapshot | None:
     """The newest snapshot of an earlier month (the one a new import is compared with)."""
     earlier = [s for s in list_snapshots(db) if s.as_of < as_of]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -38,7 +39,19 @@ def _comment(field: Field) -> str:
     return "\n".join(lines)
 
 
+def write_template_bytes() -> bytes:
+    """The template as xlsx bytes (for a download button)."""
+    buffer = io.BytesIO()
+    _template().save(buffer)
+    return buffer.getvalue()
+
+
 def write_template(out: Path) -> Path:
+    _template().save(out)
+    return out
+
+
+def _template() -> Workbook:
     book = Workbook()
     book.remove(book.active)
     for table, (title, _) in TABLES.items():
@@ -57,8 +70,7 @@ def write_template(out: Path) -> Path:
                 sheet.add_data_validation(validation)
         sheet.freeze_panes = "A2"
     _measure_codes(book)
-    book.save(out)
-    return out
+    return book
 
 
 def _measure_codes(book: Workbook) -> None:

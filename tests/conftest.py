@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -56,12 +57,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(demo_db: Path) -> Iterator[str]:
-    """A real `streamlit run app.py` on the demo database."""
+@contextmanager
+def streamlit_server(db: Path, log_name: str = "streamlit.log") -> Iterator[str]:
+    """A real `streamlit run app.py` on ``db``, yielding its URL."""
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(demo_db)}
-    log = open(ARTIFACTS.joinpath("streamlit.log") if ARTIFACTS.mkdir(exist_ok=True) is None else os.devnull, "w")
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / log_name, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -75,10 +77,17 @@ def dashboard_url(demo_db: Path) -> Iterator[str]:
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("streamlit did not start; see test-artifacts/streamlit.log") from None
+                    raise RuntimeError(f"streamlit did not start; see test-artifacts/{log_name}") from None
                 time.sleep(0.5)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(demo_db: Path) -> Iterator[str]:
+    """The dashboard on the demo database (never imported into: its views stay synthetic)."""
+    with streamlit_server(demo_db) as url:
+        yield url

@@ -1,6 +1,12 @@
-"""The database connection, dataset facts and current scope every page starts from."""
+"""The database connection, dataset facts and current scope every page starts from.
+
+The dashboard reads one database at a time: the base database (``DASHBOARD_DB`` or the built-in demo)
+or one of its imported snapshots, chosen in the sidebar (``f_dataset``); the newest snapshot by default.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -9,6 +15,7 @@ from analytics.dataset import DatasetInfo, dataset_info
 from analytics.db import connect, database_path
 from analytics.labels import SOURCE_LABELS
 from analytics.scope import Scope
+from roster.snapshot import list_snapshots
 
 BUILD_HINT = "请运行 `make run`（自动生成示例数据），或用环境变量 DASHBOARD_DB 指向符合 roster/schema.sql 的数据库。"
 
@@ -18,20 +25,49 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return connect(path)
 
 
+def dataset_choices() -> list[str]:
+    """The base database and its published snapshots (paths), newest snapshot last."""
+    base = database_path()
+    return [str(base)] + [str(s.path) for s in list_snapshots(base)]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _label(path: str, mtime: float) -> str:
+    try:
+        info = dataset_info(_connection(path).cursor())
+    except (duckdb.Error, KeyError):
+        return f"{Path(path).name}（无法读取）"
+    if info.source == "imported":
+        return f"{info.as_of:%Y-%m} 名册 · 第{info.meta.get('snapshot', '')[8:11].lstrip('0')}次导入"
+    return f"示例数据（合成）· {info.as_of:%Y-%m}" if info.is_synthetic else f"{SOURCE_LABELS.get(info.source, info.source)} · {info.as_of:%Y-%m}"
+
+
+def dataset_label(path: str) -> str:
+    """How a database appears in the selector: as-of month and what it is."""
+    return _label(path, Path(path).stat().st_mtime) if Path(path).exists() else f"{Path(path).name}（不存在）"
+
+
+def current_database() -> Path:
+    """The database chosen in the sidebar, else the newest snapshot, else the base database."""
+    choices = dataset_choices()
+    chosen = st.session_state.get("f_dataset")
+    return Path(chosen if chosen in choices else choices[-1])
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the shared read-only connection (one per query or page run)."""
-    return _connection(str(database_path())).cursor()
+    return _connection(str(current_database())).cursor()
 
 
 def database_key() -> tuple[str, float]:
     """Identifies the database file and its version, for cache keys."""
-    path = database_path()
+    path = current_database()
     return str(path), path.stat().st_mtime
 
 
 def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:
     """Connect and read dataset facts, or stop the page with a message saying what to do."""
-    path = database_path()
+    path = current_database()
     if not path.exists():
         st.error(f"找不到数据库文件 {path}。{BUILD_HINT}")
         st.stop()
@@ -57,6 +93,7 @@ def page_header(title: str, info: DatasetInfo, scope_label: str, scope: Scope) -
     """Title, then as-of month, scope and source; a plain banner when the data are synthetic."""
     st.title(title)
     source = SOURCE_LABELS.get(info.source, info.source)
-    st.caption(f"数据截至 {scope.as_of:%Y年%m月} · 范围：{scope_label} · 来源：{source}（{info.meta.get('generated_at', '')[:10]}）")
+    made = info.meta.get("generated_at") or info.meta.get("imported_at", "")
+    st.caption(f"数据截至 {scope.as_of:%Y年%m月} · 范围：{scope_label} · 来源：{source}（{made[:10]}）")
     if info.is_synthetic:
         st.warning("**示例数据（合成），非真实名单**：本平台当前载入的户、人、措施均为程序生成的虚构数据，仅用于演示。")

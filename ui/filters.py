@@ -20,6 +20,7 @@ from analytics.scope import (
     months_between,
     resolve_scope,
 )
+from ui.context import dataset_choices, dataset_label
 from ui.drill import apply_pending_drill
 
 ALL = ""  # the “whole area” option of a selectbox
@@ -49,6 +50,23 @@ def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo) -> None:
         f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
         f_village=scope.village or ALL, scope_notices=notices,
     )
+
+
+def _start_at_new_as_of() -> None:
+    """After switching datasets the month starts at the new data's as-of month; areas are kept."""
+    st.session_state.pop("f_month", None)
+    if "month" in st.query_params:
+        del st.query_params["month"]
+
+
+def sidebar_dataset() -> None:
+    """The 数据版本 selector: the base database or one of its imported snapshots (newest by default)."""
+    choices = dataset_choices()
+    if st.session_state.get("f_dataset") not in choices:
+        st.session_state.f_dataset = choices[-1]
+    if len(choices) > 1:
+        st.sidebar.selectbox("数据版本", choices, key="f_dataset", format_func=dataset_label, on_change=_start_at_new_as_of,
+                             help="每次导入名册生成一个快照；可切换查看以前的快照。")
 
 
 def _clear_below(*keys: str) -> None:

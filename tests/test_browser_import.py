@@ -1,0 +1,58 @@
+"""Uploading a roster on the 数据管理 page in Chromium: a broken file is refused with its row and column
+and nothing changes; clean files become a snapshot the whole dashboard switches to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from analytics.progress import progress_figures
+from analytics.scope import Scope
+from roster.export import export_tables, write_files
+from roster.snapshot import list_snapshots
+from tests.browser import browser_page, exceptions_on, screenshot, wait_for_texts
+from tests.conftest import ARTIFACTS, streamlit_server
+from tests.test_ingest import store_hash
+
+AS_OF = dt.date(2017, 9, 1)
+
+
+def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_db: Path) -> None:
+    base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        tables = export_tables(con, AS_OF)
+        city = progress_figures(con, Scope(AS_OF))
+    good = write_files({t: tables[t] for t in ("household", "person", "status_event")}, tmp_path / "good", "csv", "gbk")
+    broken = tables["household"].copy()
+    broken.loc[4, "家庭人口数"] = "五口"
+    bad = write_files({"household": broken, "person": tables["person"], "status_event": tables["status_event"]}, tmp_path / "bad", "csv", "gbk")
+    before = store_hash(base)
+    with streamlit_server(base, "streamlit-import.log") as url, browser_page(1600, 1000) as page:
+        page.goto(f"{url}/data")
+        wait_for_texts(page, "数据管理", "尚未导入名册", "下载导入模板")
+        page.locator("input[type=file]").set_input_files([str(p) for p in bad])
+        page.get_by_label("导入人").fill("测试员")
+        page.get_by_label("导入人").press("Enter")
+        page.get_by_role("button", name="校验并导入").click()
+        wait_for_texts(page, "有 1 个错误，未导入", "应为整数，实际为“五口”", "下载完整问题清单")
+        screenshot(page, ARTIFACTS / "data_import_refused.png")
+        assert store_hash(base) == before and exceptions_on(page) == []
+
+        page.goto(f"{url}/data")
+        wait_for_texts(page, "数据管理", "尚未导入名册")
+        page.locator("input[type=file]").set_input_files([str(p) for p in good])
+        page.get_by_label("导入人").fill("测试员")
+        page.get_by_label("导入人").press("Enter")
+        page.get_by_role("button", name="校验并导入").click()
+        wait_for_texts(page, "已导入", "2017-09_001.duckdb", "测试员", timeout_ms=120_000)
+        screenshot(page, ARTIFACTS / "data_import_done.png")
+        assert [s.path.name for s in list_snapshots(base)] == ["2017-09_001.duckdb"]
+
+        page.get_by_role("link", name="总览").click()
+        persons = f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+        wait_for_texts(page, "建档立卡名册导入数据", "数据版本", persons)
+        assert "示例数据（合成），非真实名单" not in page.locator("body").inner_text()
+        assert exceptions_on(page) == []

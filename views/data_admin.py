@@ -1,0 +1,66 @@
+"""数据管理: imported snapshots, the import template, and uploading a roster as a new snapshot."""
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics.db import database_path
+from analytics.scope import months_between
+from roster.fields import TABLES
+from roster.ingest import known_in, report_xlsx
+from roster.snapshot import catalogue, store_dir
+from roster.template import write_template_bytes
+from ui.context import dataset_label
+from ui.uploads import check_or_import
+
+base = database_path()
+st.title("数据管理")
+st.caption(f"基础数据库：{base.name} · 快照目录：{store_dir(base).name}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。")
+
+st.subheader("已导入的快照")
+snapshots = catalogue(base)
+if snapshots.empty:
+    st.info("尚未导入名册。当前显示的是内置示例数据（合成）。")
+else:
+    st.dataframe(snapshots, hide_index=True, width="stretch")
+
+st.subheader("导入名册")
+st.markdown("户表、人员表必需；帮扶措施表、村级指标表、收入表、状态变动表可选（未提供的沿用上一快照）。"
+            "没有状态变动表时，按“贫困户状态”与上一快照比对生成脱贫、返贫、新识别、自然减少和成员增减。")
+st.download_button("下载导入模板（xlsx）", write_template_bytes(), file_name="名册导入模板.xlsx", key="template_download")
+uploads = st.file_uploader("选择 CSV（UTF-8 或 GBK）或 XLSX 文件", type=["csv", "xlsx"], accept_multiple_files=True, key="roster_upload")
+months = [m.strftime("%Y-%m") for m in months_between(dt.date(2015, 12, 1), dt.date(2020, 12, 1))]
+left, right = st.columns(2)
+as_of = left.selectbox("名册截至月份", months, index=months.index("2017-09"), key="import_month")
+user = right.text_input("导入人", key="import_user", max_chars=40)
+check, run = st.columns(2)
+checking = check.button("只校验", disabled=not uploads, key="import_check", width="stretch")
+importing = run.button("校验并导入", type="primary", disabled=not uploads or not user.strip(), key="import_run", width="stretch")
+
+if checking or importing:
+    month = dt.date.fromisoformat(as_of + "-01")
+    with st.spinner("正在校验……"):
+        st.session_state.import_outcome = (as_of, importing, *check_or_import(base, uploads, month, user.strip(), importing, known_in(base, month)))
+    if st.session_state.import_outcome[3]:  # a new snapshot: show it everywhere, starting with the sidebar
+        st.session_state.f_dataset = str(st.session_state.import_outcome[3].path)
+        st.session_state.pop("f_month", None)
+        st.rerun()
+
+if "import_outcome" in st.session_state:
+    month_text, imported, result, snapshot, failure = st.session_state.import_outcome
+    counts = st.columns(2 + len(result.tables))
+    counts[0].metric("错误（阻止导入）", f"{result.errors:,}")
+    counts[1].metric("警告（可导入）", f"{result.warnings:,}")
+    for column, (table, frame) in zip(counts[2:], result.tables.items()):
+        column.metric(f"{TABLES[table][0]}行数", f"{len(frame):,}")
+    if snapshot:
+        st.success(f"已导入：{dataset_label(str(snapshot.path))}（{snapshot.path.name}）。侧栏“数据版本”已切换到此快照。")
+    elif failure:
+        st.error(f"未导入：{failure}。数据库未作任何改动。")
+    elif result.errors:
+        st.error(f"有 {result.errors:,} 个错误，未导入。数据库未作任何改动。请按问题清单修改后重新上传。")
+    elif not imported:
+        st.success("校验通过，没有阻止导入的问题。")
+    if result.problems:
+        st.dataframe(result.report.head(1000), hide_index=True, width="stretch", height=320)
+        st.download_button("下载完整问题清单（xlsx）", report_xlsx(result), file_name=f"导入问题清单_{month_text}.xlsx", key="report_download")
