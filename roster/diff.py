@@ -3,8 +3,8 @@
 Every household carries its status at the export month (未脱贫 poor / 已脱贫 exited / 返贫 returned).
 Against the previous snapshot:
 
-* a household not seen before → ``new`` (新识别); in the first snapshot → ``identified`` (or ``new`` when
-  identified after the baseline), with ``exited`` at its 脱贫时间 when already exited;
+* a household not seen before → ``identified`` when registered by the baseline, else ``new`` (新识别), and
+  ``exited`` at its 脱贫时间 when already exited (``returned`` after it when 返贫);
 * a household no longer listed → ``removed`` (自然减少);
 * poor → exited → ``exited``; exited → poor or 返贫 → ``returned``;
 * a member no longer listed in a continuing household → person ``removed``; a new member → person ``new``;
@@ -50,22 +50,26 @@ def _events(households: pd.Series, month: pd.Series | dt.date, kind: str) -> pd.
                          "event_month": month.to_numpy() if isinstance(month, pd.Series) else month, "event_type": kind})
 
 
-def first_snapshot_events(households: pd.DataFrame, baseline: dt.date, month: dt.date) -> pd.DataFrame:
-    """Events of a first snapshot: identification, and exits (and returns) the export's fields date."""
-    start = households["identified_month"]
-    exit_month = _dated(households["exit_month"], None, month).where(households["exit_month"].notna())
+def arrival_events(households: pd.DataFrame, baseline: dt.date, after: dt.date | None, month: dt.date) -> list[pd.DataFrame]:
+    """Households seen for the first time: registration (``identified`` up to the baseline, else ``new``),
+    and the exit (and return) their status and 脱贫时间 show."""
+    start = households["identified_month"] if after is None else _dated(households["identified_month"], after, month)
+    exit_month = _dated(households["exit_month"], after, month).where(households["exit_month"].notna())
     exited = households["poverty_status"].isin(["exited", "returned"]) & exit_month.notna() & (exit_month >= start)
     returned = exited & (households["poverty_status"] == "returned")
-    frames = [
-        _events(households["household_id"], start, "identified").assign(
-            event_type=(start > baseline).map({True: "new", False: "identified"}).to_numpy()),
+    return [
+        _events(households["household_id"], start, "new").assign(event_type=(start > baseline).map({True: "new", False: "identified"}).to_numpy()),
         _events(households.loc[exited, "household_id"], exit_month[exited], "exited"),
         _events(households.loc[returned, "household_id"], month, "returned"),
     ]
-    return _ordered(frames)
 
 
-def snapshot_events(previous: PreviousState, households: pd.DataFrame, persons: pd.DataFrame, month: dt.date) -> pd.DataFrame:
+def first_snapshot_events(households: pd.DataFrame, baseline: dt.date, month: dt.date) -> pd.DataFrame:
+    """Events of a first snapshot: every household arrives."""
+    return _ordered(arrival_events(households, baseline, None, month))
+
+
+def snapshot_events(previous: PreviousState, households: pd.DataFrame, persons: pd.DataFrame, baseline: dt.date, month: dt.date) -> pd.DataFrame:
     """Household and member events between the previous snapshot and this one."""
     before = previous.households.set_index("household_id")["status"]
     status = households.set_index("household_id")["poverty_status"]
@@ -75,7 +79,7 @@ def snapshot_events(previous: PreviousState, households: pd.DataFrame, persons: 
     exits = ~fresh & (was != "exited") & (households["poverty_status"] == "exited")
     returns = ~fresh & (was == "exited") & households["poverty_status"].isin(["poor", "returned"])
     frames = [
-        _events(households.loc[fresh, "household_id"], _dated(households.loc[fresh, "identified_month"], previous.as_of, month), "new"),
+        *arrival_events(households[fresh], baseline, previous.as_of, month),
         _events(households.loc[exits, "household_id"], _dated(households.loc[exits, "exit_month"], previous.as_of, month), "exited"),
         _events(households.loc[returns, "household_id"], month, "returned"),
         _events(gone, month, "removed"),

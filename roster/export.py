@@ -5,6 +5,7 @@
 A full export (default) holds every table with the 状态变动表, so an import rebuilds the same history. A
 plain export (``--plain``) is what monthly exports of the national system look like: the households
 still registered with their 贫困户状态 and 脱贫时间 at the month, and their current members, no events.
+Household sizes are those of the month (the stored size less members who joined later, plus those who left later).
 Personal data are exported as stored: the files are for moving a roster between systems, not for reading.
 """
 
@@ -28,7 +29,11 @@ WITH last AS (
 """
 _SQL = {
     "household": _LAST + """
-        SELECT h.*, CASE l.last_type WHEN 'removed' THEN NULL WHEN 'exited' THEN 'exited' WHEN 'returned' THEN 'returned' ELSE 'poor' END
+        SELECT h.* REPLACE (h.size
+                   + (SELECT count(*) FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NOT NULL
+                      AND e.event_type = 'removed' AND e.event_month > $month)
+                   - (SELECT count(*) FROM person p WHERE p.household_id = h.household_id AND p.joined_month > $month) AS size),
+               CASE l.last_type WHEN 'removed' THEN NULL WHEN 'exited' THEN 'exited' WHEN 'returned' THEN 'returned' ELSE 'poor' END
                     AS poverty_status, l.exit_month
         FROM household h JOIN last l USING (household_id)
         WHERE $full OR l.last_type <> 'removed' ORDER BY h.household_id""",

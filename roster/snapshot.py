@@ -166,7 +166,7 @@ class _Writer:
             return events.assign(event_id=_numbered(events, "event_id")), "file"
         if self.has_previous:
             previous = previous_state(self.con, "prev", self._previous_as_of())
-            found = diff.snapshot_events(previous, households, persons, self.as_of)
+            found = diff.snapshot_events(previous, households, persons, baseline, self.as_of)
             changes = diff.attribute_changes(previous, households, self.as_of)
             if len(changes):
                 self.tables = {**self.tables, "household_change": pd.concat(
