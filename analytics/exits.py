@@ -69,3 +69,18 @@ def returned_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     frame["status"] = frame["status"].map({"returned": "返贫（贫困）", "exited": "已再次脱贫", "removed": "自然减少"}).fillna(frame["status"])
     return masked(frame)
 
+
+
+_CHANGES_SQL = """
+SELECT c.household_id, t.name AS town_name, v.name AS village_name, h.head_name, c.change_month,
+       CASE c.field WHEN 'attribute' THEN '贫困户属性' ELSE '主要致贫原因' END AS field, c.old_value, c.new_value
+FROM sized s JOIN household_change c USING (household_id) JOIN household h USING (household_id)
+JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE c.change_month <= CAST($at AS DATE)
+ORDER BY c.change_month DESC, c.household_id, c.field
+"""
+
+
+def attribute_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Changes of 贫困户属性 or 主要致贫原因 found between imported snapshots, up to the month (names masked)."""
+    return masked(household_states(con, scope, _CHANGES_SQL))

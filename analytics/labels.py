@@ -19,6 +19,9 @@ COLUMN_LABELS: dict[str, str] = {
     "main_cause": "主要致贫原因", "village_code": "村代码", "town_name": "镇街", "village_name": "村", "designation": "类型",
     "collective_income_wan": "村集体收入（万元）", "projects_complete": "八项工程完成", "attribute": "属性", "gap": "缺口",
     "is_poor": "仍贫困", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
+    "previous": "上一快照", "current": "本快照", "opening": "上一快照期末", "new": "新识别", "returned": "返贫", "exited": "脱贫",
+    "removed": "自然减少", "closing": "本快照期末", "difference": "差额",
+    "change_month": "变更月份", "field": "变更项", "old_value": "原值", "new_value": "新值",
 }
 
 SOURCE_LABELS = {"synthetic": "示例数据（合成），非真实名单", "imported": "建档立卡名册导入数据"}

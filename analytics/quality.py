@@ -145,6 +145,26 @@ def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
     return con.execute(sql, {"district": scope.district, "town": scope.town, "at": scope.as_of}).df()
 
 
+COMPLETENESS_FIELDS = {"phone": "联系电话", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
+                       "planned_exit_year": "计划脱贫年度", "income_last_year": "上年人均纯收入"}
+_BELOW = {"city": "district", "district": "town", "town": "village", "village": "village"}
+
+
+def completeness(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Share of active households with each optional field filled, per area one level below the scope."""
+    filled = ", ".join(f"avg(CAST(h.{c} IS NOT NULL AS INTEGER)) AS {c}" for c in list(COMPLETENESS_FIELDS)[:-1])
+    select = f"""
+    SELECT s.area_code, count(*) AS households, {filled},
+           avg(CAST(EXISTS (SELECT 1 FROM income i WHERE i.household_id = h.household_id
+                            AND i.year = year(CAST($at AS DATE)) - 1) AS INTEGER)) AS income_last_year
+    FROM sized s JOIN household h USING (household_id) WHERE s.is_active GROUP BY 1 ORDER BY 1
+    """
+    level = _BELOW[scope.level]
+    frame = household_states(con, scope, select, level)
+    names = area_names(con, level)
+    return frame.assign(area_name=frame["area_code"].map(names)).astype({"households": "int64"})
+
+
 CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]]] = {
     "invalid_ids": ("身份证号无效或与出生日期、性别不符（人）", invalid_ids),
     "duplicate_persons": ("同一身份证号出现在多户（人）", persons_in_two_households),

@@ -56,3 +56,10 @@ def snapshot_identity(previous: Path, current: Path, scope: Scope) -> pd.DataFra
         rows.append({"previous": previous.name, "current": current.name, "unit": unit, "opening": start, **moved, "closing": end,
                      "difference": end - (start + moved["new"] + moved["returned"] - moved["exited"] - moved["removed"])})
     return pd.DataFrame(rows)
+
+
+def identity_between_snapshots(paths: list[Path], scope: Scope) -> pd.DataFrame:
+    """:func:`snapshot_identity` for every consecutive pair of ``paths`` (oldest first)."""
+    frames = [snapshot_identity(before, after, scope) for before, after in zip(paths, paths[1:])]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["previous", "current", "unit", "opening", *FLOW_COLUMNS, "closing", "difference"])

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analytics import coverage, distribution, dynamics, goals, league, progress, quality
+from analytics.exits import attribute_changes
 from analytics.scope import Scope
 from roster.export import export_tables, write_files
 from roster.ingest import import_files, known_in
@@ -137,8 +138,12 @@ def test_snapshot_diff_records_attribute_and_cause_changes(tmp_path: Path, small
     row = household.index[household["贫困户属性"] == "一般贫困户"][0]
     household.loc[row, ["贫困户属性", "主要致贫原因"]] = ["低保贫困户", "缺资金" if household.loc[row, "主要致贫原因"] != "缺资金" else "因病"]
     result, snapshot = import_files(small_db, write_files({**second, "household": household}, tmp_path / "b", "csv"), AS_OF, "测试")
-    changes = duckdb.connect(str(snapshot.path), read_only=True).execute("SELECT household_id, change_month, field, new_value FROM household_change ORDER BY field").fetchall()
+    con = duckdb.connect(str(snapshot.path), read_only=True)
+    changes = con.execute("SELECT household_id, change_month, field, new_value FROM household_change ORDER BY field").fetchall()
     assert changes == [(household.loc[row, "户编号"], AS_OF, "attribute", "低保贫困户"), (household.loc[row, "户编号"], AS_OF, "main_cause", household.loc[row, "主要致贫原因"])]
+    shown = attribute_changes(con, Scope(AS_OF))
+    assert shown["field"].tolist() == ["贫困户属性", "主要致贫原因"] and shown["old_value"].tolist()[0] == "一般贫困户"
+    assert shown["head_name"].iloc[0] != household.loc[row, "户主姓名"] and "*" in shown["head_name"].iloc[0]  # masked
 
 
 # --- refused files -----------------------------------------------------------------------------

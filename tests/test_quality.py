@@ -65,3 +65,20 @@ def test_summary_and_scores_on_the_small_roster(tmp_path_factory: pytest.TempPat
         active = sum(sr.active_at(hh, sr.AS_OF) for hh in sr.households() if sr.DISTRICT_OF_VILLAGE[hh.village] == district)
         failing = {h for h in exited_without if sr.DISTRICT_OF_VILLAGE[next(x.village for x in sr.households() if x.household_id == h)] == district}
         assert scores.loc[district, "score"] == pytest.approx(max(0.0, round(100 - 1000 * len(failing) / active, 1)))
+
+
+def test_completeness_per_district_against_the_oracle(tmp_path) -> None:
+    from analytics.quality import completeness
+
+    db = sr.build(tmp_path / "small.duckdb")
+    active = [hh for hh in sr.households() if sr.active_at(hh, AS_OF.as_of)]
+    pingdu = [hh for hh in active if sr.in_scope(hh, sr.PINGDU)]
+    with duckdb.connect(str(db)) as con:  # one 平度市 household gets a phone number
+        con.execute("UPDATE household SET phone = '13800000000' WHERE household_id = ?", [pingdu[0].household_id])
+    con = duckdb.connect(str(db), read_only=True)
+    table = completeness(con, AS_OF).set_index("area_code")
+    expected = {d: sum(sr.in_scope(hh, d) for hh in active) for d in (sr.PINGDU, sr.LAIXI) if any(sr.in_scope(hh, d) for hh in active)}
+    assert table["households"].to_dict() == expected
+    assert table.loc[sr.PINGDU, "phone"] == pytest.approx(1 / len(pingdu)) and table.loc[sr.LAIXI, "phone"] == 0
+    assert (table["helper_name"] == 1).all() and (table["income_last_year"] == 0).all()
+    assert table.loc[sr.PINGDU, "area_name"] == "平度市"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -16,6 +17,17 @@ from ui.context import connection, database_key
 def _call(module: str, name: str, db: tuple[str, float], scope: Scope, args: tuple) -> Any:
     function = getattr(importlib.import_module(module), name)
     return function(connection(), scope, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _call_files(module: str, name: str, files: tuple[tuple[str, float], ...], scope: Scope) -> Any:
+    function = getattr(importlib.import_module(module), name)
+    return function([Path(path) for path, _ in files], scope)
+
+
+def cached_over_files(function: Callable[[list[Path], Scope], Any], paths: list[Path], scope: Scope) -> Any:
+    """``function(paths, scope)`` for questions across several databases, computed once per file versions."""
+    return _call_files(function.__module__, function.__name__, tuple((str(p), p.stat().st_mtime) for p in paths), scope)
 
 
 def cached(function: Callable[..., Any], scope: Scope, *args: Any) -> Any:

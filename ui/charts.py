@@ -45,6 +45,17 @@ def histogram_bar(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: st
     return fig
 
 
+def trend_lines(frame: pd.DataFrame, x: str, y: str, series: str, y_title: str) -> go.Figure:
+    """One line per ``series`` value over ``x`` (e.g. each quality check over snapshots)."""
+    fig = go.Figure()
+    for name, part in frame.groupby(series, sort=False):
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], name=name, mode="lines+markers"))
+    fig.update_layout(font={"family": FONT, "size": 13}, height=340, margin={"l": 10, "r": 10, "t": 20, "b": 10},
+                      legend={"orientation": "h", "y": -0.2}, yaxis={"title": y_title, "tickformat": ",d", "rangemode": "tozero"},
+                      xaxis={"tickformat": "%Y-%m"}, hovermode="x unified")
+    return fig
+
+
 def stacked_flows(flows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Monthly flows as stacked bars: inflows up, outflows down."""
     colours = {"new": "#4393c3", "returned": "#d6604d", "exited": "#1a9850", "removed": "#878787"}

@@ -9,10 +9,12 @@ from analytics.classify import METHODS
 from analytics.dynamics import status_transitions, stock_flow_table
 from analytics.exits import (
     FLOW_LABELS,
+    attribute_changes,
     place_exit_timeline,
     returned_households,
     stage_goals,
 )
+from analytics.labels import with_labels
 from analytics.places import scope_places
 from analytics.plan import BASELINE
 from analytics.scope import add_months, month_label, months_between, scope_label
@@ -109,5 +111,10 @@ st.subheader("返贫户名单")
 returns = cached(returned_households, scope)
 st.caption(f"截至 {fmt.month(scope.as_of)} 共 {fmt.count(len(returns))} 户（姓名已脱敏）。")
 st.dataframe(returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS), hide_index=True, width="stretch", height=280)
+
+changes = cached(attribute_changes, scope)
+with st.expander(f"属性、致贫原因变更（快照比对得出）：{fmt.count(len(changes))} 条"):
+    st.caption("导入的月度名册与上一快照相比，贫困户属性或主要致贫原因发生变化的户（姓名已脱敏）。示例数据不含此类变更。")
+    st.dataframe(changes.rename(columns=with_labels(list(changes.columns))), hide_index=True, width="stretch")
 
 household_section(con, scope)
