@@ -100,7 +100,7 @@ def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: 
     values = areas[["area_code"]].merge(values, on="area_code", how="left")
     classes = classify(values["value"].tolist(), method, k)
     weak = weak_towns(con, scope)
-    points = _village_tips(village_points(con, scope)) if with_villages else None
+    points = _village_tips(boundaries.with_imported_points(village_points(con, scope))) if with_villages else None
     label_areas = level == "district" or len(areas) <= 30
     return choropleth(areas, values, classes, weak, points, label_areas), classes
 

@@ -36,12 +36,12 @@ class Sheet:
     hidden: bool
 
 
-def safe_upload_name(name: str) -> str:
+def safe_upload_name(name: str, suffixes: tuple[str, ...] = (".csv", ".xlsx")) -> str:
     """An uploaded file's name, refused when it tries to be a path or has an unsupported type."""
     if not name or name != Path(name).name or "\\" in name or name.startswith(".") or "\x00" in name:
         raise InputRefused(f"文件名“{name}”不可用（不能包含路径或以点开头）")
-    if Path(name).suffix.lower() not in (".csv", ".xlsx"):
-        raise InputRefused(f"{name}：只支持 .csv 和 .xlsx 文件")
+    if Path(name).suffix.lower() not in suffixes:
+        raise InputRefused(f"{name}：只支持 {'、'.join(suffixes)} 文件")
     return name
 
 

@@ -370,3 +370,12 @@ def test_cli_exit_codes(tmp_path: Path, small_db: Path, small_files: Path) -> No
     refused = run("--db", str(small_db), "--as-of", "2017-10", "--report", str(tmp_path / "r.xlsx"), str(tmp_path / "empty.csv"))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and (tmp_path / "r.xlsx").exists()
     assert len(list_snapshots(small_db)) == 1
+
+
+@pytest.mark.parametrize("name", ["../户表.csv", "a/户表.csv", "..\\\\户表.csv", ".户表.csv", "户表.exe", "", "户表.csv\x00.xlsx"])
+def test_path_like_or_foreign_upload_names_are_refused(name: str) -> None:
+    from roster.reading import InputRefused, safe_upload_name
+
+    with pytest.raises(InputRefused):
+        safe_upload_name(name)
+    assert safe_upload_name("户表 2017.csv") == "户表 2017.csv"

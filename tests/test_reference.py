@@ -24,7 +24,7 @@ def test_ten_districts_with_gb2260_codes_and_valid_polygons() -> None:
 
 def test_135_town_polygons_match_the_2023_code_list() -> None:
     codes = boundaries.town_codes()
-    towns = boundaries.towns("full")
+    towns = boundaries.towns("full", imported=False)
     assert len(codes) == 141 and len(towns) == 135
     assert set(towns["town_code"]) <= set(codes["town_code"])
     merged = towns.merge(codes, on="town_code", suffixes=("", "_list"))
@@ -34,14 +34,14 @@ def test_135_town_polygons_match_the_2023_code_list() -> None:
 
 
 def test_weak_towns_all_have_polygons() -> None:
-    towns = boundaries.towns("full")
+    towns = boundaries.towns("full", imported=False)
     weak = towns[towns["name"].isin(WEAK_TOWNS)]
     assert len(weak) == 10
     assert set(weak["district_code"]) == {"370283", "370285"}
 
 
 def test_browser_layers_are_small_and_keep_shared_borders() -> None:
-    full, simple = boundaries.towns("full"), boundaries.towns("browser")
+    full, simple = boundaries.towns("full", imported=False), boundaries.towns("browser", imported=False)
     assert list(simple["town_code"]) == list(full["town_code"])
     assert simple.geometry.is_valid.all()
     assert shapely.get_num_coordinates(simple.geometry.values).sum() < 0.25 * shapely.get_num_coordinates(full.geometry.values).sum()
@@ -58,7 +58,7 @@ def test_every_village_point_lies_inside_its_town_and_district() -> None:
     villages = boundaries.villages()
     assert len(villages) == 2120
     points = gpd.GeoSeries(gpd.points_from_xy(villages["lon"], villages["lat"]), crs="EPSG:4326")
-    towns = boundaries.towns("full").set_index("town_code").geometry
+    towns = boundaries.towns("full", imported=False).set_index("town_code").geometry
     districts = boundaries.districts("full").set_index("district_code").geometry
     in_district = np.array([districts[d].contains(p) for d, p in zip(villages["district_code"], points)])
     assert in_district.all()

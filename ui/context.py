@@ -15,6 +15,7 @@ from analytics.dataset import DatasetInfo, dataset_info
 from analytics.db import connect, database_path
 from analytics.labels import SOURCE_LABELS
 from analytics.scope import Scope
+from geo.boundaries import boundaries_version
 from roster.snapshot import list_snapshots
 
 BUILD_HINT = "请运行 `make run`（自动生成示例数据），或用环境变量 DASHBOARD_DB 指向符合 roster/schema.sql 的数据库。"
@@ -59,10 +60,10 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _connection(str(current_database())).cursor()
 
 
-def database_key() -> tuple[str, float]:
-    """Identifies the database file and its version, for cache keys."""
+def database_key() -> tuple[str, float, float]:
+    """Identifies the database file, its version and that of imported boundaries, for cache keys."""
     path = current_database()
-    return str(path), path.stat().st_mtime
+    return str(path), path.stat().st_mtime, boundaries_version()
 
 
 def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:

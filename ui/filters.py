@@ -33,13 +33,13 @@ _AREAS = {
 
 
 @st.cache_data(show_spinner=False)
-def _options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float], level: str, parent: str | None) -> list[str]:
+def _options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None) -> list[str]:
     params = [] if parent is None else [parent]
     return [ALL] + [r[0] for r in _con.execute(_AREAS[level], params).fetchall()]
 
 
 @st.cache_data(show_spinner=False)
-def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float], level: str) -> dict[str, str]:
+def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str) -> dict[str, str]:
     return area_names(_con, level)
 
 
@@ -74,7 +74,7 @@ def _clear_below(*keys: str) -> None:
         st.session_state[key] = ALL
 
 
-def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float]) -> Scope:
+def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float, float]) -> Scope:
     """Draw the filters and return the chosen scope (also kept in ``st.session_state.scope``)."""
     if "f_month" not in st.session_state:
         _seed_from_url(con, info)

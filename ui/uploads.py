@@ -1,4 +1,4 @@
-"""Uploaded roster files: stored under safe names in a private temporary folder, then imported."""
+"""Uploaded roster and boundary files: stored under safe names in a private temporary folder, then imported."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from pathlib import Path
 
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from geo.boundary_import import (
+    SUFFIXES,
+    BoundaryRefused,
+    BoundaryReport,
+    import_boundaries,
+)
 from roster.reading import InputRefused, safe_upload_name
 from roster.snapshot import ImportFailed, Snapshot, write_snapshot
 from roster.validate import ERROR, Known, Problem, Validation, validate
@@ -38,3 +44,18 @@ def check_or_import(db: Path, files: list[UploadedFile], as_of: dt.date, user: s
             return result, write_snapshot(db, result, as_of, paths, user), None
         except ImportFailed as err:
             return result, None, str(err)
+
+
+def import_uploaded_boundaries(db: Path, level: str, upload: UploadedFile, code_field: str | None) -> BoundaryReport | str:
+    """Import an uploaded boundary file: the report, or the reason it was refused."""
+    try:
+        name = safe_upload_name(upload.name, SUFFIXES)
+    except InputRefused as err:
+        return str(err)
+    with tempfile.TemporaryDirectory(prefix="boundary-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(upload.getbuffer())
+        try:
+            return import_boundaries(db, level, path, code_field)
+        except BoundaryRefused as err:
+            return str(err)

@@ -11,7 +11,7 @@ from roster.ingest import known_in, report_xlsx
 from roster.snapshot import catalogue, store_dir
 from roster.template import write_template_bytes
 from ui.context import dataset_label
-from ui.uploads import check_or_import
+from ui.uploads import check_or_import, import_uploaded_boundaries
 
 base = database_path()
 st.title("数据管理")
@@ -64,3 +64,19 @@ if "import_outcome" in st.session_state:
     if result.problems:
         st.dataframe(result.report.head(1000), hide_index=True, width="stretch", height=320)
         st.download_button("下载完整问题清单（xlsx）", report_xlsx(result), file_name=f"导入问题清单_{month_text}.xlsx", key="report_download")
+
+st.subheader("导入真实边界")
+st.markdown("镇（街道）或村级边界：GeoJSON、Shapefile（zip 压缩包）或 GeoPackage，任意坐标系（自动换算为 WGS84），"
+            "按区划代码匹配；匹配上的边界立即替换内置的近似镇界或生成的村点。")
+level = st.radio("层级", ["town", "village"], format_func={"town": "镇（街道）", "village": "村（社区）"}.get, horizontal=True, key="boundary_level")
+boundary_file = st.file_uploader("选择边界文件", type=["geojson", "json", "zip", "gpkg"], key="boundary_upload")
+code_field = st.text_input("区划代码列名（留空自动识别）", key="boundary_code_field", max_chars=40)
+if st.button("导入边界", disabled=boundary_file is None, key="boundary_run"):
+    outcome = import_uploaded_boundaries(base, level, boundary_file, code_field.strip() or None)
+    if isinstance(outcome, str):
+        st.error(f"未导入：{outcome}")
+    else:
+        counts = outcome.report["status"].value_counts()
+        (st.success if outcome.written else st.warning)(
+            "；".join(f"{status} {count:,} 个" for status, count in counts.items()) + ("。地图已改用新边界。" if outcome.written else "。没有可用的边界，未写入。"))
+        st.dataframe(outcome.report.rename(columns={"code": "区划代码", "name": "名称", "status": "结果"}), hide_index=True, width="stretch", height=280)

@@ -30,7 +30,7 @@ def district_table() -> pd.DataFrame:
 
 def town_table() -> pd.DataFrame:
     towns = boundaries.town_codes()
-    polygons = set(boundaries.towns("full")["town_code"])
+    polygons = set(boundaries.towns("full", imported=False)["town_code"])
     towns["is_weak_town"] = towns["name"].isin(config.WEAK_TOWNS)
     towns["pairing_district_code"] = towns["name"].map(config.WEAK_TOWNS)
     late = towns["name"].map(config.LATE_TOWN_EXITS).fillna(config.TOWN_EXIT_ON_TIME)
@@ -58,7 +58,7 @@ def _rural_village_pool(shard: int) -> pd.DataFrame:
         return pool
     pool["village_code"] = pool["village_code"] + f"-{shard:03d}"
     pool["name"] = pool["name"] + f"（{shard}）"
-    areas = village_areas(pool["town_code"], pool["district_code"], boundaries.towns("full"), boundaries.districts("full"))
+    areas = village_areas(pool["town_code"], pool["district_code"], boundaries.towns("full", imported=False), boundaries.districts("full"))
     lon, lat = place_points_in_polygons(areas, pool["village_code"].tolist())
     pool["lon"], pool["lat"] = lon.round(6), lat.round(6)
     return pool
