@@ -60,6 +60,7 @@ def test_projected_shapefile_of_towns_replaces_the_shipped_shapes(tmp_path: Path
     shown = polygons("town", PINGDU).set_index("area_code").geometry  # the maps use them at once
     code = target.index[0]
     assert shown[code].area == pytest.approx(target[code].area, rel=0.02)
+    assert boundaries.boundary_sources().startswith(f"镇界：{len(real)} 个为导入边界")
 
 
 def test_village_polygons_from_geopackage_replace_generated_points(tmp_path: Path, db: Path) -> None:
@@ -75,6 +76,7 @@ def test_village_polygons_from_geopackage_replace_generated_points(tmp_path: Pat
     moved = boundaries.with_imported_points(points)
     assert (moved["lon"] - points["lon"]).round(6).tolist() == [0.01] * 20
     assert (moved["lat"] - points["lat"]).abs().max() < 1e-9
+    assert "村点位：20 个取自导入村界" in boundaries.boundary_sources()
 
 
 def test_unusable_files_are_refused_with_their_name(tmp_path: Path, db: Path) -> None:

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from analytics.classify import Classes
-from geo.boundaries import OSM_ATTRIBUTION
+from geo.boundaries import OSM_ATTRIBUTION, boundary_sources
 from geo.maps import MapSpec
 from ui.drill import follow_map_click
 
@@ -16,7 +16,7 @@ def show_map(spec: MapSpec, key: str, height: int = 560) -> None:
     """Draw the deck; a click on an area or village drills down (the filters change, the URL follows)."""
     event = st.pydeck_chart(spec.deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
     follow_map_click(event)
-    st.caption(f"{OSM_ATTRIBUTION} · 边界：OpenStreetMap（ODbL）· 村点位为生成位置，仅示意 · 点击区域或村可下钻")
+    st.caption(f"{OSM_ATTRIBUTION} · {boundary_sources()} · 点击区域或村可下钻")
 
 
 def legend(classes: Classes, title: str, fmt) -> None:
