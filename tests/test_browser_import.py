@@ -11,10 +11,12 @@ import duckdb
 
 from analytics.progress import progress_figures
 from analytics.scope import Scope
+from geo import boundaries
 from roster.export import export_tables, write_files
 from roster.snapshot import list_snapshots
 from tests.browser import browser_page, exceptions_on, screenshot, wait_for_texts
 from tests.conftest import ARTIFACTS, streamlit_server
+from tests.test_boundaries import _shapefile_zip
 from tests.test_ingest import store_hash
 
 AS_OF = dt.date(2017, 9, 1)
@@ -33,7 +35,7 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
     with streamlit_server(base, "streamlit-import.log") as url, browser_page(1600, 1000) as page:
         page.goto(f"{url}/data")
         wait_for_texts(page, "数据管理", "尚未导入名册", "下载导入模板")
-        page.locator("input[type=file]").set_input_files([str(p) for p in bad])
+        page.locator("input[type=file]").first.set_input_files([str(p) for p in bad])
         page.get_by_label("导入人").fill("测试员")
         page.get_by_label("导入人").press("Enter")
         page.get_by_role("button", name="校验并导入").click()
@@ -43,7 +45,7 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
 
         page.goto(f"{url}/data")
         wait_for_texts(page, "数据管理", "尚未导入名册")
-        page.locator("input[type=file]").set_input_files([str(p) for p in good])
+        page.locator("input[type=file]").first.set_input_files([str(p) for p in good])
         page.get_by_label("导入人").fill("测试员")
         page.get_by_label("导入人").press("Enter")
         page.get_by_role("button", name="校验并导入").click()
@@ -56,3 +58,22 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
         wait_for_texts(page, "建档立卡名册导入数据", "数据版本", persons)
         assert "示例数据（合成），非真实名单" not in page.locator("body").inner_text()
         assert exceptions_on(page) == []
+
+        # Real town boundaries uploaded on the same page are used by the maps at once.
+        page.goto(f"{url}/data")
+        wait_for_texts(page, "导入真实边界")
+        page.locator("input[type=file]").nth(1).set_input_files(str(_pingdu_towns(tmp_path)))
+        page.get_by_role("button", name="导入边界").click()
+        wait_for_texts(page, "已匹配 17 个", "地图已改用新边界")
+        screenshot(page, ARTIFACTS / "data_import_boundaries.png")
+        page.goto(f"{url}/distribution?district=370283")
+        wait_for_texts(page, "镇界：17 个为导入边界")
+        assert exceptions_on(page) == []
+
+
+def _pingdu_towns(folder: Path) -> Path:
+    """平度市's 17 towns, 200 m smaller than the shipped shapes, as a zipped Shapefile in CGCS2000 / GK zone 40."""
+    towns = boundaries.towns("full", imported=False)
+    pingdu = towns[towns["district_code"] == "370283"]
+    shrunk = pingdu.to_crs("EPSG:4547").assign(geometry=lambda t: t.geometry.buffer(-200))
+    return _shapefile_zip(shrunk.rename(columns={"town_code": "code"})[["code", "name", "geometry"]], folder / "pingdu_towns")

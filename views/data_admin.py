@@ -76,7 +76,7 @@ if st.button("导入边界", disabled=boundary_file is None, key="boundary_run")
     if isinstance(outcome, str):
         st.error(f"未导入：{outcome}")
     else:
-        counts = outcome.report["status"].value_counts()
+        counts = outcome.report["status"].value_counts().sort_index(key=lambda status: status != "已匹配", kind="stable")
         (st.success if outcome.written else st.warning)(
             "；".join(f"{status} {count:,} 个" for status, count in counts.items()) + ("。地图已改用新边界。" if outcome.written else "。没有可用的边界，未写入。"))
         st.dataframe(outcome.report.rename(columns={"code": "区划代码", "name": "名称", "status": "结果"}), hide_index=True, width="stretch", height=280)
