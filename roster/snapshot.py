@@ -114,10 +114,10 @@ def previous_state(con: duckdb.DuckDBPyConnection, schema: str, as_of: dt.date) 
     return diff.PreviousState(as_of, households, members)
 
 
-def _numbered(frame: pd.DataFrame, column: str, start: int = 1) -> pd.Series:
+def _numbered(frame: pd.DataFrame, column: str) -> pd.Series:
     """The given ids, blanks filled with new ones after the largest."""
     given = pd.to_numeric(frame[column], errors="coerce")
-    first = int(max(given.max(skipna=True) if given.notna().any() else 0, start - 1)) + 1
+    first = int(given.max(skipna=True) if given.notna().any() else 0) + 1
     blanks = given.isna()
     return given.where(~blanks, pd.Series(range(first, first + int(blanks.sum())), index=given[blanks].index)).astype("int64")
 
@@ -245,6 +245,8 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
         return _publish(partial, store / name)
     except duckdb.Error as err:
         raise ImportFailed(f"写入数据库时被拒绝：{err}".splitlines()[0]) from None
+    except OSError as err:
+        raise ImportFailed(f"写入快照文件失败（{err.strerror or err}），请检查磁盘空间和目录权限") from None
     finally:
         for leftover in (partial, partial.with_name(partial.name + ".wal")):
             leftover.unlink(missing_ok=True)

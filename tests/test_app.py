@@ -111,3 +111,25 @@ def test_meeting_page_generates_the_briefing_in_one_click(monkeypatch, demo_db: 
     deck, workbook, seconds = at.session_state["meeting_files"]
     assert Path(deck).name == "调度简报_370283_2016-12.pptx" and Path(workbook).exists() and seconds < 30
     assert len(at.get("download_button")) == 2
+
+
+def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeypatch, tmp_path: Path) -> None:
+    from roster.export import export_tables, write_files
+    from roster.ingest import import_files
+    from tests import small_roster as sr
+
+    db = sr.build(tmp_path / "small.duckdb")
+    source = duckdb.connect(str(db), read_only=True)
+    for month in (dt.date(2016, 12, 1), dt.date(2017, 9, 1)):
+        import_files(db, write_files(export_tables(source, month, plain=True), tmp_path / f"{month}", "csv"), month, "测试")
+    at = app(monkeypatch, db).run()
+    assert not at.exception, [e.value for e in at.exception]
+    chooser = at.sidebar.selectbox(key="f_dataset")
+    assert chooser.options == ["示例数据（合成）· 2017-09", "2016-12 名册 · 第1次导入", "2017-09 名册 · 第1次导入"]
+    assert chooser.value.endswith("2017-09_001.duckdb")  # the newest snapshot by default
+    assert "数据截至 2017年09月" in " ".join(c.value for c in at.caption)
+    chooser.set_value(str(tmp_path / "small.snapshots" / "2016-12_001.duckdb")).run()
+    assert "数据截至 2016年12月" in " ".join(c.value for c in at.caption) and not at.exception
+    at.switch_page("views/data_admin.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.dataframe[0].value["快照"].tolist() == ["2016-12_001.duckdb", "2017-09_001.duckdb"]
