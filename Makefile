@@ -17,6 +17,7 @@ setup: $(VENV)/.installed
 
 $(DEMO_DB): $(VENV)/.installed $(GENERATOR_SOURCES)
 	$(PY) -m roster.generate --seed 2017 --scale 1 --out $(DEMO_DB)
+	$(PY) -m access demo-accounts --db $(DEMO_DB)
 
 demo-data: $(DEMO_DB)
 

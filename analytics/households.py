@@ -27,8 +27,9 @@ def household_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
     return masked(frame)
 
 
-def household_card(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: str) -> dict[str, pd.DataFrame | pd.Series]:
-    """One household as of the scope's month: facts, members, measures, status history (masked).
+def household_card(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: str, unmasked: bool = False) -> dict[str, pd.DataFrame | pd.Series]:
+    """One household as of the scope's month: facts, members, measures, status history (masked unless
+    ``unmasked``, which the UI allows only to users with the ``pii`` permission, with a reason, audited).
 
     Raises KeyError when the household is not in the scope (so a URL cannot reach outside it).
     """
@@ -58,4 +59,5 @@ def household_card(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: s
         FROM status_event e LEFT JOIN person p USING (person_id)
         WHERE e.household_id = $household AND e.event_month <= CAST($at AS DATE)
         ORDER BY e.event_month, e.event_id""", params).df()
-    return {"facts": masked(facts).iloc[0], "members": masked(members), "measures": masked(measures), "history": masked(history)}
+    show = (lambda frame: frame) if unmasked else masked
+    return {"facts": show(facts).iloc[0], "members": show(members), "measures": show(measures), "history": show(history)}

@@ -1,10 +1,11 @@
-"""Masking of personal data: names, ID numbers and phone numbers are masked wherever they are shown."""
+"""Masking of personal data: names, ID numbers, phone numbers and birth dates are masked wherever they are shown."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-PERSONAL_COLUMNS = {"name": "name", "head_name": "name", "helper_name": "name", "id_number": "id", "head_id_number": "id", "phone": "phone"}
+PERSONAL_COLUMNS = {"name": "name", "head_name": "name", "helper_name": "name", "id_number": "id", "head_id_number": "id", "phone": "phone",
+                    "birth_date": "birth"}
 
 
 def mask_name(name: str | None) -> str | None:
@@ -32,7 +33,12 @@ def mask_phone(number: str | None) -> str | None:
     return number[:3] + "*" * (len(number) - 7) + number[-4:] if len(number) > 7 else "*" * len(number)
 
 
-_MASKS = {"name": mask_name, "id": mask_id, "phone": mask_phone}
+def mask_birth(value: object) -> str | None:
+    """An exact birth date → its year only (1950-01-29 → 1950年)."""
+    return None if value is None or value != value else f"{str(value)[:4]}年"
+
+
+_MASKS = {"name": mask_name, "id": mask_id, "phone": mask_phone, "birth": mask_birth}
 
 
 def masked(frame: pd.DataFrame) -> pd.DataFrame:
@@ -40,5 +46,6 @@ def masked(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column, kind in PERSONAL_COLUMNS.items():
         if column in out.columns:
-            out[column] = out[column].map(lambda v, f=_MASKS[kind]: f(v) if isinstance(v, str) else v)
+            mask, any_type = _MASKS[kind], kind == "birth"
+            out[column] = out[column].map(lambda v, f=mask, a=any_type: f(v) if a or isinstance(v, str) else v).astype(object)
     return out

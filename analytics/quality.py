@@ -11,6 +11,7 @@ i.e. one point off per failing household per thousand.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -186,7 +187,9 @@ def district_quality_scores(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
     """The documented quality score per district (1 point off per failing household per 1,000 active)."""
     rows = []
     for code, name in area_names(con, "district").items():
-        district = Scope(scope.as_of, code)
+        if not scope.allows(code):
+            continue
+        district = replace(scope, district=code, town=None, village=None)
         active = int(household_states(con, district, "SELECT count(*) AS n FROM sized WHERE is_active")["n"].iloc[0])
         if active == 0:
             continue

@@ -2,6 +2,10 @@
 
 A scope is built from untrusted text (URL parameters, CLI flags) only through :func:`resolve_scope`,
 which checks every value against the database and falls back to the default with a notice.
+
+A scope may carry the user's area as ``limit`` (a district or town code). Such a scope cannot be
+created — nor derived with :func:`dataclasses.replace` — for an area outside the limit: the constructor
+raises :class:`ScopeDenied`, so every analytics call made with it is clamped to the user's area.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ CHILD_LEVEL = {"city": "district", "district": "town", "town": "village", "villa
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+class ScopeDenied(Exception):
+    """A scope outside the user's area; the message (Chinese) says which."""
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a figure is about: the month it is as of, the area, and optional household slices."""
@@ -30,6 +38,19 @@ class Scope:
     village: str | None = None
     attribute: str | None = None
     main_cause: str | None = None
+    limit: str | None = None  # the user's area code; None = the whole city
+
+    def __post_init__(self) -> None:
+        if self.limit and not self.area_code.startswith(self.limit):
+            raise ScopeDenied(f"无权查看区域 {self.area_code}：该账号只能查看 {self.limit} 范围内的数据")
+
+    def allows(self, code: str) -> bool:
+        """Whether an area (district, town or village code) lies inside the user's area."""
+        return self.limit is None or code.startswith(self.limit)
+
+    def home(self) -> Scope:
+        """The widest scope the user may see (their own area) at the same month."""
+        return home_scope(self.as_of, self.limit)
 
     @property
     def level(self) -> str:
@@ -52,6 +73,12 @@ class Scope:
             "district": self.district, "town": self.town, "village": self.village,
             "attribute": self.attribute, "main_cause": self.main_cause,
         }
+
+
+def home_scope(as_of: dt.date, limit: str | None) -> Scope:
+    """The scope of a user's whole area (a district, a town, or the city when ``limit`` is None)."""
+    town = limit if limit and len(limit) == 9 else None
+    return Scope(as_of, limit[:6] if limit else None, town, limit=limit)
 
 
 # Area filters over towns (t), villages (v) and households (h); parameters from Scope.sql_params().
@@ -101,8 +128,12 @@ def resolve_scope(
     district: str | None = None,
     town: str | None = None,
     village: str | None = None,
+    limit: str | None = None,
 ) -> tuple[Scope, list[str]]:
-    """A valid scope from raw values, and a Chinese notice for every value that was not usable."""
+    """A valid scope from raw values, and a Chinese notice for every value that was not usable.
+
+    With a ``limit`` (the user's area), a request outside it falls back to the user's own area and the
+    notice says so (callers audit it); the returned scope always carries the limit."""
     notices: list[str] = []
     as_of = info.as_of
     if month:
@@ -128,7 +159,10 @@ def resolve_scope(
             village = None
         else:
             town, district = row
-    return Scope(as_of, district or None, town or None, village or None), notices
+    try:
+        return Scope(as_of, district or None, town or None, village or None, limit=limit), notices
+    except ScopeDenied as denied:
+        return home_scope(as_of, limit), [*notices, f"{denied}，已显示该账号的范围。"]
 
 
 def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import geopandas as gpd
@@ -107,7 +107,7 @@ def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: 
 
 def _area_scope(scope: Scope) -> Scope:
     """Below district level the map shows the town, so its figures are the town's."""
-    return Scope(scope.as_of, scope.district, scope.town, None, scope.attribute, scope.main_cause)
+    return replace(scope, village=None)
 
 
 def _tips(label: str, text: pd.Series) -> pd.Series:

@@ -6,6 +6,8 @@ Writes ``调度简报_<scope code>_<YYYY-MM>.pptx`` and ``.xlsx`` (deterministic
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
 import sys
 import time
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from analytics.dataset import dataset_info
 from analytics.db import connect
 from analytics.scope import Scope, resolve_scope
 from reports.deck import write_deck
-from reports.slides import build_briefing
+from reports.slides import ExportMark, build_briefing
 from reports.static_map import render_map
 from reports.workbook import write_workbook
 
@@ -33,14 +35,15 @@ def file_stem(scope: Scope) -> str:
     return f"调度简报_{scope.area_code}_{scope.as_of:%Y-%m}"
 
 
-def generate(con: duckdb.DuckDBPyConnection, scope: Scope, out: Path) -> BriefingFiles:
-    """Both files for one scope and month."""
+def generate(con: duckdb.DuckDBPyConnection, scope: Scope, out: Path, made_by: str) -> BriefingFiles:
+    """Both files for one scope and month; ``made_by`` and the time go into each file's properties."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     briefing = build_briefing(con, scope)
     maps = {metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}}
-    deck = write_deck(briefing, maps, out / f"{file_stem(scope)}.pptx")
-    workbook = write_workbook(briefing, out / f"{file_stem(scope)}.xlsx")
+    made = ExportMark(made_by, dt.datetime.now())
+    deck = write_deck(briefing, maps, out / f"{file_stem(scope)}.pptx", made)
+    workbook = write_workbook(briefing, out / f"{file_stem(scope)}.xlsx", made)
     return BriefingFiles(deck, workbook, time.perf_counter() - start)
 
 
@@ -50,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", required=True, help="YYYY-MM")
     parser.add_argument("--district")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--user", default=getpass.getuser(), help="记入文件属性的导出人")
     args = parser.parse_args(argv)
     if not args.db.exists():
         print(f"错误：找不到数据库 {args.db}", file=sys.stderr)
@@ -59,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if notices:
         print("错误：" + "；".join(notices), file=sys.stderr)
         return 2
-    files = generate(con, scope, args.out)
+    files = generate(con, scope, args.out, args.user)
     print(f"已生成 {files.deck} 和 {files.workbook}，用时 {files.seconds:.1f} 秒")
     return 0
 

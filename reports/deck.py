@@ -11,7 +11,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
-from reports.slides import Briefing, Chart, Slide
+from reports.slides import Briefing, Chart, ExportMark, Slide
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
 CHART_TYPES = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED, "line": XL_CHART_TYPE.LINE_MARKERS}
@@ -120,14 +120,18 @@ def _content_slide(prs: Presentation, briefing: Briefing, slide: Slide, maps: di
         _text(page, slide.note, Inches(0.5), Inches(6.6), Inches(12.3), Inches(0.4), 10)
 
 
-def write_deck(briefing: Briefing, maps: dict[str, bytes], out: Path) -> Path:
-    """Title slide, one slide per briefing slide (maps as images, charts native), closing slide last."""
+def write_deck(briefing: Briefing, maps: dict[str, bytes], out: Path, made: ExportMark) -> Path:
+    """Title slide, one slide per briefing slide (maps as images, charts native); author and time in the properties."""
     prs = Presentation()
+    prs.core_properties.author = prs.core_properties.last_modified_by = made.made_by
+    prs.core_properties.created = prs.core_properties.modified = made.made_at
+    prs.core_properties.title = f"精准扶贫月度调度简报 {briefing.scope_label} {briefing.scope.as_of:%Y-%m}"
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     title = prs.slides.add_slide(prs.slide_layouts[6])
     _text(title, "精准扶贫月度调度简报", Inches(0.8), Inches(2.2), Inches(11.7), Inches(1.2), 44, bold=True)
     _text(title, f"{briefing.scope_label} · {briefing.scope.as_of:%Y年%m月}", Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.8), 28)
     _text(title, f"来源：{briefing.source} · 每月一调度（规划第十四章第三节）", Inches(0.8), Inches(4.4), Inches(11.7), Inches(0.6), 16)
+    _text(title, made.text, Inches(0.8), Inches(5.0), Inches(11.7), Inches(0.5), 14)
     for slide in briefing.slides:
         _content_slide(prs, briefing, slide, maps)
     prs.save(out)

@@ -6,6 +6,7 @@ are shown as ``<3`` in the tables of slides 2, 3, 4 and 7.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
@@ -33,6 +34,18 @@ from analytics.schedule import RAG_RED, back_schedule, behind_schedule
 from analytics.scope import CHILD_LEVEL, Scope, scope_label
 
 LEVEL_LABELS = {"district": "区市", "town": "镇街", "village": "村"}
+
+
+@dataclass(frozen=True)
+class ExportMark:
+    """Who made an exported file and when (written into its document properties and footer)."""
+
+    made_by: str
+    made_at: dt.datetime
+
+    @property
+    def text(self) -> str:
+        return f"导出人：{self.made_by} · 导出时间：{self.made_at:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)

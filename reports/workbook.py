@@ -8,7 +8,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.slides import Briefing
+from reports.slides import Briefing, ExportMark
 
 PERCENT_COLUMNS = ("完成率", "仍未脱贫比例", "覆盖率", "脱贫率", "措施覆盖率")
 
@@ -20,10 +20,13 @@ def sheet_name(title: str) -> str:
     return title[:31]
 
 
-def write_workbook(briefing: Briefing, out: Path) -> Path:
+def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        pd.DataFrame({"项目": ["范围", "数据截至", "来源"], "内容": [briefing.scope_label, f"{briefing.scope.as_of:%Y-%m}", briefing.source]}).to_excel(
+        pd.DataFrame({"项目": ["范围", "数据截至", "来源", "导出人", "导出时间"],
+                      "内容": [briefing.scope_label, f"{briefing.scope.as_of:%Y-%m}", briefing.source, made.made_by, f"{made.made_at:%Y-%m-%d %H:%M}"]}).to_excel(
             writer, sheet_name="说明", index=False)
+        writer.book.properties.creator = writer.book.properties.lastModifiedBy = made.made_by
+        writer.book.properties.created = made.made_at
         for slide in briefing.slides:
             name, row = sheet_name(slide.title), 0
             for title, frame in slide.tables.items():

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from access.__main__ import ensure_demo_accounts
 from roster.generate import generate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +27,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     generate(seed=2017, scale=1, out=path)
+    ensure_demo_accounts(path)
     return path
 
 

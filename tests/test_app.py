@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access.store import AccessStore, store_path
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
@@ -25,6 +26,17 @@ def app(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     return at
+
+
+def login(at: AppTest, name: str, password: str) -> AppTest:
+    """Sign in through the login form (in the sidebar in demo mode, on the page when login is required)."""
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    next(b for b in at.button if b.label == "登录").click().run()
+    return at
+
+
+DEMO_CITY = ("demo_city", "demo-city-2017")
 
 
 @pytest.mark.parametrize("params", SCOPES, ids=["city", "district", "town", "village"])
@@ -80,7 +92,7 @@ def test_empty_database_gives_a_clear_message(monkeypatch, tmp_path: Path) -> No
     path = tmp_path / "empty.duckdb"
     with duckdb.connect(str(path)) as con:
         create_schema(con)
-        con.execute("INSERT INTO dataset_meta VALUES ('source', 'imported'), ('as_of_month', '2017-09'), ('baseline_month', '2015-12')")
+        con.execute("INSERT INTO dataset_meta VALUES ('source', 'synthetic'), ('as_of_month', '2017-09'), ('baseline_month', '2015-12')")
     at = app(monkeypatch, path).run()
     assert not at.exception
     assert "没有建档立卡户数据" in at.error[0].value
@@ -93,7 +105,7 @@ def test_district_without_households_shows_a_notice(monkeypatch, demo_db: Path) 
 
 
 def test_village_scope_shows_masked_household_card(monkeypatch, demo_db: Path) -> None:
-    at = app(monkeypatch, demo_db, district="370283", town="370283108", village="370283108201").run()
+    at = login(app(monkeypatch, demo_db, district="370283", town="370283108", village="370283108201").run(), *DEMO_CITY)
     at.switch_page("views/map_distribution.py").run()
     assert not at.exception
     assert any("本村建档立卡户" in s.value for s in at.subheader)
@@ -104,7 +116,7 @@ def test_village_scope_shows_masked_household_card(monkeypatch, demo_db: Path) -
 
 
 def test_meeting_page_generates_the_briefing_in_one_click(monkeypatch, demo_db: Path) -> None:
-    at = app(monkeypatch, demo_db, month="2016-12", district="370283").run()
+    at = login(app(monkeypatch, demo_db, month="2016-12", district="370283").run(), *DEMO_CITY)
     at.switch_page("views/meeting.py").run()
     at.button(key="meeting_export").click().run()
     assert not at.exception
@@ -122,7 +134,8 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
     source = duckdb.connect(str(db), read_only=True)
     for month in (dt.date(2016, 12, 1), dt.date(2017, 9, 1)):
         import_files(db, write_files(export_tables(source, month, plain=True), tmp_path / f"{month}", "csv"), month, "测试")
-    at = app(monkeypatch, db).run()
+    AccessStore(store_path(db)).add_user("admin1", "admin", "city", "correct horse 1")
+    at = login(app(monkeypatch, db).run(), "admin1", "correct horse 1")
     assert not at.exception, [e.value for e in at.exception]
     chooser = at.sidebar.selectbox(key="f_dataset")
     assert chooser.options == ["示例数据（合成）· 2017-09", "2016-12 名册 · 第1次导入", "2017-09 名册 · 第1次导入"]

@@ -75,9 +75,20 @@ def test_small_counts_are_suppressed() -> None:
 def briefing_files(demo_db: Path, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("briefing")
     with duckdb.connect(str(demo_db), read_only=True) as con:
-        city = generate(con, DECEMBER, out)
-        district = generate(con, Scope(DECEMBER.as_of, "370283"), out)
+        city = generate(con, DECEMBER, out, "张三")
+        district = generate(con, Scope(DECEMBER.as_of, "370283"), out, "张三")
     return city, district
+
+
+def test_exported_files_record_who_made_them_and_when(briefing_files) -> None:
+    from openpyxl import load_workbook
+
+    deck = Presentation(str(briefing_files[0].deck))
+    assert deck.core_properties.author == "张三" and deck.core_properties.created.date() == dt.date.today()
+    assert any("导出人：张三" in shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    book = load_workbook(briefing_files[0].workbook)
+    assert book.properties.creator == "张三"
+    assert ["导出人", "张三"] in [[c.value for c in row] for row in book["说明"].iter_rows()]
 
 
 def test_slides_follow_the_analytics(demo: duckdb.DuckDBPyConnection) -> None:

@@ -7,6 +7,8 @@ sidebar before its widgets) then moves the filters. Breadcrumbs do the same from
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import streamlit as st
 
@@ -50,7 +52,7 @@ def follow_map_click(event) -> None:
 
 def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """青岛市 › 区市 › 镇街 › 村 — each step a button that moves the scope back up."""
-    parts = scope_label(con, Scope(scope.as_of, scope.district, scope.town, scope.village)).split(" · ")
+    parts = scope_label(con, replace(scope, attribute=None, main_cause=None)).split(" · ")
     steps = [("青岛市", ())]
     if scope.district:
         steps.append((parts[0], (scope.district,)))
@@ -58,6 +60,8 @@ def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         steps.append((parts[1], (scope.district, scope.town)))
     if scope.village:
         steps.append((parts[2], (scope.district, scope.town, scope.village)))
+    if scope.limit:  # no steps above the user's own area
+        steps = [(label, target) for label, target in steps if target and len(target[-1]) >= len(scope.limit)]
     columns = st.columns([1] * len(steps) + [8 - len(steps)])
     for i, (label, target) in enumerate(steps):
         columns[i].button(("" if i == 0 else "› ") + label, key=f"crumb_{i}", disabled=i == len(steps) - 1,

@@ -20,6 +20,7 @@ from analytics.scope import (
     months_between,
     resolve_scope,
 )
+from ui.auth import audit
 from ui.context import dataset_choices, dataset_label
 from ui.drill import apply_pending_drill
 
@@ -33,9 +34,24 @@ _AREAS = {
 
 
 @st.cache_data(show_spinner=False)
-def _options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None) -> list[str]:
+def _all_options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None) -> list[str]:
     params = [] if parent is None else [parent]
     return [ALL] + [r[0] for r in _con.execute(_AREAS[level], params).fetchall()]
+
+
+def _options(con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None, limit: str | None) -> list[str]:
+    """A level's choices inside the user's area: no “whole area” above it, only its own district or town."""
+    options = _all_options(con, db, level, parent)
+    if limit and len(limit) >= {"district": 6, "town": 9, "village": 12}[level]:
+        return [code for code in options if code and limit.startswith(code)]
+    return [code for code in options if not code or not limit or code.startswith(limit)]
+
+
+def _keep_inside(key: str, options: list[str]) -> None:
+    """A widget value outside the allowed choices (e.g. set by hand) is refused and audited."""
+    if st.session_state.get(key, options[0]) not in options:
+        audit("denied", widget=key, requested=str(st.session_state[key]))
+        st.session_state[key] = options[0]
 
 
 @st.cache_data(show_spinner=False)
@@ -43,9 +59,12 @@ def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level:
     return area_names(_con, level)
 
 
-def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo) -> None:
+def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo, limit: str | None) -> None:
     params = st.query_params
-    scope, notices = resolve_scope(con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"))
+    scope, notices = resolve_scope(con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"), limit)
+    for notice in notices:
+        if notice.startswith("无权"):
+            audit("denied", requested={k: params.get(k) for k in ("district", "town", "village")}, reason=notice)
     st.session_state.update(
         f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
         f_village=scope.village or ALL, scope_notices=notices,
@@ -74,27 +93,34 @@ def _clear_below(*keys: str) -> None:
         st.session_state[key] = ALL
 
 
-def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float, float]) -> Scope:
-    """Draw the filters and return the chosen scope (also kept in ``st.session_state.scope``)."""
+def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float, float], limit: str | None) -> Scope:
+    """Draw the filters inside the user's area ``limit`` and return the chosen scope (also kept in
+    ``st.session_state.scope``); the scope itself refuses anything outside the area."""
     if "f_month" not in st.session_state:
-        _seed_from_url(con, info)
+        _seed_from_url(con, info, limit)
     apply_pending_drill()
     sidebar = st.sidebar
     sidebar.header("筛选")
     months = [month_label(m) for m in months_between(add_months(BASELINE, 1), info.as_of)]
     sidebar.select_slider("数据月份", options=months, key="f_month")
     district_names, town_names, village_names = (_names(con, db, level) for level in ("district", "town", "village"))
-    sidebar.selectbox("区市", _options(con, db, "district", None), key="f_district",
+    districts = _options(con, db, "district", None, limit)
+    _keep_inside("f_district", districts)
+    sidebar.selectbox("区市", districts, key="f_district",
                       format_func=lambda c: district_names.get(c, "全市"), on_change=_clear_below, args=("f_town", "f_village"))
     district = st.session_state.f_district or None
     if district:
-        sidebar.selectbox("镇（街道）", _options(con, db, "town", district), key="f_town",
+        towns = _options(con, db, "town", district, limit)
+        _keep_inside("f_town", towns)
+        sidebar.selectbox("镇（街道）", towns, key="f_town",
                           format_func=lambda c: town_names.get(c, "全部镇街"), on_change=_clear_below, args=("f_village",))
     town = (st.session_state.get("f_town") or None) if district else None
     if town:
-        sidebar.selectbox("村（社区）", _options(con, db, "village", town), key="f_village", format_func=lambda c: village_names.get(c, "全部村"))
+        villages = _options(con, db, "village", town, limit)
+        _keep_inside("f_village", villages)
+        sidebar.selectbox("村（社区）", villages, key="f_village", format_func=lambda c: village_names.get(c, "全部村"))
     village = (st.session_state.get("f_village") or None) if town else None
-    scope, _ = resolve_scope(con, info, st.session_state.f_month, district, town, village)
+    scope, _ = resolve_scope(con, info, st.session_state.f_month, district, town, village, limit)
     st.session_state.scope = scope
     _mirror_in_url({"month": month_label(scope.as_of), "district": scope.district, "town": scope.town, "village": scope.village})
     return scope

@@ -8,7 +8,10 @@ import streamlit as st
 from analytics import fmt
 from analytics.households import household_card, household_table
 from analytics.scope import Scope
+from ui.auth import audit, current_user
 from ui.cache import cached
+from ui.context import connection
+from ui.exports import may_list_households
 
 TABLE_COLUMNS = {
     "household_id": "户编号", "head_name": "户主", "head_id_number": "证件号码", "size": "人口", "attribute": "属性",
@@ -22,13 +25,16 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     if scope.level != "village":
         st.caption("选择一个村（点击地图上的村点或在左侧筛选）可查看户表和户卡。")
         return
+    if not may_list_households():
+        return
     table = cached(household_table, scope)
-    st.subheader(f"本村建档立卡户（{fmt.count(len(table))} 户，姓名与证件号已脱敏）")
+    st.subheader(f"本村建档立卡户（{fmt.count(len(table))} 户，姓名、证件号、电话与出生日期已脱敏）")
     st.dataframe(table[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS), hide_index=True, width="stretch")
     if table.empty:
         return
     chosen = st.selectbox("查看户卡", table["household_id"], format_func=lambda h: f"{h} {table.set_index('household_id').at[h, 'head_name']}", key="card_household")
-    card = cached(household_card, scope, chosen)
+    unmasked = _unmask_control(chosen)
+    card = household_card(connection(), scope, chosen, unmasked=True) if unmasked else cached(household_card, scope, chosen)
     facts = card["facts"]
     st.markdown(f"#### 户卡 {facts.household_id}（{facts.district_name} {facts.town_name} {facts.village_name}）")
     cols = st.columns(4)
@@ -45,3 +51,15 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     right.dataframe(card["history"].assign(event_type=card["history"]["event_type"].map(EVENT_LABELS)), hide_index=True)
     st.markdown("**帮扶措施（按年）**")
     st.dataframe(card["measures"], hide_index=True, width="stretch")
+
+
+def _unmask_control(household_id: str) -> bool:
+    """For users with ``pii``: show this household unmasked after stating a reason (audited; this view only)."""
+    if not current_user().can("pii"):
+        return False
+    with st.expander("查看未脱敏信息（须说明理由，记入审计日志）"):
+        reason = st.text_input("理由（如：核实身份证号以办理医疗救助）", key="unmask_reason", max_chars=200)
+        if st.button("显示本户完整信息", disabled=len(reason.strip()) < 4, key="unmask_button"):
+            audit("unmask", household=household_id, reason=reason.strip())
+            st.session_state.unmasked = household_id
+    return st.session_state.get("unmasked") == household_id

@@ -10,9 +10,11 @@ from roster.fields import TABLES
 from roster.ingest import known_in, report_xlsx
 from roster.snapshot import catalogue, store_dir
 from roster.template import write_template_bytes
+from ui.auth import audit, require
 from ui.context import dataset_label
 from ui.uploads import check_or_import, import_uploaded_boundaries
 
+admin = require("import")
 base = database_path()
 st.title("数据管理")
 st.caption(f"基础数据库：{base.name} · 快照目录：{store_dir(base).name}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。")
@@ -32,15 +34,17 @@ uploads = st.file_uploader("选择 CSV（UTF-8 或 GBK）或 XLSX 文件", type=
 months = [m.strftime("%Y-%m") for m in months_between(dt.date(2015, 12, 1), dt.date(2020, 12, 1))]
 left, right = st.columns(2)
 as_of = left.selectbox("名册截至月份", months, index=months.index("2017-09"), key="import_month")
-user = right.text_input("导入人", key="import_user", max_chars=40)
+right.markdown(f"导入人：**{admin.name}**（记入快照和审计日志）")
 check, run = st.columns(2)
 checking = check.button("只校验", disabled=not uploads, key="import_check", width="stretch")
-importing = run.button("校验并导入", type="primary", disabled=not uploads or not user.strip(), key="import_run", width="stretch")
+importing = run.button("校验并导入", type="primary", disabled=not uploads, key="import_run", width="stretch")
 
 if checking or importing:
     month = dt.date.fromisoformat(as_of + "-01")
     with st.spinner("正在校验……"):
-        st.session_state.import_outcome = (as_of, importing, *check_or_import(base, uploads, month, user.strip(), importing, known_in(base, month)))
+        st.session_state.import_outcome = (as_of, importing, *check_or_import(base, uploads, month, admin.name, importing, known_in(base, month)))
+    outcome = st.session_state.import_outcome
+    audit("import", checked_only=not importing, files=[u.name for u in uploads], month=as_of, written=bool(outcome[3]), errors=outcome[2].errors)
     if st.session_state.import_outcome[3]:  # a new snapshot: show it everywhere, starting with the sidebar
         st.session_state.f_dataset = str(st.session_state.import_outcome[3].path)
         st.session_state.pop("f_month", None)
@@ -73,6 +77,7 @@ boundary_file = st.file_uploader("选择边界文件", type=["geojson", "json", 
 code_field = st.text_input("区划代码列名（留空自动识别）", key="boundary_code_field", max_chars=40)
 if st.button("导入边界", disabled=boundary_file is None, key="boundary_run"):
     outcome = import_uploaded_boundaries(base, level, boundary_file, code_field.strip() or None)
+    audit("import", boundary_file=boundary_file.name, level=level, matched=0 if isinstance(outcome, str) else outcome.matched)
     if isinstance(outcome, str):
         st.error(f"未导入：{outcome}")
     else:

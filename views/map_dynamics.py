@@ -23,6 +23,7 @@ from ui import charts
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
+from ui.exports import may_list_households
 from ui.filters import show_url_notices
 from ui.maps import legend, show_map
 from ui.village import household_section
@@ -110,11 +111,11 @@ with right:
 st.subheader("返贫户名单")
 returns = cached(returned_households, scope)
 st.caption(f"截至 {fmt.month(scope.as_of)} 共 {fmt.count(len(returns))} 户（姓名已脱敏）。")
-st.dataframe(returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS), hide_index=True, width="stretch", height=280)
-
-changes = cached(attribute_changes, scope)
-with st.expander(f"属性、致贫原因变更（快照比对得出）：{fmt.count(len(changes))} 条"):
-    st.caption("导入的月度名册与上一快照相比，贫困户属性或主要致贫原因发生变化的户（姓名已脱敏）。示例数据不含此类变更。")
-    st.dataframe(changes.rename(columns=with_labels(list(changes.columns))), hide_index=True, width="stretch")
+if may_list_households():
+    st.dataframe(returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS), hide_index=True, width="stretch", height=280)
+    changes = cached(attribute_changes, scope)
+    with st.expander(f"属性、致贫原因变更（快照比对得出）：{fmt.count(len(changes))} 条"):
+        st.caption("导入的月度名册与上一快照相比，贫困户属性或主要致贫原因发生变化的户（姓名已脱敏）。示例数据不含此类变更。")
+        st.dataframe(changes.rename(columns=with_labels(list(changes.columns))), hide_index=True, width="stretch")
 
 household_section(con, scope)

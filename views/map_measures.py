@@ -18,6 +18,7 @@ from ui import charts
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
+from ui.exports import may_list_households
 from ui.filters import show_url_notices
 from ui.maps import legend, show_map
 from ui.village import household_section
@@ -61,7 +62,8 @@ counts = gaps["gap"].value_counts()
 st.caption(f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 {fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。")
 with st.expander("致贫原因与应有措施的对应关系"):
     st.table(cause_mapping())
-st.dataframe(gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS), hide_index=True, width="stretch", height=320)
+if may_list_households():
+    st.dataframe(gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS), hide_index=True, width="stretch", height=320)
 
 st.subheader(f"资金投入（元，2016年1月至{fmt.month(scope.as_of)}）")
 funds = cached(funds_by_category, scope, CHILD_LEVEL[scope.level])

@@ -10,6 +10,7 @@ from reports.briefing import generate
 from reports.slides import build_briefing
 from reports.static_map import render_map
 from ui import charts
+from ui.auth import audit, current_user
 from ui.cache import cached
 from ui.context import connection, current_scope, open_dataset
 from ui.meeting import KEYBOARD_JS, slide_css
@@ -38,9 +39,12 @@ dark = controls[2].toggle("深色", key="meeting_dark")
 hide_sidebar = controls[3].toggle("投影模式", value=True, key="meeting_projector")
 auto = controls[4].number_input("自动翻页（秒，0 = 关）", 0, 600, 0, step=5, key="meeting_auto")
 with controls[5]:
-    if st.button("生成简报（PPTX + Excel）", key="meeting_export"):
+    if not current_user().can("export"):
+        st.caption("当前角色不能导出简报。")
+    elif st.button("生成简报（PPTX + Excel）", key="meeting_export"):
         out = Path(tempfile.mkdtemp(prefix="briefing_"))
-        files = generate(connection(), scope, out)
+        files = generate(connection(), scope, out, current_user().name)
+        audit("export", file=files.deck.name, scope=scope.area_code, month=f"{scope.as_of:%Y-%m}")
         st.session_state.meeting_files = (files.deck, files.workbook, files.seconds)
     if "meeting_files" in st.session_state:
         deck, workbook, seconds = st.session_state.meeting_files

@@ -20,6 +20,7 @@ from analytics.snapshots import identity_between_snapshots, quality_trend
 from ui import charts
 from ui.cache import cached, cached_over_files
 from ui.context import current_scope, dataset_choices, open_dataset, page_header
+from ui.exports import csv_download, may_list_households
 from ui.filters import show_url_notices
 
 TREND_SNAPSHOTS = 12  # the latest snapshots shown in the trend (each one is a full set of checks)
@@ -35,11 +36,11 @@ st.table(pd.DataFrame({"检查项": summary["label"], "数量": summary["count"]
 left, right = st.columns([3, 2])
 with left:
     chosen = st.selectbox("查看明细", list(CHECKS), format_func=lambda k: f"{CHECKS[k][0]}：{fmt.count(summary.set_index('check').at[k, 'count'])}", key="quality_check")
-    records = cached(CHECKS[chosen][1], scope)
-    shown = records.rename(columns=with_labels(list(records.columns)))
-    st.dataframe(shown, hide_index=True, width="stretch", height=360)
-    st.download_button("下载明细（CSV，已脱敏）", shown.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"数据质量_{chosen}_{scope.area_code}_{scope.as_of:%Y-%m}.csv", key="quality_download")
+    if may_list_households():
+        records = cached(CHECKS[chosen][1], scope)
+        shown = records.rename(columns=with_labels(list(records.columns)))
+        st.dataframe(shown, hide_index=True, width="stretch", height=360)
+        csv_download("下载明细（CSV，已脱敏）", shown, f"数据质量_{chosen}_{scope.area_code}_{scope.as_of:%Y-%m}.csv", "quality_download")
 with right:
     st.markdown("**分区市质量得分**（每千个在册户中每有 1 户存在户级问题扣 1 分）")
     scores = cached(district_quality_scores, scope)

@@ -1,0 +1,181 @@
+"""Accounts and the append-only audit log, in a SQLite file next to the database.
+
+SQLite (not DuckDB) because the dashboard, the CLI and several server processes write to it at once.
+Passwords are stored only as argon2id hashes. The audit table refuses UPDATE and DELETE (triggers),
+and this module has no code path that changes or removes audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from access.roles import PERMISSIONS, User
+
+MAX_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+_HASHER = PasswordHasher()
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS account (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+    area          TEXT NOT NULL,
+    pii           INTEGER NOT NULL DEFAULT 0,
+    demo          INTEGER NOT NULL DEFAULT 0,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT NOT NULL,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT,
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL,
+    user    TEXT,
+    action  TEXT NOT NULL,
+    details TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
+"""
+ACTIONS = {
+    "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出", "expired": "会话过期",
+    "page_view": "查看页面", "export": "导出", "import": "导入", "unmask": "查看未脱敏信息", "user_admin": "账号管理", "denied": "拒绝访问",
+}
+
+
+class LoginRefused(Exception):
+    """Wrong name or password, locked or disabled account; the message is safe to show."""
+
+
+class AccountError(Exception):
+    """An account command that cannot be done (unknown user, bad role or area)."""
+
+
+def store_path(db: Path) -> Path:
+    """The accounts and audit file of a database."""
+    return db.with_name(db.stem + ".access.sqlite")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now()
+
+
+class AccessStore:
+    """Accounts and audit of one database. ``clock`` is injectable for tests."""
+
+    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = _now) -> None:
+        self.path, self.clock = path, clock
+        with self._connect() as con:
+            con.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30)
+        con.row_factory = sqlite3.Row
+        return con
+
+    # --- audit -----------------------------------------------------------------------------------
+    def record(self, user: str | None, action: str, **details: object) -> None:
+        """Append one audit row (time, user, action, details as JSON)."""
+        with self._connect() as con:
+            con.execute("INSERT INTO audit (at, user, action, details) VALUES (?, ?, ?, ?)",
+                        (self.clock().isoformat(timespec="seconds"), user, action, json.dumps(details, ensure_ascii=False, default=str)))
+
+    def audit(self, user: str | None = None, action: str | None = None, since: dt.date | None = None, limit: int = 10_000) -> pd.DataFrame:
+        """Audit rows, newest first, optionally for one user, one action, or from a day on."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT id, at, user, action, details FROM audit WHERE (? IS NULL OR user = ?) AND (? IS NULL OR action = ?) "
+                "AND (? IS NULL OR at >= ?) ORDER BY id DESC LIMIT ?",
+                (user, user, action, action, since and since.isoformat(), since and since.isoformat(), limit)).fetchall()
+        return pd.DataFrame([dict(r) for r in rows], columns=["id", "at", "user", "action", "details"])
+
+    # --- accounts --------------------------------------------------------------------------------
+    def add_user(self, name: str, role: str, area: str, password: str, pii: bool = False, demo: bool = False, by: str | None = None) -> None:
+        _check_account(name, role, password)
+        with self._connect() as con:
+            try:
+                con.execute("INSERT INTO account (name, role, area, pii, demo, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (name, role, area, int(pii), int(demo), _HASHER.hash(password), self.clock().isoformat(timespec="seconds")))
+            except sqlite3.IntegrityError:
+                raise AccountError(f"账号“{name}”已存在") from None
+        self.record(by, "user_admin", change="add", name=name, role=role, area=area, pii=pii)
+
+    def user(self, name: str) -> User | None:
+        row = self._row(name)
+        return None if row is None or row["disabled"] else _user(row)
+
+    def users(self) -> pd.DataFrame:
+        with self._connect() as con:
+            rows = con.execute("SELECT name, role, area, pii, demo, disabled, failures, locked_until, created_at FROM account ORDER BY name").fetchall()
+        return pd.DataFrame([dict(r) for r in rows], columns=["name", "role", "area", "pii", "demo", "disabled", "failures", "locked_until", "created_at"])
+
+    def set_disabled(self, name: str, disabled: bool, by: str | None = None) -> None:
+        self._update(name, "disabled = ?", (int(disabled),))
+        self.record(by, "user_admin", change="disable" if disabled else "enable", name=name)
+
+    def reset_password(self, name: str, password: str, by: str | None = None) -> None:
+        _check_account(name, "viewer", password)
+        self._update(name, "password_hash = ?, failures = 0, locked_until = NULL", (_HASHER.hash(password),))
+        self.record(by, "user_admin", change="reset_password", name=name)
+
+    def set_area(self, name: str, area: str, by: str | None = None) -> None:
+        self._update(name, "area = ?", (area,))
+        self.record(by, "user_admin", change="set_scope", name=name, area=area)
+
+    def set_pii(self, name: str, pii: bool, by: str | None = None) -> None:
+        self._update(name, "pii = ?", (int(pii),))
+        self.record(by, "user_admin", change="grant_pii" if pii else "revoke_pii", name=name)
+
+    def authenticate(self, name: str, password: str, demo_allowed: bool) -> User:
+        """The user for a correct name and password; failures are counted, 5 in a row lock for 15 minutes."""
+        row, now = self._row(name), self.clock()
+        if row is None or row["disabled"] or (row["demo"] and not demo_allowed):
+            self.record(name, "login_failed", reason="unknown, disabled or demo account")
+            raise LoginRefused("用户名或密码错误")
+        if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
+            self.record(name, "login_failed", reason="locked")
+            raise LoginRefused(f"连续 {MAX_FAILURES} 次密码错误，账号已锁定至 {row['locked_until'][11:16]}")
+        try:
+            _HASHER.verify(row["password_hash"], password)
+        except (VerificationError, InvalidHashError):
+            failures = row["failures"] + 1
+            locked = (now + LOCKOUT).isoformat(timespec="seconds") if failures >= MAX_FAILURES else None
+            self._update(name, "failures = ?, locked_until = ?", (0 if locked else failures, locked))
+            self.record(name, "login_failed", reason="password", failures=failures)
+            if locked:
+                self.record(name, "locked", until=locked)
+                raise LoginRefused(f"连续 {MAX_FAILURES} 次密码错误，账号已锁定 {LOCKOUT.seconds // 60} 分钟") from None
+            raise LoginRefused("用户名或密码错误") from None
+        self._update(name, "failures = 0, locked_until = NULL", ())
+        self.record(name, "login")
+        return _user(row)
+
+    def _row(self, name: str) -> sqlite3.Row | None:
+        with self._connect() as con:
+            return con.execute("SELECT * FROM account WHERE name = ?", (name,)).fetchone()
+
+    def _update(self, name: str, assignments: str, values: tuple) -> None:
+        with self._connect() as con:
+            if con.execute(f"UPDATE account SET {assignments} WHERE name = ?", (*values, name)).rowcount == 0:
+                raise AccountError(f"没有账号“{name}”")
+
+
+def _check_account(name: str, role: str, password: str) -> None:
+    if not name or len(name) > 40 or any(c in name for c in "\x00\r\n"):
+        raise AccountError("账号名须为 1–40 个字符")
+    if role not in PERMISSIONS:
+        raise AccountError(f"角色须为 {'、'.join(PERMISSIONS)} 之一")
+    if len(password) < 8:
+        raise AccountError("密码至少 8 个字符")
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(row["name"], row["role"], row["area"], bool(row["pii"]), bool(row["demo"]))

@@ -1,0 +1,121 @@
+"""Who is using the app: login form, inactivity expiry, demo mode, permissions and the audit trail.
+
+While the data are synthetic the app opens in demo mode as a city-level viewer (banner), and the demo
+accounts can log in from the sidebar. Once real data exist (an imported snapshot, or a non-synthetic
+database) every page needs a login, unless ``DASHBOARD_ALLOW_ANONYMOUS=1`` (warned on every page).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from access import session
+from access.roles import DEMO_VIEWER, ROLE_LABELS, User
+from access.store import AccessStore, LoginRefused, store_path
+from analytics.db import database_path
+from analytics.scope import Scope
+
+
+@st.cache_resource
+def _store(db: str) -> AccessStore:
+    return AccessStore(store_path(Path(db)))
+
+
+def access_store() -> AccessStore:
+    """The accounts and audit store of the base database."""
+    return _store(str(database_path()))
+
+
+def audit(action: str, **details: object) -> None:
+    """Record an action of the current user."""
+    user = st.session_state.get("user")
+    access_store().record(user.name if user else None, action, **details)
+
+
+def _login_form(demo_allowed: bool, where) -> None:
+    with where.form("login", clear_on_submit=True):
+        name = st.text_input("用户名", key="login_name", max_chars=40)
+        password = st.text_input("密码", type="password", key="login_password")
+        if st.form_submit_button("登录"):
+            try:
+                st.session_state.user = access_store().authenticate(name.strip(), password, demo_allowed)
+                st.session_state.last_seen = session.now()
+                st.rerun()
+            except LoginRefused as refused:
+                st.error(str(refused))
+
+
+def signed_in_user() -> User:
+    """The user of this session; draws the login form and stops the page when a login is needed."""
+    user, current = st.session_state.get("user"), session.now()
+    if user and session.expired(st.session_state.get("last_seen", current), current):
+        audit("expired")
+        for key in ("user", "last_seen", "unmasked"):
+            st.session_state.pop(key, None)
+        st.warning(f"超过 {int(session.session_timeout().total_seconds() // 60)} 分钟未操作，会话已过期，请重新登录。")
+        user = None
+    real = session.holds_real_data(database_path())
+    if user:  # re-read the account: a disabled account or a changed scope takes effect at once
+        user = access_store().user(user.name)
+        if user is None or (user.demo and real):  # demo accounts end when real data arrive
+            st.session_state.pop("user", None)
+            user = None
+        else:
+            st.session_state.user = user
+    if user:
+        st.session_state.last_seen = current
+    elif real and not session.anonymous_allowed():
+        st.title("精准扶贫“三张图”调度平台")
+        st.info("本平台载有建档立卡名册（含个人信息），请先登录。")
+        _login_form(False, st)
+        st.stop()
+    else:
+        user = DEMO_VIEWER
+    if real and session.anonymous_allowed() and user is DEMO_VIEWER:
+        st.warning("已按配置 DASHBOARD_ALLOW_ANONYMOUS=1 关闭登录：任何能打开本页的人都能查看真实数据。")
+    return user
+
+
+def sidebar_account(user: User) -> None:
+    """Who is signed in, with logout; in demo mode the banner and a login box for the demo accounts."""
+    box = st.sidebar.container(border=True)
+    if user is DEMO_VIEWER:
+        box.caption("演示模式：以全市“查看者”身份浏览合成数据（不含户名单和导出）；可用演示账号登录（见 README）。")
+        with box.expander("登录"):
+            _login_form(not session.holds_real_data(database_path()), st)
+        return
+    box.caption(f"当前用户：{user.label} · 范围：{'全市' if user.limit is None else user.limit}")
+    if box.button("退出登录", key="logout"):
+        audit("logout")
+        for key in ("user", "last_seen", "unmasked"):
+            st.session_state.pop(key, None)
+        st.rerun()
+
+
+def current_user() -> User:
+    """The user set by app.py for this run."""
+    return st.session_state.get("user") or DEMO_VIEWER
+
+
+def require(permission: str) -> User:
+    """Stop the page with a message (and an audit entry) when the user lacks ``permission``."""
+    user = current_user()
+    if not user.can(permission):
+        audit("denied", permission=permission)
+        st.error(f"当前账号（{ROLE_LABELS[user.role]}）没有“{PERMISSION_LABELS[permission]}”权限。")
+        st.stop()
+    return user
+
+
+PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
+
+
+def log_page_view(page: str, scope: Scope) -> None:
+    """Audit a page view once per page, scope and month."""
+    key = (page, scope.area_code, scope.as_of)
+    if st.session_state.get("last_view") != key:
+        st.session_state.last_view = key
+        st.session_state.pop("unmasked", None)  # an unmasked household lasts for that view only
+        audit("page_view", page=page, scope=scope.area_code, month=f"{scope.as_of:%Y-%m}")
