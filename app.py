@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics import fmt
 from ui.auth import log_page_view, sidebar_account, signed_in_user
 from ui.context import database_key, open_dataset
 from ui.filters import sidebar_dataset, sidebar_scope
@@ -32,4 +33,5 @@ sidebar_dataset()
 con, info = open_dataset()
 scope = sidebar_scope(con, info, database_key(), user.limit)
 log_page_view(navigation.url_path or "overview", scope)
+fmt.suppress_small_counts(user.suppresses_small_counts(scope.level))
 navigation.run()

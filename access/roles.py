@@ -11,6 +11,7 @@ PERMISSIONS = {
     "viewer": set(),
 }
 CITY = "city"
+LEVELS = ("city", "district", "town", "village")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,14 @@ class User:
     def can(self, permission: str) -> bool:
         """``admin``, ``import``, ``export``, ``households`` by role; ``pii`` by grant."""
         return permission == "pii" and self.pii or permission in PERMISSIONS[self.role]
+
+    @property
+    def level(self) -> str:
+        return "city" if self.limit is None else "district" if len(self.limit) == 6 else "town"
+
+    def suppresses_small_counts(self, scope_level: str) -> bool:
+        """Viewers looking below their own level see counts under 3 as ``<3``."""
+        return self.role == "viewer" and LEVELS.index(scope_level) > LEVELS.index(self.level)
 
     @property
     def label(self) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from access.session import holds_real_data
+from access.store import AccessStore, store_path
 from analytics import dynamics, goals, league, progress, schedule
 from analytics.dataset import dataset_info
 from analytics.db import connect
@@ -31,9 +33,24 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     return connect(path)
 
 
+def _limit(args: argparse.Namespace) -> str | None:
+    """The area of ``--user`` (required once the database holds real data); unknown users are refused."""
+    if not args.user:
+        if holds_real_data(args.db):
+            raise CliError("数据库含真实名册，须用 --user 指定账号")
+        return None
+    user = AccessStore(store_path(args.db)).user(args.user)
+    if user is None or (user.demo and holds_real_data(args.db)):
+        raise CliError(f"没有可用的账号“{args.user}”")
+    return user.limit
+
+
 def _scope(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> Scope:
-    scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district, args.town)
+    """The requested scope under the same clamp as the dashboard: outside the user's area is refused (and audited)."""
+    scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district, args.town, limit=_limit(args))
     if notices:
+        if args.user and any(n.startswith("无权") for n in notices):
+            AccessStore(store_path(args.db)).record(args.user, "denied", command="analytics", district=args.district, town=args.town)
         raise CliError("；".join(notices))
     return scope
 
@@ -88,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--district")
     p.add_argument("--town")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--user", help="以该账号的范围运行（与看板相同的限制）")
     p.set_defaults(run=cmd_progress)
     t = sub.add_parser("timings", help="每个分析函数在该数据库上的耗时")
     t.add_argument("--db", type=Path, required=True)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
 import math
+
+SMALL = 3
+_suppress_small = contextvars.ContextVar("suppress_small", default=False)
+
+
+def suppress_small_counts(on: bool) -> None:
+    """From now on in this script run, counts 1–2 read ``<3`` (for viewers looking below their own level)."""
+    _suppress_small.set(on)
 
 
 def _missing(value: float | None) -> bool:
@@ -10,8 +19,12 @@ def _missing(value: float | None) -> bool:
 
 
 def count(value: float | None) -> str:
-    """28535 → ``28,535``; missing → ``—``."""
-    return "—" if _missing(value) else f"{round(value):,}"
+    """28535 → ``28,535``; missing → ``—``; 1 or 2 → ``<3`` while small counts are suppressed."""
+    if _missing(value):
+        return "—"
+    if _suppress_small.get() and 0 < value < SMALL:
+        return f"<{SMALL}"
+    return f"{round(value):,}"
 
 
 def large(value: float | None) -> str:

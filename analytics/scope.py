@@ -132,8 +132,8 @@ def resolve_scope(
 ) -> tuple[Scope, list[str]]:
     """A valid scope from raw values, and a Chinese notice for every value that was not usable.
 
-    With a ``limit`` (the user's area), a request outside it falls back to the user's own area and the
-    notice says so (callers audit it); the returned scope always carries the limit."""
+    With a ``limit`` (the user's area), no area means the user's own area, and a request outside it falls
+    back to that area with a notice starting 无权 (callers audit it); the returned scope carries the limit."""
     notices: list[str] = []
     as_of = info.as_of
     if month:
@@ -159,10 +159,12 @@ def resolve_scope(
             village = None
         else:
             town, district = row
+    if limit and not (district or town or village):
+        return home_scope(as_of, limit), notices  # no area asked for: the user's own area
     try:
         return Scope(as_of, district or None, town or None, village or None, limit=limit), notices
     except ScopeDenied as denied:
-        return home_scope(as_of, limit), [*notices, f"{denied}，已显示该账号的范围。"]
+        return home_scope(as_of, limit), [*notices, str(denied)]
 
 
 def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:

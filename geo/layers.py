@@ -7,6 +7,7 @@ style JSON URL in ``DASHBOARD_BASEMAP_STYLE`` (served by the app or an internal 
 
 from __future__ import annotations
 
+import html
 import math
 import os
 from collections.abc import Sequence
@@ -45,7 +46,16 @@ def polygon_rows(polygons: gpd.GeoDataFrame, code_column: str, values: pd.DataFr
     for code, name, geometry in zip(polygons[code_column], polygons["name"], polygons.geometry):
         for rings in _rings(geometry):
             rows.append({"area_code": code, "name": name, "polygon": rings})
-    return pd.DataFrame(rows).merge(values, on="area_code", how="left")
+    return as_html_text(pd.DataFrame(rows).merge(values, on="area_code", how="left"))
+
+
+def as_html_text(frame: pd.DataFrame, columns: Sequence[str] = ("name", "tip")) -> pd.DataFrame:
+    """Escape the text columns tooltips insert into HTML, so a name like ``<img onerror=…>`` stays text."""
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    return out
 
 
 def area_layer(rows: pd.DataFrame) -> pdk.Layer:
@@ -81,7 +91,7 @@ def label_points(polygons: gpd.GeoDataFrame, name_column: str = "name") -> pd.Da
 
 def village_layer(points: pd.DataFrame) -> pdk.Layer:
     """Village points coloured by designation (faded once exited), sized by remaining poor persons."""
-    points = points.copy()
+    points = as_html_text(points)
     points["radius"] = 150 + 120 * points["remaining_persons"].clip(lower=0) ** 0.5
     points["colour"] = [
         DESIGNATION_COLOURS[d if isinstance(d, str) else None] + [110 if exited else 235]

@@ -62,9 +62,10 @@ def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level:
 def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo, limit: str | None) -> None:
     params = st.query_params
     scope, notices = resolve_scope(con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"), limit)
-    for notice in notices:
+    for i, notice in enumerate(notices):
         if notice.startswith("无权"):
             audit("denied", requested={k: params.get(k) for k in ("district", "town", "village")}, reason=notice)
+            notices[i] = notice + "，已显示该账号的范围。"
     st.session_state.update(
         f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
         f_village=scope.village or ALL, scope_notices=notices,

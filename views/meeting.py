@@ -1,6 +1,7 @@
 """调度会: the monthly dispatch meeting on a 1920×1080 projector, one slide at a time."""
 
 import tempfile
+from html import escape
 from pathlib import Path
 
 import streamlit as st
@@ -58,11 +59,13 @@ st.query_params["slide"] = str(current + 1)
 st.session_state.meeting_url_slide = str(current + 1)
 
 slide = slides[current]
-st.markdown(f"<div class='slide-title'>{slide.title}</div>", unsafe_allow_html=True)
-st.markdown(f"<div class='slide-footer'>{briefing.footer} · 第 {current + 1} / {len(slides)} 页 · {scope_label(con, scope)}</div>", unsafe_allow_html=True)
+st.markdown(f"<div class='slide-title'>{escape(slide.title)}</div>", unsafe_allow_html=True)
+st.markdown(f"<div class='slide-footer'>{escape(briefing.footer)} · 第 {current + 1} / {len(slides)} 页 · {escape(scope_label(con, scope))}</div>",
+            unsafe_allow_html=True)
 if slide.kpis:
     for column, (label, value, note) in zip(st.columns(len(slide.kpis)), slide.kpis):
-        column.markdown(f"<div class='kpi-label'>{label}</div><div class='kpi-value'>{value}</div><div class='kpi-note'>{note}</div>", unsafe_allow_html=True)
+        column.markdown(f"<div class='kpi-label'>{escape(str(label))}</div><div class='kpi-value'>{escape(str(value))}</div>"
+                        f"<div class='kpi-note'>{escape(str(note))}</div>", unsafe_allow_html=True)
 wide = any(len(frame.columns) > 6 for frame in slide.tables.values())
 left, right = st.columns([2, 3] if wide else [3, 2]) if (slide.map_metric or slide.charts) else (None, st.container())
 if left is not None:
@@ -73,7 +76,7 @@ if left is not None:
             st.plotly_chart(charts.slide_chart(slide.charts[0], dark), config={"displaylogo": False, "staticPlot": True}, theme=None, key=f"slide_chart_{current}")
 with right:
     for title, frame in slide.tables.items():
-        st.markdown(f"<div class='table-title'>{title}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='table-title'>{escape(title)}</div>", unsafe_allow_html=True)
         rows = 6 if wide else 8
         st.table(charts.slide_table(frame, rows))
         if len(frame) > rows:
