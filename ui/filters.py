@@ -50,7 +50,9 @@ def _options(con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level
 def _keep_inside(key: str, options: list[str]) -> None:
     """A widget value outside the allowed choices (e.g. set by hand) is refused and audited."""
     if st.session_state.get(key, options[0]) not in options:
-        audit("denied", widget=key, requested=str(st.session_state[key]))
+        requested = str(st.session_state[key])
+        audit("denied", widget=key, requested=requested)
+        st.session_state.setdefault("scope_notices", []).append(f"无权查看区域 {requested or '全市'}，已显示该账号的范围。")
         st.session_state[key] = options[0]
 
 
