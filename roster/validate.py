@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.privacy import PERSONAL_COLUMNS, masked
 from roster.fields import TABLES, Field, fields_of, header_map
 from roster.parse import parse_column
 from roster.reading import MAX_ROWS, InputRefused, Sheet, read_sheets
@@ -23,6 +24,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "village_indicator": ("village_code", "year"), "status_event": ("event_id",), "income": ("household_id", "year"),
 }
 SOURCE = ["file", "sheet", "row_no"]
+PERSONAL_HEADERS = {f.header: f.column for t in TABLES for f in fields_of(t) if f.column in PERSONAL_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ class Validation:
 
     @property
     def report(self) -> pd.DataFrame:
-        rows = [(p.file, p.sheet, p.row, p.column, p.value, p.reason, p.severity) for p in self.problems]
+        """The problems as a table; values of personal columns are masked (the row number finds them)."""
+        rows = [(p.file, p.sheet, p.row, p.column, _masked_value(p.column, p.value), p.reason, p.severity) for p in self.problems]
         return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"行": "Int64"})
 
     @property
@@ -82,6 +85,11 @@ class Validation:
     @property
     def warnings(self) -> int:
         return len(self.problems) - self.errors
+
+
+def _masked_value(header: str, value: str) -> str:
+    column = PERSONAL_HEADERS.get(header)
+    return value if column is None or not value else str(masked(pd.DataFrame({column: [value]}))[column].iloc[0])
 
 
 def _header_row(rows: list[list[object]]) -> tuple[int, str | None, dict[int, Field]]:

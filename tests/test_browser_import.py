@@ -1,5 +1,6 @@
-"""Uploading a roster on the 数据管理 page in Chromium: a broken file is refused with its row and column
-and nothing changes; clean files become a snapshot the whole dashboard switches to."""
+"""Uploading a roster on the 数据管理 page in Chromium, as an administrator: a broken file is refused with
+its row and column and nothing changes; clean files become a snapshot the whole dashboard switches to,
+after which the app asks everyone to sign in."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import shutil
 from pathlib import Path
 
 import duckdb
+from playwright.sync_api import Page
 
+from access.store import AccessStore, store_path
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from geo import boundaries
@@ -20,10 +23,28 @@ from tests.test_boundaries import _shapefile_zip
 from tests.test_ingest import store_hash
 
 AS_OF = dt.date(2017, 9, 1)
+ADMIN = ("管理员甲", "an-admin-passw0rd")
+
+
+def sign_in(page: Page, name: str, password: str, in_sidebar: bool) -> None:
+    """Fill the login form (in the sidebar's 登录 box in demo mode, on the page once login is required)."""
+    where = page.locator('[data-testid="stSidebar"]') if in_sidebar else page.locator('[data-testid="stMain"]')
+    if in_sidebar:
+        where.get_by_text("登录", exact=True).first.click()
+    where.get_by_label("用户名").fill(name)
+    where.get_by_label("密码").fill(password)
+    where.get_by_role("button", name="登录").click()
+    wait_for_texts(page, f"当前用户：{name}")
+
+
+def open_page(page: Page, title: str, *texts: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    wait_for_texts(page, *texts)
 
 
 def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_db: Path) -> None:
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
+    AccessStore(store_path(base)).add_user(*ADMIN[:1], "admin", "city", ADMIN[1])
     with duckdb.connect(str(demo_db), read_only=True) as con:
         tables = export_tables(con, AS_OF)
         city = progress_figures(con, Scope(AS_OF))
@@ -33,42 +54,50 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
     bad = write_files({"household": broken, "person": tables["person"], "status_event": tables["status_event"]}, tmp_path / "bad", "csv", "gbk")
     before = store_hash(base)
     with streamlit_server(base, "streamlit-import.log") as url, browser_page(1600, 1000) as page:
-        page.goto(f"{url}/data")
-        wait_for_texts(page, "数据管理", "尚未导入名册", "下载导入模板")
+        page.goto(url)
+        wait_for_texts(page, "总览", "演示模式")
+        assert page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="数据管理").count() == 0  # not for the demo viewer
+        sign_in(page, *ADMIN, in_sidebar=True)
+        open_page(page, "数据管理", "数据管理", "尚未导入名册", "下载导入模板")
         page.locator("input[type=file]").first.set_input_files([str(p) for p in bad])
-        page.get_by_label("导入人").fill("测试员")
-        page.get_by_label("导入人").press("Enter")
         page.get_by_role("button", name="校验并导入").click()
         wait_for_texts(page, "有 1 个错误，未导入", "应为整数，实际为“五口”", "下载完整问题清单")
         screenshot(page, ARTIFACTS / "data_import_refused.png")
         assert store_hash(base) == before and exceptions_on(page) == []
 
-        page.goto(f"{url}/data")
-        wait_for_texts(page, "数据管理", "尚未导入名册")
+        open_page(page, "总览", "总览")  # leaving the page clears the uploader
+        open_page(page, "数据管理", "尚未导入名册")
         page.locator("input[type=file]").first.set_input_files([str(p) for p in good])
-        page.get_by_label("导入人").fill("测试员")
-        page.get_by_label("导入人").press("Enter")
         page.get_by_role("button", name="校验并导入").click()
-        wait_for_texts(page, "已导入", "2017-09_001.duckdb", "测试员", timeout_ms=120_000)
+        wait_for_texts(page, "已导入", "2017-09_001.duckdb", ADMIN[0], timeout_ms=120_000)
         screenshot(page, ARTIFACTS / "data_import_done.png")
         assert [s.path.name for s in list_snapshots(base)] == ["2017-09_001.duckdb"]
 
-        page.get_by_role("link", name="总览").click()
+        open_page(page, "总览", "建档立卡名册导入数据", "数据版本")
         persons = f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
-        wait_for_texts(page, "建档立卡名册导入数据", "数据版本", persons)
+        wait_for_texts(page, persons)
         assert "示例数据（合成），非真实名单" not in page.locator("body").inner_text()
         assert exceptions_on(page) == []
 
+        # Real data now: a new visit must sign in, and demo accounts no longer work.
+        page.goto(url)
+        wait_for_texts(page, "请先登录")
+        page.get_by_label("用户名").fill("demo_admin")
+        page.get_by_label("密码").fill("demo-admin-2017")
+        page.get_by_role("button", name="登录").click()
+        wait_for_texts(page, "用户名或密码错误")
+        sign_in(page, *ADMIN, in_sidebar=False)
+
         # Real town boundaries uploaded on the same page are used by the maps at once.
-        page.goto(f"{url}/data")
-        wait_for_texts(page, "导入真实边界")
+        open_page(page, "数据管理", "导入真实边界")
         page.locator("input[type=file]").nth(1).set_input_files(str(_pingdu_towns(tmp_path)))
         page.get_by_role("button", name="导入边界").click()
         wait_for_texts(page, "已匹配 17 个", "地图已改用新边界")
         screenshot(page, ARTIFACTS / "data_import_boundaries.png")
-        page.goto(f"{url}/distribution?district=370283")
-        wait_for_texts(page, "镇界：17 个为导入边界")
+        open_page(page, "图一 贫困人口分布", "镇界：17 个为导入边界")
         assert exceptions_on(page) == []
+    log = AccessStore(store_path(base)).audit(ADMIN[0])
+    assert {"login", "import", "page_view"} <= set(log["action"])
 
 
 def _pingdu_towns(folder: Path) -> Path:

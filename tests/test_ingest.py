@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from analytics import coverage, distribution, dynamics, goals, league, progress, quality
 from analytics.exits import attribute_changes
+from analytics.privacy import mask_id
 from analytics.scope import Scope
 from roster.export import export_tables, write_files
 from roster.ingest import import_files, known_in
@@ -303,9 +304,9 @@ def test_demo_faults_are_importable_warnings(demo_db: Path, tmp_path: Path) -> N
     result = validate(write_files({t: tables[t] for t in ("household", "person", "status_event")}, tmp_path, "csv"), known_in(demo_db, AS_OF))
     report = result.report
     assert result.errors == 0
-    planted = {r[0] for r in demo.execute("SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'invalid_id_check_digit'").fetchall()}
-    assert set(report.loc[report["问题"].str.startswith("身份证号校验码错误"), "值"]) == planted
-    copies = {r[0] for r in demo.execute("SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'person_in_two_households'").fetchall()}
+    planted = {mask_id(r[0]) for r in demo.execute("SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'invalid_id_check_digit'").fetchall()}
+    assert set(report.loc[report["问题"].str.startswith("身份证号校验码错误"), "值"]) == planted  # masked in the report
+    copies = {mask_id(r[0]) for r in demo.execute("SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'person_in_two_households'").fetchall()}
     assert set(report.loc[report["问题"] == "同一身份证号出现在多户", "值"]) == copies
 
 
