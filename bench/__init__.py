@@ -1,0 +1,1 @@
+"""Benchmarks: our analytics against a naive pandas baseline, with time floors; see python -m bench."""

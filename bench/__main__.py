@@ -1,0 +1,151 @@
+"""Benchmark harness: our analytics against a naive pandas baseline, side by side in one run.
+
+    python -m bench [--scales 1,10] [--quick] [--repeat 5] [--json OUT] [--work bench_out]
+
+For each scale (1 = Qingdao's roster; N = N copies) it generates or reuses a database and measures,
+as medians of warm runs: each analytics question for a city, a district and a town scope; the pandas
+baseline for the questions it answers the same way (bench/baseline.py, checked equal by a test); the
+time floor (bytes the question must read ÷ memory bandwidth measured in the same run); each page's
+full server-side run (AppTest); each map's JSON payload; generation time, database size and peak RSS.
+``--quick`` runs scales 0.2 and 1 with 3 repeats and skips pages other than the overview.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from analytics import (
+    coverage,
+    distribution,
+    dynamics,
+    goals,
+    league,
+    progress,
+    quality,
+    schedule,
+    summary,
+)
+from analytics.dataset import dataset_info
+from analytics.plan import BASELINE
+from analytics.scope import Scope
+from bench import baseline
+from bench.measure import median_ms, memory_bandwidth, page_ms, peak_rss_mb, table_bytes
+from geo import maps
+from roster.generate import generate
+
+CHILD = {"city": "district", "district": "town", "town": "village"}
+ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
+PAGES = ("views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py",
+         "views/meeting.py", "views/summary.py", "views/quality.py")
+Question = tuple[Callable[[duckdb.DuckDBPyConnection, Scope], object], Callable[[dict, Scope], object] | None, tuple[str, ...]]
+
+
+def questions() -> dict[str, Question]:
+    """name → (ours, pandas baseline or None, tables it must read)."""
+    def child(scope: Scope) -> str:
+        return CHILD[scope.level]
+
+    return {
+        "progress_figures": (progress.progress_figures, None, ROSTER_TABLES[:5]),
+        "remaining_persons": (lambda c, s: dynamics.scope_outcomes(c, s)["remaining_persons"], baseline.remaining_persons,
+                              ("household", "village", "town", "status_event", "person")),
+        "coverage_by_area": (lambda c, s: coverage.coverage_by_area(c, s, child(s), "health"),
+                             lambda f, s: baseline.coverage(f, s, child(s), "health"), ("household", "village", "town", "status_event", "measure")),
+        "poor_households_by_month": (lambda c, s: dynamics.poor_stock(c, s, child(s), BASELINE, s.as_of),
+                                     lambda f, s: baseline.poor_households_by_month(f, s, child(s)), ("household", "village", "town", "status_event")),
+        "remaining_curve": (progress.remaining_curve, None, ROSTER_TABLES[:5]),
+        "goal_progress": (goals.goal_progress, None, ROSTER_TABLES),
+        "back_schedule": (lambda c, s: schedule.back_schedule(c, s, child(s)), None, ROSTER_TABLES[:5]),
+        "league_table": (league.league_table, None, ROSTER_TABLES),
+        "area_metrics": (lambda c, s: distribution.area_metrics(c, s, child(s)), None, ROSTER_TABLES[:5]),
+        "stock_flow_table": (lambda c, s: dynamics.stock_flow_table(c, s, None), None, ROSTER_TABLES[:5]),
+        "quality_summary": (quality.quality_summary, None, ROSTER_TABLES),
+        "district_summary": (summary.district_summary, None, ROSTER_TABLES[:5]),
+    }
+
+
+def ensure_db(work: Path, scale: float) -> tuple[Path, float | None]:
+    """The database of a scale (generated when missing) and the seconds generation took (None if reused)."""
+    path = work / f"scale{scale:g}.duckdb"
+    if path.exists():
+        return path, None
+    start = time.perf_counter()
+    generate(2017, scale, path)
+    return path, time.perf_counter() - start
+
+
+def scopes(as_of: dt.date) -> dict[str, Scope]:
+    return {"city": Scope(as_of), "district": Scope(as_of, "370283"), "town": Scope(as_of, "370283", "370283108")}
+
+
+def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[dict]:
+    db, generated = ensure_db(args.work, scale)
+    con = duckdb.connect(str(db), read_only=True)
+    as_of = dataset_info(con).as_of
+    records = [{"scale": scale, "kind": "build", "generate_s": generated, "db_mb": round(db.stat().st_size / 1e6, 1)}]
+    frames = None
+    sizes = {t: table_bytes(con, (t,)) for t in ROSTER_TABLES}
+    for name, (ours, naive, tables) in questions().items():
+        for scope_name, scope in scopes(as_of).items():
+            record = {"scale": scale, "kind": "question", "question": name, "scope": scope_name,
+                      "ours_ms": round(median_ms(lambda o=ours, s=scope: o(con, s), args.repeat), 1),
+                      "floor_ms": round(1000 * sum(sizes[t] for t in tables) / bandwidth, 2), "baseline_ms": None}
+            if naive is not None:
+                frames = frames or baseline.load(con)
+                record["baseline_ms"] = round(median_ms(lambda n=naive, s=scope, f=frames: n(f, s), max(1, args.repeat // 2)), 1)
+            records.append(record)
+            print(_line(record), flush=True)
+    city = scopes(as_of)["city"]
+    for page, spec in (("distribution", lambda: maps.distribution_map(con, city, "town", "remaining_persons", "quantile", 5, True)),
+                       ("measures", lambda: maps.coverage_map(con, city, "town", "any", "quantile", 5)),
+                       ("dynamics", lambda: maps.flow_map(con, city, "town", "exited", as_of, as_of, "quantile", 5))):
+        records.append({"scale": scale, "kind": "payload", "page": page, "bytes": spec()[0].payload_bytes})
+    for page in PAGES[:1] if args.quick else PAGES:
+        cold, warm = page_ms(db, page, args.repeat)
+        records.append({"scale": scale, "kind": "page", "page": page, "cold_ms": round(cold), "warm_ms": round(warm)})
+    records.append({"scale": scale, "kind": "memory", "peak_rss_mb": round(peak_rss_mb())})
+    return records
+
+
+def _line(r: dict) -> str:
+    ratio = f"{r['baseline_ms'] / r['ours_ms']:8.1f}×" if r.get("baseline_ms") and r["ours_ms"] else " " * 9
+    floor = f"{r['ours_ms'] / r['floor_ms']:8.0f}×" if r["floor_ms"] else ""
+    baseline_ms = f"{r['baseline_ms']:10.1f}" if r.get("baseline_ms") is not None else " " * 10
+    return f"{r['scale']:>6g} {r['question']:<26} {r['scope']:<9} {r['ours_ms']:9.1f} {baseline_ms} {ratio} {r['floor_ms']:9.2f} {floor}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--work", type=Path, default=Path("bench_out"))
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.scales, args.repeat = "0.2,1", 3
+    args.work.mkdir(parents=True, exist_ok=True)
+    bandwidth = memory_bandwidth()
+    print(f"memory bandwidth {bandwidth / 1e9:.1f} GB/s (copy, measured now)")
+    print(f"{'scale':>6} {'question':<26} {'scope':<9} {'ours_ms':>9} {'pandas_ms':>10} {'ratio':>9} {'floor_ms':>9} {'ours/floor':>9}")
+    records = []
+    for scale in (float(s) for s in args.scales.split(",")):
+        records += run_scale(scale, args, bandwidth)
+    for r in records:
+        if r["kind"] != "question":
+            print("  ".join(f"{k}={v}" for k, v in r.items()))
+    if args.json:
+        args.json.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Measuring: median warm timings, memory bandwidth, the bytes a question must read, page runs, RSS."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def median_ms(call: Callable[[], object], repeat: int) -> float:
+    """Median of ``repeat`` warm runs (one unmeasured run first), in milliseconds."""
+    call()
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs)
+
+
+def memory_bandwidth(megabytes: int = 256, repeat: int = 5) -> float:
+    """Bytes per second this machine copies (read + write), measured now, side by side with the queries."""
+    source = np.ones(megabytes * 1024 * 1024 // 8)
+    target = np.empty_like(source)
+    seconds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        np.copyto(target, source)
+        seconds.append(time.perf_counter() - start)
+    return 2 * source.nbytes / statistics.median(seconds)
+
+
+def table_bytes(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> int:
+    """In-memory (Arrow) size of whole tables: what a question reading them must at least scan."""
+    return sum(con.sql(f"SELECT * FROM {t}").to_arrow_table().nbytes for t in tables)
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    """Peak resident memory of this process (or of the largest finished child process), MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def page_ms(db: Path, page: str, repeat: int) -> tuple[float, float]:
+    """(cold, median warm) milliseconds of one page's whole server-side script run (AppTest, demo viewer)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DB"] = str(db)
+    app = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=600)
+    if page != "views/overview.py":
+        app.run()
+        app.switch_page(page)
+    start = time.perf_counter()
+    app.run()  # the page's own questions are not cached yet
+    cold = (time.perf_counter() - start) * 1000
+    if app.exception:
+        raise RuntimeError(f"{page}: {app.exception[0].value}")
+    return cold, median_ms(app.run, repeat)

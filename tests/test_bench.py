@@ -1,0 +1,50 @@
+"""The pandas baseline the benchmark compares against answers exactly as analytics/ does (a fair race)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics.coverage import coverage_by_area
+from analytics.dynamics import poor_stock, scope_outcomes
+from analytics.plan import BASELINE
+from analytics.scope import Scope
+from bench import baseline
+
+SCOPES = [Scope(dt.date(2017, 9, 1)), Scope(dt.date(2016, 12, 1), "370283"), Scope(dt.date(2017, 9, 1), "370283", "370283108")]
+
+
+@pytest.fixture(scope="module")
+def frames(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        return baseline.load(con)
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=["city", "district", "town"])
+def test_baseline_equals_analytics(demo: duckdb.DuckDBPyConnection, frames, scope: Scope) -> None:
+    level = {"city": "district", "district": "town", "town": "village"}[scope.level]
+    ours = coverage_by_area(demo, scope, level, "health")[["area_code", "households", "covered", "coverage"]]
+    pd.testing.assert_frame_equal(baseline.coverage(frames, scope, level, "health"), ours, check_dtype=False)
+    stock = poor_stock(demo, scope, level, BASELINE, scope.as_of)
+    stock = stock[stock["households"] > 0][["month", "area_code", "households"]].reset_index(drop=True)
+    naive = baseline.poor_households_by_month(frames, scope, level)
+    pd.testing.assert_frame_equal(naive.astype({"month": stock["month"].dtype}), stock, check_dtype=False)
+    assert baseline.remaining_persons(frames, scope) == scope_outcomes(demo, scope)["remaining_persons"]
+
+
+def test_harness_measures_every_question_scope_page_and_payload(tmp_path) -> None:
+    import argparse
+
+    from bench.__main__ import PAGES, questions, run_scale
+
+    args = argparse.Namespace(work=tmp_path, repeat=1, quick=True)
+    records = run_scale(0.05, args, bandwidth=10e9)
+    timed = [r for r in records if r["kind"] == "question"]
+    assert len(timed) == 3 * len(questions()) and all(r["ours_ms"] > 0 and r["floor_ms"] > 0 for r in timed)
+    assert {r["question"] for r in timed if r["baseline_ms"]} == {"remaining_persons", "coverage_by_area", "poor_households_by_month"}
+    assert {r["page"] for r in records if r["kind"] == "payload"} == {"distribution", "measures", "dynamics"}
+    assert [r["page"] for r in records if r["kind"] == "page"] == list(PAGES[:1])
+    assert next(r for r in records if r["kind"] == "build")["generate_s"] > 0
