@@ -17,6 +17,8 @@ from access.store import AccessStore, LoginRefused, store_path
 from analytics.db import database_path
 from analytics.scope import Scope
 
+PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
+
 
 @st.cache_resource
 def _store(db: str) -> AccessStore:
@@ -47,13 +49,17 @@ def _login_form(demo_allowed: bool, where) -> None:
                 st.error(str(refused))
 
 
+def _sign_out() -> None:
+    for key in ("user", "last_seen", "unmasked"):
+        st.session_state.pop(key, None)
+
+
 def signed_in_user() -> User:
     """The user of this session; draws the login form and stops the page when a login is needed."""
     user, current = st.session_state.get("user"), session.now()
     if user and session.expired(st.session_state.get("last_seen", current), current):
         audit("expired")
-        for key in ("user", "last_seen", "unmasked"):
-            st.session_state.pop(key, None)
+        _sign_out()
         st.warning(f"超过 {int(session.session_timeout().total_seconds() // 60)} 分钟未操作，会话已过期，请重新登录。")
         user = None
     real = session.holds_real_data(database_path())
@@ -89,8 +95,7 @@ def sidebar_account(user: User) -> None:
     box.caption(f"当前用户：{user.label} · 范围：{'全市' if user.limit is None else user.limit}")
     if box.button("退出登录", key="logout"):
         audit("logout")
-        for key in ("user", "last_seen", "unmasked"):
-            st.session_state.pop(key, None)
+        _sign_out()
         st.rerun()
 
 
@@ -107,9 +112,6 @@ def require(permission: str) -> User:
         st.error(f"当前账号（{ROLE_LABELS[user.role]}）没有“{PERMISSION_LABELS[permission]}”权限。")
         st.stop()
     return user
-
-
-PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
 
 
 def log_page_view(page: str, scope: Scope) -> None:
