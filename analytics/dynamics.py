@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from analytics.plan import BASELINE
-from analytics.scope import GROUP_SQL, HOUSEHOLD_FILTER_SQL, Scope
+from analytics.scope import GROUP_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, Scope
 from analytics.sql import execute
 
 POOR = "('identified', 'new', 'returned')"
@@ -187,24 +187,63 @@ def scope_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series:
     return frame.iloc[0][list(OUTCOME_COLUMNS)].astype("int64")
 
 
-def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+_CUBE_STOCK = """
+SELECT c.month, {group} AS area_code, sum(c.households) AS households, sum(c.persons) AS persons
+FROM cube_stock c JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+GROUP BY ALL ORDER BY 1, 2
+"""
+_CUBE_FLOW = """
+SELECT c.month, {group} AS area_code, c.unit, sum(c.new) AS new, sum(c.returned) AS returned,
+       sum(c.exited) AS exited, sum(c.removed) AS removed
+FROM cube_flow c JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+GROUP BY ALL ORDER BY 1, 2, 3
+"""
+
+
+def _cube_answers(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date, last: dt.date) -> bool:
+    """The cubes can answer: no household slices, and the months lie within what they were built for."""
+    if scope.attribute or scope.main_cause or first < BASELINE:
+        return False
+    try:
+        built = con.execute("SELECT max(month) FROM cube_stock").fetchone()[0]
+    except duckdb.CatalogException:  # a database made before the cubes existed
+        return False
+    return built is not None and last <= built
+
+
+def _from_cube(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+    frame = execute(con, sql.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL), {**scope.sql_params(), "first": first, "last": last}).df()
+    return frame.astype({"month": "datetime64[us]"})
+
+
+def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date,
+               use_cube: bool = True) -> pd.DataFrame:
     """Poor households and persons at the end of each month ``first`` .. ``last``, by area (missing = 0)."""
-    frame = _run(
-        con, scope, group,
-        _MONTHLY + "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
-        "coalesce(h.households, 0) AS households, coalesce(p.persons, 0) AS persons "
-        "FROM household_stock h FULL JOIN person_stock p USING (month, area_code) ORDER BY 1, 2",
-        first=first, last=last,
-    )
+    if use_cube and _cube_answers(con, scope, first, last):
+        frame = _from_cube(con, _CUBE_STOCK, scope, group, first, last)
+    else:
+        frame = _run(
+            con, scope, group,
+            _MONTHLY + "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
+            "coalesce(h.households, 0) AS households, coalesce(p.persons, 0) AS persons "
+            "FROM household_stock h FULL JOIN person_stock p USING (month, area_code) ORDER BY 1, 2",
+            first=first, last=last,
+        )
     return frame.astype({"households": "int64", "persons": "int64"})
 
 
-def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date,
+                  use_cube: bool = True) -> pd.DataFrame:
     """Flows per month and area, one row per (month, area, unit) with columns ``FLOW_COLUMNS``."""
+    if use_cube and _cube_answers(con, scope, first, last):
+        frame = _from_cube(con, _CUBE_FLOW, scope, group, first, last)
+        return frame.astype({"unit": "str", **{c: "int64" for c in FLOW_COLUMNS}})
     raw = _run(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last)
     long = raw.melt(id_vars=["month", "area_code", "flow"], value_vars=["households", "persons"], var_name="unit", value_name="count")
     wide = long.pivot_table(index=["month", "area_code", "unit"], columns="flow", values="count", aggfunc="sum", fill_value=0)
-    return wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").reset_index()
+    return wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").rename_axis(columns=None).reset_index()
 
 
 def stock_flow_table(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:

@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.cubes import build_cubes
 from geo.boundaries import REFERENCE_DIR
 from roster import months
 from roster.schema import TABLE_ORDER, create_schema, insert_frame
@@ -261,6 +262,8 @@ def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNT
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "generator": "roster.generate",
         }
         insert_frame(con, "dataset_meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
+        with timings.stage("预聚合"):
+            build_cubes(con)
         con.execute("CHECKPOINT")
     os.replace(partial, out)
     return timings

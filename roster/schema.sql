@@ -182,6 +182,27 @@ CREATE TABLE dataset_fault (
     detail     VARCHAR NOT NULL
 );
 
+-- Pre-aggregated monthly figures at village grain (analytics.cubes), built with the roster in the same
+-- write: poor households and persons at each month end, and the monthly flows by unit.
+CREATE TABLE cube_stock (
+    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    month        DATE NOT NULL,
+    households   BIGINT NOT NULL,
+    persons      BIGINT NOT NULL,
+    PRIMARY KEY (village_code, month)
+);
+
+CREATE TABLE cube_flow (
+    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    month        DATE NOT NULL,
+    unit         VARCHAR NOT NULL CHECK (unit IN ('households', 'persons')),
+    new          BIGINT NOT NULL,
+    returned     BIGINT NOT NULL,
+    exited       BIGINT NOT NULL,
+    removed      BIGINT NOT NULL,
+    PRIMARY KEY (village_code, month, unit)
+);
+
 -- The files an imported snapshot was made from (empty for generated data).
 CREATE TABLE snapshot_file (
     file_name  VARCHAR NOT NULL,

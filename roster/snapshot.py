@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.cubes import build_cubes
 from roster import diff
 from roster.fields import TABLES
 from roster.schema import create_schema, insert_frame
@@ -239,6 +240,7 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
             insert_frame(con, "snapshot_file", _sources(result, files))
             name = _publish_name(store, as_of)
             insert_frame(con, "dataset_meta", _meta(db, name, as_of, imported_by, events, baseline))
+            build_cubes(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
