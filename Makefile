@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
-GENERATOR_SOURCES := $(shell find roster -name '*.py') roster/schema.sql $(wildcard data/reference/*)
+GENERATOR_SOURCES := $(shell find roster -name '*.py') roster/schema.sql $(wildcard data/reference/*) analytics/cubes.py analytics/dynamics.py
 
 .PHONY: run test setup system-deps demo-data
 
