@@ -16,6 +16,7 @@ from access.roles import DEMO_VIEWER, ROLE_LABELS, User
 from access.store import AccessStore, LoginRefused, store_path
 from analytics.db import database_path
 from analytics.scope import Scope
+from ui.context import dataset_choices
 
 PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
 
@@ -23,6 +24,17 @@ PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据",
 @st.cache_resource
 def _store(db: str) -> AccessStore:
     return AccessStore(store_path(Path(db)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _holds_real_data(db: str, versions: tuple) -> bool:
+    return session.holds_real_data(Path(db))
+
+
+def real_data() -> bool:
+    """Whether real data exist; read again only when the database or its snapshots change."""
+    db = database_path()
+    return _holds_real_data(str(db), (db.stat().st_mtime if db.exists() else 0.0, *dataset_choices()))
 
 
 def access_store() -> AccessStore:
@@ -62,7 +74,7 @@ def signed_in_user() -> User:
         _sign_out()
         st.warning(f"超过 {int(session.session_timeout().total_seconds() // 60)} 分钟未操作，会话已过期，请重新登录。")
         user = None
-    real = session.holds_real_data(database_path())
+    real = real_data()
     if user:  # re-read the account: a disabled account or a changed scope takes effect at once
         user = access_store().user(user.name)
         if user is None or (user.demo and real):  # demo accounts end when real data arrive
@@ -90,7 +102,7 @@ def sidebar_account(user: User) -> None:
     if user is DEMO_VIEWER:
         box.caption("演示模式：以全市“查看者”身份浏览合成数据（不含户名单和导出）；可用演示账号登录（见 README）。")
         with box.expander("登录"):
-            _login_form(not session.holds_real_data(database_path()), st)
+            _login_form(not real_data(), st)
         return
     box.caption(f"当前用户：{user.label} · 范围：{'全市' if user.limit is None else user.limit}")
     if box.button("退出登录", key="logout"):
