@@ -9,9 +9,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import household_states
+from analytics.dynamics import cube_answers, household_states
 from analytics.privacy import masked
-from analytics.scope import Scope, area_names
+from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope, area_names
+from analytics.sql import execute
 
 # Measure groups shown on the map, as catalogue categories (data/reference/plan_measures.csv).
 MEASURE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -40,15 +41,29 @@ def _group_filter(group: str) -> str:
     return "m.category_code IN (" + ", ".join(f"'{c}'" for c in categories) + ")"
 
 
-def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any") -> pd.DataFrame:
+_CUBE_COVERAGE = """
+SELECT {group} AS area_code, sum(c.active_households) AS households, coalesce(sum(g.covered), 0) AS covered
+FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
+LEFT JOIN cube_coverage g ON g.village_code = c.village_code AND g.month = c.month AND g.measure_group = $measure_group
+WHERE {filter} AND c.month = CAST($at AS DATE)
+GROUP BY ALL HAVING sum(c.active_households) > 0 ORDER BY 1
+"""
+
+
+def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any", use_cube: bool = True) -> pd.DataFrame:
     """Active households and those covered by ``group``, per area of ``level`` (areas without households absent)."""
-    select = f"""
-    SELECT area_code, count(*) AS households,
-           count(*) FILTER (EXISTS (SELECT 1 FROM measure m WHERE m.household_id = sized.household_id
-                                    AND m.start_month <= CAST($at AS DATE) AND {_group_filter(group)})) AS covered
-    FROM sized WHERE is_active GROUP BY 1 ORDER BY 1
-    """
-    frame = household_states(con, scope, select, group=level).astype({"households": "int64", "covered": "int64"})
+    if use_cube and cube_answers(con, "cube_coverage", scope, scope.as_of, scope.as_of):
+        sql = _CUBE_COVERAGE.format(group=GROUP_SQL[level], filter=PLACE_FILTER_SQL)
+        frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "measure_group": group}).df()
+    else:
+        select = f"""
+        SELECT area_code, count(*) AS households,
+               count(*) FILTER (EXISTS (SELECT 1 FROM measure m WHERE m.household_id = sized.household_id
+                                        AND m.start_month <= CAST($at AS DATE) AND {_group_filter(group)})) AS covered
+        FROM sized WHERE is_active GROUP BY 1 ORDER BY 1
+        """
+        frame = household_states(con, scope, select, group=level)
+    frame = frame.astype({"households": "int64", "covered": "int64"})
     frame["coverage"] = frame["covered"] / frame["households"]
     frame["area_name"] = frame["area_code"].map(area_names(con, level))
     return frame

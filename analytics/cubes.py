@@ -1,34 +1,183 @@
-"""Pre-aggregated monthly cubes at village grain: poor stock and flows per village and month.
+"""Pre-aggregated monthly cubes at village grain, built from the same definitions as the raw queries.
 
-``build_cubes`` fills ``cube_stock`` and ``cube_flow`` from the raw definitions in
-:mod:`analytics.dynamics` (whole city, village level, baseline to the as-of month); the generator and the
-snapshot writer call it in the same write as the roster. Stock and flow questions without household
-slices are then sums over the cube, joined to villages and towns for the area filter (see
-``dynamics.poor_stock`` and ``dynamics.monthly_flows``); a test checks both paths give identical results.
+* ``cube_outcome``: every household outcome figure (``dynamics.OUTCOME_COLUMNS``: poor, exited, registered,
+  active, covered, … households and persons) per village and month;
+* ``cube_flow``: the monthly flows (新识别, 返贫, 脱贫, 自然减少) per village, month and unit;
+* ``cube_coverage``: active households covered by each measure group (``coverage.MEASURE_GROUPS``);
+* ``cube_goal``: the additive figures of the plan targets measured from households, persons and measures
+  (``goals.Additive``).
+
+``build_cubes`` fills them for the whole city from 2015-12 to the as-of month; the generator and the snapshot
+writer call it in the same write as the roster. Questions without household slices are then sums over a cube,
+joined to villages and towns for the area filter; tests check every cube path against its raw path.
+
+Outcome, coverage and goal cubes are built from *spans*: a household (person, measure row) adds n to a column
+from the month a state starts until the month it ends (a poor spell, an exit until a return, an active spell
+from its first measure on; open-ended for a counted event). Turned into +n / −n deltas, a running sum per
+village gives the month-end figures (a running minimum for ``lowest``).
 """
 
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
-from analytics import dynamics
+from analytics import dynamics, goals
+from analytics.coverage import MEASURE_GROUPS
 from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
 from analytics.scope import Scope
 
+OPEN = "DATE '9999-12-01'"
+
+# Per household: village, poor at the baseline, first new identification after it, first event; its spells.
+_HOUSEHOLDS = """,
+hh AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN {poor}, false) AS b,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) AS first_event
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spells AS (
+    SELECT hh.village_code, hh.household_id, hh.b, ev.event_type, ev.event_month AS start, ev.next_month AS stop
+    FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
+),
+active AS (SELECT * FROM spells WHERE event_type <> 'removed')
+""".replace("{poor}", dynamics.POOR)
+
+_MEMBERS_AT = "(SELECT count(*) FROM members p WHERE p.household_id = {h}.household_id AND p.joined <= {m} AND {m} < p.left_month)"
+
+_OUTCOME_SPANS = _HOUSEHOLDS + """,
+exit_spells AS (
+    SELECT household_id, event_type, event_month AS start,
+           coalesce(lead(event_month) OVER (PARTITION BY household_id ORDER BY seq), {open}) AS stop
+    FROM ev WHERE event_type IN ('exited', 'returned')
+),
+spans AS (
+    SELECT village_code, start, stop, 'active_households' AS col, 1 AS n FROM active
+    UNION ALL
+    SELECT a.village_code, greatest(a.start, f.first), a.stop, 'covered_households', 1
+    FROM active a JOIN (SELECT household_id, min(start_month) AS first FROM measure GROUP BY 1) f USING (household_id)
+    UNION ALL
+    SELECT village_code, start, stop, unnest(CASE WHEN b THEN ['remaining_households', 'baseline_remaining_households']
+                                                  ELSE ['remaining_households'] END), 1
+    FROM spells WHERE event_type IN {poor}
+    UNION ALL
+    SELECT s.village_code, greatest(s.start, p.joined), least(s.stop, p.left_month),
+           unnest(CASE WHEN s.b THEN ['remaining_persons', 'baseline_remaining_persons'] ELSE ['remaining_persons'] END), 1
+    FROM spells s JOIN members p USING (household_id) WHERE s.event_type IN {poor}
+    UNION ALL
+    SELECT hh.village_code, x.start, x.stop,
+           unnest(CASE WHEN hh.b THEN ['exited_households', 'exited_persons', 'baseline_exited_households', 'baseline_exited_persons']
+                       ELSE ['exited_households', 'exited_persons'] END),
+           unnest([1, {persons_at_exit}, 1, {persons_at_exit}])
+    FROM exit_spells x JOIN hh USING (household_id) WHERE x.event_type = 'exited'
+    UNION ALL
+    SELECT village_code, $baseline, {open}, 'baseline_households', 1 FROM hh WHERE b
+    UNION ALL
+    SELECT village_code, $baseline, {open}, 'baseline_persons', {persons_at_baseline} FROM hh WHERE b
+    UNION ALL
+    SELECT village_code, CASE WHEN b THEN $baseline ELSE first_new END, {open}, 'registered_households', 1 FROM hh WHERE b OR first_new IS NOT NULL
+    UNION ALL
+    SELECT village_code, first_event, {open}, 'recorded_households', 1 FROM hh
+    UNION ALL
+    SELECT hh.village_code, ev.event_month, {open},
+           CASE WHEN ev.event_type = 'returned' THEN 'returned_households'
+                WHEN ev.event_type = 'removed' THEN 'removed_households' ELSE 'new_households' END, 1
+    FROM ev JOIN hh USING (household_id)
+    WHERE ev.event_type = 'returned' OR (ev.event_type = 'removed' AND ev.prev_type IN {poor})
+       OR (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline)
+)
+""".replace("{poor}", dynamics.POOR).format(
+    open=OPEN, persons_at_exit=_MEMBERS_AT.format(h="x", m="x.start"), persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"))
+
+# Active spells from the household's first measure of each group on.
+_COVERAGE_SPANS = _HOUSEHOLDS + """,
+firsts AS (
+    SELECT m.household_id, g.measure_group, min(m.start_month) AS first
+    FROM measure m JOIN _groups g ON g.category_code IS NULL OR g.category_code = m.category_code
+    GROUP BY ALL
+),
+spans AS (
+    SELECT a.village_code, greatest(a.start, f.first) AS start, a.stop, f.measure_group AS col, 1 AS n
+    FROM active a JOIN firsts f USING (household_id)
+)
+"""
+
+# Households count as active for the goals from their first event to their first removal (goals._ACTIVE).
+_GOAL_LIFE = f""",
+life AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code, min(ev.event_month) AS start,
+           coalesce(min(ev.event_month) FILTER (ev.event_type = 'removed'), {OPEN}) AS stop
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+)
+"""
+
 
 def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build both cubes of the roster in ``con``."""
+    """(Re)build every cube of the roster in ``con``."""
     city = Scope(dataset_info(con).as_of)
-    stock = dynamics.poor_stock(con, city, "village", BASELINE, city.as_of, use_cube=False)
     flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of, use_cube=False)
-    con.execute("DELETE FROM cube_stock")
-    con.execute("DELETE FROM cube_flow")
-    con.register("_stock", stock.rename(columns={"area_code": "village_code"}))
-    con.register("_flow", flows.rename(columns={"area_code": "village_code"}))
+    outcomes = _running(con, city, _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
+    groups = pd.DataFrame([(key, category) for key, (_, categories) in MEASURE_GROUPS.items() for category in categories or (None,)],
+                          columns=["measure_group", "category_code"])
+    con.register("_groups", groups)
     try:
-        con.execute("INSERT INTO cube_stock SELECT village_code, CAST(month AS DATE), households, persons FROM _stock")
-        con.execute("INSERT INTO cube_flow SELECT village_code, CAST(month AS DATE), unit, new, returned, exited, removed FROM _flow")
+        coverage = _running(con, city, _COVERAGE_SPANS, dict.fromkeys(MEASURE_GROUPS, "sum"))
     finally:
-        con.unregister("_stock")
-        con.unregister("_flow")
+        con.unregister("_groups")
+    coverage = coverage.melt(id_vars=["village_code", "month"], var_name="measure_group", value_name="covered")
+    goal = _running(con, city, _goal_spans(), {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"}, keys=("target_id",))
+    _replace(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
+    _replace(con, "cube_outcome", outcomes)
+    _replace(con, "cube_coverage", coverage[coverage["covered"] > 0])
+    _replace(con, "cube_goal", goal[goal["applies"] > 0])
+
+
+def _goal_spans() -> str:
+    """The spans of every additive plan target, tagged with its id."""
+    parts = [f"SELECT village_code, '{target}' AS target_id, start, stop, col, n FROM ({evaluator.spans_sql()}) AS s(village_code, start, stop, col, n)"
+             for target, evaluator in goals.EVALUATORS.items() if isinstance(evaluator, goals.Additive)]
+    return _GOAL_LIFE + ",\nspans AS (\n" + "\nUNION ALL\n".join(parts) + "\n)"
+
+
+def _running(con: duckdb.DuckDBPyConnection, city: Scope, spans_sql: str, columns: dict[str, str], keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Month-end values of ``columns`` (running ``sum`` or ``min``) per village, ``keys`` and every month from
+    the baseline to the as-of month, from the CTE ``spans`` (village_code, *keys, start, stop, col, n) that
+    ``spans_sql`` ends with; only villages and keys with any span get rows."""
+    group = ", ".join(("village_code", *keys))
+    minima = ", ".join(f"'{c}'" for c, how in columns.items() if how == "min") or "''"
+    values = ", ".join(
+        f"coalesce(sum(sum(d.n) FILTER (d.col = '{c}')) OVER w, 0) AS \"{c}\"" if how == "sum"
+        else f"min(min(d.n) FILTER (d.col = '{c}')) OVER w AS \"{c}\""
+        for c, how in columns.items())
+    sql = spans_sql + f""",
+    deltas AS (
+        SELECT {group}, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT {group}, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ({minima})
+    ),
+    d AS (
+        SELECT {group}, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at AND col NOT IN ({minima}) GROUP BY ALL
+        UNION ALL
+        SELECT {group}, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at AND col IN ({minima}) GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT {group}, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    )
+    SELECT {group}, g.month, {values}
+    FROM grid g LEFT JOIN d USING ({group}, month)
+    GROUP BY {group}, g.month WINDOW w AS (PARTITION BY {group} ORDER BY g.month)
+    """
+    return dynamics.over_events(con, city, "village", sql, baseline=BASELINE, at=city.as_of)
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Replace the rows of ``table`` with ``frame`` (columns matched by name)."""
+    con.execute(f"DELETE FROM {table}")
+    con.register("_cube", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _cube")
+    finally:
+        con.unregister("_cube")

@@ -53,28 +53,23 @@ def area_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd
     return table[columns].sort_values("area_code", ignore_index=True)
 
 
-_VILLAGES_SQL = """,
-village_counts AS (
-    SELECT area_code AS village_code, count(*) FILTER (is_poor) AS remaining_households,
-           coalesce(sum(persons_now) FILTER (is_poor), 0) AS remaining_persons,
-           count(*) FILTER (is_baseline OR at_month IS NOT NULL) AS registered_households
-    FROM sized GROUP BY 1
-)
+_VILLAGES_SQL = """
 SELECT v.village_code, v.source_village_code, v.name, v.town_code, t.district_code, v.lon, v.lat, v.designation,
-       v.exit_month IS NOT NULL AND v.exit_month <= CAST($at AS DATE) AS exited,
-       coalesce(c.remaining_households, 0) AS remaining_households,
-       coalesce(c.remaining_persons, 0) AS remaining_persons,
-       coalesce(c.registered_households, 0) AS registered_households
-FROM village v JOIN town t USING (town_code) LEFT JOIN village_counts c USING (village_code)
-WHERE ({filter}) AND (c.registered_households > 0 OR v.designation IS NOT NULL)
-ORDER BY v.village_code
+       v.exit_month IS NOT NULL AND v.exit_month <= CAST($at AS DATE) AS exited
+FROM village v JOIN town t USING (town_code) WHERE {filter} ORDER BY v.village_code
 """
+_VILLAGE_COUNTS = {"remaining_households": "remaining_households", "remaining_persons": "remaining_persons",
+                   "recorded_households": "registered_households"}
 
 
 def village_points(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Villages in scope that carry registered households or are designated, with their remaining poor."""
-    frame = household_states(con, scope, _VILLAGES_SQL.format(filter=PLACE_FILTER_SQL), group="village")
-    return frame.astype({"remaining_households": "int64", "remaining_persons": "int64", "registered_households": "int64"})
+    """Villages in scope that carry registered households or are designated, with their remaining poor
+    (``registered_households``: households with any status event by the month)."""
+    villages = execute(con, _VILLAGES_SQL.format(filter=PLACE_FILTER_SQL), {**scope.sql_params(), "at": scope.as_of}).df()
+    counts = household_outcomes(con, scope, "village")[["area_code", *_VILLAGE_COUNTS]].rename(columns={"area_code": "village_code", **_VILLAGE_COUNTS})
+    frame = villages.merge(counts, on="village_code", how="left").fillna({c: 0 for c in _VILLAGE_COUNTS.values()})
+    frame = frame[(frame["registered_households"] > 0) | frame["designation"].notna()].reset_index(drop=True)
+    return frame.astype({c: "int64" for c in _VILLAGE_COUNTS.values()})
 
 
 def _age_band_sql(column: str) -> str:

@@ -136,6 +136,7 @@ SELECT area_code,
        count(*) FILTER (is_baseline) AS baseline_households,
        coalesce(sum(persons_baseline) FILTER (is_baseline), 0) AS baseline_persons,
        count(*) FILTER (is_baseline OR new_events > 0) AS registered_households,
+       count(*) FILTER (at_month IS NOT NULL) AS recorded_households,
        coalesce(sum(new_events), 0) AS new_households,
        count(*) FILTER (is_exited) AS exited_households,
        coalesce(sum(persons_at_exit) FILTER (is_exited), 0) AS exited_persons,
@@ -153,14 +154,16 @@ FROM sized GROUP BY area_code ORDER BY area_code
 """.replace("{poor}", POOR)
 
 OUTCOME_COLUMNS = (
-    "baseline_households", "baseline_persons", "registered_households", "new_households",
+    "baseline_households", "baseline_persons", "registered_households", "recorded_households", "new_households",
     "exited_households", "exited_persons", "baseline_exited_households", "baseline_exited_persons",
     "remaining_households", "remaining_persons", "baseline_remaining_households", "baseline_remaining_persons",
     "returned_households", "removed_households", "active_households", "covered_households",
 )
 
 
-def _run(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:
+def over_events(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:
+    """Run ``body`` after the CTEs ``area`` (household → ``group`` code, scope filter), ``ev`` (household
+    events with ``seq``, ``next_month``, ``prev_type``) and ``members`` (membership spans)."""
     sql = _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL) + body
     return execute(con, sql, {**scope.sql_params(), **params}).df()
 
@@ -170,12 +173,17 @@ def household_states(con: duckdb.DuckDBPyConnection, scope: Scope, select: str, 
     ``scope.as_of`` (``at_month``, ``is_baseline``, ``is_poor``, ``is_exited``, ``is_active``,
     ``has_measure``, ``exit_month``), member counts (``persons_baseline``, ``persons_now``,
     ``persons_at_exit``) and ``area_code``; the CTE ``members`` gives membership spans."""
-    return _run(con, scope, group, _STATE + select, baseline=BASELINE, at=scope.as_of, **params)
+    return over_events(con, scope, group, _STATE + select, baseline=BASELINE, at=scope.as_of, **params)
 
 
-def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
-    """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``."""
-    frame = _run(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
+def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, use_cube: bool = True) -> pd.DataFrame:
+    """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``;
+    areas are those holding a household with any status event."""
+    if use_cube and cube_answers(con, "cube_outcome", scope, scope.as_of, scope.as_of):
+        sql = _CUBE_OUTCOME.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL)
+        frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
+    else:
+        frame = over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
     return frame.astype({c: "int64" for c in OUTCOME_COLUMNS})
 
 
@@ -188,10 +196,10 @@ def scope_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series:
 
 
 _CUBE_STOCK = """
-SELECT c.month, {group} AS area_code, sum(c.households) AS households, sum(c.persons) AS persons
-FROM cube_stock c JOIN village v USING (village_code) JOIN town t USING (town_code)
+SELECT c.month, {group} AS area_code, sum(c.remaining_households) AS households, sum(c.remaining_persons) AS persons
+FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
-GROUP BY ALL ORDER BY 1, 2
+GROUP BY ALL HAVING sum(c.remaining_households) > 0 OR sum(c.remaining_persons) > 0 ORDER BY 1, 2
 """
 _CUBE_FLOW = """
 SELECT c.month, {group} AS area_code, c.unit, sum(c.new) AS new, sum(c.returned) AS returned,
@@ -201,14 +209,21 @@ WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 GROUP BY ALL ORDER BY 1, 2, 3
 """
 
+_CUBE_OUTCOME = """
+SELECT {group} AS area_code, """ + ", ".join(f"sum(c.{c}) AS {c}" for c in OUTCOME_COLUMNS) + """
+FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE {filter} AND c.month = CAST($at AS DATE)
+GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code
+"""
 
-def _cube_answers(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date, last: dt.date) -> bool:
-    """The cubes can answer: no household slices, and the months lie within what they were built for."""
+
+def cube_answers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date) -> bool:
+    """``cube`` can answer: no household slices, and the months lie within what it was built for."""
     if scope.attribute or scope.main_cause or first < BASELINE:
         return False
     try:
-        built = con.execute("SELECT max(month) FROM cube_stock").fetchone()[0]
-    except duckdb.CatalogException:  # a database made before the cubes existed
+        built = con.execute(f"SELECT max(month) FROM {cube}").fetchone()[0]
+    except duckdb.CatalogException:  # a database made before this cube existed
         return False
     return built is not None and last <= built
 
@@ -221,10 +236,10 @@ def _from_cube(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: st
 def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date,
                use_cube: bool = True) -> pd.DataFrame:
     """Poor households and persons at the end of each month ``first`` .. ``last``, by area (missing = 0)."""
-    if use_cube and _cube_answers(con, scope, first, last):
+    if use_cube and cube_answers(con, "cube_outcome", scope, first, last):
         frame = _from_cube(con, _CUBE_STOCK, scope, group, first, last)
     else:
-        frame = _run(
+        frame = over_events(
             con, scope, group,
             _MONTHLY + "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
             "coalesce(h.households, 0) AS households, coalesce(p.persons, 0) AS persons "
@@ -237,10 +252,10 @@ def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, 
 def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date,
                   use_cube: bool = True) -> pd.DataFrame:
     """Flows per month and area, one row per (month, area, unit) with columns ``FLOW_COLUMNS``."""
-    if use_cube and _cube_answers(con, scope, first, last):
+    if use_cube and cube_answers(con, "cube_flow", scope, first, last):
         frame = _from_cube(con, _CUBE_FLOW, scope, group, first, last)
         return frame.astype({"unit": "str", **{c: "int64" for c in FLOW_COLUMNS}})
-    raw = _run(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last)
+    raw = over_events(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last)
     long = raw.melt(id_vars=["month", "area_code", "flow"], value_vars=["households", "persons"], var_name="unit", value_name="count")
     wide = long.pivot_table(index=["month", "area_code", "unit"], columns="flow", values="count", aggfunc="sum", fill_value=0)
     return wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").rename_axis(columns=None).reset_index()
@@ -285,7 +300,7 @@ SELECT a.status_a, a.status_b, count(*) AS households FROM (
 
 def status_transitions(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date, second: dt.date) -> pd.DataFrame:
     """Households by status at ``first`` and at ``second`` (labels: 未纳入 贫困 返贫 已脱贫 自然减少)."""
-    raw = _run(con, scope, None, _TRANSITIONS, first=first, second=second)
+    raw = over_events(con, scope, None, _TRANSITIONS, first=first, second=second)
     raw["from_status"] = raw["status_a"].map(lambda s: STATUS_LABELS[s if isinstance(s, str) else None])
     raw["to_status"] = raw["status_b"].map(lambda s: STATUS_LABELS[s if isinstance(s, str) else None])
     table = raw.groupby(["from_status", "to_status"], as_index=False)["households"].sum()

@@ -15,13 +15,14 @@ Targets without a deadline are judged at the end of the plan period (2020-12-31)
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import scope_outcomes
+from analytics.dynamics import cube_answers, scope_outcomes
 from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE
 from analytics.schedule import RAG_RED, back_schedule
@@ -51,11 +52,21 @@ class Measurement:
 
 @dataclass
 class Context:
-    """What an evaluator measures against: the connection, the scope at the judged month, shared figures."""
+    """What an evaluator measures against: the connection, the scope at the judged month, the target's id
+    and figures shared between evaluators."""
 
     con: duckdb.DuckDBPyConnection
     scope: Scope
     _figures: dict = field(default_factory=dict)
+    target: str = ""
+
+    def cube_figures(self) -> dict[str, float] | None:
+        """The target's additive figures from ``cube_goal`` (None when the cube cannot answer)."""
+        key = ("cube", self.scope)
+        if key not in self._figures:
+            self._figures[key] = _cube_goal_rows(self.con, self.scope)
+        rows = self._figures[key]
+        return None if rows is None else rows.get(self.target, dict.fromkeys(ADDITIVE_COLUMNS, 0.0) | {"lowest": None})
 
     def outcomes(self) -> pd.Series:
         key = ("outcomes", self.scope)
@@ -100,7 +111,184 @@ _MEMBER_AT = """(p.joined_month IS NULL OR p.joined_month <= $at)
 _LATEST_YEAR = "(SELECT max(year) FROM {table} WHERE year <= year(CAST($at AS DATE)))"
 
 
-# --- evaluators --------------------------------------------------------------------------------------
+def _whole_city(scope: Scope) -> bool:
+    """City-wide counts are judged only for the whole, unsliced city."""
+    return scope.level == "city" and not scope.attribute and not scope.main_cause
+
+
+_ANNUALISED = "CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
+_OPEN = "DATE '9999-12-01'"
+
+# --- additive evaluators: figures that add up over villages, so ``cube_goal`` holds them -------------------
+# Each gives its figures ``applies`` (what the target counts), ``meets`` (what keeps to it), ``amount`` (a sum
+# of annualised yuan) and ``lowest`` (the lowest annualised yuan) at the judged month: from the raw tables,
+# or as sums over ``cube_goal``, which ``analytics.cubes`` builds from ``spans_sql``: rows (village_code,
+# start, stop, col, n) meaning "adds n to col from month start until month stop", over the CTEs of
+# ``dynamics.over_events`` plus ``life`` (household_id, village_code, start = first event, stop = first
+# ``removed`` event: the months the household counts as active here).
+ADDITIVE_COLUMNS = ("applies", "meets", "amount")
+
+
+@dataclass(frozen=True)
+class Additive(ABC):
+    unit: str
+
+    def __call__(self, ctx: Context) -> Measurement | None:
+        figures = ctx.cube_figures()
+        return self.judge(figures if figures is not None else self.raw(ctx.con, ctx.scope), ctx.scope)
+
+    @abstractmethod
+    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+        """The figures from the raw tables."""
+
+    @abstractmethod
+    def spans_sql(self) -> str:
+        """The spans the cube sums (see above)."""
+
+    def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
+        """Met when everything it applies to keeps to it; None when nothing applies."""
+        if not figures["applies"]:
+            return None
+        return Measurement(float(figures["meets"]), float(figures["applies"]), self.unit, figures["meets"] >= figures["applies"])
+
+
+@dataclass(frozen=True)
+class HouseholdsWith(Additive):
+    """Active households meeting ``eligible_sql`` (over ``h``) that have a ``code`` measure started by the month."""
+
+    code: str
+    eligible_sql: str
+
+    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+        base = f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE} AND {self.eligible_sql}"
+        has = f"EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
+        return {"applies": _scalar(con, f"SELECT count(*) {base}", scope), "meets": _scalar(con, f"SELECT count(*) {base} AND {has}", scope)}
+
+    def spans_sql(self) -> str:
+        return f"""
+        SELECT l.village_code, l.start, l.stop, 'applies' AS col, 1 AS n FROM life l JOIN household h USING (household_id) WHERE {self.eligible_sql}
+        UNION ALL
+        SELECT l.village_code, greatest(l.start, f.first), l.stop, 'meets', 1 FROM life l JOIN household h USING (household_id)
+        JOIN (SELECT household_id, min(start_month) AS first FROM measure WHERE measure_code = '{self.code}' GROUP BY 1) f USING (household_id)
+        WHERE {self.eligible_sql}"""
+
+
+@dataclass(frozen=True)
+class PersonsWith(Additive):
+    """Members of active households meeting ``eligible_sql`` (over ``p``) with a ``code`` measure started by the month."""
+
+    code: str
+    eligible_sql: str
+
+    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+        base = f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT} AND {self.eligible_sql}"
+        has = f"EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
+        return {"applies": _scalar(con, f"SELECT count(*) {base}", scope), "meets": _scalar(con, f"SELECT count(*) {base} AND {has}", scope)}
+
+    def spans_sql(self) -> str:
+        spans = f"""
+        SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id
+        FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id) WHERE {self.eligible_sql}"""
+        return f"""
+        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM ({spans})
+        UNION ALL
+        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM ({spans}) x
+        JOIN (SELECT person_id, min(start_month) AS first FROM measure WHERE measure_code = '{self.code}' GROUP BY 1) f USING (person_id)"""
+
+
+@dataclass(frozen=True)
+class RowsWithin(Additive):
+    """Measure rows of ``code`` started by the month that keep to ``rule_sql`` (over ``m``), against all of them."""
+
+    code: str
+    rule_sql: str
+
+    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+        base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = '{self.code}' AND m.start_month <= $at"
+        return {"applies": _scalar(con, f"SELECT count(*) {base}", scope), "meets": _scalar(con, f"SELECT count(*) {base} AND {self.rule_sql}", scope)}
+
+    def spans_sql(self) -> str:
+        return f"""
+        SELECT a.area_code, m.start_month, {_OPEN}, unnest(CASE WHEN {self.rule_sql} THEN ['applies', 'meets'] ELSE ['applies'] END), 1
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = '{self.code}'"""
+
+
+@dataclass(frozen=True)
+class AnnualStandard(Additive):
+    """Average (or, ``at_least``, lowest) annualised amount of ``code`` rows started by the month against the
+    plan's yearly standard (met within 1 % of it, or at least it)."""
+
+    code: str
+    standard: float
+    at_least: bool
+
+    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+        sql = f"SELECT count(*), sum({_ANNUALISED}), min({_ANNUALISED}) FROM {_SCOPED_MEASURES} AND m.measure_code = $code AND m.start_month <= $at"
+        rows, amount, lowest = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "code": self.code}).fetchone()
+        return {"applies": rows, "meets": 0, "amount": amount or 0.0, "lowest": lowest}
+
+    def spans_sql(self) -> str:
+        return f"""
+        SELECT a.area_code, m.start_month, {_OPEN}, unnest(['applies', 'amount', 'lowest']), unnest([1, {_ANNUALISED}, {_ANNUALISED}])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = '{self.code}'"""
+
+    def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
+        rows = int(figures["applies"])
+        if not rows:
+            return None
+        value = round(float(figures["lowest"] if self.at_least else figures["amount"] / rows), 1)
+        met = value >= self.standard if self.at_least else abs(value - self.standard) <= 0.01 * self.standard
+        return Measurement(value, self.standard, self.unit, met, f"{rows:,} 条记录折算全年的{'最低' if self.at_least else '平均'}值")
+
+
+@dataclass(frozen=True)
+class CityCount(Additive):
+    """A city-wide count the plan sets in absolute terms (``count_sql`` over the scoped ``m``, ``spans``
+    the same per village); met within ``tolerance`` (share) of the target."""
+
+    target: float
+    tolerance: float
+    note: str
+    count_sql: str
+    spans: str
+
+    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+        return {"applies": _scalar(con, f"SELECT {self.count_sql} FROM {_SCOPED_MEASURES}", scope)}
+
+    def spans_sql(self) -> str:
+        return self.spans
+
+    def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
+        if not _whole_city(scope):
+            return Measurement(float("nan"), self.target, self.unit, False, CITY_ONLY_NOTE)
+        value = float(figures["applies"])
+        return Measurement(value, self.target, self.unit, value >= self.target * (1 - self.tolerance), self.note)
+
+
+# Persons in a public-welfare post during the month: one span per person and month in post.
+_PWJ_SPANS = """
+SELECT area_code, month, month + INTERVAL 1 MONTH, 'applies', 1 FROM (
+    SELECT DISTINCT a.area_code, m.person_id, CAST(unnest(generate_series(m.start_month, m.end_month, INTERVAL 1 MONTH)) AS DATE) AS month
+    FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = 'pwj_post')"""
+# Households with a dilapidated-house renovation started in 2016: from the first such start.
+_HOUSING_SPANS = f"""
+SELECT a.area_code, min(m.start_month), {_OPEN}, 'applies', 1
+FROM measure m JOIN area a USING (household_id)
+WHERE m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id"""
+
+
+def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, float]] | None:
+    """Additive figures per target at ``scope.as_of`` from ``cube_goal``; None when the cube cannot answer."""
+    if not cube_answers(con, "cube_goal", scope, scope.as_of, scope.as_of):
+        return None
+    sql = f"""SELECT c.target_id, sum(c.applies), sum(c.meets), sum(c.amount), min(c.lowest)
+              FROM cube_goal c JOIN village v USING (village_code) JOIN town t USING (town_code)
+              WHERE {PLACE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1"""
+    rows = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).fetchall()
+    return {target: {"applies": applies, "meets": meets, "amount": amount, "lowest": lowest} for target, applies, meets, amount, lowest in rows}
+
+
+# --- other evaluators --------------------------------------------------------------------------------------
 def _all_exit(done: str, remaining: str, unit: str, plan_total: int) -> Evaluator:
     def evaluate(ctx: Context) -> Measurement | None:
         figures, scope = ctx.outcomes(), ctx.scope
@@ -121,66 +309,14 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
     return evaluate
 
 
-def _city_count(measure: Callable[[duckdb.DuckDBPyConnection, Scope], float], target: float, unit: str, tolerance: float, note: str = "") -> Evaluator:
-    """A city-wide count the plan sets in absolute terms; met within ``tolerance`` (share) of the target."""
-    def evaluate(ctx: Context) -> Measurement | None:
-        scope = ctx.scope
-        if scope.level != "city" or scope.attribute or scope.main_cause:
-            return Measurement(float("nan"), target, unit, False, CITY_ONLY_NOTE)
-        value = measure(ctx.con, scope)
-        return Measurement(value, target, unit, value >= target * (1 - tolerance), note)
-    return evaluate
-
-
 def _first_batch(designation: str, target: int) -> Evaluator:
-    def count(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
-        return _scalar(con, f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND v.exit_month <= $at", scope, d=designation)
-    return _city_count(count, target, "个村", 0.0)
-
-
-def _public_welfare_jobs(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
-    sql = f"SELECT count(DISTINCT m.person_id) FROM {_SCOPED_MEASURES} AND m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at"
-    return _scalar(con, sql, scope)
-
-
-def _housing_2016(con: duckdb.DuckDBPyConnection, scope: Scope) -> float:
-    sql = f"SELECT count(DISTINCT m.household_id) FROM {_SCOPED_MEASURES} AND m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at"
-    return _scalar(con, sql, scope)
-
-
-def _annual_standard(code: str, standard: float, unit: str, at_least: bool) -> Evaluator:
-    """Average (or lowest) annualised amount of a measure's rows against the plan's yearly standard."""
+    """Designated villages exited by the month, against the plan's city-wide first-batch count."""
     def evaluate(ctx: Context) -> Measurement | None:
-        con, scope = ctx.con, ctx.scope
-        annualised = "m.amount_yuan * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
-        sql = f"""SELECT {'min' if at_least else 'avg'}({annualised}), count(*) FROM {_SCOPED_MEASURES}
-                  AND m.measure_code = $code AND m.start_month <= $at"""
-        value, rows = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "code": code}).fetchone()
-        if not rows:
-            return None
-        value = round(float(value), 1)
-        met = value >= standard if at_least else abs(value - standard) <= 0.01 * standard
-        return Measurement(value, standard, unit, met, f"{rows:,} 条记录折算全年的{'最低' if at_least else '平均'}值")
+        if not _whole_city(ctx.scope):
+            return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
+        value = _scalar(ctx.con, f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND v.exit_month <= $at", ctx.scope, d=designation)
+        return Measurement(value, target, "个村", value >= target)
     return evaluate
-
-
-def _rows_within(code: str, rule_sql: str, unit: str) -> Evaluator:
-    """Measure rows of ``code`` that keep to a rule, against all its rows up to the month."""
-    base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = '{code}' AND m.start_month <= $at"
-    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {rule_sql}", f"SELECT count(*) {base}", unit)
-
-
-def _households_with(code: str, eligible_sql: str) -> Evaluator:
-    """Active households meeting ``eligible_sql`` that have a ``code`` measure started by the month."""
-    base = f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE} AND {eligible_sql}"
-    has = f"EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = '{code}' AND m.start_month <= $at)"
-    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "户")
-
-
-def _persons_with(code: str, eligible_sql: str) -> Evaluator:
-    base = f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT} AND {eligible_sql}"
-    has = f"EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = '{code}' AND m.start_month <= $at)"
-    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {has}", f"SELECT count(*) {base}", "人")
 
 
 def _villages_where(rule_sql: str) -> Evaluator:
@@ -222,19 +358,22 @@ EVALUATORS: dict[str, Evaluator] = {
     "specialty_industries_per_village": _villages_where("i.industries >= 1"),
     "village_eight_projects_2018": _villages_where(_EIGHT),
     "town_six_projects_2018": _weak_towns_with_all_projects,
-    "income_project_per_household": _households_with("industry_income_project", _LABOUR),
-    "dibao_coverage": _households_with("ss_dibao", "h.attribute = '低保贫困户'"),
-    "disabled_allowances_coverage": _persons_with("dis_living_allowance", "p.disability IS NOT NULL"),
-    "public_welfare_jobs_2016": _city_count(_public_welfare_jobs, 3000, "个", 0.10, "规划为约数（±10% 视为达标）"),
-    "dilapidated_housing_2016": _city_count(_housing_2016, 6000, "户", 0.0, "名册只含建档立卡户，规划数含全部农村危房"),
-    "public_welfare_job_subsidy": _rows_within("pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)", "条"),
-    "fumin_loan_cap": _rows_within("fin_fumin_loan", "m.amount_yuan <= 50000", "笔"),
-    "pv_income_per_household": _annual_standard("solar_household", 3000, "元/户/年", at_least=True),
-    "preschool_grant": _annual_standard("edu_preschool_grant", 1800, "元/生/年", at_least=False),
-    "highschool_grant": _annual_standard("edu_highschool_grant", 2000, "元/生/年", at_least=False),
-    "vocational_grant": _annual_standard("edu_vocational_grant", 2000, "元/生/年", at_least=False),
-    "university_grant": _annual_standard("edu_university_grant", 3000, "元/生/年", at_least=False),
-    "pension_premium_subsidy": _annual_standard("si_pension_premium_subsidy", 100, "元/人/年", at_least=False),
+    "income_project_per_household": HouseholdsWith("户", "industry_income_project", _LABOUR),
+    "dibao_coverage": HouseholdsWith("户", "ss_dibao", "h.attribute = '低保贫困户'"),
+    "disabled_allowances_coverage": PersonsWith("人", "dis_living_allowance", "p.disability IS NOT NULL"),
+    "public_welfare_jobs_2016": CityCount("个", 3000, 0.10, "规划为约数（±10% 视为达标）",
+                                          "count(DISTINCT m.person_id) FILTER (m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at)", _PWJ_SPANS),
+    "dilapidated_housing_2016": CityCount("户", 6000, 0.0, "名册只含建档立卡户，规划数含全部农村危房",
+                                          "count(DISTINCT m.household_id) FILTER (m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at)",
+                                          _HOUSING_SPANS),
+    "public_welfare_job_subsidy": RowsWithin("条", "pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)"),
+    "fumin_loan_cap": RowsWithin("笔", "fin_fumin_loan", "m.amount_yuan <= 50000"),
+    "pv_income_per_household": AnnualStandard("元/户/年", "solar_household", 3000, at_least=True),
+    "preschool_grant": AnnualStandard("元/生/年", "edu_preschool_grant", 1800, at_least=False),
+    "highschool_grant": AnnualStandard("元/生/年", "edu_highschool_grant", 2000, at_least=False),
+    "vocational_grant": AnnualStandard("元/生/年", "edu_vocational_grant", 2000, at_least=False),
+    "university_grant": AnnualStandard("元/生/年", "edu_university_grant", 3000, at_least=False),
+    "pension_premium_subsidy": AnnualStandard("元/人/年", "si_pension_premium_subsidy", 100, at_least=False),
 }
 # Targets whose pace is tracked month by month (their red back-scheduling row means 滞后).
 SCHEDULE_KEYS = {
@@ -272,7 +411,7 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         if evaluator is None:
             rows.append((target_id, indicator, chapter, deadline, judged, None, None, None, NO_DATA, False, NOT_MEASURABLE_REASON))
             continue
-        measurement = evaluator(Context(con, scope.at(judged), figures))
+        measurement = evaluator(Context(con, scope.at(judged), figures, target_id))
         passed = scope.as_of >= dt.date(deadline.year, deadline.month, 1)
         status = _status(measurement, passed, SCHEDULE_KEYS.get(target_id) in red)
         value, goal, unit, note = (measurement.value, measurement.target, measurement.unit, measurement.note) if measurement else (None, None, None, "范围内没有可测度的对象")

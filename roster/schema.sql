@@ -183,13 +183,48 @@ CREATE TABLE dataset_fault (
 );
 
 -- Pre-aggregated monthly figures at village grain (analytics.cubes), built with the roster in the same
--- write: poor households and persons at each month end, and the monthly flows by unit.
-CREATE TABLE cube_stock (
+-- write: every household outcome figure at each month end, the monthly flows by unit, and coverage by
+-- measure group.
+CREATE TABLE cube_outcome (
     village_code VARCHAR NOT NULL REFERENCES village (village_code),
     month        DATE NOT NULL,
-    households   BIGINT NOT NULL,
-    persons      BIGINT NOT NULL,
+    baseline_households           BIGINT NOT NULL,
+    baseline_persons              BIGINT NOT NULL,
+    registered_households         BIGINT NOT NULL,
+    recorded_households           BIGINT NOT NULL,
+    new_households                BIGINT NOT NULL,
+    exited_households             BIGINT NOT NULL,
+    exited_persons                BIGINT NOT NULL,
+    baseline_exited_households    BIGINT NOT NULL,
+    baseline_exited_persons       BIGINT NOT NULL,
+    remaining_households          BIGINT NOT NULL,
+    remaining_persons             BIGINT NOT NULL,
+    baseline_remaining_households BIGINT NOT NULL,
+    baseline_remaining_persons    BIGINT NOT NULL,
+    returned_households           BIGINT NOT NULL,
+    removed_households            BIGINT NOT NULL,
+    active_households             BIGINT NOT NULL,
+    covered_households            BIGINT NOT NULL,
     PRIMARY KEY (village_code, month)
+);
+
+CREATE TABLE cube_coverage (
+    village_code  VARCHAR NOT NULL REFERENCES village (village_code),
+    month         DATE NOT NULL,
+    measure_group VARCHAR NOT NULL,
+    covered       BIGINT NOT NULL CHECK (covered > 0),
+    PRIMARY KEY (village_code, month, measure_group)
+);
+
+CREATE TABLE cube_goal (
+    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    month        DATE NOT NULL,
+    target_id    VARCHAR NOT NULL,
+    applies      BIGINT NOT NULL CHECK (applies > 0),
+    meets        BIGINT NOT NULL,
+    amount       DOUBLE NOT NULL,
+    lowest       DOUBLE,
+    PRIMARY KEY (village_code, month, target_id)
 );
 
 CREATE TABLE cube_flow (

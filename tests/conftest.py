@@ -16,7 +16,9 @@ import duckdb
 import pytest
 
 from access.__main__ import ensure_demo_accounts
+from analytics.cubes import build_cubes
 from roster.generate import generate
+from tests import small_roster
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
@@ -37,6 +39,19 @@ def extended_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("extended") / "extended.duckdb"
     generate(seed=2017, scale=1, out=path, until="2020-12")
     return path
+
+
+@pytest.fixture(scope="module", params=["raw", "cubes"])
+def small(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The hand-made small roster (tests/small_roster.py), answered from its raw tables or, with its cubes
+    built, from the cubes: every oracle test runs against both paths."""
+    path = small_roster.build(tmp_path_factory.mktemp("small") / "small.duckdb")
+    if request.param == "cubes":
+        with duckdb.connect(str(path)) as con:
+            build_cubes(con)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
 
 
 @pytest.fixture

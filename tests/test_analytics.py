@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from analytics import fmt
@@ -25,12 +24,6 @@ from tests.conftest import PROJECT_DIR
 
 MONTHS = [dt.date(2016, 1, 1), dt.date(2016, 6, 1), dt.date(2016, 12, 1), dt.date(2017, 2, 1), dt.date(2017, 6, 1), sr.AS_OF]
 AREAS = [(None, None), (sr.PINGDU, None), (sr.LAIXI, None), (sr.PINGDU, "370283109"), (sr.JIAOZHOU, None)]
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    path = sr.build(tmp_path_factory.mktemp("small") / "small.duckdb")
-    return duckdb.connect(str(path), read_only=True)
 
 
 @pytest.mark.parametrize("month", MONTHS)

@@ -31,11 +31,6 @@ from tests import small_roster as sr
 MONTHS = [dt.date(2016, 6, 1), dt.date(2017, 2, 1), sr.AS_OF]
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(sr.build(tmp_path_factory.mktemp("maps") / "small.duckdb")), read_only=True)
-
-
 # --- 图一 -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("month", MONTHS)
 def test_district_choropleth_values(small, month) -> None:
