@@ -5,7 +5,9 @@
 * ``cube_flow``: the monthly flows (新识别, 返贫, 脱贫, 自然减少) per village, month and unit;
 * ``cube_coverage``: active households covered by each measure group (``coverage.MEASURE_GROUPS``);
 * ``cube_goal``: the additive figures of the plan targets measured from households, persons and measures
-  (``goals.Additive``).
+  (``goals.Additive``);
+* ``cube_quality``: the records of every data-quality check per village at the as-of month only (the checks
+  list records; at other months the page runs them on the raw tables).
 
 ``build_cubes`` fills them for the whole city from 2015-12 to the as-of month; the generator and the snapshot
 writer call it in the same write as the roster. Questions without household slices are then sums over a cube,
@@ -22,7 +24,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics import dynamics, goals
+from analytics import dynamics, goals, quality
 from analytics.coverage import MEASURE_GROUPS
 from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
@@ -133,6 +135,25 @@ def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
     _replace(con, "cube_outcome", outcomes)
     _replace(con, "cube_coverage", coverage[coverage["covered"] > 0])
     _replace(con, "cube_goal", goal[goal["applies"] > 0])
+    _replace(con, "cube_quality", _quality_records(con, city))
+
+
+def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFrame:
+    """Records per village and check at the as-of month, plus ``quality.FAILING`` households."""
+    found = quality.findings(con, city)
+    keys = [frame[["household_id"]].assign(check_key=key) for key, frame in found.items() if "household_id" in frame]
+    keys.append(pd.DataFrame({"household_id": sorted(quality.failing_households(found)), "check_key": quality.FAILING}))
+    villages = [frame[["village_code"]].assign(check_key=key) for key, frame in found.items() if "household_id" not in frame]
+    con.register("_households", pd.concat(keys, ignore_index=True))
+    con.register("_villages", pd.concat(villages, ignore_index=True))
+    try:
+        return con.execute("""
+            SELECT village_code, CAST($at AS DATE) AS month, check_key, count(*) AS records FROM (
+                SELECT h.village_code, q.check_key FROM _households q JOIN household h USING (household_id)
+                UNION ALL SELECT village_code, check_key FROM _villages) GROUP BY ALL""", {"at": city.as_of}).df()
+    finally:
+        con.unregister("_households")
+        con.unregister("_villages")
 
 
 def _goal_spans() -> str:

@@ -217,15 +217,16 @@ GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code
 """
 
 
-def cube_answers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date) -> bool:
-    """``cube`` can answer: no household slices, and the months lie within what it was built for."""
+def cube_answers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date, latest_only: bool = False) -> bool:
+    """``cube`` can answer: no household slices, and the months lie within what it was built for (for a
+    ``latest_only`` cube, which holds the as-of month only, the months are that month)."""
     if scope.attribute or scope.main_cause or first < BASELINE:
         return False
     try:
         built = con.execute(f"SELECT max(month) FROM {cube}").fetchone()[0]
     except duckdb.CatalogException:  # a database made before this cube existed
         return False
-    return built is not None and last <= built
+    return built is not None and last <= built and (not latest_only or first == built)
 
 
 def _from_cube(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:

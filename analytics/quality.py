@@ -10,16 +10,17 @@ i.e. one point off per failing household per thousand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import duckdb
 import pandas as pd
 
 from analytics.coverage import gap_list
-from analytics.dynamics import household_states
+from analytics.dynamics import cube_answers, household_outcomes, household_states
 from analytics.privacy import masked
-from analytics.scope import Scope, area_names
+from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope, area_names
+from analytics.sql import execute
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -138,12 +139,11 @@ def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
     FROM village v JOIN town t USING (town_code)
     JOIN village_indicator i ON i.village_code = v.village_code AND i.year = year(v.exit_month)
     WHERE v.exit_month <= CAST($at AS DATE)
-      AND (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-      AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+      AND {PLACE_FILTER_SQL}
       AND (i.collective_income_wan < 15 OR NOT ({flags}))
     ORDER BY v.village_code
     """
-    return con.execute(sql, {"district": scope.district, "town": scope.town, "at": scope.as_of}).df()
+    return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
 
 
 COMPLETENESS_FIELDS = {"phone": "联系电话", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
@@ -175,25 +175,60 @@ CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Scope], pd.Dat
     "cause_gaps": ("致贫原因无对应措施或无任何措施（户）", gap_list),
     "villages_unready": ("摘帽村集体收入不足15万元或八项工程未完成（村）", villages_exited_unready),
 }
-HOUSEHOLD_CHECKS = ("size_mismatches", "exits_below_line", "exits_without_measures")
+FAILING_CHECKS = ("invalid_ids", "duplicate_persons", "size_mismatches", "exits_below_line", "exits_without_measures")
+
+
+FAILING = "failing_households"  # the cube's key for households failing any household-level check
+_CUBE_QUALITY = """
+SELECT {group} AS area_code, c.check_key, sum(c.records) AS records
+FROM cube_quality c JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE {filter} AND c.month = CAST($at AS DATE) GROUP BY ALL
+"""
+
+
+def failing_households(findings: dict[str, pd.DataFrame]) -> set[str]:
+    """Households failing any household-level check (their own or a member's), from the findings of
+    ``FAILING_CHECKS`` (check key → records)."""
+    return set().union(*(set(findings[key]["household_id"]) for key in FAILING_CHECKS))
+
+
+def findings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] = CHECKS) -> dict[str, pd.DataFrame]:
+    """The records of the checks ``keys`` for the scope."""
+    return {key: CHECKS[key][1](con, scope) for key in keys}
+
+
+def quality_records(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame | None:
+    """Records per check (and ``FAILING``) per area from ``cube_quality``, None when it cannot answer (it holds
+    the as-of month of the data only)."""
+    if not cube_answers(con, "cube_quality", scope, scope.as_of, scope.as_of, latest_only=True):
+        return None
+    sql = _CUBE_QUALITY.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL)
+    return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
 
 
 def quality_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Every check with its count of records for the scope."""
-    return pd.DataFrame([(key, label, len(check(con, scope))) for key, (label, check) in CHECKS.items()], columns=["check", "label", "count"])
+    cube = quality_records(con, scope)
+    if cube is None:
+        counts = {key: len(check(con, scope)) for key, (_, check) in CHECKS.items()}
+    else:
+        counts = cube.set_index("check_key")["records"].to_dict()
+    return pd.DataFrame([(key, label, int(counts.get(key, 0))) for key, (label, _) in CHECKS.items()], columns=["check", "label", "count"])
 
 
 def district_quality_scores(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """The documented quality score per district (1 point off per failing household per 1,000 active)."""
+    home = scope.home()
+    whole = replace(scope, district=home.district, town=home.town, village=None)
+    cube = quality_records(con, whole, "district")
+    if cube is not None:
+        cube = cube[cube["check_key"] == FAILING].set_index("area_code")["records"]
+    active = household_outcomes(con, whole, "district").set_index("area_code")["active_households"]
     rows = []
     for code, name in area_names(con, "district").items():
-        if not scope.allows(code):
+        if not scope.allows(code) or active.get(code, 0) == 0:
             continue
         district = replace(scope, district=code, town=None, village=None)
-        active = int(household_states(con, district, "SELECT count(*) AS n FROM sized WHERE is_active")["n"].iloc[0])
-        if active == 0:
-            continue
-        failing = set().union(*(set(CHECKS[key][1](con, district)["household_id"]) for key in HOUSEHOLD_CHECKS))
-        failing |= set(invalid_ids(con, district)["household_id"]) | set(persons_in_two_households(con, district)["household_id"])
-        rows.append((code, name, active, len(failing), max(0.0, round(100 - 1000 * len(failing) / active, 1))))
+        failing = int(cube.get(code, 0)) if cube is not None else len(failing_households(findings(con, district, FAILING_CHECKS)))
+        rows.append((code, name, int(active[code]), failing, max(0.0, round(100 - 1000 * failing / active[code], 1))))
     return pd.DataFrame(rows, columns=["area_code", "area_name", "active_households", "failing_households", "score"])

@@ -227,6 +227,14 @@ CREATE TABLE cube_goal (
     PRIMARY KEY (village_code, month, target_id)
 );
 
+CREATE TABLE cube_quality (
+    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    month        DATE NOT NULL,
+    check_key    VARCHAR NOT NULL,
+    records      BIGINT NOT NULL CHECK (records > 0),
+    PRIMARY KEY (village_code, month, check_key)
+);
+
 CREATE TABLE cube_flow (
     village_code VARCHAR NOT NULL REFERENCES village (village_code),
     month        DATE NOT NULL,

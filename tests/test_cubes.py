@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 
 import duckdb
 import pandas as pd
 import pytest
 
 from analytics.coverage import MEASURE_GROUPS, coverage_by_area
+from analytics.distribution import area_metrics, village_points
 from analytics.dynamics import (
     cube_answers,
     household_outcomes,
@@ -18,7 +20,10 @@ from analytics.dynamics import (
     stock_flow_table,
 )
 from analytics.goals import goal_progress
+from analytics.league import league_table
 from analytics.plan import BASELINE
+from analytics.quality import district_quality_scores, quality_records, quality_summary
+from analytics.schedule import back_schedule
 from analytics.scope import Scope
 
 SCOPES = [Scope(dt.date(2017, 9, 1)), Scope(dt.date(2017, 9, 1), "370285"), Scope(dt.date(2016, 12, 1), "370283"),
@@ -66,14 +71,43 @@ def test_slices_and_databases_without_cubes_use_the_raw_path(demo: duckdb.DuckDB
     assert not cube_answers(demo, "cube_outcome", sliced, BASELINE, dt.date(2017, 9, 1))
 
 
-def test_goal_cube_equals_raw_goal_queries(demo_db, tmp_path) -> None:
-    """Every plan target's value and status is the same from ``cube_goal`` as from the raw tables."""
-    raw_path = tmp_path / "raw.duckdb"
-    shutil.copy(demo_db, raw_path)
-    with duckdb.connect(str(raw_path)) as con:
-        con.execute("DELETE FROM cube_goal")
-    with duckdb.connect(str(demo_db), read_only=True) as cubed, duckdb.connect(str(raw_path), read_only=True) as raw:
-        assert cubed.execute("SELECT count(DISTINCT target_id) FROM cube_goal").fetchone()[0] == 13
-        for scope in SCOPES:
-            for month in (dt.date(2016, 1, 1), dt.date(2016, 12, 1), scope.as_of):
-                pd.testing.assert_frame_equal(goal_progress(cubed, scope.at(month)), goal_progress(raw, scope.at(month)))
+CUBES = ("cube_outcome", "cube_coverage", "cube_goal", "cube_quality", "cube_flow")
+
+
+@pytest.fixture(scope="module")
+def without_cubes(demo_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The demo database with its cubes emptied: every question takes the raw path."""
+    path = tmp_path_factory.mktemp("raw") / "raw.duckdb"
+    shutil.copy(demo_db, path)
+    with duckdb.connect(str(path)) as con:
+        for cube in CUBES:
+            con.execute(f"DELETE FROM {cube}")
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+WHOLE_PAGE_QUESTIONS = {
+    "goal_progress": goal_progress, "league_table": league_table, "back_schedule": lambda c, s: back_schedule(c, s, "town"),
+    "area_metrics": lambda c, s: area_metrics(c, s, "village"), "village_points": village_points,
+    "quality_summary": quality_summary, "district_quality_scores": district_quality_scores,
+}
+
+
+@pytest.mark.parametrize("question", WHOLE_PAGE_QUESTIONS)
+def test_questions_from_cubes_equal_raw_answers(demo: duckdb.DuckDBPyConnection, without_cubes: duckdb.DuckDBPyConnection, question: str) -> None:
+    """Every plan target, ranking, schedule, map layer and quality count is the same from the cubes as from the raw tables."""
+    answer = WHOLE_PAGE_QUESTIONS[question]
+    as_of = dt.date(2017, 9, 1)
+    scopes = [Scope(as_of), Scope(as_of, "370285"), Scope(as_of, "370283", "370283120", "370283120241"),
+              Scope(as_of, "370283", limit="370283"), Scope(as_of, "370283", "370283108", limit="370283108")]
+    months = (as_of,) if question.startswith(("quality", "district_quality")) else (dt.date(2016, 2, 1), as_of)
+    for scope in scopes:
+        for month in months:
+            pd.testing.assert_frame_equal(answer(demo, scope.at(month)), answer(without_cubes, scope.at(month)))
+
+
+def test_quality_cube_holds_the_as_of_month_only(demo: duckdb.DuckDBPyConnection) -> None:
+    assert demo.execute("SELECT DISTINCT month FROM cube_quality").fetchall() == [(dt.date(2017, 9, 1),)]
+    assert quality_records(demo, Scope(dt.date(2017, 9, 1))) is not None
+    assert quality_records(demo, Scope(dt.date(2017, 8, 1))) is None
