@@ -181,9 +181,8 @@ def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str 
     areas are those holding a household with any status event."""
     if use_cube and cube_answers(con, "cube_outcome", scope, scope.as_of, scope.as_of):
         sql = _CUBE_OUTCOME.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL)
-        frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
-    else:
-        frame = over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
+        return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
+    frame = over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
     return frame.astype({c: "int64" for c in OUTCOME_COLUMNS})
 
 
@@ -210,7 +209,7 @@ GROUP BY ALL ORDER BY 1, 2, 3
 """
 
 _CUBE_OUTCOME = """
-SELECT {group} AS area_code, """ + ", ".join(f"sum(c.{c}) AS {c}" for c in OUTCOME_COLUMNS) + """
+SELECT {group} AS area_code, """ + ", ".join(f"CAST(sum(c.{c}) AS BIGINT) AS {c}" for c in OUTCOME_COLUMNS) + """
 FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE {filter} AND c.month = CAST($at AS DATE)
 GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code

@@ -90,13 +90,16 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, **params: ob
     return float(value or 0)
 
 
-def _share(con: duckdb.DuckDBPyConnection, scope: Scope, numerator_sql: str, denominator_sql: str, unit: str, **params: object) -> Measurement | None:
-    """Count meeting a rule against the count it applies to; None when nothing applies."""
-    total = _scalar(con, denominator_sql, scope, **params)
-    if total == 0:
-        return None
-    done = _scalar(con, numerator_sql, scope, **params)
-    return Measurement(done, total, unit, done >= total)
+def _counts(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str) -> dict[str, float]:
+    """``applies``: rows of ``base_sql`` (``FROM … WHERE …``); ``meets``: those meeting ``rule_sql``."""
+    meets, applies = execute(con, f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}", {**scope.sql_params(), "at": scope.as_of}).fetchone()
+    return {"applies": float(applies), "meets": float(meets)}
+
+
+def _share(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str, unit: str) -> Measurement | None:
+    """Rows meeting a rule against all of them (see ``_counts``); None when there are none."""
+    counts = _counts(con, scope, base_sql, rule_sql)
+    return Measurement(counts["meets"], counts["applies"], unit, counts["meets"] >= counts["applies"]) if counts["applies"] else None
 
 
 _SCOPED_HOUSEHOLDS = f"household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
@@ -162,7 +165,7 @@ class HouseholdsWith(Additive):
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
         base = f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE} AND {self.eligible_sql}"
         has = f"EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
-        return {"applies": _scalar(con, f"SELECT count(*) {base}", scope), "meets": _scalar(con, f"SELECT count(*) {base} AND {has}", scope)}
+        return _counts(con, scope, base, has)
 
     def spans_sql(self) -> str:
         return f"""
@@ -183,7 +186,7 @@ class PersonsWith(Additive):
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
         base = f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT} AND {self.eligible_sql}"
         has = f"EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
-        return {"applies": _scalar(con, f"SELECT count(*) {base}", scope), "meets": _scalar(con, f"SELECT count(*) {base} AND {has}", scope)}
+        return _counts(con, scope, base, has)
 
     def spans_sql(self) -> str:
         spans = f"""
@@ -205,7 +208,7 @@ class RowsWithin(Additive):
 
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
         base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = '{self.code}' AND m.start_month <= $at"
-        return {"applies": _scalar(con, f"SELECT count(*) {base}", scope), "meets": _scalar(con, f"SELECT count(*) {base} AND {self.rule_sql}", scope)}
+        return _counts(con, scope, base, self.rule_sql)
 
     def spans_sql(self) -> str:
         return f"""
@@ -324,7 +327,7 @@ def _villages_where(rule_sql: str) -> Evaluator:
     latest = _LATEST_YEAR.format(table="village_indicator")
     base = f"FROM {_SCOPED_VILLAGES}"
     meeting = f"EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = {latest} AND {rule_sql})"
-    return lambda ctx: _share(ctx.con, ctx.scope, f"SELECT count(*) {base} AND {meeting}", f"SELECT count(*) {base}", "个村")
+    return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村")
 
 
 def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
@@ -335,7 +338,7 @@ def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
     flags = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drainage", "proj_sewage", "proj_culture_square", "proj_service_center", "proj_townscape"))
     base = f"FROM town t WHERE t.is_weak_town AND {TOWN_FILTER_SQL}"
     meeting = f"EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = {latest} AND {flags})"
-    return _share(con, scope, f"SELECT count(*) {base} AND {meeting}", f"SELECT count(*) {base}", "个镇")
+    return _share(con, scope, base, meeting, "个镇")
 
 
 _LABOUR = "EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"

@@ -16,37 +16,40 @@ PLACE_COLUMNS = (
     "weak_towns_total", "weak_towns_exited",
 )
 
-_VILLAGES_SQL = """
-SELECT {group} AS area_code,
-       count(*) FILTER (v.designation = 'provincial_poor') AS provincial_villages_total,
-       count(*) FILTER (v.designation = 'provincial_poor' AND v.exit_month <= CAST($at AS DATE)) AS provincial_villages_exited,
-       count(*) FILTER (v.designation = 'municipal_weak') AS weak_villages_total,
-       count(*) FILTER (v.designation = 'municipal_weak' AND v.exit_month <= CAST($at AS DATE)) AS weak_villages_exited
-FROM village v JOIN town t USING (town_code)
-WHERE v.designation IS NOT NULL AND {filter}
-GROUP BY ALL
-"""
-# Weak towns count at town level and above (a village scope holds none).
-_TOWNS_SQL = """
-SELECT {group} AS area_code,
-       count(*) AS weak_towns_total,
-       count(*) FILTER (t.exit_month <= CAST($at AS DATE)) AS weak_towns_exited
-FROM town t
-WHERE t.is_weak_town AND CAST($village AS VARCHAR) IS NULL AND {filter}
-GROUP BY ALL
+_PLACES_SQL = """
+WITH villages AS (
+    SELECT {group} AS area_code,
+           count(*) FILTER (v.designation = 'provincial_poor') AS provincial_villages_total,
+           count(*) FILTER (v.designation = 'provincial_poor' AND v.exit_month <= CAST($at AS DATE)) AS provincial_villages_exited,
+           count(*) FILTER (v.designation = 'municipal_weak') AS weak_villages_total,
+           count(*) FILTER (v.designation = 'municipal_weak' AND v.exit_month <= CAST($at AS DATE)) AS weak_villages_exited
+    FROM village v JOIN town t USING (town_code)
+    WHERE v.designation IS NOT NULL AND {filter}
+    GROUP BY ALL
+),
+-- Weak towns count at town level and above (a village scope or grouping holds none).
+towns AS (
+    SELECT {town_group} AS area_code,
+           count(*) AS weak_towns_total,
+           count(*) FILTER (t.exit_month <= CAST($at AS DATE)) AS weak_towns_exited
+    FROM town t
+    WHERE t.is_weak_town AND CAST($village AS VARCHAR) IS NULL AND {town_filter}
+    GROUP BY ALL
+)
+SELECT area_code, {columns}
+FROM villages FULL JOIN towns USING (area_code)
+ORDER BY area_code
 """
 
 
 def place_progress(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, at: dt.date | None = None) -> pd.DataFrame:
     """Totals and exits by ``at`` (default ``scope.as_of``) per area; areas without designated places are absent."""
     params = {"district": scope.district, "town": scope.town, "village": scope.village, "at": at or scope.as_of}
-    group_sql = GROUP_SQL[group]
-    villages = execute(con, _VILLAGES_SQL.format(group=group_sql, filter=PLACE_FILTER_SQL), params).df()
-    towns = pd.DataFrame(columns=["area_code", "weak_towns_total", "weak_towns_exited"])
-    if group != "village":
-        towns = execute(con, _TOWNS_SQL.format(group=group_sql, filter=TOWN_FILTER_SQL), params).df()
-    merged = villages.merge(towns, on="area_code", how="outer").fillna(0)
-    return merged.astype({c: "int64" for c in PLACE_COLUMNS})[["area_code", *PLACE_COLUMNS]].sort_values("area_code", ignore_index=True)
+    sql = _PLACES_SQL.format(
+        group=GROUP_SQL[group], filter=PLACE_FILTER_SQL, town_filter=TOWN_FILTER_SQL + (" AND false" if group == "village" else ""),
+        town_group="NULL" if group == "village" else GROUP_SQL[group],
+        columns=", ".join(f"CAST(coalesce({c}, 0) AS BIGINT) AS {c}" for c in PLACE_COLUMNS))
+    return execute(con, sql, params).df()
 
 
 def scope_places(con: duckdb.DuckDBPyConnection, scope: Scope, at: dt.date | None = None) -> pd.Series:

@@ -71,7 +71,7 @@ def _figures(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) ->
     """Outcome and place figures per area at one month."""
     outcomes = household_outcomes(con, scope, group)
     places = place_progress(con, scope, group)
-    return outcomes.merge(places, on="area_code", how="outer").fillna(0).set_index("area_code")
+    return outcomes.merge(places, on="area_code", how="outer").set_index("area_code").fillna(0)
 
 
 def back_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
