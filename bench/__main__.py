@@ -5,7 +5,8 @@
 For each scale (1 = Qingdao's roster; N = N copies) it generates or reuses a database and measures,
 as medians of warm runs: each analytics question for a city, a district and a town scope; the pandas
 baseline for the questions it answers the same way (bench/baseline.py, checked equal by a test); the
-time floor (bytes the question must read ÷ memory bandwidth measured in the same run); each page's
+time floor (bytes of the raw tables the question is about ÷ memory bandwidth measured in the same run: a
+cube answer can beat it); the cube build time (rebuilt and rolled back); each page's
 full server-side run (AppTest); each map's JSON payload; generation time, database size and peak RSS.
 ``--quick`` runs scales 0.2 and 1 with 3 repeats and skips pages other than the overview.
 """
@@ -37,7 +38,14 @@ from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
 from analytics.scope import Scope
 from bench import baseline
-from bench.measure import median_ms, memory_bandwidth, page_ms, peak_rss_mb, table_bytes
+from bench.measure import (
+    cube_build_s,
+    median_ms,
+    memory_bandwidth,
+    page_ms,
+    peak_rss_mb,
+    table_bytes,
+)
 from geo import maps
 from roster.generate import generate
 
@@ -88,9 +96,11 @@ def scopes(as_of: dt.date) -> dict[str, Scope]:
 
 def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[dict]:
     db, generated = ensure_db(args.work, scale)
+    build = {"scale": scale, "kind": "build", "generate_s": generated, "cube_build_s": round(cube_build_s(db), 2), "db_mb": round(db.stat().st_size / 1e6, 1)}
     con = duckdb.connect(str(db), read_only=True)
     as_of = dataset_info(con).as_of
-    records = [{"scale": scale, "kind": "build", "generate_s": generated, "db_mb": round(db.stat().st_size / 1e6, 1)}]
+    records = [build | {"households": con.execute("SELECT count(*) FROM household").fetchall()[0][0],
+                        "persons": con.execute("SELECT count(*) FROM person").fetchall()[0][0]}]
     frames = None
     sizes = {t: table_bytes(con, (t,)) for t in ROSTER_TABLES}
     for name, (ours, naive, tables) in questions().items():

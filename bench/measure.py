@@ -26,6 +26,19 @@ def median_ms(call: Callable[[], object], repeat: int) -> float:
     return statistics.median(runs)
 
 
+def cube_build_s(db: Path) -> float:
+    """Seconds ``analytics.cubes.build_cubes`` takes to rebuild every cube of ``db`` (rolled back after)."""
+    from analytics.cubes import build_cubes
+
+    with duckdb.connect(str(db)) as con:
+        con.begin()
+        start = time.perf_counter()
+        build_cubes(con)
+        seconds = time.perf_counter() - start
+        con.rollback()
+    return seconds
+
+
 def memory_bandwidth(megabytes: int = 256, repeat: int = 5) -> float:
     """Bytes per second this machine copies (read + write), measured now, side by side with the queries."""
     source = np.ones(megabytes * 1024 * 1024 // 8)
