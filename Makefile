@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
-GENERATOR_SOURCES := $(shell find roster -name '*.py') roster/schema.sql $(wildcard data/reference/*) analytics/cubes.py analytics/dynamics.py
+GENERATOR_SOURCES := $(shell find roster analytics -name '*.py') roster/schema.sql $(wildcard data/reference/*)
 
 .PHONY: run test setup system-deps demo-data
 

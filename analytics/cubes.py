@@ -29,6 +29,7 @@ from analytics.coverage import MEASURE_GROUPS
 from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
 from analytics.scope import Scope
+from analytics.sql import execute
 
 OPEN = "DATE '9999-12-01'"
 
@@ -102,7 +103,7 @@ firsts AS (
     GROUP BY ALL
 ),
 spans AS (
-    SELECT a.village_code, greatest(a.start, f.first) AS start, a.stop, f.measure_group AS col, 1 AS n
+    SELECT a.village_code, f.measure_group, greatest(a.start, f.first) AS start, a.stop, 'covered' AS col, 1 AS n
     FROM active a JOIN firsts f USING (household_id)
 )
 """
@@ -120,22 +121,21 @@ life AS (
 def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every cube of the roster in ``con``."""
     city = Scope(dataset_info(con).as_of)
+    for cube in ("cube_flow", "cube_outcome", "cube_coverage", "cube_goal", "cube_quality"):
+        con.execute(f"DELETE FROM {cube}")
     flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of, use_cube=False)
-    outcomes = _running(con, city, _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
+    _insert(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
+    _running(con, city, "cube_outcome", _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
     groups = pd.DataFrame([(key, category) for key, (_, categories) in MEASURE_GROUPS.items() for category in categories or (None,)],
                           columns=["measure_group", "category_code"])
     con.register("_groups", groups)
     try:
-        coverage = _running(con, city, _COVERAGE_SPANS, dict.fromkeys(MEASURE_GROUPS, "sum"))
+        _running(con, city, "cube_coverage", _COVERAGE_SPANS, {"covered": "sum"}, keys=("measure_group",), keep="covered > 0")
     finally:
         con.unregister("_groups")
-    coverage = coverage.melt(id_vars=["village_code", "month"], var_name="measure_group", value_name="covered")
-    goal = _running(con, city, _goal_spans(), {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"}, keys=("target_id",))
-    _replace(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
-    _replace(con, "cube_outcome", outcomes)
-    _replace(con, "cube_coverage", coverage[coverage["covered"] > 0])
-    _replace(con, "cube_goal", goal[goal["applies"] > 0])
-    _replace(con, "cube_quality", _quality_records(con, city))
+    _running(con, city, "cube_goal", _goal_spans(), {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"},
+             keys=("target_id",), keep="applies > 0")
+    _insert(con, "cube_quality", _quality_records(con, city))
 
 
 def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFrame:
@@ -163,17 +163,19 @@ def _goal_spans() -> str:
     return _GOAL_LIFE + ",\nspans AS (\n" + "\nUNION ALL\n".join(parts) + "\n)"
 
 
-def _running(con: duckdb.DuckDBPyConnection, city: Scope, spans_sql: str, columns: dict[str, str], keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Month-end values of ``columns`` (running ``sum`` or ``min``) per village, ``keys`` and every month from
-    the baseline to the as-of month, from the CTE ``spans`` (village_code, *keys, start, stop, col, n) that
-    ``spans_sql`` ends with; only villages and keys with any span get rows."""
+def _running(con: duckdb.DuckDBPyConnection, city: Scope, cube: str, spans_sql: str, columns: dict[str, str],
+             keys: tuple[str, ...] = (), keep: str = "true") -> None:
+    """Write into ``cube`` the month-end values of ``columns`` (running ``sum`` or ``min``) per village, ``keys``
+    and every month from the baseline to the as-of month, from the CTE ``spans`` (village_code, *keys,
+    start, stop, col, n) that ``spans_sql`` ends with; only villages and keys with any span, and rows
+    meeting ``keep``."""
     group = ", ".join(("village_code", *keys))
     minima = ", ".join(f"'{c}'" for c, how in columns.items() if how == "min") or "''"
     values = ", ".join(
         f"coalesce(sum(sum(d.n) FILTER (d.col = '{c}')) OVER w, 0) AS \"{c}\"" if how == "sum"
         else f"min(min(d.n) FILTER (d.col = '{c}')) OVER w AS \"{c}\""
         for c, how in columns.items())
-    sql = spans_sql + f""",
+    body = spans_sql + f""",
     deltas AS (
         SELECT {group}, start AS month, col, n FROM spans WHERE start < stop
         UNION ALL SELECT {group}, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ({minima})
@@ -186,17 +188,19 @@ def _running(con: duckdb.DuckDBPyConnection, city: Scope, spans_sql: str, column
     grid AS (
         SELECT DISTINCT {group}, CAST(m.month AS DATE) AS month
         FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT {group}, g.month, {values}
+        FROM grid g LEFT JOIN d USING ({group}, month)
+        GROUP BY {group}, g.month WINDOW w AS (PARTITION BY {group} ORDER BY g.month)
     )
-    SELECT {group}, g.month, {values}
-    FROM grid g LEFT JOIN d USING ({group}, month)
-    GROUP BY {group}, g.month WINDOW w AS (PARTITION BY {group} ORDER BY g.month)
+    SELECT * FROM running WHERE {keep}
     """
-    return dynamics.over_events(con, city, "village", sql, baseline=BASELINE, at=city.as_of)
+    execute(con, f"INSERT INTO {cube} BY NAME " + dynamics.events_sql("village", body), {**city.sql_params(), "baseline": BASELINE, "at": city.as_of})
 
 
-def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Replace the rows of ``table`` with ``frame`` (columns matched by name)."""
-    con.execute(f"DELETE FROM {table}")
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append ``frame`` to ``table`` (columns matched by name)."""
     con.register("_cube", frame)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _cube")

@@ -161,11 +161,15 @@ OUTCOME_COLUMNS = (
 )
 
 
+def events_sql(group: str | None, body: str) -> str:
+    """``body`` after the CTEs ``area`` (household → ``group`` code, scope filter), ``ev`` (household events
+    with ``seq``, ``next_month``, ``prev_type``) and ``members`` (membership spans); parameters: the scope's."""
+    return _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL) + body
+
+
 def over_events(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:
-    """Run ``body`` after the CTEs ``area`` (household → ``group`` code, scope filter), ``ev`` (household
-    events with ``seq``, ``next_month``, ``prev_type``) and ``members`` (membership spans)."""
-    sql = _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL) + body
-    return execute(con, sql, {**scope.sql_params(), **params}).df()
+    """Run :func:`events_sql` for ``scope``."""
+    return execute(con, events_sql(group, body), {**scope.sql_params(), **params}).df()
 
 
 def household_states(con: duckdb.DuckDBPyConnection, scope: Scope, select: str, group: str | None = None, **params: object) -> pd.DataFrame:

@@ -1,97 +1,144 @@
-"""Load test: N simulated sessions open random pages at random scopes for a while, against one database
-file; reports errors, wrong numbers and p50/p95 page times.
-
-Each session is a separate process running AppTest (its own Streamlit runtime and read-only DuckDB
-connection to the same file). Threads were tried first: AppTest re-parses scripts with the ``ast``
-module on every run, and CPython 3.11 fails on concurrent ``ast`` conversion ("AST constructor
-recursion depth mismatch") — a harness problem a real server does not have, but it makes threaded
-AppTest useless as a load generator.
+"""Load test: N concurrent sessions against one running dashboard server, for a while.
 
     python -m bench.load --db data/demo.duckdb [--sessions 20] [--seconds 60]
 
-Every overview run's first KPI is compared with the same figure computed once, single-session, for that
-scope: concurrency must not change a number.
+It starts ``streamlit run app.py`` on the database (one process: one shared read-only DuckDB connection,
+shared caches) and opens N websocket connections speaking Streamlit's own protocol, as N browsers would.
+Each session opens a shared link to a random scope (a new connection whose first ``rerun_script`` message
+carries the page and the query string, as a browser loading the URL sends) and moves through one to three
+random pages there, waiting for each run to finish and recording its time; then the next link. Reported: page runs,
+errors (exceptions shown on a page, failed runs, dropped connections), wrong numbers, p50/p95 page times
+and the server's peak RSS. Every overview's 脱贫人口 card is compared with the same figure computed once,
+single-session, for that scope: concurrency must not change a number.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
+import asyncio
 import random
 import statistics
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from streamlit.testing.v1 import AppTest
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from analytics.dataset import dataset_info
 from analytics.progress import progress_figures
 from analytics.scope import Scope
-from bench.__main__ import PAGES
-from bench.measure import PROJECT_DIR, peak_rss_mb
+from bench.server import dashboard_server
 
+PAGES = ("overview", "distribution", "measures", "dynamics", "meeting", "summary", "quality")
 SCOPES = ({}, {"district": "370283"}, {"district": "370285"}, {"district": "370283", "town": "370283108"}, {"district": "370211"})
+EXPECTED_CARD = "脱贫人口"
 
 
-def expected_persons(db: Path) -> dict[str, str]:
-    """The overview's 脱贫人口 figure per scope, computed once without concurrency."""
+@dataclass
+class Findings:
+    times_ms: list[float] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0  # overview cards compared with the single-session figure
+
+
+def scope_key(params: dict[str, str]) -> str:
+    return params.get("town") or params.get("district") or "city"
+
+
+def expected_cards(db: Path) -> dict[str, str]:
+    """The overview's 脱贫人口 card per scope, computed once without concurrency."""
     with duckdb.connect(str(db), read_only=True) as con:
         as_of = dataset_info(con).as_of
-        out = {}
+        cards = {}
         for params in SCOPES:
             f = progress_figures(con, Scope(as_of, params.get("district"), params.get("town")))
-            out[params.get("town") or params.get("district") or "city"] = f"{f.persons_baseline_exited:,} / {f.persons_baseline_exited + f.persons_baseline_remaining:,}人"
-        return out
+            cards[scope_key(params)] = f"{f.persons_baseline_exited:,} / {f.persons_baseline_exited + f.persons_baseline_remaining:,}人"
+        return cards
 
 
-def session(deadline: float, seed: int, expected: dict[str, str]) -> tuple[list[float], list[str]]:
-    """One simulated user until ``deadline``: page times and problems."""
-    rng, times, problems = random.Random(seed), [], []
+async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str, str]) -> tuple[float, dict[str, str], list[str]]:
+    """Ask for one page run; (milliseconds to its end, metric cards shown, exceptions shown)."""
+    request = BackMsg()
+    request.rerun_script.page_name = page
+    request.rerun_script.query_string = "&".join(f"{k}={v}" for k, v in params.items())
+    start = time.perf_counter()
+    await ws.send(request.SerializeToString())
+    cards, exceptions = {}, []
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await ws.recv())
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "metric":
+                cards[element.metric.label] = element.metric.body
+            elif element.WhichOneof("type") == "exception":
+                exceptions.append(element.exception.message)
+        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+            if message.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                exceptions.append("script did not compile")
+            return (time.perf_counter() - start) * 1000, cards, exceptions
+
+
+async def session(url: str, deadline: float, seed: int, expected: dict[str, str], pages: tuple[str, ...], findings: Findings) -> None:
+    """One simulated user until ``deadline``: opens a shared link to a random scope (a new connection, as a
+    browser loading the URL) and moves through one to three random ``pages`` there; then the next link."""
+    rng = random.Random(seed)
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
     while time.monotonic() < deadline:
-        params, page = rng.choice(SCOPES), rng.choice(PAGES)
-        app = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=300)
-        for key, value in params.items():
-            app.query_params[key] = value
-        start = time.perf_counter()
+        params = rng.choice(SCOPES)
         try:
-            app.run()
-            if page != PAGES[0]:
-                app.switch_page(page).run()
-        except Exception as err:  # a crash of the harness or the page is a finding, not a reason to stop
-            problems.append(f"{page} {params}: {type(err).__name__}: {err}")
-            continue
-        times.append((time.perf_counter() - start) * 1000)
-        if app.exception:
-            problems.append(f"{page} {params}: {app.exception[0].value}")
-        elif page == PAGES[0]:
-            shown = next((m.value for m in app.metric if m.label == "脱贫人口"), None)
-            key = params.get("town") or params.get("district") or "city"
-            if shown != expected[key]:
-                problems.append(f"wrong number on {key}: {shown} ≠ {expected[key]}")
-    return times, problems
+            async with websockets.connect(stream, subprotocols=["streamlit"], origin=url, max_size=None) as ws:
+                for _ in range(rng.randint(1, 3)):
+                    page = rng.choice(pages)
+                    ms, cards, exceptions = await asyncio.wait_for(run_page(ws, page, params), timeout=600)
+                    findings.times_ms.append(ms)
+                    findings.problems += [f"{page} {params}: {e}" for e in exceptions]
+                    if page == "overview":
+                        findings.checked += 1
+                        if cards.get(EXPECTED_CARD) != expected[scope_key(params)]:
+                            findings.problems.append(f"wrong number on {scope_key(params)}: {cards.get(EXPECTED_CARD)} ≠ {expected[scope_key(params)]}")
+        except (OSError, TimeoutError, websockets.WebSocketException) as err:
+            findings.problems.append(f"session {seed}: {type(err).__name__}: {err}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a running process (VmHWM), MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def load(url: str, sessions: int, seconds: float, expected: dict[str, str], pages: tuple[str, ...] = PAGES) -> Findings:
+    """``sessions`` concurrent sessions against the server at ``url`` for ``seconds``."""
+    findings, deadline = Findings(), time.monotonic() + seconds
+    await asyncio.gather(*(session(url, deadline, seed, expected, pages, findings) for seed in range(sessions)))
+    return findings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.load")
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--log", type=Path, default=Path("bench_out/load-server.log"))
     args = parser.parse_args(argv)
-    os.environ["DASHBOARD_DB"] = str(args.db)
-    expected = expected_persons(args.db)
-    deadline = time.monotonic() + args.seconds
-    with multiprocessing.get_context("spawn").Pool(args.sessions) as pool:
-        results = pool.starmap(session, [(deadline, i, expected) for i in range(args.sessions)])
-    times = [t for part, _ in results for t in part]
-    problems = [p for _, part in results for p in part]
-    cuts = statistics.quantiles(times, n=20) if len(times) > 1 else [0] * 19
-    print(f"{args.sessions} sessions × {args.seconds:.0f} s: {len(times)} page runs, {len(problems)} problems; "
-          f"p50 {statistics.median(times):.0f} ms, p95 {cuts[18]:.0f} ms; peak RSS of one session process {peak_rss_mb(children=True):.0f} MB")
-    for problem in problems[:20]:
+    expected = expected_cards(args.db)
+    with dashboard_server(args.db, args.log) as server:
+        findings = asyncio.run(load(server.url, args.sessions, args.seconds, expected))
+        rss = peak_rss_mb(server.pid)
+    times = findings.times_ms
+    p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else float("nan")
+    print(f"{args.sessions} sessions × {args.seconds:.0f} s on one server: {len(times)} page runs, {len(findings.problems)} problems "
+          f"({findings.checked} overview figures checked); "
+          f"p50 {statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms; server peak RSS {rss:.0f} MB")
+    for problem in findings.problems[:20]:
         print("  " + problem)
-    return 1 if problems else 0
+    return 1 if findings.problems or not times else 0
 
 
 if __name__ == "__main__":

@@ -184,9 +184,10 @@ CREATE TABLE dataset_fault (
 
 -- Pre-aggregated monthly figures at village grain (analytics.cubes), built with the roster in the same
 -- write: every household outcome figure at each month end, the monthly flows by unit, and coverage by
--- measure group.
+-- measure group. Derived data: one row per village, month (and key) by construction; no indexes, so
+-- building them at large scale stays fast and small.
 CREATE TABLE cube_outcome (
-    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    village_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     baseline_households           BIGINT NOT NULL,
     baseline_persons              BIGINT NOT NULL,
@@ -204,46 +205,41 @@ CREATE TABLE cube_outcome (
     returned_households           BIGINT NOT NULL,
     removed_households            BIGINT NOT NULL,
     active_households             BIGINT NOT NULL,
-    covered_households            BIGINT NOT NULL,
-    PRIMARY KEY (village_code, month)
+    covered_households            BIGINT NOT NULL
 );
 
 CREATE TABLE cube_coverage (
-    village_code  VARCHAR NOT NULL REFERENCES village (village_code),
+    village_code  VARCHAR NOT NULL,
     month         DATE NOT NULL,
     measure_group VARCHAR NOT NULL,
-    covered       BIGINT NOT NULL CHECK (covered > 0),
-    PRIMARY KEY (village_code, month, measure_group)
+    covered       BIGINT NOT NULL CHECK (covered > 0)
 );
 
 CREATE TABLE cube_goal (
-    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    village_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     target_id    VARCHAR NOT NULL,
     applies      BIGINT NOT NULL CHECK (applies > 0),
     meets        BIGINT NOT NULL,
     amount       DOUBLE NOT NULL,
-    lowest       DOUBLE,
-    PRIMARY KEY (village_code, month, target_id)
+    lowest       DOUBLE
 );
 
 CREATE TABLE cube_quality (
-    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    village_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     check_key    VARCHAR NOT NULL,
-    records      BIGINT NOT NULL CHECK (records > 0),
-    PRIMARY KEY (village_code, month, check_key)
+    records      BIGINT NOT NULL CHECK (records > 0)
 );
 
 CREATE TABLE cube_flow (
-    village_code VARCHAR NOT NULL REFERENCES village (village_code),
+    village_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     unit         VARCHAR NOT NULL CHECK (unit IN ('households', 'persons')),
     new          BIGINT NOT NULL,
     returned     BIGINT NOT NULL,
     exited       BIGINT NOT NULL,
-    removed      BIGINT NOT NULL,
-    PRIMARY KEY (village_code, month, unit)
+    removed      BIGINT NOT NULL
 );
 
 -- The files an imported snapshot was made from (empty for generated data).

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +11,7 @@ import pytest
 
 from access.__main__ import ensure_demo_accounts
 from analytics.cubes import build_cubes
+from bench.server import dashboard_server
 from roster.generate import generate
 from tests import small_roster
 
@@ -68,39 +63,11 @@ def extended(extended_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(db: Path, log_name: str = "streamlit.log") -> Iterator[str]:
-    """A real `streamlit run app.py` on ``db``, yielding its URL."""
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db)}
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / log_name, "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"streamlit did not start; see test-artifacts/{log_name}") from None
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+    """A real `streamlit run app.py` on ``db`` (log in test-artifacts/), yielding its URL."""
+    with dashboard_server(db, ARTIFACTS / log_name) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
