@@ -17,5 +17,7 @@ def database_path() -> Path:
 
 
 def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; the dashboard never writes."""
-    return duckdb.connect(str(path or database_path()), read_only=True)
+    """A read-only connection; the dashboard never writes. ``DASHBOARD_DUCKDB_MEMORY`` (e.g. ``4GB``) caps
+    DuckDB's memory per process (default: 80 % of RAM), for several replicas on one machine."""
+    limit = os.environ.get("DASHBOARD_DUCKDB_MEMORY")
+    return duckdb.connect(str(path or database_path()), read_only=True, config={"memory_limit": limit} if limit else {})

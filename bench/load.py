@@ -1,6 +1,6 @@
 """Load test: N concurrent sessions against one running dashboard server, for a while.
 
-    python -m bench.load --db data/demo.duckdb [--sessions 20] [--seconds 60]
+    python -m bench.load --db data/demo.duckdb [--sessions 20] [--seconds 60] [--url http://host:port]
 
 It starts ``streamlit run app.py`` on the database (one process: one shared read-only DuckDB connection,
 shared caches) and opens N websocket connections speaking Streamlit's own protocol, as N browsers would.
@@ -91,7 +91,8 @@ async def session(url: str, deadline: float, seed: int, expected: dict[str, str]
     while time.monotonic() < deadline:
         params = rng.choice(SCOPES)
         try:
-            async with websockets.connect(stream, subprotocols=["streamlit"], origin=url, max_size=None) as ws:
+            browser = {"Cookie": f"_streamlit_xsrf=load-test-{seed}-{rng.random():.12f}"}  # each link: its own browser
+            async with websockets.connect(stream, subprotocols=["streamlit"], origin=url, max_size=None, additional_headers=browser) as ws:
                 for _ in range(rng.randint(1, 3)):
                     page = rng.choice(pages)
                     ms, cards, exceptions = await asyncio.wait_for(run_page(ws, page, params), timeout=600)
@@ -126,16 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--log", type=Path, default=Path("bench_out/load-server.log"))
+    parser.add_argument("--url", help="a running dashboard (e.g. replicas behind nginx) instead of starting one on --db")
     args = parser.parse_args(argv)
     expected = expected_cards(args.db)
-    with dashboard_server(args.db, args.log) as server:
-        findings = asyncio.run(load(server.url, args.sessions, args.seconds, expected))
-        rss = peak_rss_mb(server.pid)
+    if args.url:
+        findings, where = asyncio.run(load(args.url, args.sessions, args.seconds, expected)), args.url
+    else:
+        with dashboard_server(args.db, args.log) as server:
+            findings = asyncio.run(load(server.url, args.sessions, args.seconds, expected))
+            where = f"one server (peak RSS {peak_rss_mb(server.pid):.0f} MB)"
     times = findings.times_ms
     p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else float("nan")
-    print(f"{args.sessions} sessions × {args.seconds:.0f} s on one server: {len(times)} page runs, {len(findings.problems)} problems "
-          f"({findings.checked} overview figures checked); "
-          f"p50 {statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms; server peak RSS {rss:.0f} MB")
+    print(f"{args.sessions} sessions × {args.seconds:.0f} s against {where}: {len(times)} page runs, {len(findings.problems)} problems "
+          f"({findings.checked} overview figures checked); p50 {statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms")
     for problem in findings.problems[:20]:
         print("  " + problem)
     return 1 if findings.problems or not times else 0

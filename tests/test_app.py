@@ -146,3 +146,14 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
     at.switch_page("views/data_admin.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.dataframe[0].value["快照"].tolist() == ["2016-12_001.duckdb", "2017-09_001.duckdb"]
+
+
+def test_duckdb_memory_can_be_capped_per_process(monkeypatch, demo_db: Path) -> None:
+    from analytics.db import connect
+
+    monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY", "512MB")
+    with connect(demo_db) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] in ("488.2 MiB", "512.0 MB")
+    monkeypatch.delenv("DASHBOARD_DUCKDB_MEMORY")
+    with connect(demo_db) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] not in ("488.2 MiB", "512.0 MB")

@@ -33,7 +33,7 @@ _AREAS = {
 }
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=512)
 def _all_options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None) -> list[str]:
     params = [] if parent is None else [parent]
     return [ALL] + [r[0] for r in _con.execute(_AREAS[level], params).fetchall()]
@@ -56,7 +56,7 @@ def _keep_inside(key: str, options: list[str]) -> None:
         st.session_state[key] = options[0]
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str) -> dict[str, str]:
     return area_names(_con, level)
 
