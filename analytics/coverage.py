@@ -11,7 +11,12 @@ import pandas as pd
 
 from analytics.dynamics import cube_answers, household_states
 from analytics.privacy import masked
-from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope, area_names
+from analytics.scope import (
+    CUBE_FILTER_SQL,
+    CUBE_GROUP_SQL,
+    Scope,
+    area_names,
+)
 from analytics.sql import execute
 
 # Measure groups shown on the map, as catalogue categories (data/reference/plan_measures.csv).
@@ -43,7 +48,7 @@ def _group_filter(group: str) -> str:
 
 _CUBE_COVERAGE = """
 SELECT {group} AS area_code, sum(c.active_households) AS households, coalesce(sum(g.covered), 0) AS covered
-FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
+FROM cube_outcome c
 LEFT JOIN cube_coverage g ON g.village_code = c.village_code AND g.month = c.month AND g.measure_group = $measure_group
 WHERE {filter} AND c.month = CAST($at AS DATE)
 GROUP BY ALL HAVING sum(c.active_households) > 0 ORDER BY 1
@@ -53,7 +58,7 @@ GROUP BY ALL HAVING sum(c.active_households) > 0 ORDER BY 1
 def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any", use_cube: bool = True) -> pd.DataFrame:
     """Active households and those covered by ``group``, per area of ``level`` (areas without households absent)."""
     if use_cube and cube_answers(con, "cube_coverage", scope, scope.as_of, scope.as_of):
-        sql = _CUBE_COVERAGE.format(group=GROUP_SQL[level], filter=PLACE_FILTER_SQL)
+        sql = _CUBE_COVERAGE.format(group=CUBE_GROUP_SQL[level], filter=CUBE_FILTER_SQL)
         frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "measure_group": group}).df()
     else:
         select = f"""

@@ -194,15 +194,20 @@ def _running(con: duckdb.DuckDBPyConnection, city: Scope, cube: str, spans_sql: 
         FROM grid g LEFT JOIN d USING ({group}, month)
         GROUP BY {group}, g.month WINDOW w AS (PARTITION BY {group} ORDER BY g.month)
     )
-    SELECT * FROM running WHERE {keep}
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE {keep} ORDER BY r.month, r.village_code
     """
     execute(con, f"INSERT INTO {cube} BY NAME " + dynamics.events_sql("village", body), {**city.sql_params(), "baseline": BASELINE, "at": city.as_of})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Append ``frame`` to ``table`` (columns matched by name)."""
+    """Append ``frame`` (with ``village_code`` and ``month``) to ``table`` with the village's town and district,
+    in month order."""
     con.register("_cube", frame)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _cube")
+        con.execute(f"""INSERT INTO {table} BY NAME
+                        SELECT f.*, v.town_code, t.district_code FROM _cube f JOIN village v USING (village_code) JOIN town t USING (town_code)
+                        ORDER BY f.month, f.village_code""")
     finally:
         con.unregister("_cube")

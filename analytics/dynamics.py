@@ -27,7 +27,13 @@ import duckdb
 import pandas as pd
 
 from analytics.plan import BASELINE
-from analytics.scope import GROUP_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, Scope
+from analytics.scope import (
+    CUBE_FILTER_SQL,
+    CUBE_GROUP_SQL,
+    GROUP_SQL,
+    HOUSEHOLD_FILTER_SQL,
+    Scope,
+)
 from analytics.sql import execute
 
 POOR = "('identified', 'new', 'returned')"
@@ -184,7 +190,7 @@ def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str 
     """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``;
     areas are those holding a household with any status event."""
     if use_cube and cube_answers(con, "cube_outcome", scope, scope.as_of, scope.as_of):
-        sql = _CUBE_OUTCOME.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL)
+        sql = _CUBE_OUTCOME.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
         return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
     frame = over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
     return frame.astype({c: "int64" for c in OUTCOME_COLUMNS})
@@ -200,21 +206,21 @@ def scope_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series:
 
 _CUBE_STOCK = """
 SELECT c.month, {group} AS area_code, sum(c.remaining_households) AS households, sum(c.remaining_persons) AS persons
-FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
+FROM cube_outcome c
 WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 GROUP BY ALL HAVING sum(c.remaining_households) > 0 OR sum(c.remaining_persons) > 0 ORDER BY 1, 2
 """
 _CUBE_FLOW = """
 SELECT c.month, {group} AS area_code, c.unit, sum(c.new) AS new, sum(c.returned) AS returned,
        sum(c.exited) AS exited, sum(c.removed) AS removed
-FROM cube_flow c JOIN village v USING (village_code) JOIN town t USING (town_code)
+FROM cube_flow c
 WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 GROUP BY ALL ORDER BY 1, 2, 3
 """
 
 _CUBE_OUTCOME = """
 SELECT {group} AS area_code, """ + ", ".join(f"CAST(sum(c.{c}) AS BIGINT) AS {c}" for c in OUTCOME_COLUMNS) + """
-FROM cube_outcome c JOIN village v USING (village_code) JOIN town t USING (town_code)
+FROM cube_outcome c
 WHERE {filter} AND c.month = CAST($at AS DATE)
 GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code
 """
@@ -233,7 +239,7 @@ def cube_answers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first:
 
 
 def _from_cube(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
-    frame = execute(con, sql.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL), {**scope.sql_params(), "first": first, "last": last}).df()
+    frame = execute(con, sql.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL), {**scope.sql_params(), "first": first, "last": last}).df()
     return frame.astype({"month": "datetime64[us]"})
 
 

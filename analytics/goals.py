@@ -27,6 +27,7 @@ from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE
 from analytics.schedule import RAG_RED, back_schedule
 from analytics.scope import (
+    CUBE_FILTER_SQL,
     HOUSEHOLD_FILTER_SQL,
     PLACE_FILTER_SQL,
     TOWN_FILTER_SQL,
@@ -285,8 +286,8 @@ def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, d
     if not cube_answers(con, "cube_goal", scope, scope.as_of, scope.as_of):
         return None
     sql = f"""SELECT c.target_id, sum(c.applies), sum(c.meets), sum(c.amount), min(c.lowest)
-              FROM cube_goal c JOIN village v USING (village_code) JOIN town t USING (town_code)
-              WHERE {PLACE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1"""
+              FROM cube_goal c
+              WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1"""
     rows = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).fetchall()
     return {target: {"applies": applies, "meets": meets, "amount": amount, "lowest": lowest} for target, applies, meets, amount, lowest in rows}
 

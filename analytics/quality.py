@@ -19,7 +19,13 @@ import pandas as pd
 from analytics.coverage import gap_list
 from analytics.dynamics import cube_answers, household_outcomes, household_states
 from analytics.privacy import masked
-from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope, area_names
+from analytics.scope import (
+    CUBE_FILTER_SQL,
+    CUBE_GROUP_SQL,
+    PLACE_FILTER_SQL,
+    Scope,
+    area_names,
+)
 from analytics.sql import execute
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -181,7 +187,7 @@ FAILING_CHECKS = ("invalid_ids", "duplicate_persons", "size_mismatches", "exits_
 FAILING = "failing_households"  # the cube's key for households failing any household-level check
 _CUBE_QUALITY = """
 SELECT {group} AS area_code, c.check_key, sum(c.records) AS records
-FROM cube_quality c JOIN village v USING (village_code) JOIN town t USING (town_code)
+FROM cube_quality c
 WHERE {filter} AND c.month = CAST($at AS DATE) GROUP BY ALL
 """
 
@@ -202,7 +208,7 @@ def quality_records(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | N
     the as-of month of the data only)."""
     if not cube_answers(con, "cube_quality", scope, scope.as_of, scope.as_of, latest_only=True):
         return None
-    sql = _CUBE_QUALITY.format(group=GROUP_SQL[group], filter=PLACE_FILTER_SQL)
+    sql = _CUBE_QUALITY.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
     return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
 
 

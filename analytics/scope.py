@@ -93,6 +93,9 @@ HOUSEHOLD_FILTER_SQL = PLACE_FILTER_SQL + """
 """
 # Grouping expressions over the same aliases.
 GROUP_SQL = {None: f"'{CITY_CODE}'", "city": f"'{CITY_CODE}'", "district": "t.district_code", "town": "t.town_code", "village": "v.village_code"}
+# The same over a cube (c), which carries its village's town and district codes.
+CUBE_FILTER_SQL = PLACE_FILTER_SQL.replace("t.", "c.").replace("v.", "c.")
+CUBE_GROUP_SQL = {level: sql.replace("t.", "c.").replace("v.", "c.") for level, sql in GROUP_SQL.items()}
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -184,10 +184,13 @@ CREATE TABLE dataset_fault (
 
 -- Pre-aggregated monthly figures at village grain (analytics.cubes), built with the roster in the same
 -- write: every household outcome figure at each month end, the monthly flows by unit, and coverage by
--- measure group. Derived data: one row per village, month (and key) by construction; no indexes, so
+-- measure group. Derived data: one row per village, month (and key) by construction, stored in month order
+-- with the village's town and district codes so that questions filter without joins; no indexes, so
 -- building them at large scale stays fast and small.
 CREATE TABLE cube_outcome (
     village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     baseline_households           BIGINT NOT NULL,
     baseline_persons              BIGINT NOT NULL,
@@ -210,6 +213,8 @@ CREATE TABLE cube_outcome (
 
 CREATE TABLE cube_coverage (
     village_code  VARCHAR NOT NULL,
+    town_code     VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
     month         DATE NOT NULL,
     measure_group VARCHAR NOT NULL,
     covered       BIGINT NOT NULL CHECK (covered > 0)
@@ -217,6 +222,8 @@ CREATE TABLE cube_coverage (
 
 CREATE TABLE cube_goal (
     village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     target_id    VARCHAR NOT NULL,
     applies      BIGINT NOT NULL CHECK (applies > 0),
@@ -227,6 +234,8 @@ CREATE TABLE cube_goal (
 
 CREATE TABLE cube_quality (
     village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     check_key    VARCHAR NOT NULL,
     records      BIGINT NOT NULL CHECK (records > 0)
@@ -234,6 +243,8 @@ CREATE TABLE cube_quality (
 
 CREATE TABLE cube_flow (
     village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     unit         VARCHAR NOT NULL CHECK (unit IN ('households', 'persons')),
     new          BIGINT NOT NULL,
