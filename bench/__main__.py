@@ -7,7 +7,8 @@ as medians of warm runs: each analytics question for a city, a district and a to
 baseline for the questions it answers the same way (bench/baseline.py, checked equal by a test); the
 time floor (bytes of the raw tables the question is about ÷ memory bandwidth measured in the same run: a
 cube answer can beat it); the cube build time (rebuilt and rolled back); each page's
-full server-side run (AppTest); each map's JSON payload; generation time, database size and peak RSS.
+full server-side run (AppTest); each map's JSON payload; the cold start (server process start to the end
+of the first overview, over a websocket as a browser); generation time, database size and peak RSS.
 ``--quick`` runs scales 0.2 and 1 with 3 repeats and skips pages other than the overview.
 """
 
@@ -38,6 +39,7 @@ from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
 from analytics.scope import Scope
 from bench import baseline
+from bench.load import cold_start_s
 from bench.measure import (
     cube_build_s,
     median_ms,
@@ -121,6 +123,7 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
     for page in PAGES[:1] if args.quick else PAGES:
         cold, warm = page_ms(db, page, args.repeat)
         records.append({"scale": scale, "kind": "page", "page": page, "cold_ms": round(cold), "warm_ms": round(warm)})
+    records.append({"scale": scale, "kind": "cold_start", "seconds": round(cold_start_s(db, args.work / "cold-start.log"), 2)})
     records.append({"scale": scale, "kind": "memory", "peak_rss_mb": round(peak_rss_mb())})
     return records
 

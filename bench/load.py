@@ -106,6 +106,18 @@ async def session(url: str, deadline: float, seed: int, expected: dict[str, str]
             findings.problems.append(f"session {seed}: {type(err).__name__}: {err}")
 
 
+def cold_start_s(db: Path, log: Path) -> float:
+    """Seconds from starting a server process on ``db`` to the end of the first overview's run."""
+    async def first_overview(url: str) -> None:
+        async with websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None) as ws:
+            await run_page(ws, "overview", {})
+
+    start = time.perf_counter()
+    with dashboard_server(db, log) as server:
+        asyncio.run(first_overview(server.url))
+        return time.perf_counter() - start
+
+
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory of a running process (VmHWM), MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

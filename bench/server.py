@@ -50,7 +50,7 @@ def dashboard_server(db: Path, log: Path) -> Iterator[Server]:
                 except OSError:
                     if time.monotonic() > deadline or process.poll() is not None:
                         raise RuntimeError(f"streamlit did not start; see {log}") from None
-                    time.sleep(0.5)
+                    time.sleep(0.1)
             yield server
         finally:
             process.terminate()

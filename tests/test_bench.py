@@ -47,5 +47,6 @@ def test_harness_measures_every_question_scope_page_and_payload(tmp_path) -> Non
     assert {r["question"] for r in timed if r["baseline_ms"]} == {"remaining_persons", "coverage_by_area", "poor_households_by_month"}
     assert {r["page"] for r in records if r["kind"] == "payload"} == {"distribution", "measures", "dynamics"}
     assert [r["page"] for r in records if r["kind"] == "page"] == list(PAGES[:1])
+    assert 0 < next(r for r in records if r["kind"] == "cold_start")["seconds"] < 60
     build = next(r for r in records if r["kind"] == "build")
     assert build["generate_s"] > 0 and build["cube_build_s"] > 0 and build["households"] > 1000
