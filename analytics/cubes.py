@@ -11,7 +11,7 @@
 
 ``build_cubes`` fills them for the whole city from 2015-12 to the as-of month; the generator and the snapshot
 writer call it in the same write as the roster. Questions without household slices are then sums over a cube,
-joined to villages and towns for the area filter; tests check every cube path against its raw path.
+filtered by the town and district codes each row carries; tests check every cube path against its raw path.
 
 Outcome, coverage and goal cubes are built from *spans*: a household (person, measure row) adds n to a column
 from the month a state starts until the month it ends (a poor spell, an exit until a return, an active spell
@@ -30,8 +30,6 @@ from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
 from analytics.scope import Scope
 from analytics.sql import execute
-
-OPEN = "DATE '9999-12-01'"
 
 # Per household: village, poor at the baseline, first new identification after it, first event; its spells.
 _HOUSEHOLDS = """,
@@ -93,7 +91,7 @@ spans AS (
        OR (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline)
 )
 """.replace("{poor}", dynamics.POOR).format(
-    open=OPEN, persons_at_exit=_MEMBERS_AT.format(h="x", m="x.start"), persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"))
+    open=dynamics.OPEN_END, persons_at_exit=_MEMBERS_AT.format(h="x", m="x.start"), persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"))
 
 # Active spells from the household's first measure of each group on.
 _COVERAGE_SPANS = _HOUSEHOLDS + """,
@@ -112,7 +110,7 @@ spans AS (
 _GOAL_LIFE = f""",
 life AS (
     SELECT ev.household_id, any_value(a.area_code) AS village_code, min(ev.event_month) AS start,
-           coalesce(min(ev.event_month) FILTER (ev.event_type = 'removed'), {OPEN}) AS stop
+           coalesce(min(ev.event_month) FILTER (ev.event_type = 'removed'), {dynamics.OPEN_END}) AS stop
     FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
 )
 """

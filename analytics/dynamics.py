@@ -37,6 +37,7 @@ from analytics.scope import (
 from analytics.sql import execute
 
 POOR = "('identified', 'new', 'returned')"
+OPEN_END = "DATE '9999-12-01'"  # the month a span that has not ended ends
 FLOW_COLUMNS = ("new", "returned", "exited", "removed")
 
 _PREFIX = """
@@ -48,7 +49,7 @@ WITH area AS (
 ev AS (
     SELECT e.household_id, e.event_month, e.event_type,
            row_number() OVER w AS seq,
-           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           coalesce(lead(e.event_month) OVER w, {open_end}) AS next_month,
            lag(e.event_type) OVER w AS prev_type
     FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
     WHERE e.person_id IS NULL
@@ -57,7 +58,7 @@ ev AS (
 members AS (
     SELECT p.person_id, p.household_id,
            coalesce(p.joined_month, DATE '1900-01-01') AS joined,
-           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+           coalesce(min(e.event_month), {open_end}) AS left_month
     FROM person p
     SEMI JOIN area a ON a.household_id = p.household_id
     LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
@@ -170,7 +171,7 @@ OUTCOME_COLUMNS = (
 def events_sql(group: str | None, body: str) -> str:
     """``body`` after the CTEs ``area`` (household → ``group`` code, scope filter), ``ev`` (household events
     with ``seq``, ``next_month``, ``prev_type``) and ``members`` (membership spans); parameters: the scope's."""
-    return _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL) + body
+    return _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL, open_end=OPEN_END) + body
 
 
 def over_events(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:

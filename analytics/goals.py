@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import cube_answers, scope_outcomes
+from analytics.dynamics import OPEN_END, cube_answers, scope_outcomes
 from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE
 from analytics.schedule import RAG_RED, back_schedule
@@ -121,7 +121,6 @@ def _whole_city(scope: Scope) -> bool:
 
 
 _ANNUALISED = "CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
-_OPEN = "DATE '9999-12-01'"
 
 # --- additive evaluators: figures that add up over villages, so ``cube_goal`` holds them -------------------
 # Each gives its figures ``applies`` (what the target counts), ``meets`` (what keeps to it), ``amount`` (a sum
@@ -213,7 +212,7 @@ class RowsWithin(Additive):
 
     def spans_sql(self) -> str:
         return f"""
-        SELECT a.area_code, m.start_month, {_OPEN}, unnest(CASE WHEN {self.rule_sql} THEN ['applies', 'meets'] ELSE ['applies'] END), 1
+        SELECT a.area_code, m.start_month, {OPEN_END}, unnest(CASE WHEN {self.rule_sql} THEN ['applies', 'meets'] ELSE ['applies'] END), 1
         FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = '{self.code}'"""
 
 
@@ -233,7 +232,7 @@ class AnnualStandard(Additive):
 
     def spans_sql(self) -> str:
         return f"""
-        SELECT a.area_code, m.start_month, {_OPEN}, unnest(['applies', 'amount', 'lowest']), unnest([1, {_ANNUALISED}, {_ANNUALISED}])
+        SELECT a.area_code, m.start_month, {OPEN_END}, unnest(['applies', 'amount', 'lowest']), unnest([1, {_ANNUALISED}, {_ANNUALISED}])
         FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = '{self.code}'"""
 
     def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
@@ -276,7 +275,7 @@ SELECT area_code, month, month + INTERVAL 1 MONTH, 'applies', 1 FROM (
     FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = 'pwj_post')"""
 # Households with a dilapidated-house renovation started in 2016: from the first such start.
 _HOUSING_SPANS = f"""
-SELECT a.area_code, min(m.start_month), {_OPEN}, 'applies', 1
+SELECT a.area_code, min(m.start_month), {OPEN_END}, 'applies', 1
 FROM measure m JOIN area a USING (household_id)
 WHERE m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id"""
 

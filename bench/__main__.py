@@ -50,6 +50,7 @@ from bench.measure import (
 )
 from geo import maps
 from roster.generate import generate
+from roster.schema import create_schema
 
 CHILD = {"city": "district", "district": "town", "town": "village"}
 ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
@@ -82,11 +83,24 @@ def questions() -> dict[str, Question]:
     }
 
 
+def _columns(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    return set(con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall())
+
+
+def has_current_schema(path: Path) -> bool:
+    """``path`` has exactly the tables and columns of ``roster/schema.sql`` (else it is regenerated)."""
+    with duckdb.connect() as fresh, duckdb.connect(str(path), read_only=True) as existing:
+        create_schema(fresh)
+        return _columns(fresh) == _columns(existing)
+
+
 def ensure_db(work: Path, scale: float) -> tuple[Path, float | None]:
-    """The database of a scale (generated when missing) and the seconds generation took (None if reused)."""
+    """The database of a scale (generated when missing or made with another schema) and the seconds generation
+    took (None if reused)."""
     path = work / f"scale{scale:g}.duckdb"
-    if path.exists():
+    if path.exists() and has_current_schema(path):
         return path, None
+    path.unlink(missing_ok=True)
     start = time.perf_counter()
     generate(2017, scale, path)
     return path, time.perf_counter() - start

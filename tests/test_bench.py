@@ -50,3 +50,16 @@ def test_harness_measures_every_question_scope_page_and_payload(tmp_path) -> Non
     assert 0 < next(r for r in records if r["kind"] == "cold_start")["seconds"] < 60
     build = next(r for r in records if r["kind"] == "build")
     assert build["generate_s"] > 0 and build["cube_build_s"] > 0 and build["households"] > 1000
+
+
+def test_a_database_made_with_another_schema_is_regenerated(tmp_path) -> None:
+    from bench.__main__ import has_current_schema
+    from roster.schema import create_schema
+
+    path = tmp_path / "scale1.duckdb"
+    with duckdb.connect(str(path)) as con:
+        create_schema(con)
+    assert has_current_schema(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("ALTER TABLE cube_flow DROP COLUMN town_code")
+    assert not has_current_schema(path)
