@@ -70,7 +70,7 @@ def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, g
         frame = household_states(con, scope, select, group=level)
     frame = frame.astype({"households": "int64", "covered": "int64"})
     frame["coverage"] = frame["covered"] / frame["households"]
-    frame["area_name"] = frame["area_code"].map(area_names(con, level))
+    frame["area_name"] = frame["area_code"].map(area_names(con, level, scope))
     return frame
 
 

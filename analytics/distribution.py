@@ -48,7 +48,7 @@ def area_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd
     table["share_still_poor"] = (table["baseline_remaining_persons"] / table["baseline_persons"].where(table["baseline_persons"] > 0)).where(has_data)
     population = table["rural_population"].where(table["rural_population"] > 0)
     table["incidence"] = (1000 * table["remaining_persons"] / population).where(has_data)
-    table["area_name"] = table["area_code"].map(area_names(con, level))
+    table["area_name"] = table["area_code"].map(area_names(con, level, scope))
     columns = ["area_code", "area_name", *METRICS, "baseline_persons", "rural_population"]
     return table[columns].sort_values("area_code", ignore_index=True)
 

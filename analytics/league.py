@@ -38,7 +38,7 @@ def league_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         "remaining_households": o["remaining_households"].to_numpy(),
         "remaining_persons": o["remaining_persons"].to_numpy(),
     })
-    table["area_name"] = table["area_code"].map(area_names(con, level))
+    table["area_name"] = table["area_code"].map(area_names(con, level, scope))
     table = table.sort_values(["exit_rate", "pace_ratio"], ascending=False, na_position="last", ignore_index=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table[["rank", "area_code", "area_name", "exit_rate", "pace_ratio", "measures_coverage", "returns_per_1000", "remaining_households", "remaining_persons"]]

@@ -58,7 +58,7 @@ def months_left(as_of: dt.date, deadline: dt.date) -> int:
     return (deadline.year * 12 + deadline.month) - (as_of.year * 12 + as_of.month)
 
 
-def rag(remaining: int, left: int, required: float | None, actual: float) -> str:
+def rag(remaining: int, left: int, required: float, actual: float) -> str:
     """The traffic light of one back-scheduling row."""
     if remaining <= 0:
         return RAG_DONE
@@ -78,21 +78,32 @@ def back_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | Non
     """One row per (area, tracked target) with a non-empty total; ``group`` None = the whole scope."""
     now = _figures(con, scope, group)
     before = _figures(con, scope.at(add_months(scope.as_of, -PACE_WINDOW)), group).reindex(now.index, fill_value=0)
-    rows = []
-    for area, figures in now.iterrows():
-        for target in TRACKED:
-            done = int(figures[target.done])
-            total = int(figures[target.total]) if target.total else done + int(figures[target.remaining])
-            remaining = total - done
-            if total == 0:
-                continue
-            left = months_left(scope.as_of, target.deadline)
-            required = remaining / left if left > 0 else None
-            actual = (done - int(before.at[area, target.done])) / PACE_WINDOW
-            projected = add_months(scope.as_of, math.ceil(remaining / actual)) if remaining > 0 and actual > 0 else None
-            rows.append((area, target.key, target.label, target.deadline, total, done, remaining, left, required, actual, projected,
-                         rag(remaining, left, required, actual)))
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    rows = pd.concat([_target_rows(target, scope.as_of, now, before) for target in TRACKED], ignore_index=True)
+    order = {key: i for i, key in enumerate(now.index)}
+    rows = rows.sort_values(["area_code", "target"], key=lambda c: c.map(order) if c.name == "area_code" else c.map(TARGET_ORDER))
+    return rows[list(COLUMNS)].reset_index(drop=True)
+
+
+TARGET_ORDER = {target.key: i for i, target in enumerate(TRACKED)}
+
+
+def _target_rows(target: TrackedTarget, as_of: dt.date, now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one tracked target for every area with a non-empty total."""
+    done = now[target.done].astype("int64")
+    total = now[target.total].astype("int64") if target.total else done + now[target.remaining].astype("int64")
+    keep = total != 0
+    done, total, before_done = done[keep], total[keep], before.loc[keep, target.done].astype("int64")
+    remaining = total - done
+    left = months_left(as_of, target.deadline)
+    required = remaining / left if left > 0 else pd.Series(float("nan"), index=done.index)
+    actual = (done - before_done) / PACE_WINDOW
+    projected = [add_months(as_of, math.ceil(r / a)) if r > 0 and a > 0 else None for r, a in zip(remaining, actual)]
+    lights = [rag(r, left, q, a) for r, q, a in zip(remaining, required, actual)]
+    return pd.DataFrame({
+        "area_code": done.index, "target": target.key, "label": target.label, "deadline": target.deadline,
+        "total": total.to_numpy(), "done": done.to_numpy(), "remaining": remaining.to_numpy(), "months_left": left,
+        "required_pace": required.to_numpy(), "actual_pace": actual.to_numpy(), "projected_month": projected, "rag": lights,
+    })
 
 
 def behind_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) -> pd.DataFrame:
@@ -100,4 +111,4 @@ def behind_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) ->
     rows = back_schedule(con, scope, group)
     rows = rows[rows["rag"].isin([RAG_RED, RAG_AMBER])]
     rows = rows.assign(red=rows["rag"] == RAG_RED).sort_values(["red", "deadline", "remaining"], ascending=[False, True, False])
-    return rows.drop(columns="red").assign(area_name=lambda r: r["area_code"].map(area_names(con, group))).reset_index(drop=True)
+    return rows.drop(columns="red").assign(area_name=lambda r: r["area_code"].map(area_names(con, group, scope))).reset_index(drop=True)

@@ -187,9 +187,11 @@ def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
 AREA_TABLES = {"district": ("district", "district_code"), "town": ("town", "town_code"), "village": ("village", "village_code")}
 
 
-def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
-    """Chinese names of every area of a level (the city included under its code)."""
+def area_names(con: duckdb.DuckDBPyConnection, level: str, within: Scope | None = None) -> dict[str, str]:
+    """Chinese names of every area of a level (the city included under its code), or only of those inside
+    ``within``'s district or town (codes begin with theirs)."""
     if level == "city":
         return {CITY_CODE: CITY_NAME}
     table, key = AREA_TABLES[level]
-    return dict(con.execute(f"SELECT {key}, name FROM {table}").fetchall())
+    prefix = (within.town or within.district or "") if within else ""
+    return dict(con.execute(f"SELECT {key}, name FROM {table} WHERE starts_with({key}, ?)", [prefix]).fetchall())

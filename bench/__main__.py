@@ -144,7 +144,8 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
 
 def _line(r: dict) -> str:
     ratio = f"{r['baseline_ms'] / r['ours_ms']:8.1f}×" if r.get("baseline_ms") and r["ours_ms"] else " " * 9
-    floor = f"{r['ours_ms'] / r['floor_ms']:8.0f}×" if r["floor_ms"] else ""
+    multiple = r["ours_ms"] / r["floor_ms"] if r["floor_ms"] else None
+    floor = "" if multiple is None else f"{multiple:8.2f}×" if multiple < 10 else f"{multiple:8.0f}×"
     baseline_ms = f"{r['baseline_ms']:10.1f}" if r.get("baseline_ms") is not None else " " * 10
     return f"{r['scale']:>6g} {r['question']:<26} {r['scope']:<9} {r['ours_ms']:9.1f} {baseline_ms} {ratio} {r['floor_ms']:9.2f} {floor}"
 
