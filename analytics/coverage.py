@@ -116,8 +116,16 @@ def cause_mapping() -> pd.DataFrame:
     )
 
 
+_CUBE_MEASURE_COUNT = f"""
+SELECT c.measures, CAST(sum(c.households) AS BIGINT) AS households FROM cube_measure_count c
+WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1 ORDER BY 1
+"""
+
+
 def measures_per_household(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """How many active households have 0, 1, 2, … distinct measures started by the month."""
+    if cube_answers(con, "cube_measure_count", scope, scope.as_of, scope.as_of):
+        return execute(con, _CUBE_MEASURE_COUNT, {**scope.sql_params(), "at": scope.as_of}).df()
     select = """
     SELECT n AS measures, count(*) AS households FROM (
         SELECT s.household_id, (SELECT count(DISTINCT m.measure_code) FROM measure m

@@ -4,6 +4,8 @@
   active, covered, … households and persons) per village and month;
 * ``cube_flow``: the monthly flows (新识别, 返贫, 脱贫, 自然减少) per village, month and unit;
 * ``cube_coverage``: active households covered by each measure group (``coverage.MEASURE_GROUPS``);
+* ``cube_profile``: poor (and baseline) households and persons by main cause and by attribute;
+* ``cube_measure_count``: active households by how many distinct measures they have had;
 * ``cube_goal``: the additive figures of the plan targets measured from households, persons and measures
   (``goals.Additive``);
 * ``cube_quality``: the records of every data-quality check per village at the as-of month only (the checks
@@ -24,12 +26,14 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics import dynamics, goals, quality
+from analytics import distribution, dynamics, goals, quality
 from analytics.coverage import MEASURE_GROUPS
 from analytics.dataset import dataset_info
 from analytics.plan import BASELINE
 from analytics.scope import Scope
 from analytics.sql import execute
+
+CUBES = ("cube_outcome", "cube_flow", "cube_coverage", "cube_profile", "cube_measure_count", "cube_goal", "cube_quality")
 
 # Per household: village, poor at the baseline, first new identification after it, first event; its spells.
 _HOUSEHOLDS = """,
@@ -106,6 +110,40 @@ spans AS (
 )
 """
 
+# Poor and baseline households and persons by main cause and attribute (distribution.HOUSEHOLD_DIMENSIONS).
+_PROFILE_SPANS = _HOUSEHOLDS + """,
+profile AS (
+    SELECT household_id, unnest(['main_cause', 'attribute']) AS dimension, unnest([main_cause, attribute]) AS value FROM household
+),
+spans AS (
+    SELECT s.village_code, f.dimension, f.value, s.start, s.stop, 'remaining_households' AS col, 1 AS n
+    FROM spells s JOIN profile f USING (household_id) WHERE s.event_type IN {poor}
+    UNION ALL
+    SELECT s.village_code, f.dimension, f.value, greatest(s.start, p.joined), least(s.stop, p.left_month), 'remaining_persons', 1
+    FROM spells s JOIN profile f USING (household_id) JOIN members p USING (household_id) WHERE s.event_type IN {poor}
+    UNION ALL
+    SELECT hh.village_code, f.dimension, f.value, $baseline, {open}, unnest(['baseline_households', 'baseline_persons']),
+           unnest([1, {persons_at_baseline}])
+    FROM hh JOIN profile f USING (household_id) WHERE hh.b
+)
+""".replace("{poor}", dynamics.POOR).format(open=dynamics.OPEN_END, persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"))
+
+# Active households by how many distinct measures they have had by the month: a household holds count k from
+# the month its k-th distinct measure first started until its next one did.
+_MEASURE_COUNT_SPANS = _HOUSEHOLDS + f""",
+firsts AS (SELECT household_id, measure_code, min(start_month) AS first FROM measure GROUP BY ALL),
+levels AS (
+    SELECT household_id, row_number() OVER w AS measures, first AS start, coalesce(lead(first) OVER w, {dynamics.OPEN_END}) AS stop
+    FROM firsts WINDOW w AS (PARTITION BY household_id ORDER BY first, measure_code)
+    UNION ALL
+    SELECT hh.household_id, 0, DATE '1900-01-01', coalesce(min(f.first), {dynamics.OPEN_END}) FROM hh LEFT JOIN firsts f USING (household_id) GROUP BY 1
+),
+spans AS (
+    SELECT a.village_code, l.measures, greatest(a.start, l.start) AS start, least(a.stop, l.stop) AS stop, 'households' AS col, 1 AS n
+    FROM active a JOIN levels l USING (household_id)
+)
+"""
+
 # Households count as active for the goals from their first event to their first removal (goals._ACTIVE).
 _GOAL_LIFE = f""",
 life AS (
@@ -119,7 +157,7 @@ life AS (
 def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every cube of the roster in ``con``."""
     city = Scope(dataset_info(con).as_of)
-    for cube in ("cube_flow", "cube_outcome", "cube_coverage", "cube_goal", "cube_quality"):
+    for cube in CUBES:
         con.execute(f"DELETE FROM {cube}")
     flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of, use_cube=False)
     _insert(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
@@ -131,6 +169,9 @@ def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
         _running(con, city, "cube_coverage", _COVERAGE_SPANS, {"covered": "sum"}, keys=("measure_group",), keep="covered > 0")
     finally:
         con.unregister("_groups")
+    _running(con, city, "cube_profile", _PROFILE_SPANS, dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"), keys=("dimension", "value"),
+             keep="remaining_households > 0 OR baseline_households > 0")
+    _running(con, city, "cube_measure_count", _MEASURE_COUNT_SPANS, {"households": "sum"}, keys=("measures",), keep="households > 0")
     _running(con, city, "cube_goal", _goal_spans(), {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"},
              keys=("target_id",), keep="applies > 0")
     _insert(con, "cube_quality", _quality_records(con, city))

@@ -13,8 +13,14 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import household_outcomes, household_states
-from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope, area_names
+from analytics.dynamics import cube_answers, household_outcomes, household_states
+from analytics.scope import (
+    CUBE_FILTER_SQL,
+    GROUP_SQL,
+    PLACE_FILTER_SQL,
+    Scope,
+    area_names,
+)
 from analytics.sql import execute
 
 METRICS = {
@@ -92,18 +98,31 @@ GROUP BY 1
 """
 
 
+HOUSEHOLD_DIMENSIONS = ("main_cause", "attribute")
+PROFILE_COLUMNS = ("remaining_households", "remaining_persons", "baseline_households", "baseline_persons")
+_CUBE_PROFILE = f"""
+SELECT c.value, CAST(sum(c.{{population}}_households) AS BIGINT) AS households, CAST(sum(c.{{population}}_persons) AS BIGINT) AS persons
+FROM cube_profile c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) AND c.dimension = $dimension
+GROUP BY 1 HAVING sum(c.{{population}}_households) > 0
+"""
+
+
 def breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, population: str = "remaining") -> pd.DataFrame:
     """Households and persons of the scope's poor (``remaining``) or baseline (``baseline``) by one dimension."""
-    if dimension in ("main_cause", "attribute"):
-        select = _HOUSEHOLD_DIMENSION.format(dimension=dimension)
+    if population not in POPULATIONS:
+        raise ValueError(f"unknown population {population!r}")
+    if dimension in HOUSEHOLD_DIMENSIONS and cube_answers(con, "cube_profile", scope, scope.as_of, scope.as_of):
+        sql = _CUBE_PROFILE.format(population=population)
+        frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "dimension": dimension}).df()
+    elif dimension in HOUSEHOLD_DIMENSIONS:
+        frame = household_states(con, scope, _HOUSEHOLD_DIMENSION.format(dimension=dimension), population=population)
     else:
         age = "date_diff('year', p.birth_date, CAST($at AS DATE))"
         value = {"age_band": _age_band_sql(age), "health": "p.health", "labor_ability": "p.labor_ability"}[dimension]
-        select = _PERSON_DIMENSION.format(value=value)
-    frame = household_states(con, scope, select, population=population)
+        frame = household_states(con, scope, _PERSON_DIMENSION.format(value=value), population=population)
     frame = frame.astype({"households": "int64", "persons": "int64"})
     if dimension == "age_band":
         order = {label: i for i, (_, _, label) in enumerate(AGE_BANDS)}
         return frame.sort_values("value", key=lambda s: s.map(order), ignore_index=True)
-    return frame.sort_values("persons" if dimension not in ("main_cause", "attribute") else "households", ascending=False, ignore_index=True)
+    return frame.sort_values(["households" if dimension in HOUSEHOLD_DIMENSIONS else "persons", "value"], ascending=[False, True], ignore_index=True)
 

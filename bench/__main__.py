@@ -106,6 +106,12 @@ def ensure_db(work: Path, scale: float) -> tuple[Path, float | None]:
     return path, time.perf_counter() - start
 
 
+def baseline_runs(scale: float, repeat: int) -> tuple[int, bool]:
+    """(runs, warm-up first) for the pandas baseline: half our repeats, or one cold run from scale 10 on, where a
+    single pandas answer takes up to minutes (it works on frames already in memory, so it has nothing to warm)."""
+    return (max(1, repeat // 2), True) if scale < 10 else (1, False)
+
+
 def scopes(as_of: dt.date) -> dict[str, Scope]:
     return {"city": Scope(as_of), "district": Scope(as_of, "370283"), "town": Scope(as_of, "370283", "370283108")}
 
@@ -126,7 +132,7 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
                       "floor_ms": round(1000 * sum(sizes[t] for t in tables) / bandwidth, 2), "baseline_ms": None}
             if naive is not None:
                 frames = frames or baseline.load(con)
-                record["baseline_ms"] = round(median_ms(lambda n=naive, s=scope, f=frames: n(f, s), max(1, args.repeat // 2)), 1)
+                record["baseline_ms"] = round(median_ms(lambda n=naive, s=scope, f=frames: n(f, s), *baseline_runs(scale, args.repeat)), 1)
             records.append(record)
             print(_line(record), flush=True)
     city = scopes(as_of)["city"]

@@ -15,9 +15,10 @@ import numpy as np
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-def median_ms(call: Callable[[], object], repeat: int) -> float:
-    """Median of ``repeat`` warm runs (one unmeasured run first), in milliseconds."""
-    call()
+def median_ms(call: Callable[[], object], repeat: int, warm_up: bool = True) -> float:
+    """Median of ``repeat`` runs (after one unmeasured run, unless ``warm_up`` is false), in milliseconds."""
+    if warm_up:
+        call()
     runs = []
     for _ in range(repeat):
         start = time.perf_counter()

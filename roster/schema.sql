@@ -220,6 +220,28 @@ CREATE TABLE cube_coverage (
     covered       BIGINT NOT NULL CHECK (covered > 0)
 );
 
+CREATE TABLE cube_profile (
+    village_code  VARCHAR NOT NULL,
+    town_code     VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month         DATE NOT NULL,
+    dimension     VARCHAR NOT NULL CHECK (dimension IN ('main_cause', 'attribute')),
+    value         VARCHAR NOT NULL,
+    remaining_households       BIGINT NOT NULL,
+    remaining_persons          BIGINT NOT NULL,
+    baseline_households        BIGINT NOT NULL,
+    baseline_persons           BIGINT NOT NULL
+);
+
+CREATE TABLE cube_measure_count (
+    village_code  VARCHAR NOT NULL,
+    town_code     VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month         DATE NOT NULL,
+    measures      BIGINT NOT NULL,
+    households    BIGINT NOT NULL CHECK (households > 0)
+);
+
 CREATE TABLE cube_goal (
     village_code VARCHAR NOT NULL,
     town_code    VARCHAR NOT NULL,

@@ -10,8 +10,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics.coverage import MEASURE_GROUPS, coverage_by_area
-from analytics.distribution import area_metrics, village_points
+from analytics.coverage import MEASURE_GROUPS, coverage_by_area, measures_per_household
+from analytics.cubes import CUBES
+from analytics.distribution import (
+    HOUSEHOLD_DIMENSIONS,
+    POPULATIONS,
+    area_metrics,
+    breakdown,
+    village_points,
+)
 from analytics.dynamics import (
     cube_answers,
     household_outcomes,
@@ -71,9 +78,6 @@ def test_slices_and_databases_without_cubes_use_the_raw_path(demo: duckdb.DuckDB
     assert not cube_answers(demo, "cube_outcome", sliced, BASELINE, dt.date(2017, 9, 1))
 
 
-CUBES = ("cube_outcome", "cube_coverage", "cube_goal", "cube_quality", "cube_flow")
-
-
 @pytest.fixture(scope="module")
 def without_cubes(demo_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
     """The demo database with its cubes emptied: every question takes the raw path."""
@@ -91,6 +95,8 @@ WHOLE_PAGE_QUESTIONS = {
     "goal_progress": goal_progress, "league_table": league_table, "back_schedule": lambda c, s: back_schedule(c, s, "town"),
     "area_metrics": lambda c, s: area_metrics(c, s, "village"), "village_points": village_points,
     "quality_summary": quality_summary, "district_quality_scores": district_quality_scores,
+    "breakdown": lambda c, s: pd.concat([breakdown(c, s, d, p) for d in HOUSEHOLD_DIMENSIONS for p in POPULATIONS], ignore_index=True),
+    "measures_per_household": measures_per_household,
 }
 
 
