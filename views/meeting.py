@@ -54,7 +54,7 @@ with controls[5]:
         st.caption(f"用时 {seconds:.1f} 秒")
 
 st.html(slide_css(dark, hide_sidebar))
-st.components.v1.html(KEYBOARD_JS, height=0)
+st.iframe(KEYBOARD_JS, height=1)
 st.query_params["slide"] = str(current + 1)
 st.session_state.meeting_url_slide = str(current + 1)
 
