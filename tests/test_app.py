@@ -148,12 +148,19 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
     assert at.dataframe[0].value["快照"].tolist() == ["2016-12_001.duckdb", "2017-09_001.duckdb"]
 
 
-def test_duckdb_memory_can_be_capped_per_process(monkeypatch, demo_db: Path) -> None:
+def test_duckdb_memory_can_be_capped_per_process(monkeypatch, demo_db: Path, tmp_path: Path) -> None:
     from analytics.db import connect
 
+    db = tmp_path / "copy.duckdb"  # a file no other connection of this process holds with another configuration
+    db.write_bytes(demo_db.read_bytes())
     monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY", "512MB")
-    with connect(demo_db) as con:
+    with connect(db) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] in ("488.2 MiB", "512.0 MB")
     monkeypatch.delenv("DASHBOARD_DUCKDB_MEMORY")
-    with connect(demo_db) as con:
+    with connect(db) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] not in ("488.2 MiB", "512.0 MB")
+    monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY", "512MB")
+    capped = tmp_path / "capped.duckdb"
+    capped.write_bytes(demo_db.read_bytes())
+    at = app(monkeypatch, capped).run()
+    assert not at.exception and at.metric  # every connection of the page run uses the same configuration
