@@ -33,6 +33,7 @@ from analytics.scope import Scope
 from bench.server import dashboard_server
 
 PAGES = ("overview", "distribution", "measures", "dynamics", "meeting", "summary", "quality")
+URL_PATHS = {"overview": ""} | {page: page for page in PAGES[1:]}  # the overview is the app's main page, at "/"
 SCOPES = ({}, {"district": "370283"}, {"district": "370285"}, {"district": "370283", "town": "370283108"}, {"district": "370211"})
 EXPECTED_CARD = "脱贫人口"
 
@@ -62,7 +63,7 @@ def expected_cards(db: Path) -> dict[str, str]:
 async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str, str]) -> tuple[float, dict[str, str], list[str]]:
     """Ask for one page run; (milliseconds to its end, metric cards shown, exceptions shown)."""
     request = BackMsg()
-    request.rerun_script.page_name = page
+    request.rerun_script.page_name = URL_PATHS[page]
     request.rerun_script.query_string = "&".join(f"{k}={v}" for k, v in params.items())
     start = time.perf_counter()
     await ws.send(request.SerializeToString())
@@ -77,6 +78,8 @@ async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str,
                 cards[element.metric.label] = element.metric.body
             elif element.WhichOneof("type") == "exception":
                 exceptions.append(element.exception.message)
+        elif kind == "page_not_found":
+            exceptions.append(f"page not found: {page}")
         elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             if message.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 exceptions.append("script did not compile")
