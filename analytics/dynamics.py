@@ -233,8 +233,8 @@ def cube_answers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first:
     if scope.attribute or scope.main_cause or first < BASELINE:
         return False
     try:
-        built = con.execute(f"SELECT max(month) FROM {cube}").fetchone()[0]
-    except duckdb.CatalogException:  # a database made before this cube existed
+        built = con.execute(f"SELECT max(month) FROM {cube} WHERE district_code IS NOT NULL AND town_code IS NOT NULL").fetchone()[0]
+    except (duckdb.CatalogException, duckdb.BinderException):  # made before this cube existed, or in an older layout
         return False
     return built is not None and last <= built and (not latest_only or first == built)
 

@@ -69,6 +69,18 @@ def test_outcome_and_coverage_cubes_equal_raw_paths(demo: duckdb.DuckDBPyConnect
                                           coverage_by_area(demo, at, level, measure_group, use_cube=False))
 
 
+def test_a_snapshot_with_cubes_of_an_older_layout_is_answered_from_the_raw_tables(demo_db, tmp_path) -> None:
+    path = tmp_path / "older.duckdb"
+    shutil.copy(demo_db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("ALTER TABLE cube_flow DROP COLUMN district_code")
+        con.execute("ALTER TABLE cube_outcome DROP COLUMN town_code")
+    scope = Scope(dt.date(2017, 9, 1), "370283")
+    with duckdb.connect(str(path), read_only=True) as older, duckdb.connect(str(demo_db), read_only=True) as current:
+        pd.testing.assert_frame_equal(stock_flow_table(older, scope, "town"), stock_flow_table(current, scope, "town"))
+        pd.testing.assert_frame_equal(household_outcomes(older, scope, "town"), household_outcomes(current, scope, "town"))
+
+
 def test_slices_and_databases_without_cubes_use_the_raw_path(demo: duckdb.DuckDBPyConnection, tmp_path) -> None:
     sliced = Scope(dt.date(2017, 9, 1), "370283", attribute="低保贫困户")
     assert stock_flow_table(demo, sliced, "town")["difference"].eq(0).all()
