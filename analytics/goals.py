@@ -134,6 +134,8 @@ ADDITIVE_COLUMNS = ("applies", "meets", "amount")
 
 @dataclass(frozen=True)
 class Additive(ABC):
+    """A target measured by counts (and amounts) that add up over villages, from ``cube_goal`` when it can answer."""
+
     unit: str
 
     def __call__(self, ctx: Context) -> Measurement | None:
