@@ -28,6 +28,8 @@ if figures.households_baseline == 0 and figures.households_new == 0:
 goals = cached(goal_progress, scope)
 
 cards = kpi_cards(figures, goals, scope.level == "city")
+# "62,123 / 63,434人" fits a fifth of the page only below the default 2.25rem.
+st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
 for column, card in zip(st.columns(len(cards)), cards):
     with column:
         st.metric(card.label, f"{fmt.count(card.done)} / {fmt.count(card.total)}{card.unit}")
