@@ -157,48 +157,40 @@ class Additive(ABC):
         return Measurement(float(figures["meets"]), float(figures["applies"]), self.unit, figures["meets"] >= figures["applies"])
 
 
-@dataclass(frozen=True)
-class HouseholdsWith(Additive):
-    """Active households meeting ``eligible_sql`` (over ``h``) that have a ``code`` measure started by the month."""
-
-    code: str
-    eligible_sql: str
-
-    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
-        base = f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE} AND {self.eligible_sql}"
-        has = f"EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
-        return _counts(con, scope, base, has)
-
-    def spans_sql(self) -> str:
-        return f"""
-        SELECT l.village_code, l.start, l.stop, 'applies' AS col, 1 AS n FROM life l JOIN household h USING (household_id) WHERE {self.eligible_sql}
-        UNION ALL
-        SELECT l.village_code, greatest(l.start, f.first), l.stop, 'meets', 1 FROM life l JOIN household h USING (household_id)
-        JOIN (SELECT household_id, min(start_month) AS first FROM measure WHERE measure_code = '{self.code}' GROUP BY 1) f USING (household_id)
-        WHERE {self.eligible_sql}"""
+# Households or persons a target counts: (raw FROM … WHERE over the alias, alias, key, their active spans with
+# the same alias over the CTE ``life``). A household counts from its first event to its removal; a person while
+# also a member.
+_UNITS = {
+    "household": (f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE}", "h", "household_id",
+                  "SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id)"),
+    "person": (f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT}", "p", "person_id",
+               "SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id "
+               "FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id)"),
+}
 
 
 @dataclass(frozen=True)
-class PersonsWith(Additive):
-    """Members of active households meeting ``eligible_sql`` (over ``p``) with a ``code`` measure started by the month."""
+class WithMeasure(Additive):
+    """Active households (``per`` household) or their members (``per`` person) meeting ``eligible_sql`` (over
+    ``h`` or ``p``) that have a ``code`` measure started by the month."""
 
     code: str
     eligible_sql: str
+    per: str
 
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
-        base = f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT} AND {self.eligible_sql}"
-        has = f"EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
-        return _counts(con, scope, base, has)
+        base, alias, key, _ = _UNITS[self.per]
+        has = f"EXISTS (SELECT 1 FROM measure m WHERE m.{key} = {alias}.{key} AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
+        return _counts(con, scope, f"{base} AND {self.eligible_sql}", has)
 
     def spans_sql(self) -> str:
-        spans = f"""
-        SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id
-        FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id) WHERE {self.eligible_sql}"""
+        _, _, key, spans = _UNITS[self.per]
+        eligible = f"{spans} WHERE {self.eligible_sql}"
         return f"""
-        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM ({spans})
+        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM ({eligible})
         UNION ALL
-        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM ({spans}) x
-        JOIN (SELECT person_id, min(start_month) AS first FROM measure WHERE measure_code = '{self.code}' GROUP BY 1) f USING (person_id)"""
+        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM ({eligible}) x
+        JOIN (SELECT {key}, min(start_month) AS first FROM measure WHERE measure_code = '{self.code}' GROUP BY 1) f USING ({key})"""
 
 
 @dataclass(frozen=True)
@@ -363,9 +355,9 @@ EVALUATORS: dict[str, Evaluator] = {
     "specialty_industries_per_village": _villages_where("i.industries >= 1"),
     "village_eight_projects_2018": _villages_where(_EIGHT),
     "town_six_projects_2018": _weak_towns_with_all_projects,
-    "income_project_per_household": HouseholdsWith("户", "industry_income_project", _LABOUR),
-    "dibao_coverage": HouseholdsWith("户", "ss_dibao", "h.attribute = '低保贫困户'"),
-    "disabled_allowances_coverage": PersonsWith("人", "dis_living_allowance", "p.disability IS NOT NULL"),
+    "income_project_per_household": WithMeasure("户", "industry_income_project", _LABOUR, per="household"),
+    "dibao_coverage": WithMeasure("户", "ss_dibao", "h.attribute = '低保贫困户'", per="household"),
+    "disabled_allowances_coverage": WithMeasure("人", "dis_living_allowance", "p.disability IS NOT NULL", per="person"),
     "public_welfare_jobs_2016": CityCount("个", 3000, 0.10, "规划为约数（±10% 视为达标）",
                                           "count(DISTINCT m.person_id) FILTER (m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at)", _PWJ_SPANS),
     "dilapidated_housing_2016": CityCount("户", 6000, 0.0, "名册只含建档立卡户，规划数含全部农村危房",
