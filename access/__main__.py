@@ -20,6 +20,7 @@ import duckdb
 from access.roles import CITY
 from access.store import ACTIONS, AccessStore, AccountError, store_path
 from analytics.db import connect
+from storage.files import use_private_umask
 
 DEMO_ACCOUNTS = (  # name, role, area, pii, password — only usable while the data are synthetic
     ("demo_admin", "admin", CITY, True, "demo-admin-2017"),
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--action", choices=list(ACTIONS))
     audit.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
+    use_private_umask()
     if not args.db.exists():
         print(f"错误：找不到数据库 {args.db}", file=sys.stderr)
         return 2

@@ -6,12 +6,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import duckdb
-
-from analytics.dataset import dataset_info
 from analytics.db import connect
 from roster.snapshot import list_snapshots
 
+SYNTHETIC = "synthetic"  # dataset_meta.source of generated demo data
 ALLOW_ANONYMOUS = "DASHBOARD_ALLOW_ANONYMOUS"  # "1": no login even with real data (warned on every page)
 
 
@@ -29,17 +27,32 @@ def expired(last_seen: dt.datetime, at: dt.datetime) -> bool:
     return at - last_seen > session_timeout()
 
 
-def holds_real_data(db: Path) -> bool:
-    """True once a snapshot has been imported, or when the database itself is not synthetic."""
+class SourceUnreadable(Exception):
+    """Whether the data are synthetic could not be read (a lock, a damaged file, a missing key)."""
+
+
+def provably_synthetic(db: Path) -> bool:
+    """True only when ``db`` has no imported snapshot and its ``dataset_meta.source`` reads 'synthetic'
+    (an absent database holds nothing to protect: the page explains it). Raises :class:`SourceUnreadable`
+    when the answer cannot be read, so that callers fail closed."""
     if list_snapshots(db):
-        return True
+        return False
     if not db.exists():
-        return False  # the page explains the missing database
+        return True
     try:
         with connect(db) as con:
-            return not dataset_info(con).is_synthetic
-    except (duckdb.Error, KeyError):
-        return False
+            row = con.execute("SELECT value FROM dataset_meta WHERE key = 'source'").fetchone()
+    except Exception as err:  # any failure to read the source means: not provably synthetic
+        raise SourceUnreadable(str(err)) from err
+    return row is not None and row[0] == SYNTHETIC
+
+
+def holds_real_data(db: Path) -> bool:
+    """Whether a login is needed: everything but a provably synthetic database counts as real data."""
+    try:
+        return not provably_synthetic(db)
+    except SourceUnreadable:
+        return True
 
 
 def anonymous_allowed() -> bool:

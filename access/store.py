@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,9 +19,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from access.roles import PERMISSIONS, User
+from storage.files import make_private
 
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
+REFUSED = f"用户名或密码错误（连续 {MAX_FAILURES} 次错误将锁定账号 {LOCKOUT.seconds // 60} 分钟）"
 _HASHER = PasswordHasher()
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS account (
@@ -75,6 +78,7 @@ class AccessStore:
         self.path, self.clock = path, clock
         with self._connect() as con:
             con.executescript(_SCHEMA)
+        make_private(path)
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -135,25 +139,28 @@ class AccessStore:
         self.record(by, "user_admin", change="grant_pii" if pii else "revoke_pii", name=name)
 
     def authenticate(self, name: str, password: str, demo_allowed: bool) -> User:
-        """The user for a correct name and password; failures are counted, 5 in a row lock for 15 minutes."""
+        """The user for a correct name and password; failures are counted, 5 in a row lock for 15 minutes.
+
+        Every refusal says the same words and costs the same time (a hash is verified whether or not the
+        account exists, is usable or is locked), so the login form tells nobody which names exist or are
+        locked; the audit log records the real reason."""
         row, now = self._row(name), self.clock()
-        if row is None or row["disabled"] or (row["demo"] and not demo_allowed):
+        usable = row is not None and not row["disabled"] and (demo_allowed or not row["demo"])
+        correct = _verified(row["password_hash"] if usable else _dummy_hash(), password)
+        if not usable:
             self.record(name, "login_failed", reason="unknown, disabled or demo account")
-            raise LoginRefused("用户名或密码错误")
+            raise LoginRefused(REFUSED)
         if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
             self.record(name, "login_failed", reason="locked")
-            raise LoginRefused(f"连续 {MAX_FAILURES} 次密码错误，账号已锁定至 {row['locked_until'][11:16]}")
-        try:
-            _HASHER.verify(row["password_hash"], password)
-        except (VerificationError, InvalidHashError):
+            raise LoginRefused(REFUSED)
+        if not correct:
             failures = row["failures"] + 1
             locked = (now + LOCKOUT).isoformat(timespec="seconds") if failures >= MAX_FAILURES else None
             self._update(name, "failures = ?, locked_until = ?", (0 if locked else failures, locked))
             self.record(name, "login_failed", reason="password", failures=failures)
             if locked:
                 self.record(name, "locked", until=locked)
-                raise LoginRefused(f"连续 {MAX_FAILURES} 次密码错误，账号已锁定 {LOCKOUT.seconds // 60} 分钟") from None
-            raise LoginRefused("用户名或密码错误") from None
+            raise LoginRefused(REFUSED)
         self._update(name, "failures = 0, locked_until = NULL", ())
         self.record(name, "login")
         return _user(row)
@@ -166,6 +173,19 @@ class AccessStore:
         with self._connect() as con:
             if con.execute(f"UPDATE account SET {assignments} WHERE name = ?", (*values, name)).rowcount == 0:
                 raise AccountError(f"没有账号“{name}”")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account cannot log in, so that a refusal takes as long as any."""
+    return _HASHER.hash("not-a-password-of-any-account")
+
+
+def _verified(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _check_account(name: str, role: str, password: str) -> None:

@@ -1,6 +1,6 @@
 """Command line access to the analytics, for scripts and checks.
 
-    python -m analytics progress --db PATH --as-of YYYY-MM [--district CODE] [--town CODE] [--json]
+    python -m analytics progress --db PATH --as-of YYYY-MM [--district CODE] [--town CODE] [--json] [--user NAME [--password-stdin]]
     python -m analytics timings --db PATH
 """
 
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from access.cli import add_user_arguments, signed_in
 from access.session import holds_real_data
-from access.store import AccessStore, store_path
+from access.store import AccessStore, LoginRefused, store_path
 from analytics import dynamics, goals, league, progress, schedule
 from analytics.dataset import dataset_info
 from analytics.db import connect
@@ -34,23 +35,23 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _limit(args: argparse.Namespace) -> str | None:
-    """The area of ``--user`` (required once the database holds real data); unknown users are refused."""
+    """The area of ``--user`` after its password was checked (required once the database holds real data)."""
     if not args.user:
         if holds_real_data(args.db):
-            raise CliError("数据库含真实名册，须用 --user 指定账号")
+            raise CliError("数据库含真实名册，须用 --user 指定账号（并提供密码）")
         return None
-    user = AccessStore(store_path(args.db)).user(args.user)
-    if user is None or (user.demo and holds_real_data(args.db)):
-        raise CliError(f"没有可用的账号“{args.user}”")
-    return user.limit
+    try:
+        return signed_in(args.db, args).limit
+    except LoginRefused as refused:
+        raise CliError(str(refused)) from None
 
 
 def _scope(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> Scope:
     """The requested scope under the same clamp as the dashboard: outside the user's area is refused (and audited)."""
     scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district, args.town, limit=_limit(args))
-    if notices:
-        if args.user and any(n.startswith("无权") for n in notices):
-            AccessStore(store_path(args.db)).record(args.user, "denied", command="analytics", district=args.district, town=args.town)
+    if notices:  # every refused request is audited: outside the area, a town not in the district, a bad month
+        AccessStore(store_path(args.db)).record(args.user, "denied", command="analytics", district=args.district, town=args.town,
+                                                reason="；".join(notices))
         raise CliError("；".join(notices))
     return scope
 
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--district")
     p.add_argument("--town")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--user", help="以该账号的范围运行（与看板相同的限制）")
+    add_user_arguments(p, "以该账号的范围运行（与看板相同的限制）")
     p.set_defaults(run=cmd_progress)
     t = sub.add_parser("timings", help="每个分析函数在该数据库上的耗时")
     t.add_argument("--db", type=Path, required=True)

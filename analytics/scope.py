@@ -22,6 +22,7 @@ CITY_CODE = "370200"
 CITY_NAME = "全市"
 CHILD_LEVEL = {"city": "district", "district": "town", "town": "village", "village": "village"}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_ECHOABLE = re.compile(r"^[0-9-]{1,12}$")
 
 
 class ScopeDenied(Exception):
@@ -124,6 +125,11 @@ def parse_month(text: str) -> dt.date | None:
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
+def _echoed(raw: str) -> str:
+    """A refused URL or CLI value as it may be repeated to the user: only if it looks like a code or a month."""
+    return raw if _ECHOABLE.match(raw) else "（无法识别的值）"
+
+
 def resolve_scope(
     con: duckdb.DuckDBPyConnection,
     info: DatasetInfo,
@@ -142,23 +148,23 @@ def resolve_scope(
     if month:
         parsed = parse_month(month)
         if parsed is None or not info.baseline < parsed <= info.as_of:
-            notices.append(f"月份 {month} 无效或超出数据范围，已改为最新月份 {month_label(info.as_of)}。")
+            notices.append(f"月份 {_echoed(month)} 无效或超出数据范围，已改为最新月份 {month_label(info.as_of)}。")
         else:
             as_of = parsed
     if district and not con.execute("SELECT 1 FROM district WHERE district_code = ?", [district]).fetchone():
-        notices.append(f"区市代码 {district} 不存在，已显示全市。")
+        notices.append(f"区市代码 {_echoed(district)} 不存在，已显示全市。")
         district = town = village = None
     if town:
         row = con.execute("SELECT district_code FROM town WHERE town_code = ?", [town]).fetchone()
         if not row or (district and row[0] != district):
-            notices.append(f"镇街代码 {town} 不存在或不属于所选区市，已忽略。")
+            notices.append(f"镇街代码 {_echoed(town)} 不存在或不属于所选区市，已忽略。")
             town = village = None
         else:
             district = row[0]
     if village:
         row = con.execute("SELECT v.town_code, t.district_code FROM village v JOIN town t USING (town_code) WHERE village_code = ?", [village]).fetchone()
         if not row or (town and row[0] != town):
-            notices.append(f"村代码 {village} 不存在或不属于所选镇街，已忽略。")
+            notices.append(f"村代码 {_echoed(village)} 不存在或不属于所选镇街，已忽略。")
             village = None
         else:
             town, district = row

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from geo import boundaries
+from storage.files import use_private_umask
 
 LEVELS = {"town": 9, "village": 12}
 CODE_FIELDS = ("code", "town_code", "village_code", "区划代码", "统计用区划代码", "行政区划代码", "XZQDM", "XZQHDM", "PAC", "ADCODE", "CODE")
@@ -144,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layer", help="GeoPackage 图层名")
     parser.add_argument("file", type=Path)
     args = parser.parse_args(argv)
+    use_private_umask()
     if not args.file.exists():
         print(f"错误：找不到文件 {args.file}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Monthly briefing: ``python -m reports.briefing --db PATH --as-of YYYY-MM [--district CODE] --out DIR``.
+"""Monthly briefing: ``python -m reports.briefing --db PATH --as-of YYYY-MM [--district CODE] --out DIR [--user NAME --password-stdin]``.
 
 Writes ``调度简报_<scope code>_<YYYY-MM>.pptx`` and ``.xlsx`` (deterministic names) and prints the time taken.
 """
@@ -15,6 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from access.cli import add_user_arguments, signed_in
+from access.session import holds_real_data
+from access.store import AccessStore, LoginRefused, store_path
 from analytics.dataset import dataset_info
 from analytics.db import connect
 from analytics.scope import Scope, resolve_scope
@@ -22,6 +25,7 @@ from reports.deck import write_deck
 from reports.slides import ExportMark, build_briefing
 from reports.static_map import render_map
 from reports.workbook import write_workbook
+from storage.files import use_private_umask
 
 
 @dataclass(frozen=True)
@@ -53,17 +57,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", required=True, help="YYYY-MM")
     parser.add_argument("--district")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--user", default=getpass.getuser(), help="记入文件属性的导出人")
+    add_user_arguments(parser, "以该账号的范围生成（记入文件属性的导出人）；数据库含真实名册时必填")
     args = parser.parse_args(argv)
+    use_private_umask()
     if not args.db.exists():
         print(f"错误：找不到数据库 {args.db}", file=sys.stderr)
         return 2
+    user = None
+    if args.user:
+        try:
+            user = signed_in(args.db, args)
+        except LoginRefused as refused:
+            print(f"错误：{refused}", file=sys.stderr)
+            return 2
+    elif holds_real_data(args.db):
+        print("错误：数据库含真实名册，须用 --user 指定账号（并提供密码）", file=sys.stderr)
+        return 2
     con = connect(args.db)
-    scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district)
+    scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district, limit=user.limit if user else None)
+    store = AccessStore(store_path(args.db))
     if notices:
+        store.record(user and user.name, "denied", command="briefing", district=args.district, reason="；".join(notices))
         print("错误：" + "；".join(notices), file=sys.stderr)
         return 2
-    files = generate(con, scope, args.out, args.user)
+    files = generate(con, scope, args.out, user.name if user else getpass.getuser())
+    store.record(user and user.name, "export", file=files.deck.name, command="briefing")
     print(f"已生成 {files.deck} 和 {files.workbook}，用时 {files.seconds:.1f} 秒")
     return 0
 

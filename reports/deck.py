@@ -18,6 +18,7 @@ CHART_TYPES = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.C
 MAX_TABLE_ROWS = 12
 WIDE_TABLE_ROWS = 7
 FONT = "Noto Sans CJK SC"
+NO_DATA = "所选范围本页没有可画的数据"
 
 
 def _text(slide, text: str, left, top, width, height, size: int, bold: bool = False) -> None:
@@ -29,6 +30,9 @@ def _text(slide, text: str, left, top, width, height, size: int, bold: bool = Fa
 
 
 def _chart(slide, chart: Chart, left, top, width, height) -> None:
+    if not chart.categories:  # e.g. a village has no lower level to compare, or nothing happened this month
+        _text(slide, f"{chart.title}：{NO_DATA}", left, top, width, height, 20)
+        return
     data = CategoryChartData()
     data.categories = chart.categories
     for name, values in chart.series.items():

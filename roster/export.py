@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from roster.fields import TABLES, fields_of
+from storage.files import use_private_umask
 
 _LAST = """
 WITH last AS (
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--encoding", default="gb18030", help="CSV 编码（默认 GB18030，兼容 GBK）")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    use_private_umask()
     con = duckdb.connect(str(args.db), read_only=True)
     month_text = args.month or con.execute("SELECT value FROM dataset_meta WHERE key = 'as_of_month'").fetchone()[0]
     month = dt.date.fromisoformat(month_text + "-01")

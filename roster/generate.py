@@ -26,6 +26,7 @@ from analytics.cubes import build_cubes
 from geo.boundaries import REFERENCE_DIR
 from roster import months
 from roster.schema import TABLE_ORDER, create_schema, insert_frame
+from storage.files import make_private, use_private_umask
 from roster.synth import (
     config,
     faults,
@@ -265,6 +266,7 @@ def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNT
         with timings.stage("预聚合"):
             build_cubes(con)
         con.execute("CHECKPOINT")
+    make_private(partial)
     os.replace(partial, out)
     return timings
 
@@ -276,6 +278,7 @@ def main() -> None:
     parser.add_argument("--until", default=config.DEFAULT_UNTIL, help="数据截至月份 YYYY-MM（默认 2017-09，最晚 2020-12）")
     parser.add_argument("--out", type=Path, default=Path("data/demo.duckdb"))
     args = parser.parse_args()
+    use_private_umask()
     try:
         timings = generate(args.seed, args.scale, args.out, args.until)
     except UsageError as err:

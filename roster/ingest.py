@@ -23,6 +23,7 @@ import pandas as pd
 
 from roster.snapshot import ImportFailed, Snapshot, latest_before, write_snapshot
 from roster.validate import Known, Validation, validate
+from storage.files import use_private_umask
 
 
 def known_in(db: Path, as_of: dt.date | None) -> Known:
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="只校验，不写入")
     parser.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
+    use_private_umask()
     missing = [p for p in [*args.files, *([args.db] if args.db else [])] if not p.exists()]
     if missing:
         print("错误：找不到文件 " + "、".join(str(p) for p in missing), file=sys.stderr)

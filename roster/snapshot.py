@@ -30,6 +30,7 @@ from roster import diff
 from roster.fields import TABLES
 from roster.schema import create_schema, insert_frame
 from roster.validate import Validation
+from storage.files import make_private, private_dir
 
 REFERENCE_TABLES = ("district", "town", "village", "measure_type", "town_indicator", "poverty_line", "plan_target")
 CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change")
@@ -220,8 +221,7 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
     """Write a validated import as a new snapshot of ``db``; all or nothing."""
     if result.errors:
         raise ImportFailed(f"有 {result.errors} 个错误，未导入")
-    store = store_dir(db)
-    store.mkdir(exist_ok=True)
+    store = private_dir(store_dir(db))
     clean_partials(store)
     partial = store / f".{as_of:%Y-%m}.{os.getpid()}.partial"
     previous = latest_before(db, as_of)
@@ -244,6 +244,7 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        make_private(partial)
         return _publish(partial, store / name)
     except duckdb.Error as err:
         raise ImportFailed(f"写入数据库时被拒绝：{err}".splitlines()[0]) from None

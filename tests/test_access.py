@@ -66,7 +66,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(store) -> None:
     for _ in range(5):
         with pytest.raises(LoginRefused):
             accounts.authenticate("李四", "wrong-password", demo_allowed=False)
-    with pytest.raises(LoginRefused, match="已锁定"):
+    with pytest.raises(LoginRefused):
         accounts.authenticate("李四", "right-password", demo_allowed=False)  # even the right one, while locked
     clock.now += dt.timedelta(minutes=16)
     assert accounts.authenticate("李四", "right-password", demo_allowed=False).name == "李四"
@@ -102,7 +102,7 @@ def test_session_expires_after_inactivity(monkeypatch, demo_db: Path) -> None:
     clock = Clock()
     monkeypatch.setattr(session, "now", clock)
     at = login(app(monkeypatch, demo_db).run(), "demo_city", "demo-city-2017")
-    assert "demo_city" in " ".join(c.value for c in at.sidebar.caption)
+    assert "demo_city" in " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
     clock.now += dt.timedelta(minutes=29)
     at.run()
     assert at.session_state["user"].name == "demo_city"
@@ -160,8 +160,7 @@ def test_forged_map_click_outside_the_area_is_refused_and_audited(monkeypatch, d
 
 def test_admin_pages_are_hidden_and_refuse_other_roles_on_their_own(monkeypatch, demo_db: Path) -> None:
     at = login(app(monkeypatch, demo_db).run(), "demo_city", "demo-city-2017")
-    with pytest.raises(ValueError):
-        at.switch_page("views/audit.py")  # not registered for an analyst
+    assert not any(getattr(p, "label", "") == "账号与审计" for p in at.sidebar)  # hidden from an analyst's menu
     for page, words in (("views/audit.py", "没有“账号与审计管理”权限"), ("views/data_admin.py", "没有“导入数据”权限")):
         direct = AppTest.from_file(str(PROJECT_DIR / page), default_timeout=60)  # run the page script without app.py
         direct.session_state["user"] = User("demo_city", "analyst", "city", demo=True)
@@ -193,12 +192,12 @@ def test_viewer_sees_no_household_lists_and_small_counts_are_suppressed(monkeypa
 def test_analytics_cli_refuses_and_audits_outside_the_area(demo_db: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(demo_db), "--as-of", "2016-12", *args],
-                              cwd=PROJECT_DIR, capture_output=True, text=True)
+                              cwd=PROJECT_DIR, capture_output=True, text=True, input="demo-pingdu-2017\n")
 
-    refused = run("--district", LAIXI, "--user", "demo_pingdu", "--json")
+    refused = run("--district", LAIXI, "--user", "demo_pingdu", "--password-stdin", "--json")
     assert refused.returncode != 0 and "无权查看区域 370285" in refused.stderr and refused.stdout == ""
     assert any('"district": "370285"' in d for d in _audit(demo_db, "denied", "demo_pingdu"))
-    own = run("--user", "demo_pingdu", "--json")
+    own = run("--user", "demo_pingdu", "--password-stdin", "--json")
     assert own.returncode == 0 and '"scope": "370283"' in own.stdout
 
 

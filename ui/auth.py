@@ -7,6 +7,7 @@ database) every page needs a login, unless ``DASHBOARD_ALLOW_ANONYMOUS=1`` (warn
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -16,8 +17,12 @@ from access.roles import DEMO_VIEWER, ROLE_LABELS, User
 from access.store import AccessStore, LoginRefused, store_path
 from analytics.db import database_path
 from analytics.scope import Scope
+from roster.snapshot import list_snapshots, store_dir
+from storage.files import exposed
 from ui.context import dataset_choices
+from ui.text import plain
 
+DENIALS_PER_CAUSE = 20
 PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
 
 
@@ -27,14 +32,18 @@ def _store(db: str) -> AccessStore:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _holds_real_data(db: str, versions: tuple) -> bool:
-    return session.holds_real_data(Path(db))
+def _provably_synthetic(db: str, versions: tuple) -> bool:
+    return session.provably_synthetic(Path(db))  # raises when it cannot tell: an error is never cached
 
 
 def real_data() -> bool:
-    """Whether real data exist; read again only when the database or its snapshots change."""
+    """Whether real data exist (login required); read again when the database or its snapshots change.
+    Fails closed: if the database cannot be read to prove it synthetic, it counts as real."""
     db = database_path()
-    return _holds_real_data(str(db), (db.stat().st_mtime if db.exists() else 0.0, *dataset_choices()))
+    try:
+        return not _provably_synthetic(str(db), (db.stat().st_mtime if db.exists() else 0.0, *dataset_choices()))
+    except (session.SourceUnreadable, OSError):
+        return True
 
 
 def access_store() -> AccessStore:
@@ -58,7 +67,7 @@ def _login_form(demo_allowed: bool, where) -> None:
                 st.session_state.last_seen = session.now()
                 st.rerun()
             except LoginRefused as refused:
-                st.error(str(refused))
+                st.error(plain(refused))
 
 
 def _sign_out() -> None:
@@ -104,7 +113,7 @@ def sidebar_account(user: User) -> None:
         with box.expander("登录"):
             _login_form(not real_data(), st)
         return
-    box.caption(f"当前用户：{user.label} · 范围：{'全市' if user.limit is None else user.limit}")
+    box.caption(f"当前用户：{plain(user.label)} · 范围：{'全市' if user.limit is None else plain(user.limit)}")
     if box.button("退出登录", key="logout"):
         audit("logout")
         _sign_out()
@@ -116,14 +125,37 @@ def current_user() -> User:
     return st.session_state.get("user") or DEMO_VIEWER
 
 
+def audit_denied(cause: str, **details: object) -> None:
+    """Audit a refused request once per session, cause and details, and at most
+    ``DENIALS_PER_CAUSE`` times per session and cause: a repeated or scripted request cannot flood the log."""
+    seen = st.session_state.setdefault("denials_audited", {})
+    key = json.dumps([cause, details], ensure_ascii=False, sort_keys=True, default=str)
+    count = sum(1 for k in seen if seen[k] == cause)
+    if key in seen or count >= DENIALS_PER_CAUSE:
+        return
+    seen[key] = cause
+    audit("denied", cause=cause, **details)
+
+
 def require(permission: str) -> User:
     """Stop the page with a message (and an audit entry) when the user lacks ``permission``."""
     user = current_user()
     if not user.can(permission):
-        audit("denied", permission=permission)
+        audit_denied("page", permission=permission)
         st.error(f"当前账号（{ROLE_LABELS[user.role]}）没有“{PERMISSION_LABELS[permission]}”权限。")
         st.stop()
     return user
+
+
+def warn_exposed_files(user: User) -> None:
+    """Administrators are told when the database, its snapshots or the access file are readable by others."""
+    if not user.can("admin"):
+        return
+    db = database_path()
+    files = exposed([db, store_path(db), store_dir(db), *(s.path for s in list_snapshots(db))])
+    if files:
+        st.warning("以下文件或目录其他系统用户也可读取（含个人信息），请改为仅所有者可读（chmod 600 文件、chmod 700 目录）："
+                   + "、".join(plain(p.name) for p in files))
 
 
 def log_page_view(page: str, scope: Scope) -> None:

@@ -6,6 +6,7 @@ or one of its imported snapshots, chosen in the sidebar (``f_dataset``); the new
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,9 @@ from analytics.labels import SOURCE_LABELS
 from analytics.scope import Scope
 from geo.boundaries import boundaries_version
 from roster.snapshot import list_snapshots
+from ui.text import plain
 
+LOG = logging.getLogger("dashboard")
 BUILD_HINT = "请运行 `make run`（自动生成示例数据），或用环境变量 DASHBOARD_DB 指向符合 roster/schema.sql 的数据库。"
 
 
@@ -70,17 +73,18 @@ def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:
     """Connect and read dataset facts, or stop the page with a message saying what to do."""
     path = current_database()
     if not path.exists():
-        st.error(f"找不到数据库文件 {path}。{BUILD_HINT}")
+        st.error(f"找不到数据库文件 {plain(path)}。{BUILD_HINT}")
         st.stop()
     con = connection()
     try:
         info = dataset_info(con)
         empty = con.execute("SELECT count(*) = 0 FROM household").fetchone()[0]
     except (duckdb.Error, KeyError) as err:
-        st.error(f"数据库 {path} 不完整或结构不符（{err}）。{BUILD_HINT}")
+        st.error(f"数据库 {plain(path.name)} 不完整、正被其他程序写入或结构不符，无法读取。{BUILD_HINT}")
+        LOG.warning("cannot open %s: %s", path, err)
         st.stop()
     if empty:
-        st.error(f"数据库 {path} 中没有建档立卡户数据。{BUILD_HINT}")
+        st.error(f"数据库 {plain(path.name)} 中没有建档立卡户数据。{BUILD_HINT}")
         st.stop()
     return con, info
 
@@ -95,6 +99,6 @@ def page_header(title: str, info: DatasetInfo, scope_label: str, scope: Scope) -
     st.title(title)
     source = SOURCE_LABELS.get(info.source, info.source)
     made = info.meta.get("generated_at") or info.meta.get("imported_at", "")
-    st.caption(f"数据截至 {scope.as_of:%Y年%m月} · 范围：{scope_label} · 来源：{source}（{made[:10]}）")
+    st.caption(f"数据截至 {scope.as_of:%Y年%m月} · 范围：{plain(scope_label)} · 来源：{plain(source)}（{plain(made[:10])}）")
     if info.is_synthetic:
         st.warning("**示例数据（合成），非真实名单**：本平台当前载入的户、人、措施均为程序生成的虚构数据，仅用于演示。")

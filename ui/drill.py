@@ -13,6 +13,7 @@ import duckdb
 import streamlit as st
 
 from analytics.scope import Scope, scope_label
+from ui.auth import audit_denied, current_user
 
 _KEYS = ("f_district", "f_town", "f_village")
 
@@ -42,12 +43,32 @@ def drill_target(selection: dict) -> tuple[str, str, str] | None:
     return None
 
 
+def refusal(target: tuple[str, str, str], limit: str | None) -> str | None:
+    """Why a drill target cannot be followed: codes that do not nest (a village of one town sent under
+    another's code) or an area outside the user's ``limit``; None when it can."""
+    district, town, village = target
+    if (town and not town.startswith(district)) or (village and not (town and village.startswith(town))):
+        return "地图选择的区划代码不一致"
+    area = village or town or district
+    if limit and not area.startswith(limit):
+        return f"无权查看区域 {area}"
+    return None
+
+
 def follow_map_click(event) -> None:
-    """After a map click, drill into what was clicked (also from inside a fragment)."""
+    """After a map click, drill into what was clicked (also from inside a fragment).
+
+    A selection stays in the chart's state across reruns, so a target that is already the current area is
+    left alone, and a refused one (forged codes) is audited once and ignored: it never causes a rerun."""
     target = drill_target(event.selection) if event is not None else None
-    if target is not None:
-        _request(*target)
-        st.rerun(scope="app")
+    if target is None or target == tuple(st.session_state.get(key) or "" for key in _KEYS):
+        return
+    reason = refusal(target, current_user().limit)
+    if reason:
+        audit_denied("map_selection", requested="/".join(target), reason=reason)
+        return
+    _request(*target)
+    st.rerun(scope="app")
 
 
 def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:

@@ -20,9 +20,10 @@ from analytics.scope import (
     months_between,
     resolve_scope,
 )
-from ui.auth import audit
+from ui.auth import audit_denied
 from ui.context import dataset_choices, dataset_label
 from ui.drill import apply_pending_drill
+from ui.text import plain
 
 ALL = ""  # the “whole area” option of a selectbox
 
@@ -51,7 +52,7 @@ def _keep_inside(key: str, options: list[str]) -> None:
     """A widget value outside the allowed choices (e.g. set by hand) is refused and audited."""
     if st.session_state.get(key, options[0]) not in options:
         requested = str(st.session_state[key])
-        audit("denied", widget=key, requested=requested)
+        audit_denied("filter", widget=key, requested=requested)
         st.session_state.setdefault("scope_notices", []).append(f"无权查看区域 {requested or '全市'}，已显示该账号的范围。")
         st.session_state[key] = options[0]
 
@@ -64,10 +65,9 @@ def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level:
 def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo, limit: str | None) -> None:
     params = st.query_params
     scope, notices = resolve_scope(con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"), limit)
-    for i, notice in enumerate(notices):
-        if notice.startswith("无权"):
-            audit("denied", requested={k: params.get(k) for k in ("district", "town", "village")}, reason=notice)
-            notices[i] = notice + "，已显示该账号的范围。"
+    if notices:  # every unusable value is audited: outside the area, a town of another district, a bad month
+        audit_denied("url", requested={k: params.get(k) for k in ("month", "district", "town", "village")}, reason="；".join(notices))
+    notices = [notice + "，已显示该账号的范围。" if notice.startswith("无权") else notice for notice in notices]
     st.session_state.update(
         f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
         f_village=scope.village or ALL, scope_notices=notices,
@@ -142,4 +142,4 @@ def _mirror_in_url(values: dict[str, str | None]) -> None:
 def show_url_notices() -> None:
     """Tell the user (once) which URL values were not usable."""
     for notice in st.session_state.pop("scope_notices", []):
-        st.warning(notice)
+        st.warning(plain(notice))

@@ -12,6 +12,7 @@ from ui.auth import audit, current_user
 from ui.cache import cached
 from ui.context import connection
 from ui.exports import may_list_households
+from ui.text import plain
 
 TABLE_COLUMNS = {
     "household_id": "户编号", "head_name": "户主", "head_id_number": "证件号码", "size": "人口", "attribute": "属性",
@@ -36,14 +37,14 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     unmasked = _unmask_control(chosen)
     card = household_card(connection(), scope, chosen, unmasked=True) if unmasked else cached(household_card, scope, chosen)
     facts = card["facts"]
-    st.markdown(f"#### 户卡 {facts.household_id}（{facts.district_name} {facts.town_name} {facts.village_name}）")
+    st.markdown(f"#### 户卡 {plain(facts['household_id'])}（{plain(facts['district_name'])} {plain(facts['town_name'])} {plain(facts['village_name'])}）")
     cols = st.columns(4)
-    cols[0].metric("户主", facts.head_name)
-    cols[1].metric("家庭人口", fmt.count(facts.size))
-    cols[2].metric("贫困户属性", facts.attribute)
-    cols[3].metric("主要致贫原因", facts.main_cause)
-    st.caption(f"证件号码 {facts.head_id_number} · 电话 {facts.phone or '—'} · 识别 {fmt.month(facts.identified_month)} · "
-               f"帮扶责任人 {facts.helper_name}（{facts.helper_unit}）")
+    cols[0].metric("户主", facts["head_name"])
+    cols[1].metric("家庭人口", fmt.count(facts["size"]))  # facts is a Series: .size would be its length
+    cols[2].metric("贫困户属性", facts["attribute"])
+    cols[3].metric("主要致贫原因", facts["main_cause"])
+    st.caption(f"证件号码 {plain(facts['head_id_number'])} · 电话 {plain(facts['phone'] or '—')} · 识别 {fmt.month(facts['identified_month'])} · "
+               f"帮扶责任人 {plain(facts['helper_name'])}（{plain(facts['helper_unit'])}）")
     left, right = st.columns(2)
     left.markdown("**家庭成员**")
     left.dataframe(card["members"].drop(columns="person_id"), hide_index=True)

@@ -12,12 +12,13 @@ from roster.snapshot import catalogue, store_dir
 from roster.template import write_template_bytes
 from ui.auth import audit, require
 from ui.context import dataset_label
+from ui.text import plain
 from ui.uploads import check_or_import, import_uploaded_boundaries
 
 admin = require("import")
 base = database_path()
 st.title("数据管理")
-st.caption(f"基础数据库：{base.name} · 快照目录：{store_dir(base).name}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。")
+st.caption(f"基础数据库：{plain(base.name)} · 快照目录：{plain(store_dir(base).name)}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。")
 
 st.subheader("已导入的快照")
 snapshots = catalogue(base)
@@ -34,7 +35,7 @@ uploads = st.file_uploader("选择 CSV（UTF-8 或 GBK）或 XLSX 文件", type=
 months = [m.strftime("%Y-%m") for m in months_between(dt.date(2015, 12, 1), dt.date(2020, 12, 1))]
 left, right = st.columns(2)
 as_of = left.selectbox("名册截至月份", months, index=months.index("2017-09"), key="import_month")
-right.markdown(f"导入人：**{admin.name}**（记入快照和审计日志）")
+right.markdown(f"导入人：**{plain(admin.name)}**（记入快照和审计日志）")
 check, run = st.columns(2)
 checking = check.button("只校验", disabled=not uploads, key="import_check", width="stretch")
 importing = run.button("校验并导入", type="primary", disabled=not uploads, key="import_run", width="stretch")
@@ -58,9 +59,9 @@ if "import_outcome" in st.session_state:
     for column, (table, frame) in zip(counts[2:], result.tables.items()):
         column.metric(f"{TABLES[table][0]}行数", f"{len(frame):,}")
     if snapshot:
-        st.success(f"已导入：{dataset_label(str(snapshot.path))}（{snapshot.path.name}）。侧栏“数据版本”已切换到此快照。")
+        st.success(f"已导入：{plain(dataset_label(str(snapshot.path)))}（{plain(snapshot.path.name)}）。侧栏“数据版本”已切换到此快照。")
     elif failure:
-        st.error(f"未导入：{failure}。数据库未作任何改动。")
+        st.error(f"未导入：{plain(failure)}。数据库未作任何改动。")
     elif result.errors:
         st.error(f"有 {result.errors:,} 个错误，未导入。数据库未作任何改动。请按问题清单修改后重新上传。")
     elif not imported:
@@ -79,7 +80,7 @@ if st.button("导入边界", disabled=boundary_file is None, key="boundary_run")
     outcome = import_uploaded_boundaries(base, level, boundary_file, code_field.strip() or None)
     audit("import", boundary_file=boundary_file.name, level=level, matched=0 if isinstance(outcome, str) else outcome.matched)
     if isinstance(outcome, str):
-        st.error(f"未导入：{outcome}")
+        st.error(f"未导入：{plain(outcome)}")
     else:
         counts = outcome.report["status"].value_counts().sort_index(key=lambda status: status != "已匹配", kind="stable")
         (st.success if outcome.written else st.warning)(

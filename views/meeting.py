@@ -15,6 +15,7 @@ from ui.auth import audit, current_user
 from ui.cache import cached
 from ui.context import connection, current_scope, open_dataset
 from ui.meeting import KEYBOARD_JS, slide_css
+from ui.text import plain
 
 con, info = open_dataset()
 scope = current_scope()
@@ -82,7 +83,7 @@ with right:
         if len(frame) > rows:
             st.caption(f"共 {len(frame)} 条，此处显示前 {rows} 条；完整清单见简报 Excel。")
 if slide.note:
-    st.caption(slide.note)
+    st.caption(plain(slide.note))
 if auto:
     @st.fragment(run_every=int(auto))
     def _advance() -> None:
