@@ -20,6 +20,7 @@ import duckdb
 from access.roles import CITY
 from access.store import ACTIONS, AccessStore, AccountError, store_path
 from analytics.db import connect
+from storage.cells import neutralised_frame
 from storage.files import use_private_umask
 
 DEMO_ACCOUNTS = (  # name, role, area, pii, password — only usable while the data are synthetic
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.group == "audit":
             log = AccessStore(store_path(args.db)).audit(args.user, args.action)
             if args.out:
-                log.to_excel(args.out, index=False)
+                neutralised_frame(log).to_excel(args.out, index=False)
             print(log.head(50).to_string(index=False))
         else:
             if args.command != "list" and not args.name:

@@ -71,9 +71,15 @@ def returned_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
 
 
 
-_CHANGES_SQL = """
+_CHANGES_SQL = """,
+places AS (  -- a moved household's old and new village by name
+    SELECT vv.village_code, d.name || ' ' || tt.name || ' ' || vv.name AS place
+    FROM village vv JOIN town tt USING (town_code) JOIN district d USING (district_code)
+)
 SELECT c.household_id, t.name AS town_name, v.name AS village_name, h.head_name, c.change_month,
-       CASE c.field WHEN 'attribute' THEN '贫困户属性' ELSE '主要致贫原因' END AS field, c.old_value, c.new_value
+       CASE c.field WHEN 'attribute' THEN '贫困户属性' WHEN 'main_cause' THEN '主要致贫原因' ELSE '所在村' END AS field,
+       CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.old_value) ELSE c.old_value END AS old_value,
+       CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.new_value) ELSE c.new_value END AS new_value
 FROM sized s JOIN household_change c USING (household_id) JOIN household h USING (household_id)
 JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE c.change_month <= CAST($at AS DATE)
@@ -82,5 +88,5 @@ ORDER BY c.change_month DESC, c.household_id, c.field
 
 
 def attribute_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Changes of 贫困户属性 or 主要致贫原因 found between imported snapshots, up to the month (names masked)."""
+    """Changes of 贫困户属性, 主要致贫原因 or village (moves) found between imported snapshots, up to the month (names masked)."""
     return masked(household_states(con, scope, _CHANGES_SQL))

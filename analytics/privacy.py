@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from storage.cells import FORMULA_START
+
 PERSONAL_COLUMNS = {"name": "name", "head_name": "name", "helper_name": "name", "id_number": "id", "head_id_number": "id", "phone": "phone",
                     "birth_date": "birth"}
 
@@ -38,6 +40,11 @@ def mask_birth(value: object) -> str | None:
     return None if value is None or value != value else f"{str(value)[:4]}年"
 
 
+def _inert(masked_value: str | None) -> str | None:
+    """A masked value never starts with a character a spreadsheet reads as a formula (``=****0``)."""
+    return "*" + masked_value[1:] if masked_value and masked_value.startswith(FORMULA_START) else masked_value
+
+
 _MASKS = {"name": mask_name, "id": mask_id, "phone": mask_phone, "birth": mask_birth}
 
 
@@ -47,5 +54,5 @@ def masked(frame: pd.DataFrame) -> pd.DataFrame:
     for column, kind in PERSONAL_COLUMNS.items():
         if column in out.columns:
             mask, any_type = _MASKS[kind], kind == "birth"
-            out[column] = out[column].map(lambda v, f=mask, a=any_type: f(v) if a or isinstance(v, str) else v).astype(object)
+            out[column] = out[column].map(lambda v, f=mask, a=any_type: _inert(f(v)) if a or isinstance(v, str) else v).astype(object)
     return out

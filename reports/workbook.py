@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from reports.slides import Briefing, ExportMark
+from storage.cells import neutralised_frame
 
 PERCENT_COLUMNS = ("完成率", "仍未脱贫比例", "覆盖率", "脱贫率", "措施覆盖率")
 
@@ -22,8 +23,8 @@ def sheet_name(title: str) -> str:
 
 def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        pd.DataFrame({"项目": ["范围", "数据截至", "来源", "导出人", "导出时间"],
-                      "内容": [briefing.scope_label, f"{briefing.scope.as_of:%Y-%m}", briefing.source, made.made_by, f"{made.made_at:%Y-%m-%d %H:%M}"]}).to_excel(
+        neutralised_frame(pd.DataFrame({"项目": ["范围", "数据截至", "来源", "导出人", "导出时间"], "内容": [
+            briefing.scope_label, f"{briefing.scope.as_of:%Y-%m}", briefing.source, made.made_by, f"{made.made_at:%Y-%m-%d %H:%M}"]})).to_excel(
             writer, sheet_name="说明", index=False)
         writer.book.properties.creator = writer.book.properties.lastModifiedBy = made.made_by
         writer.book.properties.created = made.made_at
@@ -31,7 +32,7 @@ def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
             name, row = sheet_name(slide.title), 0
             for title, frame in slide.tables.items():
                 pd.DataFrame({title: []}).to_excel(writer, sheet_name=name, startrow=row, index=False)
-                frame.to_excel(writer, sheet_name=name, startrow=row + 1, index=False)
+                neutralised_frame(frame).to_excel(writer, sheet_name=name, startrow=row + 1, index=False)
                 _format(writer.sheets[name], frame, row + 1)
                 row += len(frame) + 4
     return out

@@ -8,7 +8,7 @@ Against the previous snapshot:
 * a household no longer listed → ``removed`` (自然减少);
 * poor → exited → ``exited``; exited → poor or 返贫 → ``returned``;
 * a member no longer listed in a continuing household → person ``removed``; a new member → person ``new``;
-* a different 贫困户属性 or 主要致贫原因 → a ``household_change`` row.
+* a different 贫困户属性, 主要致贫原因 or village (a move) → a ``household_change`` row.
 
 An event is dated in the export month, or in the month its own field gives (首次识别时间, 脱贫时间)
 when that falls after the previous snapshot, so quarterly exports keep exact months.
@@ -23,6 +23,7 @@ import pandas as pd
 
 CAUSAL_ORDER = {"identified": 0, "new": 0, "exited": 1, "returned": 2, "removed": 3}
 EVENT_COLUMNS = ["household_id", "person_id", "event_month", "event_type"]
+CHANGE_FIELDS = ("attribute", "main_cause", "village_code")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PreviousState:
     """The previous snapshot as the diff needs it."""
 
     as_of: dt.date
-    households: pd.DataFrame  # household_id, status ('poor' / 'exited' / 'returned' / 'removed'), attribute, main_cause
+    households: pd.DataFrame  # household_id, status ('poor' / 'exited' / 'returned' / 'removed'), attribute, main_cause, village_code
     members: pd.DataFrame  # person_id, household_id of members at as_of
 
 
@@ -99,11 +100,11 @@ def member_events(previous: PreviousState, continuing: pd.Series, persons: pd.Da
 
 
 def attribute_changes(previous: PreviousState, households: pd.DataFrame, month: dt.date) -> pd.DataFrame:
-    """(household_id, change_month, field, old_value, new_value) for changed 属性 and 致贫原因."""
+    """(household_id, change_month, field, old_value, new_value) for changed 属性, 致贫原因 and village (a move)."""
     merged = households.merge(previous.households, on="household_id", suffixes=("", "_old"))
     frames = [pd.DataFrame({"household_id": merged.loc[changed, "household_id"], "change_month": month, "field": field,
                             "old_value": merged.loc[changed, f"{field}_old"], "new_value": merged.loc[changed, field]})
-              for field in ("attribute", "main_cause") for changed in [merged[field] != merged[f"{field}_old"]]]
+              for field in CHANGE_FIELDS for changed in [merged[field] != merged[f"{field}_old"]]]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from roster.fields import TABLES, fields_of
+from storage.cells import csv_text, neutralised_frame
 from storage.files import use_private_umask
 
 _LAST = """
@@ -47,7 +48,8 @@ _SQL = {
     "status_event": "SELECT * FROM status_event WHERE event_month <= $month ORDER BY event_id",
     "measure": "SELECT * FROM measure WHERE start_month <= $month ORDER BY measure_id",
     "village_indicator": "SELECT * FROM village_indicator WHERE year <= year($month) ORDER BY village_code, year",
-    "income": "SELECT * FROM income WHERE year <= year($month) ORDER BY household_id, year",
+    "income": """SELECT * FROM income WHERE year <= year($month)
+        AND household_id IN (SELECT household_id FROM status_event WHERE event_month <= $month) ORDER BY household_id, year""",
 }
 PLAIN_TABLES = ("household", "person")
 
@@ -83,12 +85,12 @@ def write_files(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "xlsx", e
         path = out / f"{stem}.xlsx"
         with pd.ExcelWriter(path) as writer:
             for table, frame in tables.items():
-                frame.to_excel(writer, sheet_name=TABLES[table][0], index=False)
+                neutralised_frame(frame).to_excel(writer, sheet_name=TABLES[table][0], index=False)
         return [path]
     paths = []
     for table, frame in tables.items():
         paths.append(out / f"{stem}_{TABLES[table][0]}.csv")
-        frame.to_csv(paths[-1], index=False, encoding=encoding)
+        paths[-1].write_bytes(csv_text(frame).encode(encoding))
     return paths
 
 

@@ -1,7 +1,8 @@
 """The roster's importable fields: Chinese headers, accepted aliases and allowed values, from one source.
 
-Allowed values are read from the CHECK constraints of ``schema.sql``, so the importer, the template and
-the database cannot disagree. Headers follow the national roster (``data/reference/roster_fields.csv``).
+Allowed values, NOT NULL, ranges (``CHECK (x >= 0)``, ``BETWEEN``, the range of INTEGER and DECIMAL(p, s))
+and lengths are read from ``schema.sql`` (:func:`column_rule`), so the importer, the template and the
+database cannot disagree; the checks that span columns are listed by :func:`table_checks`. Headers follow the national roster (``data/reference/roster_fields.csv``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ class Field:
     aliases: tuple[str, ...] = ()
     note: str = ""
     labels: tuple[tuple[str, str], ...] = ()  # (label in the file, stored code) for enums not in schema.sql
-    minimum: float | None = None
 
     def allowed(self) -> tuple[str, ...]:
         if self.kind != "enum":
@@ -34,22 +34,88 @@ class Field:
         """The stored code of an allowed label (the label itself for schema enumerations)."""
         return dict(self.labels).get(label, label)
 
+    @property
+    def rule(self) -> ColumnRule | None:
+        """What the database enforces on this column (None for file-only fields such as 贫困户状态)."""
+        return column_rule(self.table, self.column)
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """A column's type and constraints as ``schema.sql`` declares them."""
+
+    sql_type: str  # VARCHAR, INTEGER, BIGINT, DECIMAL, DOUBLE, DATE, BOOLEAN
+    not_null: bool
+    minimum: float | None = None  # inclusive, from the CHECK or the type's range
+    maximum: float | None = None
+    length: int | None = None  # CHECK (length(x) = n)
+    first_of_month: bool = False  # CHECK (day(x) = 1)
+
 
 _CHECK_IN = re.compile(r"CREATE TABLE (\w+)|^\s+(\w+)\s+VARCHAR[^\n]*?CHECK \(\2 IN \(([^)]*)\)", re.M)
 
 
 @cache
 def _enumerations() -> dict[tuple[str, str], tuple[str, ...]]:
-    text = SCHEMA_SQL.read_text(encoding="utf-8")
-    # Multi-line CHECK lists are joined first so one regex sees each constraint whole.
-    text = re.sub(r"IN \(\s*\n\s*", "IN (", re.sub(r",\s*\n\s+'", ", '", text))
     found, table = {}, None
-    for match in _CHECK_IN.finditer(text):
+    for match in _CHECK_IN.finditer(_schema_text()):
         if match.group(1):
             table = match.group(1)
         else:
             found[(table, match.group(2))] = tuple(re.findall(r"'([^']*)'", match.group(3)))
     return found
+
+
+_TABLE = re.compile(r"CREATE TABLE (\w+) \((.*?)\n\);", re.S)
+_COLUMN = re.compile(r"^\s+(\w+)\s+(VARCHAR|INTEGER|BIGINT|DOUBLE|BOOLEAN|DATE|DECIMAL\((\d+),\s*(\d+)\))(.*)$", re.M)
+_TABLE_CHECK = re.compile(r"^\s+CHECK \((.*)\),?$", re.M)
+_TYPE_RANGE = {"INTEGER": (-(2**31), 2**31 - 1), "BIGINT": (-(2**63), 2**63 - 1)}
+
+
+def _schema_text() -> str:
+    """``schema.sql`` with comments removed and multi-line CHECK lists joined, so each constraint is one line."""
+    text = re.sub(r"--[^\n]*", "", SCHEMA_SQL.read_text(encoding="utf-8"))
+    return re.sub(r"IN \(\s*\n\s*", "IN (", re.sub(r",\s*\n\s+'", ", '", text))
+
+
+def _column_rule(column: str, sql_type: str, precision: str | None, scale: str | None, rest: str) -> ColumnRule:
+    low, high = _TYPE_RANGE.get(sql_type, (None, None))
+    if precision:  # DECIMAL(p, s): below 10^(p-s) in absolute value
+        sql_type, high = "DECIMAL", 10 ** (int(precision) - int(scale)) - 10 ** -int(scale)
+        low = -high
+    at_least = re.search(rf"CHECK \({column} >= (-?[\d.]+)\)", rest)
+    above = re.search(rf"CHECK \({column} > (-?\d+)\)", rest)
+    between = re.search(rf"CHECK \({column} BETWEEN (-?[\d.]+) AND (-?[\d.]+)\)", rest)
+    length = re.search(rf"CHECK \(length\({column}\) = (\d+)\)", rest)
+    if at_least:
+        low = float(at_least.group(1))
+    if above:
+        low = int(above.group(1)) + 1
+    if between:
+        low, high = float(between.group(1)), float(between.group(2))
+    return ColumnRule(sql_type, "NOT NULL" in rest or "PRIMARY KEY" in rest, low, high, int(length.group(1)) if length else None,
+                      f"CHECK (day({column}) = 1)" in rest)
+
+
+@cache
+def _rules() -> tuple[dict[tuple[str, str], ColumnRule], dict[str, tuple[str, ...]]]:
+    columns, checks = {}, {}
+    for table, body in _TABLE.findall(_schema_text()):
+        for match in _COLUMN.finditer(body):
+            column, sql_type, precision, scale, rest = match.groups()
+            columns[(table, column)] = _column_rule(column, sql_type.split("(")[0], precision, scale, rest)
+        checks[table] = tuple(_TABLE_CHECK.findall(body))
+    return columns, checks
+
+
+def column_rule(table: str, column: str) -> ColumnRule | None:
+    """The type, NOT NULL, range, length and first-of-month constraints of one column (None: not a column)."""
+    return _rules()[0].get((table, column))
+
+
+def table_checks(table: str) -> tuple[str, ...]:
+    """The CHECK constraints of ``table`` that span several columns, as written in ``schema.sql``."""
+    return _rules()[1].get(table, ())
 
 
 def allowed_values(table: str, column: str) -> tuple[str, ...]:
@@ -95,12 +161,12 @@ FIELDS: tuple[Field, ...] = (
     Field("measure", "measure_code", "措施代码", "code", True, (), "见模板“措施代码”表"),
     Field("measure", "start_month", "开始月份", "month", True),
     Field("measure", "end_month", "结束月份", "month", True, (), "与开始月份同一年度"),
-    Field("measure", "amount_yuan", "金额（元）", "decimal", True, ("金额",), minimum=0),
+    Field("measure", "amount_yuan", "金额（元）", "decimal", True, ("金额",)),
     Field("measure", "funding_source", "资金来源", "text", True),
     Field("village_indicator", "village_code", "行政村代码", "text", True, ("村代码", "村级区划代码")),
     Field("village_indicator", "year", "年度", "int", True),
-    Field("village_indicator", "collective_income_wan", "村集体经济收入（万元）", "decimal", True, ("村集体收入（万元）",), minimum=0),
-    Field("village_indicator", "industries", "特色产业数", "int", True, minimum=0),
+    Field("village_indicator", "collective_income_wan", "村集体经济收入（万元）", "decimal", True, ("村集体收入（万元）",)),
+    Field("village_indicator", "industries", "特色产业数", "int", True),
     *(Field("village_indicator", f"proj_{code}", f"{label}工程完成", "bool", True) for code, label in (
         ("road", "道路"), ("drinking_water", "饮水"), ("electricity", "电力"), ("culture_square", "文化广场"),
         ("lighting", "亮化"), ("irrigation", "农田水利"), ("office", "村办公场所"), ("service", "便民服务"))),

@@ -1,7 +1,8 @@
 """Import roster files as a new snapshot: validate everything first, then write all or nothing.
 
     python -m roster.ingest --db PATH --as-of YYYY-MM [--user NAME] [--report REPORT.xlsx] FILE...
-    python -m roster.ingest [--db PATH] --check FILE...      (validate only)
+    python -m roster.ingest [--db PATH] [--as-of YYYY-MM] --check FILE...      (validate only; with the same --db and
+                                                                            --as-of it refuses exactly what the import refuses)
 
 Tables (户表, 人员表, 帮扶措施表, 村级指标表, 状态变动表, 收入表) are recognised by their Chinese headers in
 CSV (UTF-8 or GBK) and XLSX files. Exit code 0 only when the snapshot was written (or, with --check,
@@ -22,7 +23,9 @@ import duckdb
 import pandas as pd
 
 from roster.snapshot import ImportFailed, Snapshot, latest_before, write_snapshot
-from roster.validate import Known, Validation, validate
+from analytics.plan import BASELINE
+from roster.validate import Known, Validation, current_month, validate
+from storage.cells import neutralised_frame
 from storage.files import use_private_umask
 
 
@@ -39,9 +42,20 @@ def known_in(db: Path, as_of: dt.date | None) -> Known:
             previous.close()
 
 
+def as_of_refusal(as_of: dt.date) -> str | None:
+    """Why a roster cannot be as of ``as_of``: before the plan's baseline month, or in the future."""
+    if as_of < BASELINE:
+        return f"截至月份 {as_of:%Y-%m} 早于规划基期 {BASELINE:%Y-%m}"
+    if as_of > current_month():
+        return f"截至月份 {as_of:%Y-%m} 晚于本月 {current_month():%Y-%m}"
+    return None
+
+
 def import_files(db: Path, files: list[Path], as_of: dt.date, imported_by: str) -> tuple[Validation, Snapshot | None]:
     """Validate ``files`` and, when no error blocks it, write them as a new snapshot of ``db``."""
-    result = validate(files, known_in(db, as_of))
+    if refusal := as_of_refusal(as_of):
+        raise ImportFailed(refusal)
+    result = validate(files, known_in(db, as_of), as_of)
     if result.errors:
         return result, None
     return result, write_snapshot(db, result, as_of, files, imported_by)
@@ -51,7 +65,7 @@ def report_xlsx(result: Validation) -> bytes:
     """The full problem list as an xlsx file, with the summary counts on a second sheet."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer) as writer:
-        result.report.to_excel(writer, sheet_name="问题清单", index=False)
+        neutralised_frame(result.report).to_excel(writer, sheet_name="问题清单", index=False)
         pd.DataFrame({"项目": ["错误", "警告"], "条数": [result.errors, result.warnings]}).to_excel(writer, sheet_name="汇总", index=False)
     return buffer.getvalue()
 
@@ -91,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.check and (args.db is None or args.as_of is None):
         print("错误：导入需要 --db 和 --as-of（只校验请加 --check）", file=sys.stderr)
         return 2
+    if args.as_of and (refusal := as_of_refusal(args.as_of)):
+        print(f"错误：{refusal}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     known = known_in(args.db, args.as_of) if args.db else Known()
-    result = validate(args.files, known)
+    result = validate(args.files, known, args.as_of)  # --check with the same --db and --as-of decides as the import does
     _print_report(result, args.report)
     if args.check or result.errors:
         return 0 if result.errors == 0 and args.check else 1

@@ -81,11 +81,12 @@ CREATE TABLE status_event (
     CHECK (person_id IS NULL OR event_type IN ('new', 'removed'))
 );
 
--- Changes of a household's attribute or main cause, found by comparing two imported snapshots.
+-- Changes of a household's attribute, main cause or village (a move; old and new village codes), found by comparing
+-- two imported snapshots.
 CREATE TABLE household_change (
     household_id VARCHAR NOT NULL REFERENCES household (household_id),
     change_month DATE NOT NULL CHECK (day(change_month) = 1),
-    field        VARCHAR NOT NULL CHECK (field IN ('attribute', 'main_cause')),
+    field        VARCHAR NOT NULL CHECK (field IN ('attribute', 'main_cause', 'village_code')),
     old_value    VARCHAR NOT NULL,
     new_value    VARCHAR NOT NULL,
     PRIMARY KEY (household_id, change_month, field)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from roster.schema import create_schema, insert_frame
 from roster.validate import Validation
 from storage.files import make_private, private_dir
 
+LOG = logging.getLogger("roster")
 REFERENCE_TABLES = ("district", "town", "village", "measure_type", "town_indicator", "poverty_line", "plan_target")
 CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change")
 _NAME = re.compile(r"^(\d{4})-(\d{2})_(\d{3})\.duckdb$")
@@ -106,7 +108,7 @@ def _quoted(path: Path) -> str:
 def previous_state(con: duckdb.DuckDBPyConnection, schema: str, as_of: dt.date) -> diff.PreviousState:
     """Household status and members of the attached snapshot ``schema`` at its as-of month."""
     households = con.execute(f"""
-        SELECT h.household_id, arg_max(e.event_type, (e.event_month, e.event_id)) AS last_event, h.attribute, h.main_cause
+        SELECT h.household_id, arg_max(e.event_type, (e.event_month, e.event_id)) AS last_event, h.attribute, h.main_cause, h.village_code
         FROM {schema}.household h JOIN {schema}.status_event e ON e.household_id = h.household_id AND e.person_id IS NULL
         GROUP BY ALL""").df()
     households["status"] = households.pop("last_event").map(STATUS)
@@ -163,16 +165,17 @@ class _Writer:
         return source
 
     def _events(self, households: pd.DataFrame, persons: pd.DataFrame, baseline: dt.date) -> tuple[pd.DataFrame, str]:
-        if "status_event" in self.tables:
-            events = self.tables["status_event"].sort_values(["event_month"], kind="stable")
-            return events.assign(event_id=_numbered(events, "event_id")), "file"
-        if self.has_previous:
-            previous = previous_state(self.con, "prev", self._previous_as_of())
-            found = diff.snapshot_events(previous, households, persons, baseline, self.as_of)
+        previous = previous_state(self.con, "prev", self._previous_as_of()) if self.has_previous else None
+        if previous is not None and "household_change" not in self.tables:
             changes = diff.attribute_changes(previous, households, self.as_of)
             if len(changes):
                 self.tables = {**self.tables, "household_change": pd.concat(
                     [self.con.execute("SELECT * FROM prev.household_change").df(), changes], ignore_index=True)}
+        if "status_event" in self.tables:
+            events = self.tables["status_event"].sort_values(["event_month"], kind="stable")
+            return events.assign(event_id=_numbered(events, "event_id")), "file"
+        if previous is not None:
+            found = diff.snapshot_events(previous, households, persons, baseline, self.as_of)
             start = self.con.execute("SELECT coalesce(max(event_id), 0) FROM prev.status_event").fetchone()[0] + 1
         else:
             found, start = diff.first_snapshot_events(households, baseline, self.as_of), 1
@@ -246,8 +249,9 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
             con.close()
         make_private(partial)
         return _publish(partial, store / name)
-    except duckdb.Error as err:
-        raise ImportFailed(f"写入数据库时被拒绝：{err}".splitlines()[0]) from None
+    except duckdb.Error as err:  # validation owns every database rule, so this means a rule it lacks
+        LOG.error("snapshot write refused by the database: %s", err)
+        raise ImportFailed("数据库拒绝写入（校验没有发现的问题，详细信息已记入日志），未导入；请把文件和本消息交给管理员") from None
     except OSError as err:
         raise ImportFailed(f"写入快照文件失败（{err.strerror or err}），请检查磁盘空间和目录权限") from None
     finally:

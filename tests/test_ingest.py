@@ -211,7 +211,7 @@ def test_id_numbers_disagreeing_with_birth_date_or_sex_are_warnings(tmp_path: Pa
 
     result, snapshot = import_files(small_db, _rewrite(small_files, tmp_path / "w", "人员表", change), AS_OF, "测试")
     assert snapshot is not None and result.errors == 0
-    assert _problem(result.report, "出生日期 1990-05-05 与身份证号中的")["行"] == 2
+    assert _problem(result.report, "出生日期与身份证号中的出生日期不符")["行"] == 2  # no dates: both are personal
     assert _problem(result.report, "与身份证号第17位不符")["行"] == 3
 
 
@@ -342,8 +342,10 @@ def test_random_corruption_never_crashes_or_changes_stored_data(tmp_path_factory
 
 def test_killed_import_leaves_the_previous_snapshot_intact(tmp_path: Path, demo_db: Path) -> None:
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
-    files = write_files(export_tables(duckdb.connect(str(demo_db), read_only=True), AS_OF), tmp_path / "out", "csv")
-    first, _ = import_files(base, files, dt.date(2017, 8, 1), "测试")
+    source = duckdb.connect(str(demo_db), read_only=True)
+    august = write_files(export_tables(source, dt.date(2017, 8, 1)), tmp_path / "august", "csv")
+    files = write_files(export_tables(source, AS_OF), tmp_path / "out", "csv")
+    first, _ = import_files(base, august, dt.date(2017, 8, 1), "测试")
     assert first.errors == 0
     before = published(base)
     process = subprocess.Popen([sys.executable, "-m", "roster.ingest", "--db", str(base), "--as-of", "2017-09", *map(str, files)],

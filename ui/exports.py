@@ -6,18 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from access import session
+from storage.cells import csv_text
 from ui.auth import audit, current_user
 
 
+def csv_bytes(frame: pd.DataFrame, made_by: str) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel) without live formulas, ending with a line naming the exporter and the time."""
+    mark = f"# 导出人：{made_by} · 导出时间：{session.now():%Y-%m-%d %H:%M}"
+    return (csv_text(frame) + mark + "\r\n").encode("utf-8-sig")
+
+
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """A CSV download (UTF-8 with BOM, for Excel) ending with a line naming the exporter and the time."""
+    """A download button for :func:`csv_bytes`, for users who may export; audited."""
     user = current_user()
     if not user.can("export"):
         st.caption("当前角色不能导出。")
         return
-    mark = f"# 导出人：{user.name} · 导出时间：{session.now():%Y-%m-%d %H:%M}"
-    data = (frame.to_csv(index=False) + mark + "\n").encode("utf-8-sig")
-    if st.download_button(label, data, file_name=file_name, key=key):
+    if st.download_button(label, csv_bytes(frame, user.name), file_name=file_name, key=key):
         audit("export", file=file_name, rows=len(frame))
 
 

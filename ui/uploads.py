@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from geo.boundary_import import (
@@ -15,8 +16,8 @@ from geo.boundary_import import (
     import_boundaries,
 )
 from roster.reading import InputRefused, safe_upload_name
-from roster.snapshot import ImportFailed, Snapshot, write_snapshot
-from roster.validate import ERROR, Known, Problem, Validation, validate
+from roster.validate import ERROR, Known, Problem
+from roster.worker import Outcome, run_import
 
 
 def _saved(files: list[UploadedFile], folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -32,18 +33,17 @@ def _saved(files: list[UploadedFile], folder: Path) -> tuple[list[Path], list[Pr
     return paths, refused
 
 
-def check_or_import(db: Path, files: list[UploadedFile], as_of: dt.date, user: str, write: bool, known: Known) -> tuple[Validation, Snapshot | None, str | None]:
-    """Validate the uploads (and write a snapshot when asked and nothing blocks it): result, snapshot, failure."""
+def check_or_import(db: Path, files: list[UploadedFile], as_of: dt.date, user: str, write: bool, known: Known) -> Outcome:
+    """Validate the uploads in a capped worker process (and write a snapshot when asked and nothing blocks it),
+    showing the stage and the time taken while it runs."""
+    status = st.empty()
     with tempfile.TemporaryDirectory(prefix="roster-upload-") as folder:
         paths, refused = _saved(files, Path(folder))
-        result = validate(paths, known)
-        result.problems[:0] = refused
-        if result.errors or not write:
-            return result, None, None
-        try:
-            return result, write_snapshot(db, result, as_of, paths, user), None
-        except ImportFailed as err:
-            return result, None, str(err)
+        outcome = run_import(db, paths, as_of, user, write and not refused, known,
+                             lambda stage, seconds: status.info(f"{stage}……已用时 {seconds:,.0f} 秒"))
+    status.empty()
+    outcome.validation.problems[:0] = refused
+    return outcome
 
 
 def import_uploaded_boundaries(db: Path, level: str, upload: UploadedFile, code_field: str | None) -> BoundaryReport | str:

@@ -42,22 +42,23 @@ importing = run.button("校验并导入", type="primary", disabled=not uploads, 
 
 if checking or importing:
     month = dt.date.fromisoformat(as_of + "-01")
-    with st.spinner("正在校验……"):
-        st.session_state.import_outcome = (as_of, importing, *check_or_import(base, uploads, month, admin.name, importing, known_in(base, month)))
-    outcome = st.session_state.import_outcome
-    audit("import", checked_only=not importing, files=[u.name for u in uploads], month=as_of, written=bool(outcome[3]), errors=outcome[2].errors)
-    if st.session_state.import_outcome[3]:  # a new snapshot: show it everywhere, starting with the sidebar
-        st.session_state.f_dataset = str(st.session_state.import_outcome[3].path)
+    outcome = check_or_import(base, uploads, month, admin.name, importing, known_in(base, month))
+    st.session_state.import_outcome = (as_of, importing, outcome)
+    audit("import", checked_only=not importing, files=[u.name for u in uploads], month=as_of, written=bool(outcome.snapshot),
+          errors=outcome.validation.errors, failure=outcome.failure)
+    if outcome.snapshot:  # a new snapshot: show it everywhere, starting with the sidebar
+        st.session_state.f_dataset = str(outcome.snapshot.path)
         st.session_state.pop("f_month", None)
         st.rerun()
 
 if "import_outcome" in st.session_state:
-    month_text, imported, result, snapshot, failure = st.session_state.import_outcome
-    counts = st.columns(2 + len(result.tables))
+    month_text, imported, outcome = st.session_state.import_outcome
+    result, snapshot, failure = outcome.validation, outcome.snapshot, outcome.failure
+    counts = st.columns(2 + len(outcome.rows))
     counts[0].metric("错误（阻止导入）", f"{result.errors:,}")
     counts[1].metric("警告（可导入）", f"{result.warnings:,}")
-    for column, (table, frame) in zip(counts[2:], result.tables.items()):
-        column.metric(f"{TABLES[table][0]}行数", f"{len(frame):,}")
+    for column, (table, rows) in zip(counts[2:], outcome.rows.items(), strict=True):
+        column.metric(f"{TABLES[table][0]}行数", f"{rows:,}")
     if snapshot:
         st.success(f"已导入：{plain(dataset_label(str(snapshot.path)))}（{plain(snapshot.path.name)}）。侧栏“数据版本”已切换到此快照。")
     elif failure:
