@@ -148,8 +148,8 @@ def parse_enum(raw: object, field: Field) -> Parsed:
 
 
 def _cleaned(field: Field, raw: object) -> tuple[object, str | None]:
-    """The export's protecting quote and invisible characters (zero-width, direction controls, BOM) removed, and in codes, numbers and ID
-    numbers full-width characters made half-width (ＮＦＫＣ), with a warning saying so."""
+    """The export's protecting quote and invisible characters (zero-width, direction controls, BOM) removed, and
+    in codes, numbers and ID numbers full-width characters made half-width (NFKC), with a warning saying so."""
     if not isinstance(raw, str):
         return raw, None
     notes, text = [], restored(_INVISIBLE.sub("", raw).strip())  # also the quote an export put before "-1" or "=…"

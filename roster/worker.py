@@ -2,7 +2,7 @@
 
 The dashboard's server process never parses an uploaded file itself: :func:`run_import` starts a fresh
 process (``spawn``), caps the memory it may add (``DASHBOARD_IMPORT_MEMORY_MB``, default 4096) and waits at
-most ``DASHBOARD_IMPORT_SECONDS`` (default 1200), reporting the stage and the time taken while it waits.
+most ``DASHBOARD_IMPORT_SECONDS`` (default 600), reporting the stage and the time taken while it waits.
 A worker that runs out of memory or time is stopped; the snapshot store is untouched (snapshots are
 published atomically, and a killed worker's partial file is removed by the next import).
 """
@@ -45,7 +45,7 @@ def memory_cap_mb() -> int:
 
 
 def time_limit_s() -> float:
-    return float(os.environ.get(SECONDS) or 1200)
+    return float(os.environ.get(SECONDS) or 600)
 
 
 def _work(connection, db: Path, paths: list[Path], as_of: dt.date, user: str, write: bool, known: Known, cap_mb: int) -> None:
