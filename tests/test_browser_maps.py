@@ -20,15 +20,16 @@ from tests.conftest import ARTIFACTS
 PAGES = [("distribution", "图一 贫困人口分布图"), ("measures", "图二 扶贫措施到户到人图"), ("dynamics", "图三 脱贫人口动态管理图")]
 
 
-def click_map_until(page, condition: str, attempts: int = 4) -> None:
-    """Click the middle of the map until ``condition`` holds (a busy machine may still be drawing the first time)."""
+def click_map_until(page, condition: str, attempts: int = 6) -> None:
+    """Click the middle of the map until ``condition`` holds (a busy machine may still be drawing the first time,
+    and a page run after a click takes longer than 15 s when the CI machine is loaded)."""
     box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for attempt in range(attempts):
         page.mouse.move(x, y)
         page.mouse.click(x, y)
         try:
-            page.wait_for_function(condition, timeout=15_000)
+            page.wait_for_function(condition, timeout=30_000)
             return
         except PlaywrightTimeout:
             if attempt == attempts - 1:
