@@ -18,8 +18,14 @@ def _pages(user: User) -> dict[str, list[st.Page]]:
     def restricted(path: str, title: str, url_path: str, permission: str) -> st.Page:
         return st.Page(path, title=title, url_path=url_path, visibility="visible" if user.can(permission) else "hidden")
 
+    overview = st.Page("views/overview.py", title="总览", url_path="home", default=True)
+
+    def overview_alias() -> None:
+        """The default page is served at "/" only; a link to /overview lands there instead of on "Page not found"."""
+        st.switch_page(overview)
+
     return {
-        "总览": [st.Page("views/overview.py", title="总览", url_path="overview", default=True)],
+        "总览": [overview, st.Page(overview_alias, title="总览", url_path="overview", visibility="hidden")],
         "三张图": [
             st.Page("views/map_distribution.py", title="图一 贫困人口分布", url_path="distribution"),
             st.Page("views/map_measures.py", title="图二 措施到户到人", url_path="measures"),

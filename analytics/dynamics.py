@@ -87,7 +87,7 @@ person_stock AS (
 ),
 flow_events AS (
     SELECT ev.household_id, ev.event_month AS month,
-           CASE WHEN ev.event_type IN ('new', 'identified') THEN 'new'
+           CASE WHEN ev.event_type IN ('new', 'identified') AND ev.event_month > CAST($baseline AS DATE) THEN 'new'
                 WHEN ev.event_type = 'removed' AND ev.prev_type IN {poor} THEN 'removed'
                 WHEN ev.event_type IN ('returned', 'exited') THEN ev.event_type END AS flow,
            (SELECT count(*) FROM members p
@@ -99,6 +99,7 @@ member_flows AS (
     FROM status_event e
     JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
     WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+      AND (e.event_type <> 'new' OR e.event_month > CAST($baseline AS DATE))  -- members by the baseline are baseline persons
 ),
 flows AS (
     SELECT month, area_code, flow, count(*) AS households, sum(persons) AS persons
@@ -255,7 +256,7 @@ def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, 
             _MONTHLY + "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
             "coalesce(h.households, 0) AS households, coalesce(p.persons, 0) AS persons "
             "FROM household_stock h FULL JOIN person_stock p USING (month, area_code) ORDER BY 1, 2",
-            first=first, last=last,
+            first=first, last=last, baseline=BASELINE,
         )
     return frame.astype({"households": "int64", "persons": "int64"})
 
@@ -266,7 +267,7 @@ def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | Non
     if use_cube and cube_answers(con, "cube_flow", scope, first, last):
         frame = _from_cube(con, _CUBE_FLOW, scope, group, first, last)
         return frame.astype({"unit": "str", **{c: "int64" for c in FLOW_COLUMNS}})
-    raw = over_events(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last)
+    raw = over_events(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last, baseline=BASELINE)
     long = raw.melt(id_vars=["month", "area_code", "flow"], value_vars=["households", "persons"], var_name="unit", value_name="count")
     wide = long.pivot_table(index=["month", "area_code", "unit"], columns="flow", values="count", aggfunc="sum", fill_value=0)
     return wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").rename_axis(columns=None).reset_index()

@@ -22,6 +22,11 @@ COLUMN_LABELS: dict[str, str] = {
     "previous": "上一快照", "current": "本快照", "opening": "上一快照期末", "new": "新识别", "returned": "返贫", "exited": "脱贫",
     "removed": "自然减少", "closing": "本快照期末", "difference": "差额",
     "change_month": "变更月份", "field": "变更项", "old_value": "原值", "new_value": "新值",
+    "sex": "性别", "birth_date": "出生", "relation": "与户主关系", "health": "健康状况", "labor_ability": "劳动能力",
+    "education": "文化程度", "school_status": "在校生状况", "disability": "残疾类别", "joined_month": "加入月份",
+    "left_month": "减少月份", "event_month": "变动月份", "event_type": "变动类型", "start_month": "开始月份",
+    "end_month": "结束月份", "category_zh": "措施类别", "measure_zh": "措施", "amount_yuan": "金额（元）",
+    "funding_source": "资金来源",
 }
 
 SOURCE_LABELS = {"synthetic": "示例数据（合成），非真实名单", "imported": "建档立卡名册导入数据"}

@@ -172,8 +172,9 @@ def resolve_scope(
         return home_scope(as_of, limit), notices  # no area asked for: the user's own area
     try:
         return Scope(as_of, district or None, town or None, village or None, limit=limit), notices
-    except ScopeDenied as denied:
-        return home_scope(as_of, limit), [*notices, str(denied)]
+    except ScopeDenied:
+        requested = village or town or district
+        return home_scope(as_of, limit), [*notices, f"无权查看{area_label(con, requested)}：该账号只能查看{area_label(con, limit)}范围内的数据"]
 
 
 def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
@@ -188,6 +189,16 @@ def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     label = " · ".join(parts)
     slices = [s for s in (scope.attribute, scope.main_cause) if s]
     return label + (f"（{'、'.join(slices)}）" if slices else "")
+
+
+def area_label(con: duckdb.DuckDBPyConnection, code: str | None) -> str:
+    """The Chinese name of a district, town or village code (全市 for none); the code itself if unknown."""
+    if not code or code == CITY_CODE:
+        return CITY_NAME
+    level = {6: "district", 9: "town"}.get(len(code), "village")
+    table, key = AREA_TABLES[level]
+    row = con.execute(f"SELECT name FROM {table} WHERE {key} = ?", [code]).fetchone()
+    return row[0] if row else code
 
 
 AREA_TABLES = {"district": ("district", "district_code"), "town": ("town", "town_code"), "village": ("village", "village_code")}

@@ -8,7 +8,7 @@ import pandas as pd
 from analytics.dynamics import poor_stock
 from analytics.places import place_progress
 from analytics.plan import BASELINE
-from analytics.scope import Scope, area_names, scope_label
+from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
 
 COUNT_COLUMNS = (
     "baseline_households", "baseline_persons", "poor_households", "poor_persons",
@@ -16,14 +16,19 @@ COUNT_COLUMNS = (
 )
 
 
+def summary_area(scope: Scope) -> Scope:
+    """The area the summary is about: the scope's city, district or town (a village scope: its town), no slices."""
+    return Scope(scope.as_of, scope.district, scope.town, limit=scope.limit)
+
+
 def district_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """The user's whole area at ``scope.as_of`` (the city, or the district or town of a limited user): one row
-    per district (per town for a town user) plus a total row under the area's code.
+    """The scope's area at ``scope.as_of`` (:func:`summary_area`): one row per district, town or village below it
+    (``area_code``, ``area_name``) plus a total row under the area's code.
 
     Areas with nothing to count are left out.
     """
-    home = scope.home()
-    group = "town" if home.town else "district"
+    home = summary_area(scope)
+    group = CHILD_LEVEL[home.level]
     stock = poor_stock(con, home, group, BASELINE, scope.as_of)
     month = stock["month"].dt.date
     baseline = stock[month == BASELINE].set_index("area_code")[["households", "persons"]]
@@ -33,11 +38,11 @@ def district_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
         "provincial_villages": places["provincial_villages_total"], "municipal_villages": places["weak_villages_total"],
         "villages_exited": places["provincial_villages_exited"] + places["weak_villages_exited"], "weak_towns": places["weak_towns_total"],
     })
-    names = pd.Series({code: name for code, name in area_names(con, group).items() if home.allows(code)}, name="district_name")
+    names = pd.Series(area_names(con, group, within=home), name="area_name")
     table = pd.DataFrame(names).join(places).join(baseline.add_prefix("baseline_")).join(current.rename(columns=lambda c: f"poor_{c}"))
     table = table.fillna(0)
     table = table[(table[list(COUNT_COLUMNS)] > 0).any(axis=1)].sort_index()
-    total = table[list(COUNT_COLUMNS)].sum().to_frame(home.area_code).T.assign(district_name=scope_label(con, home))
+    total = table[list(COUNT_COLUMNS)].sum().to_frame(home.area_code).T.assign(area_name=scope_label(con, home))
     table = pd.concat([table, total]).astype({c: "int64" for c in COUNT_COLUMNS})
-    table.index.name = "district_code"
-    return table.reset_index()[["district_code", "district_name", *COUNT_COLUMNS]]
+    table.index.name = "area_code"
+    return table.reset_index()[["area_code", "area_name", *COUNT_COLUMNS]]

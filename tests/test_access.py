@@ -195,7 +195,7 @@ def test_analytics_cli_refuses_and_audits_outside_the_area(demo_db: Path) -> Non
                               cwd=PROJECT_DIR, capture_output=True, text=True, input="demo-pingdu-2017\n")
 
     refused = run("--district", LAIXI, "--user", "demo_pingdu", "--password-stdin", "--json")
-    assert refused.returncode != 0 and "无权查看区域 370285" in refused.stderr and refused.stdout == ""
+    assert refused.returncode != 0 and "无权查看莱西市" in refused.stderr and refused.stdout == ""
     assert any('"district": "370285"' in d for d in _audit(demo_db, "denied", "demo_pingdu"))
     own = run("--user", "demo_pingdu", "--password-stdin", "--json")
     assert own.returncode == 0 and '"scope": "370283"' in own.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
@@ -164,3 +165,25 @@ def test_duckdb_memory_can_be_capped_per_process(monkeypatch, demo_db: Path, tmp
     capped.write_bytes(demo_db.read_bytes())
     at = app(monkeypatch, capped).run()
     assert not at.exception and at.metric  # every connection of the page run uses the same configuration
+
+
+def test_household_card_tables_speak_chinese(monkeypatch, demo_db: Path) -> None:
+    """Issue 14 §7 (the card's tables): Chinese headers, months as 2016年03月, no None or ISO timestamps."""
+    at = app(monkeypatch, demo_db, district="370283", town="370283108", village="370283108201").run()
+    login(at, "demo_city", "demo-city-2017")
+    at.switch_page("views/map_distribution.py").run()
+    tables = [d.value for d in at.dataframe][1:]  # the household table first, then the card's tables
+    assert tables and all(not re.search(r"[a-z]{2,}_?[a-z]*", " ".join(map(str, t.columns))) for t in tables), [list(t.columns) for t in tables]
+    cells = " ".join(str(v) for t in tables for v in t.to_numpy().ravel())
+    assert "None" not in cells and "00:00:00" not in cells and re.search(r"\d{4}年\d{2}月", cells)
+
+
+def test_a_district_user_lands_on_their_own_area_named_without_a_warning(monkeypatch, demo_db: Path) -> None:
+    """Issue 14 (sessions, codes): signing in from the city page is no request for the city; areas are named."""
+    at = login(app(monkeypatch, demo_db).run(), "demo_pingdu", "demo-pingdu-2017")
+    assert not at.exception and at.session_state["scope"].district == "370283"
+    assert not any("无权" in w.value for w in at.warning)
+    assert "范围：平度市" in " ".join(c.value for c in at.sidebar.caption)
+    elsewhere = login(app(monkeypatch, demo_db, district="370285").run(), "demo_pingdu", "demo-pingdu-2017")
+    refused = " ".join(w.value for w in elsewhere.warning)
+    assert "无权查看莱西市" in refused and "370285" not in refused

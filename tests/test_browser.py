@@ -47,7 +47,7 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
 
         # The filters survive a page switch, and the copied URL reproduces the view in a new tab.
         page.get_by_role("link", name="数据概况").click()
-        wait_for_texts(page, "数据概况", "分区市统计")
+        wait_for_texts(page, "数据概况", "分镇街统计")
         page.wait_for_function("() => window.location.href.includes('district=370285')")
         copied = page.evaluate("window.location.href").replace("/summary", "/overview")
         fresh = page.context.browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -56,3 +56,16 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
         assert exceptions_on(fresh) == []
 
         assert problems(seen) == {}
+
+
+def test_every_declared_url_path_opens_its_page(dashboard_url: str) -> None:
+    """Issue 14 (sessions): /overview used to show Streamlit's English "Page not found" (the default page is
+    served at "/" only)."""
+    pages = {"overview": "规划指标完成情况", "distribution": "图一 贫困人口分布", "measures": "图二 措施到户到人",
+             "dynamics": "图三 动态管理", "summary": "数据概况", "quality": "数据质量"}
+    with browser_page(1600, 1000) as page:
+        for path, title in pages.items():
+            page.goto(f"{dashboard_url}/{path}")
+            wait_for_texts(page, title, "数据截至 2017年09月")
+            assert "not found" not in page.locator("body").inner_text().lower(), path
+            assert exceptions_on(page) == []

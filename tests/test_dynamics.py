@@ -40,3 +40,17 @@ def test_exit_of_an_exited_household_breaks_the_identity(tmp_path: Path) -> None
     }
     households = breaks[breaks["unit"] == "households"].iloc[0]
     assert (households.expected, households.closing) == (0, 1)
+
+
+def test_baseline_households_are_never_new_entrants(small) -> None:
+    """Issue 14 §1: registrations up to the baseline month are the baseline stock, not 新识别 in 2015-12."""
+    import datetime as dt
+
+    from analytics.dynamics import monthly_flows
+    from tests.small_roster import AS_OF, BASELINE, households
+
+    flows = monthly_flows(small, Scope(AS_OF), None, dt.date(2014, 1, 1), BASELINE)
+    assert int(flows["new"].sum()) == 0
+    later = monthly_flows(small, Scope(AS_OF), None, dt.date(2016, 1, 1), AS_OF)
+    expected = sum(1 for h in households() for month, kind in h.events if kind in ("new", "identified") and BASELINE < month <= AS_OF)
+    assert int(later.loc[later["unit"] == "households", "new"].sum()) == expected

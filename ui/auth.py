@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 from access import session
 from access.roles import DEMO_VIEWER, ROLE_LABELS, User
 from access.store import AccessStore, LoginRefused, store_path
 from analytics.db import database_path
-from analytics.scope import Scope
+from analytics.scope import Scope, area_label
 from roster.snapshot import list_snapshots, store_dir
 from storage.files import exposed
-from ui.context import dataset_choices
+from ui.context import connection, dataset_choices
 from ui.text import plain
 
 DENIALS_PER_CAUSE = 20
@@ -113,11 +114,19 @@ def sidebar_account(user: User) -> None:
         with box.expander("登录"):
             _login_form(not real_data(), st)
         return
-    box.caption(f"当前用户：{plain(user.label)} · 范围：{'全市' if user.limit is None else plain(user.limit)}")
+    box.caption(f"当前用户：{plain(user.label)} · 范围：{plain(_area_name(user.limit))}")
     if box.button("退出登录", key="logout"):
         audit("logout")
         _sign_out()
         st.rerun()
+
+
+def _area_name(code: str | None) -> str:
+    """A user's area by name (its code if the database cannot be read)."""
+    try:
+        return area_label(connection(), code)
+    except duckdb.Error:
+        return code or "全市"
 
 
 def current_user() -> User:

@@ -48,12 +48,15 @@ def _options(con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level
     return [code for code in options if not code or not limit or code.startswith(limit)]
 
 
-def _keep_inside(key: str, options: list[str]) -> None:
-    """A widget value outside the allowed choices (e.g. set by hand) is refused and audited."""
+def _keep_inside(key: str, options: list[str], names: dict[str, str]) -> None:
+    """A widget value outside the allowed choices (e.g. set by hand, or a link to another area) is refused and
+    audited; the whole-city default of a user who signed in with a smaller area, when no link asked for an
+    area, is simply moved to that area."""
     if st.session_state.get(key, options[0]) not in options:
         requested = str(st.session_state[key])
-        audit_denied("filter", widget=key, requested=requested)
-        st.session_state.setdefault("scope_notices", []).append(f"无权查看区域 {requested or '全市'}，已显示该账号的范围。")
+        if requested != ALL or st.session_state.get("area_requested"):
+            audit_denied("filter", widget=key, requested=requested)
+            st.session_state.setdefault("scope_notices", []).append(f"无权查看{names.get(requested, requested)}，已显示该账号的范围。")
         st.session_state[key] = options[0]
 
 
@@ -71,6 +74,7 @@ def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo, limit: str
     st.session_state.update(
         f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
         f_village=scope.village or ALL, scope_notices=notices,
+        area_requested=any(params.get(k) for k in ("district", "town", "village")),
     )
 
 
@@ -108,19 +112,19 @@ def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[s
     sidebar.select_slider("数据月份", options=months, key="f_month")
     district_names, town_names, village_names = (_names(con, db, level) for level in ("district", "town", "village"))
     districts = _options(con, db, "district", None, limit)
-    _keep_inside("f_district", districts)
+    _keep_inside("f_district", districts, district_names)
     sidebar.selectbox("区市", districts, key="f_district",
                       format_func=lambda c: district_names.get(c, "全市"), on_change=_clear_below, args=("f_town", "f_village"))
     district = st.session_state.f_district or None
     if district:
         towns = _options(con, db, "town", district, limit)
-        _keep_inside("f_town", towns)
+        _keep_inside("f_town", towns, town_names)
         sidebar.selectbox("镇（街道）", towns, key="f_town",
                           format_func=lambda c: town_names.get(c, "全部镇街"), on_change=_clear_below, args=("f_village",))
     town = (st.session_state.get("f_town") or None) if district else None
     if town:
         villages = _options(con, db, "village", town, limit)
-        _keep_inside("f_village", villages)
+        _keep_inside("f_village", villages, village_names)
         sidebar.selectbox("村（社区）", villages, key="f_village", format_func=lambda c: village_names.get(c, "全部村"))
     village = (st.session_state.get("f_village") or None) if town else None
     scope, _ = resolve_scope(con, info, st.session_state.f_month, district, town, village, limit)

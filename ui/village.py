@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from analytics import fmt
 from analytics.households import household_card, household_table
+from analytics.labels import with_labels
 from analytics.scope import Scope
 from ui.auth import audit, current_user
 from ui.cache import cached
@@ -46,12 +48,21 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     st.caption(f"证件号码 {plain(facts['head_id_number'])} · 电话 {plain(facts['phone'] or '—')} · 识别 {fmt.month(facts['identified_month'])} · "
                f"帮扶责任人 {plain(facts['helper_name'])}（{plain(facts['helper_unit'])}）")
     left, right = st.columns(2)
-    left.markdown("**家庭成员**")
-    left.dataframe(card["members"].drop(columns="person_id"), hide_index=True)
-    right.markdown("**状态记录**")
-    right.dataframe(card["history"].assign(event_type=card["history"]["event_type"].map(EVENT_LABELS)), hide_index=True)
-    st.markdown("**帮扶措施（按年）**")
-    st.dataframe(card["measures"], hide_index=True, width="stretch")
+    _card_table(left, "家庭成员", card["members"].drop(columns="person_id"), "无在册成员")
+    _card_table(right, "状态记录", card["history"].assign(event_type=card["history"]["event_type"].map(EVENT_LABELS)), "无状态记录")
+    _card_table(st, "帮扶措施（按年）", card["measures"], "截至所选月份无帮扶措施记录")
+
+
+def _card_table(where, title: str, frame: pd.DataFrame, empty: str) -> None:
+    """A household-card table as people read it: Chinese headers, months as 2016年03月, “—” for nothing."""
+    where.markdown(f"**{title}**")
+    if frame.empty:
+        where.caption(empty)
+        return
+    shown = frame.copy()
+    for column in [c for c in shown.columns if c.endswith("_month")]:
+        shown[column] = shown[column].map(lambda v: fmt.month(None if pd.isna(v) else v))
+    where.dataframe(shown.astype(object).where(shown.notna(), "—").rename(columns=with_labels(list(shown.columns))), hide_index=True, width="stretch")
 
 
 def _unmask_control(household_id: str) -> bool:

@@ -1,22 +1,26 @@
-"""数据概况: what the loaded roster holds, by district (the whole city, or the user's own area), at the chosen month."""
+"""数据概况: what the loaded roster holds in the chosen area, by the areas below it, at the chosen month."""
 
 import streamlit as st
 
 from analytics import fmt
 from analytics.labels import with_labels
-from analytics.scope import scope_label
-from analytics.summary import district_summary
+from analytics.scope import CHILD_LEVEL, scope_label
+from analytics.summary import district_summary, summary_area
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
+from ui.text import plain
+
+LEVEL_NAMES = {"district": "区市", "town": "镇街", "village": "村"}
 
 con, info = open_dataset()
 scope = current_scope()
-home = scope.home()
+home = summary_area(scope)
 area = scope_label(con, home)
-page_header("数据概况", info, f"{area}（分{'镇街' if home.town else '区市'}）", scope)
+below = LEVEL_NAMES[CHILD_LEVEL[home.level]]
+page_header("数据概况", info, f"{area}（分{below}）", scope)
 
 table = cached(district_summary, scope)
-total = table.set_index("district_code").loc[home.area_code]
+total = table.set_index("area_code").loc[home.area_code]
 cols = st.columns(5)
 cols[0].metric("基期建档立卡户", fmt.count(total.baseline_households))
 cols[1].metric("基期建档立卡人口", fmt.count(total.baseline_persons))
@@ -24,7 +28,7 @@ cols[2].metric(f"现存贫困户（{fmt.month(scope.as_of)}）", fmt.count(total
 cols[3].metric("省定贫困村 / 市定经济薄弱村", f"{total.provincial_villages} / {total.municipal_villages}")
 cols[4].metric("经济薄弱镇", fmt.count(total.weak_towns))
 
-st.subheader(f"分{'镇街' if home.town else '区市'}统计（范围：{area}；截至 {fmt.month(scope.as_of)}）")
-shown = table.drop(columns="district_code").rename(columns=with_labels(list(table.columns))).set_index("区市")
+st.subheader(f"分{below}统计（范围：{plain(area)}；截至 {fmt.month(scope.as_of)}）")
+shown = table.drop(columns="area_code").rename(columns={"area_name": below, **with_labels(list(table.columns))}).set_index(below)
 st.table(shown.map(fmt.count))
 st.caption("基期为 2015 年 12 月末在册的建档立卡贫困户；现存贫困户按截至月末最后一次状态事件计算（见 docs/schema.md）。")
