@@ -1,14 +1,16 @@
 """Accounts and the append-only audit log, in a SQLite file next to the database.
 
 SQLite (not DuckDB) because the dashboard, the CLI and several server processes write to it at once.
-Passwords are stored only as argon2id hashes. The audit table refuses UPDATE and DELETE (triggers),
+Passwords are stored only as argon2id hashes, session tokens only as SHA-256 digests. The audit table refuses UPDATE and DELETE (triggers),
 and this module has no code path that changes or removes audit rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable
 from functools import cache
@@ -45,11 +47,19 @@ CREATE TABLE IF NOT EXISTS audit (
     action  TEXT NOT NULL,
     details TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS session (
+    token_hash TEXT PRIMARY KEY,  -- SHA-256 of the cookie's token: the file never holds a usable token
+    user       TEXT NOT NULL REFERENCES account (name),
+    created_at TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    ended_at   TEXT,
+    end_reason TEXT
+);
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
 """
 ACTIONS = {
-    "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出", "expired": "会话过期",
+    "login": "登录", "resumed": "恢复会话", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出", "expired": "会话过期",
     "page_view": "查看页面", "export": "导出", "import": "导入", "unmask": "查看未脱敏信息", "user_admin": "账号管理", "denied": "拒绝访问",
 }
 
@@ -165,6 +175,40 @@ class AccessStore:
         self.record(name, "login")
         return _user(row)
 
+    # --- sessions that survive a reload ----------------------------------------------------------
+    def open_session(self, name: str) -> str:
+        """A new random session token for a signed-in user (only its hash is stored)."""
+        token, now = secrets.token_urlsafe(32), self.clock().isoformat(timespec="seconds")
+        with self._connect() as con:
+            con.execute("INSERT INTO session (token_hash, user, created_at, last_seen) VALUES (?, ?, ?, ?)", (_digest(token), name, now, now))
+        return token
+
+    def resume(self, token: str, timeout: dt.timedelta) -> User | None:
+        """The user of a live session token (and the session touched); None for an unknown, ended, expired
+        (ended and audited as such) or disabled one."""
+        now = self.clock()
+        with self._connect() as con:
+            row = con.execute("SELECT user, last_seen FROM session WHERE token_hash = ? AND ended_at IS NULL", (_digest(token),)).fetchone()
+        if row is None:
+            return None
+        if now - dt.datetime.fromisoformat(row["last_seen"]) > timeout:
+            self.end_session(token, "expired")
+            self.record(row["user"], "expired", session="cookie")
+            return None
+        user = self.user(row["user"])
+        if user is None:
+            self.end_session(token, "account disabled")
+            return None
+        with self._connect() as con:
+            con.execute("UPDATE session SET last_seen = ? WHERE token_hash = ?", (now.isoformat(timespec="seconds"), _digest(token)))
+        return user
+
+    def end_session(self, token: str, reason: str) -> None:
+        """End a session for good (sign-out, expiry): its token is refused from now on."""
+        with self._connect() as con:
+            con.execute("UPDATE session SET ended_at = ?, end_reason = ? WHERE token_hash = ? AND ended_at IS NULL",
+                        (self.clock().isoformat(timespec="seconds"), reason, _digest(token)))
+
     def _row(self, name: str) -> sqlite3.Row | None:
         with self._connect() as con:
             return con.execute("SELECT * FROM account WHERE name = ?", (name,)).fetchone()
@@ -176,6 +220,10 @@ class AccessStore:
 
 
 @cache
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _dummy_hash() -> str:
     """A hash to verify against when the account cannot log in, so that a refusal takes as long as any."""
     return _HASHER.hash("not-a-password-of-any-account")

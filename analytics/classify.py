@@ -1,6 +1,10 @@
-"""Choropleth classes like DHIS2's: quantiles, equal intervals, natural breaks (Jenks), plus a no-data class.
+"""Choropleth classes like DHIS2's: quantiles, equal intervals, natural breaks (Jenks), a fixed scale for
+shares, plus a no-data class.
 
-Colours come from ColorBrewer's YlOrRd, a sequential palette marked colour-blind safe.
+Colours come from ColorBrewer's YlOrRd, a sequential palette marked colour-blind safe, with one meaning on
+every map and slide: **worse is warmer** (a metric where higher is better, such as coverage, runs the palette
+backwards). Shares default to a fixed scale (so 98.9–99.2 % is not painted as a full ramp), counts get whole
+class limits, and an area without a count is zero, not 无数据 (a share of nothing stays 无数据).
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-METHODS = {"quantile": "分位数（等数量）", "equal_interval": "等间距", "jenks": "自然断点（Jenks）"}
+METHODS = {"fixed": "固定分档（比例）", "quantile": "分位数（等数量）", "equal_interval": "等间距", "jenks": "自然断点（Jenks）"}
+SHARE_LIMITS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 # ColorBrewer YlOrRd, 3 to 7 classes.
 PALETTES = {
     3: ["#ffeda0", "#feb24c", "#f03b20"],
@@ -21,6 +26,43 @@ PALETTES = {
     7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
 }
 NO_DATA_COLOUR = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What a metric's values are: shares (0–1), whole counts, and whether higher is worse."""
+
+    share: bool = False
+    whole: bool = False
+    higher_is_worse: bool = True
+
+
+SCALES = {
+    "remaining_persons": Scale(whole=True), "remaining_households": Scale(whole=True), "incidence": Scale(),
+    "share_still_poor": Scale(share=True), "coverage": Scale(share=True, higher_is_worse=False),
+    "new": Scale(whole=True), "returned": Scale(whole=True), "removed": Scale(whole=True),
+    "exited": Scale(whole=True, higher_is_worse=False),
+}
+
+
+def default_method(metric: str) -> str:
+    """The classification a map of ``metric`` opens with, on the web and on the slides alike."""
+    return "fixed" if SCALES[metric].share else "jenks"
+
+
+def methods_for(metric: str) -> list[str]:
+    """Classifications offered for ``metric``, its default first (the fixed scale only for shares)."""
+    offered = [m for m in METHODS if m != "fixed" or SCALES[metric].share]
+    return sorted(offered, key=lambda m: m != default_method(metric))
+
+
+def fill_missing(values: Sequence[float | None], scale: Scale) -> list[float | None]:
+    """Areas without a figure: zero for counts, no data (None) otherwise."""
+    return [0.0 if scale.whole and _missing(v) else (None if _missing(v) else float(v)) for v in values]
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def palette(k: int) -> list[str]:
@@ -96,19 +138,35 @@ def jenks_breaks(values: Sequence[float], k: int) -> list[float]:
 BREAKS = {"quantile": quantile_breaks, "equal_interval": equal_interval_breaks, "jenks": jenks_breaks}
 
 
-def classify(values: Sequence[float | None], method: str, k: int = 5) -> Classes:
-    """Classes for ``values`` (None or NaN = no data); fewer classes when there are fewer distinct values."""
-    known = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+def _whole_limits(limits: list[float]) -> list[float]:
+    """Class limits of whole counts: the lowest rounded down, the others up, without repeats."""
+    rounded = [float(math.floor(limits[0]))] + [float(math.ceil(v)) for v in limits[1:]]
+    return sorted(set(rounded)) if len(set(rounded)) > 1 else rounded
+
+
+def _limits(known: list[float], method: str, k: int, scale: Scale) -> list[float]:
+    if method == "fixed" and scale.share:
+        return list(SHARE_LIMITS)
     distinct = len(set(known))
-    if distinct == 0:
-        return Classes((), (), tuple(None for _ in values))
     k = max(1, min(k, distinct))
-    limits = BREAKS[method](known, k) if distinct > 1 else [known[0], known[0]]
+    limits = BREAKS["quantile" if method == "fixed" else method](known, k) if distinct > 1 else [known[0], known[0]]
     limits = sorted(set(limits)) if len(set(limits)) > 1 else limits
+    return _whole_limits(limits) if scale.whole else limits
+
+
+def classify(values: Sequence[float | None], method: str, k: int = 5, scale: Scale = Scale()) -> Classes:
+    """Classes for ``values`` (None or NaN = no data); fewer classes when there are fewer distinct values;
+    warmer colours for worse values (see the module docstring)."""
+    known = [float(v) for v in values if not _missing(v)]
+    if not known:
+        return Classes((), (), tuple(None for _ in values))
+    limits = _limits(known, method, k, scale)
     colours = palette(len(limits) - 1)
+    if not scale.higher_is_worse:
+        colours = colours[::-1]
     index = []
     for v in values:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if _missing(v):
             index.append(None)
         else:
             position = int(np.searchsorted(limits, float(v), side="left")) - 1  # classes are (lower, upper]

@@ -108,11 +108,12 @@ def gap_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return masked(frame)
 
 
-def cause_mapping() -> pd.DataFrame:
-    """The cause → measure-group mapping, as shown to users."""
+def cause_mapping(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The cause → measure-group mapping, as shown to users (category names from ``measure_type``)."""
+    names = dict(con.execute("SELECT DISTINCT category_code, category_zh FROM measure_type").fetchall())
     return pd.DataFrame(
-        [(cause, MEASURE_GROUPS[group][0], "、".join(MEASURE_GROUPS[group][1])) for cause, group in CAUSE_MEASURES.items()],
-        columns=["致贫原因", "应有措施", "措施类别代码"],
+        [(cause, MEASURE_GROUPS[group][0], "、".join(names.get(c, c) for c in MEASURE_GROUPS[group][1])) for cause, group in CAUSE_MEASURES.items()],
+        columns=["致贫原因", "应有措施", "包含的措施类别"],
     )
 
 

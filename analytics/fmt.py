@@ -6,6 +6,13 @@ import contextvars
 import math
 
 SMALL = 3
+# (background, text) of every status and traffic light: 达标 green, 进度正常 blue, 滞后 red, 数据不足 grey.
+STATUS_COLOURS = {
+    "达标": ("#1a7f37", "#ffffff"), "进度正常": ("#0969da", "#ffffff"), "滞后": ("#cf222e", "#ffffff"), "数据不足": ("#6e7781", "#ffffff"),
+    "红": ("#cf222e", "#ffffff"), "黄": ("#d4a72c", "#111111"), "绿": ("#1a7f37", "#ffffff"), "已完成": ("#1a7f37", "#ffffff"),
+    "待验收": ("#6e7781", "#ffffff"),
+}
+SHARE_WORDS = ("率", "比例")
 _suppress_small = contextvars.ContextVar("suppress_small", default=False)
 
 
@@ -34,18 +41,65 @@ def large(value: float | None) -> str:
     return f"{value / 10_000:,.1f}万" if abs(value) >= 100_000 else count(value)
 
 
+def large_column(values) -> list[str]:
+    """A column of amounts in one unit: all in 万 (one decimal) when its largest reaches 100,000, else whole."""
+    known = [abs(v) for v in values if not _missing(v)]
+    in_wan = bool(known) and max(known) >= 100_000
+    return ["—" if _missing(v) else (f"{v / 10_000:,.1f}万" if in_wan else f"{round(v):,}") for v in values]
+
+
 def percent(share: float | None, decimals: int = 1) -> str:
     """0.9934 → ``99.3%``."""
     return "—" if _missing(share) else f"{share * 100:.{decimals}f}%"
 
 
 def number(value: float | None, decimals: int = 1) -> str:
-    """A measured value: whole numbers without decimals, others with ``decimals``."""
+    """A measured value (ratio, average, amount): whole numbers without decimals, others with ``decimals``;
+    never suppressed — the small-count rule is about counts of households and persons only."""
     if _missing(value):
         return "—"
-    return count(value) if float(value).is_integer() else f"{value:,.{decimals}f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
 
 
 def month(value) -> str:
     """A month as ``2017年09月``."""
-    return "—" if value is None else f"{value:%Y年%m月}"
+    return "—" if _missing_date(value) else f"{value:%Y年%m月}"
+
+
+def day(value) -> str:
+    """A date as ``2017年9月30日``."""
+    return "—" if _missing_date(value) else f"{value.year}年{value.month}月{value.day}日"
+
+
+def months_left(value: int) -> str:
+    """Months to a deadline: ``3个月``, ``本月到期``, ``已过期9个月``."""
+    if value > 0:
+        return f"{value}个月"
+    return "本月到期" if value == 0 else f"已过期{-value}个月"
+
+
+def _missing_date(value) -> bool:
+    return value is None or value != value  # None, NaN or NaT
+
+
+def is_share_column(name: str) -> bool:
+    """Columns holding shares (0–1) by their header: 覆盖率, 脱贫率, 仍未脱贫比例 …"""
+    return any(word in name for word in SHARE_WORDS)
+
+
+def cell(column: str, value) -> str:
+    """One table cell as read on a slide or in a deck: shares as percentages, counts with separators,
+    other numbers with one decimal, dates as 2017年9月30日, missing as ``—``."""
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if hasattr(value, "year"):
+        return day(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if is_share_column(column) and 0 <= value <= 1:
+        return percent(value)
+    if float(value).is_integer() and not isinstance(value, float):
+        return count(value)
+    return number(value, 1)

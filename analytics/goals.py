@@ -1,15 +1,19 @@
 """Goal progress against every target of the plan that the roster can measure.
 
 Each measurable target has an evaluator that returns its value, the value it must reach and whether it
-is met, judged at the as-of month or, once the deadline has passed, at the deadline's month. Status:
+is met, judged at the as-of month or, once the deadline has passed, at the deadline's month. The status
+is earned by pace, never by a deadline not yet passed (the rules in full: ``docs/judgements.md``):
 
 * 达标 — met (at the deadline, if it has passed);
-* 滞后 — the deadline has passed unmet, or its back-scheduling row is red;
-* 进度正常 — not yet met, deadline ahead and not red;
-* 数据不足 — the scope holds nothing to measure, a city-wide count asked of a smaller area, or a target
-  the roster cannot measure at all (``measurable`` false, with the reason).
+* 滞后 — a standing obligation (应保尽保, 不漏一人, 全覆盖, a policy standard) not kept at the as-of month;
+  a deadline passed unmet; a back-scheduling row amber or red; or a recent monthly progress (share of the
+  target gained per month over the last three months) below the monthly progress still required;
+* 进度正常 — not yet met, deadline ahead, and the recent pace is enough;
+* 数据不足 — the scope holds nothing to measure, a city-wide count asked of a smaller area, a figure the
+  roster holds only in part, a batch target before its deadline month, or a target the roster cannot
+  measure at all (``measurable`` false, with the reason).
 
-Targets without a deadline are judged at the end of the plan period (2020-12-31).
+Targets without a deadline (other than standing obligations) are paced to the end of the plan period.
 """
 
 from __future__ import annotations
@@ -22,16 +26,18 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from analytics import fmt
 from analytics.dynamics import OPEN_END, cube_answers, scope_outcomes
 from analytics.places import scope_places
-from analytics.plan import DEFAULT_DEADLINE
-from analytics.schedule import RAG_RED, back_schedule
+from analytics.plan import BASELINE, DEFAULT_DEADLINE
+from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
 from analytics.scope import (
     CUBE_FILTER_SQL,
     HOUSEHOLD_FILTER_SQL,
     PLACE_FILTER_SQL,
     TOWN_FILTER_SQL,
     Scope,
+    add_months,
 )
 from analytics.sql import execute
 
@@ -49,6 +55,7 @@ class Measurement:
     unit: str
     met: bool
     note: str = ""
+    unmeasured: str = ""  # why the value cannot be judged against the target (then 数据不足)
 
 
 @dataclass
@@ -248,6 +255,7 @@ class CityCount(Additive):
     note: str
     count_sql: str
     spans: str
+    unmeasured: str = ""  # set when the roster holds only part of what the plan counts
 
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
         return {"applies": _scalar(con, f"SELECT {self.count_sql} FROM {_SCOPED_MEASURES}", scope)}
@@ -259,7 +267,7 @@ class CityCount(Additive):
         if not _whole_city(scope):
             return Measurement(float("nan"), self.target, self.unit, False, CITY_ONLY_NOTE)
         value = float(figures["applies"])
-        return Measurement(value, self.target, self.unit, value >= self.target * (1 - self.tolerance), self.note)
+        return Measurement(value, self.target, self.unit, value >= self.target * (1 - self.tolerance), self.note, self.unmeasured)
 
 
 # Persons in a public-welfare post during the month: one span per person and month in post.
@@ -360,9 +368,9 @@ EVALUATORS: dict[str, Evaluator] = {
     "disabled_allowances_coverage": WithMeasure("人", "dis_living_allowance", "p.disability IS NOT NULL", per="person"),
     "public_welfare_jobs_2016": CityCount("个", 3000, 0.10, "规划为约数（±10% 视为达标）",
                                           "count(DISTINCT m.person_id) FILTER (m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at)", _PWJ_SPANS),
-    "dilapidated_housing_2016": CityCount("户", 6000, 0.0, "名册只含建档立卡户，规划数含全部农村危房",
+    "dilapidated_housing_2016": CityCount("户", 6000, 0.0, "名册内建档立卡户的危房改造户数",
                                           "count(DISTINCT m.household_id) FILTER (m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at)",
-                                          _HOUSING_SPANS),
+                                          _HOUSING_SPANS, "名册只含建档立卡户，规划的6,000户含全部农村危房，无法据此判断"),
     "public_welfare_job_subsidy": RowsWithin("条", "pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)"),
     "fumin_loan_cap": RowsWithin("笔", "fin_fumin_loan", "m.amount_yuan <= 50000"),
     "pv_income_per_household": AnnualStandard("元/户/年", "solar_household", 3000, at_least=True),
@@ -380,38 +388,87 @@ SCHEDULE_KEYS = {
     "muni_weak_villages_exit_total": "weak_villages", "muni_weak_villages_exit_2017": "weak_villages",
     "weak_towns_exit_total": "weak_towns", "weak_towns_exit_2017": "weak_towns",
 }
-GOAL_COLUMNS = ("target_id", "indicator", "chapter", "deadline", "judged_at", "value", "target", "unit", "status", "measurable", "note")
+GOAL_COLUMNS = ("target_id", "indicator", "chapter", "deadline", "plan_value", "judged_at", "value", "target", "unit", "status", "basis", "measurable", "note")
+STANDING_WORDS = ("应保尽保", "不漏一人", "全覆盖")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: str
+    basis: str  # why, in words a leader reads
+
+
+def is_standing(indicator: str, evaluator: Evaluator) -> bool:
+    """Obligations that hold every month (the plan's 应保尽保 / 不漏一人 / 全覆盖, and policy standards)."""
+    return isinstance(evaluator, RowsWithin | AnnualStandard) or any(word in indicator for word in STANDING_WORDS)
 
 
 def _judged_month(as_of: dt.date, deadline: dt.date) -> dt.date:
     return min(as_of, dt.date(deadline.year, deadline.month, 1))
 
 
-def _status(measurement: Measurement | None, deadline_passed: bool, schedule_red: bool) -> str:
+def pace_judgement(share_now: float, share_before: float, window: int, left: int) -> Judgement:
+    """On track when the share gained per month over the last ``window`` months is at least the share still
+    required per month over the ``left`` months to the deadline."""
+    actual = (share_now - share_before) / window
+    required = (1 - share_now) / left
+    basis = f"近{window}月每月 +{fmt.number(100 * actual, 1)} 个百分点，需每月 +{fmt.number(100 * required, 1)} 个百分点"
+    return Judgement(ON_TRACK if actual >= required else BEHIND, basis)
+
+
+def _schedule_judgement(light: str, deadline: dt.date) -> Judgement:
+    """The status of a target tracked by a back-scheduling row (its traffic light)."""
+    if light == RAG_PENDING:
+        return Judgement(NO_DATA, f"摘帽逐镇一次验收，截止月（{fmt.month(deadline)}）前没有可按月衡量的进度")
+    if light in (RAG_GREEN, RAG_DONE):
+        return Judgement(ON_TRACK, "倒排工期绿灯：近3月月均不低于需月均完成")
+    return Judgement(BEHIND, f"倒排工期{light}灯：近3月月均低于需月均完成或已过期")
+
+
+def _judge(ctx: Context, indicator: str, evaluator: Evaluator, deadline: dt.date, row: pd.Series | None,
+           measurement: Measurement | None) -> Judgement:
+    """The status of one measurable target (see the module docstring)."""
     if measurement is None or measurement.value != measurement.value:  # nothing to measure, or NaN
-        return NO_DATA
+        return Judgement(NO_DATA, measurement.note if measurement else "范围内没有可测度的对象")
+    if measurement.unmeasured:
+        return Judgement(NO_DATA, measurement.unmeasured)
+    as_of = ctx.scope.as_of
     if measurement.met:
-        return MET
-    return BEHIND if deadline_passed or schedule_red else ON_TRACK
+        return Judgement(MET, "已达到目标值")
+    if is_standing(indicator, evaluator):
+        return Judgement(BEHIND, "常态要求，按当月判定：未达到")
+    left = months_left(as_of, deadline)
+    if left <= 0:
+        return Judgement(BEHIND, f"截止（{fmt.day(deadline)}）时未达到")
+    if row is not None:
+        return _schedule_judgement(row["rag"], row["deadline"])
+    start = max(add_months(as_of, -PACE_WINDOW), BASELINE)
+    window = months_left(start, as_of)
+    before = evaluator(Context(ctx.con, ctx.scope.at(start), ctx._figures, ctx.target)) if window > 0 else None
+    if before is None or before.value != before.value or not before.target:
+        return Judgement(NO_DATA, "没有三个月前的可比数据，无法判断进度")
+    return pace_judgement(measurement.value / measurement.target, before.value / before.target, window, left)
 
 
 def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Every plan target with value, target, deadline and status; unmeasurable ones listed as such."""
-    targets = con.execute("SELECT id, indicator_zh, chapter, deadline FROM plan_target ORDER BY rowid").fetchall()
-    schedule = back_schedule(con, scope)
-    red = set(schedule.loc[schedule["rag"] == RAG_RED, "target"])
+    """Every plan target with value, target, deadline, status and its basis; unmeasurable ones listed as such."""
+    targets = con.execute("SELECT id, indicator_zh, chapter, deadline, target_value FROM plan_target ORDER BY rowid").fetchall()
+    schedule = back_schedule(con, scope).set_index("target")
     rows, figures = [], {}
-    for target_id, indicator, chapter, deadline in targets:
+    for target_id, indicator, chapter, deadline, plan_value in targets:
         deadline = deadline or DEFAULT_DEADLINE
-        judged = _judged_month(scope.as_of, deadline)
         evaluator = EVALUATORS.get(target_id)
         if evaluator is None:
-            rows.append((target_id, indicator, chapter, deadline, judged, None, None, None, NO_DATA, False, NOT_MEASURABLE_REASON))
+            judged = _judged_month(scope.as_of, deadline)
+            rows.append((target_id, indicator, chapter, deadline, plan_value, judged, None, None, None, NO_DATA, NOT_MEASURABLE_REASON, False, NOT_MEASURABLE_REASON))
             continue
-        measurement = evaluator(Context(con, scope.at(judged), figures, target_id))
-        passed = scope.as_of >= dt.date(deadline.year, deadline.month, 1)
-        status = _status(measurement, passed, SCHEDULE_KEYS.get(target_id) in red)
+        standing = is_standing(indicator, evaluator)
+        judged = scope.as_of if standing else _judged_month(scope.as_of, deadline)
+        ctx = Context(con, scope.at(judged), figures, target_id)
+        measurement = evaluator(ctx)
+        key = SCHEDULE_KEYS.get(target_id)
+        row = schedule.loc[key] if key in schedule.index else None
+        judgement = _judge(Context(con, scope, figures, target_id), indicator, evaluator, deadline, row, measurement)
         value, goal, unit, note = (measurement.value, measurement.target, measurement.unit, measurement.note) if measurement else (None, None, None, "范围内没有可测度的对象")
-        rows.append((target_id, indicator, chapter, deadline, judged, value, goal, unit, status, True, note))
+        rows.append((target_id, indicator, chapter, deadline, plan_value, judged, value, goal, unit, judgement.status, judgement.basis, True, note))
     return pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
-

@@ -1,11 +1,15 @@
-"""The league table (排名) of the areas one level below a scope.
+"""The league table (排名) of the areas one level below a scope, ranked by one composite score.
 
 * exit rate = baseline households exited ÷ (exited + still poor), i.e. after natural decrease;
-* pace ratio = trailing three-month pace ÷ required pace, the lowest over the area's open
-  back-scheduling targets (deadline ahead, work remaining); empty when none is open;
+* pace ratio = trailing three-month pace ÷ required pace, the lowest over the area's back-scheduling
+  targets with work remaining; 0 when one of them is overdue (deadline passed unmet); a batch target
+  before its deadline (待验收) does not count; empty when nothing remains to judge;
 * measures coverage = active households with a measure started by the month ÷ active households;
-* returns per 1,000 = 返贫 events up to the month per 1,000 baseline households.
-Areas are ranked by exit rate, then pace ratio.
+* returns per 1,000 = 返贫 events up to the month per 1,000 baseline households;
+* composite score (0–100) = 40 × exit rate + 30 × min(pace ratio, 1.5) / 1.5 + 20 × measures coverage
+  + 10 × (1 − min(returns per 1,000 / 50, 1)); an empty pace ratio (nothing left to judge) scores full.
+
+Areas are ranked by the composite score (ties by area code) on every page and slide.
 """
 
 from __future__ import annotations
@@ -15,30 +19,53 @@ import numpy as np
 import pandas as pd
 
 from analytics.dynamics import household_outcomes
-from analytics.schedule import back_schedule
+from analytics.schedule import RAG_PENDING, back_schedule
 from analytics.scope import CHILD_LEVEL, Scope, area_names
+
+WEIGHTS = {"exit_rate": 40, "pace": 30, "coverage": 20, "returns": 10}
+PACE_CAP = 1.5
+RETURNS_CAP = 50.0
+LEAGUE_COLUMNS = ["rank", "area_code", "area_name", "score", "exit_rate", "pace_ratio", "measures_coverage",
+                  "returns_per_1000", "remaining_households", "remaining_persons"]
+
+
+def composite_score(table: pd.DataFrame) -> pd.Series:
+    """The documented composite score of league-table rows."""
+    pace = table["pace_ratio"].fillna(PACE_CAP).clip(upper=PACE_CAP) / PACE_CAP
+    returns = 1 - (table["returns_per_1000"].fillna(0) / RETURNS_CAP).clip(upper=1)
+    score = (WEIGHTS["exit_rate"] * table["exit_rate"].fillna(0) + WEIGHTS["pace"] * pace
+             + WEIGHTS["coverage"] * table["measures_coverage"].fillna(0) + WEIGHTS["returns"] * returns)
+    return score.round(1)
+
+
+def pace_ratios(schedule: pd.DataFrame) -> pd.Series:
+    """Per area: 0 if a target is overdue, else the lowest actual ÷ required pace of its open targets."""
+    judged = schedule[(schedule["remaining"] > 0) & (schedule["rag"] != RAG_PENDING)]
+    ratio = (judged["actual_pace"] / judged["required_pace"]).where(judged["months_left"] > 0, 0.0)
+    return ratio.groupby(judged["area_code"]).min()
+
+
+def _share(part: pd.Series, whole: pd.Series) -> np.ndarray:
+    return np.where(whole > 0, part / whole.where(whole > 0, 1), np.nan)
 
 
 def league_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """One row per child area with households in it, ranked (1 = best)."""
+    """One row per child area with households in it, ranked by composite score (1 = best)."""
     level = CHILD_LEVEL[scope.level]
     o = household_outcomes(con, scope, level).set_index("area_code")
     if o.empty:
-        return pd.DataFrame(columns=["rank", "area_code", "area_name", "exit_rate", "pace_ratio", "measures_coverage", "returns_per_1000", "remaining_households", "remaining_persons"])
-    task = o["baseline_exited_households"] + o["baseline_remaining_households"]
-    schedule = back_schedule(con, scope, level)
-    open_rows = schedule[(schedule["months_left"] > 0) & (schedule["remaining"] > 0)]
-    pace = (open_rows["actual_pace"] / open_rows["required_pace"]).groupby(open_rows["area_code"]).min()
+        return pd.DataFrame(columns=LEAGUE_COLUMNS)
     table = pd.DataFrame({
         "area_code": o.index,
-        "exit_rate": np.where(task > 0, o["baseline_exited_households"] / task.where(task > 0, 1), np.nan),
-        "pace_ratio": pace.reindex(o.index).to_numpy(),
-        "measures_coverage": np.where(o["active_households"] > 0, o["covered_households"] / o["active_households"].where(o["active_households"] > 0, 1), np.nan),
-        "returns_per_1000": np.where(o["baseline_households"] > 0, 1000 * o["returned_households"] / o["baseline_households"].where(o["baseline_households"] > 0, 1), np.nan),
+        "exit_rate": _share(o["baseline_exited_households"], o["baseline_exited_households"] + o["baseline_remaining_households"]),
+        "pace_ratio": pace_ratios(back_schedule(con, scope, level)).reindex(o.index).to_numpy(),
+        "measures_coverage": _share(o["covered_households"], o["active_households"]),
+        "returns_per_1000": 1000 * _share(o["returned_households"], o["baseline_households"]),
         "remaining_households": o["remaining_households"].to_numpy(),
         "remaining_persons": o["remaining_persons"].to_numpy(),
     })
     table["area_name"] = table["area_code"].map(area_names(con, level, scope))
-    table = table.sort_values(["exit_rate", "pace_ratio"], ascending=False, na_position="last", ignore_index=True)
+    table["score"] = composite_score(table)
+    table = table.sort_values(["score", "area_code"], ascending=[False, True], ignore_index=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table[["rank", "area_code", "area_name", "exit_rate", "pace_ratio", "measures_coverage", "returns_per_1000", "remaining_households", "remaining_persons"]]
+    return table[LEAGUE_COLUMNS]

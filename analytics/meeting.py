@@ -1,14 +1,14 @@
-"""调度会 (monthly dispatch meeting): composite ranking, month comparisons, movers and this month's events.
+"""调度会 (monthly dispatch meeting): 红榜/黑榜, month comparisons, movers and this month's events.
 
-Composite score of an area (0–100), used for 红榜 (best three) and 黑榜 (worst three):
-
-    40 × exit rate + 30 × min(pace ratio, 1.5) / 1.5 + 20 × measures coverage + 10 × (1 − min(returns per 1,000 / 50, 1))
-
-with the league table's definitions (``analytics.league``); an area with no open deadline target has pace
-ratio 1.5 (not behind). Counts below three households are suppressed wherever meetings show them.
+Areas are ranked by the league table's composite score (``analytics.league``). 红榜 lists the best
+three and 黑榜 the worst three; with fewer than six areas each list takes the better or worse half and
+the middle area of an odd count is named on its own (居中), so every area appears exactly once.
+Counts below three households are suppressed wherever meetings show them.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -21,40 +21,39 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope, add_months
 
 SUPPRESS_BELOW = 3
-WEIGHTS = {"exit_rate": 40, "pace": 30, "coverage": 20, "returns": 10}
-PACE_CAP = 1.5
-RETURNS_CAP = 50.0
+LIST_SIZE = 3
 
 
-def composite_score(table: pd.DataFrame) -> pd.Series:
-    """The documented composite score of league-table rows."""
-    pace = table["pace_ratio"].fillna(PACE_CAP).clip(upper=PACE_CAP) / PACE_CAP
-    returns = 1 - (table["returns_per_1000"].fillna(0) / RETURNS_CAP).clip(upper=1)
-    score = (WEIGHTS["exit_rate"] * table["exit_rate"].fillna(0) + WEIGHTS["pace"] * pace
-             + WEIGHTS["coverage"] * table["measures_coverage"].fillna(0) + WEIGHTS["returns"] * returns)
-    return score.round(1)
+@dataclass(frozen=True)
+class RankLists:
+    """红榜 (best first), 黑榜 (worst first), the middle area(s) on neither, and the rule in words."""
+
+    red: pd.DataFrame
+    black: pd.DataFrame
+    middle: pd.DataFrame
+    rule: str
 
 
-def ranked(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """League table of the areas below the scope with composite score and rank by it (1 = best)."""
-    table = league_table(con, scope).drop(columns="rank")
-    table["score"] = composite_score(table)
-    table = table.sort_values(["score", "area_code"], ascending=[False, True], ignore_index=True)
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return table
+def split_ranking(table: pd.DataFrame, n: int = LIST_SIZE) -> RankLists:
+    """Split rows ranked best first into 红榜, 黑榜 and the rest; every row lands in exactly one part."""
+    size = min(n, len(table) // 2)
+    red = table.head(size).reset_index(drop=True)
+    black = table.iloc[len(table) - size:].iloc[::-1].reset_index(drop=True)
+    middle = table.iloc[size:len(table) - size].reset_index(drop=True)
+    rule = f"按综合得分排名：前{size}名为红榜，后{size}名为黑榜" if size == n else f"共{len(table)}个单位，不足{2 * n}个：前{size}名为红榜，后{size}名为黑榜"
+    rule += f"，其余{len(middle)}个居中。" if len(middle) else "。"
+    return RankLists(red, black, middle, rule)
 
 
-def red_black_lists(con: duckdb.DuckDBPyConnection, scope: Scope, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """红榜 (best ``n``) and 黑榜 (worst ``n``, worst first); with fewer than 2n areas the lists do not overlap."""
-    table = ranked(con, scope)
-    size = min(n, len(table) // 2) if len(table) > 1 else len(table)
-    return table.head(size), table.tail(size).iloc[::-1].reset_index(drop=True)
+def red_black_lists(con: duckdb.DuckDBPyConnection, scope: Scope, n: int = LIST_SIZE) -> RankLists:
+    """红榜 and 黑榜 of the areas below the scope (see :func:`split_ranking`)."""
+    return split_ranking(league_table(con, scope), n)
 
 
 def movers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Each area's rank and score now and a month earlier, and the change (positive = moved up)."""
-    now = ranked(con, scope)
-    before = ranked(con, scope.at(add_months(scope.as_of, -1)))[["area_code", "rank", "score"]]
+    now = league_table(con, scope)
+    before = league_table(con, scope.at(add_months(scope.as_of, -1)))[["area_code", "rank", "score"]]
     table = now.merge(before, on="area_code", how="left", suffixes=("", "_before"))
     table["rank_change"] = table["rank_before"] - table["rank"]
     table["score_change"] = (table["score"] - table["score_before"]).round(1)
@@ -105,6 +104,6 @@ def returns_and_new_this_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> 
 
 
 def suppress_small(values: pd.Series) -> pd.Series:
-    """Counts below three shown as ``<3`` (strings), others as whole numbers with separators."""
-    return values.map(lambda v: "<3" if pd.notna(v) and 0 < v < SUPPRESS_BELOW else (f"{int(v):,}" if pd.notna(v) else "—"))
+    """Counts below three as the text ``<3``; the others stay whole numbers (formatted where shown)."""
+    return values.map(lambda v: "<3" if pd.notna(v) and 0 < v < SUPPRESS_BELOW else (int(v) if pd.notna(v) else None)).astype(object)
 

@@ -135,18 +135,27 @@ def exit_income_heaping(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     return frame.astype({"households": "int64"})
 
 
+_EIGHT_PROJECTS = " AND ".join(f"l.{c}" for c in ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square",
+                                                   "proj_lighting", "proj_irrigation", "proj_office", "proj_service"))
+
+
 def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Designated villages marked exited whose collective income was under 15 万元 or 八项工程 incomplete in the exit year."""
-    flags = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square",
-                                             "proj_lighting", "proj_irrigation", "proj_office", "proj_service"))
+    """Designated villages marked exited whose collective income was under 15 万元 in the exit year, or whose
+    八项工程 are still incomplete (latest indicator year up to the month) after the plan's deadline for them."""
     sql = f"""
+    WITH latest AS (
+        SELECT * FROM village_indicator WHERE year <= year(CAST($at AS DATE))
+        QUALIFY row_number() OVER (PARTITION BY village_code ORDER BY year DESC) = 1),
+    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target WHERE id = 'village_eight_projects_2018')
     SELECT v.village_code, v.name, t.name AS town_name, v.designation, v.exit_month, i.collective_income_wan,
-           {flags} AS projects_complete
+           {_EIGHT_PROJECTS} AS projects_complete
     FROM village v JOIN town t USING (town_code)
     JOIN village_indicator i ON i.village_code = v.village_code AND i.year = year(v.exit_month)
+    JOIN latest l ON l.village_code = v.village_code
     WHERE v.exit_month <= CAST($at AS DATE)
       AND {PLACE_FILTER_SQL}
-      AND (i.collective_income_wan < 15 OR NOT ({flags}))
+      AND (i.collective_income_wan < 15
+           OR (NOT ({_EIGHT_PROJECTS}) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
     ORDER BY v.village_code
     """
     return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
@@ -179,7 +188,7 @@ CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Scope], pd.Dat
     "exits_below_line": ("脱贫当年人均纯收入低于扶贫标准（户）", exits_below_line),
     "exits_without_measures": ("已脱贫但无任何帮扶措施（户）", exits_without_measures),
     "cause_gaps": ("致贫原因无对应措施或无任何措施（户）", gap_list),
-    "villages_unready": ("摘帽村集体收入不足15万元或八项工程未完成（村）", villages_exited_unready),
+    "villages_unready": ("摘帽村集体收入不足15万元，或八项工程到期（2018年底）未完成（村）", villages_exited_unready),
 }
 FAILING_CHECKS = ("invalid_ids", "duplicate_persons", "size_mismatches", "exits_below_line", "exits_without_measures")
 

@@ -8,7 +8,11 @@ For a target due in deadline month D, at as-of month M:
 * projected completion = M + ceil(remaining / actual pace), none when the actual pace is zero;
 * 红 (red) when the deadline has passed unmet, nothing was done in three months, or required pace >
   1.5 × actual pace; 黄 (amber) when required pace > actual pace; 绿 (green) otherwise; 已完成 when
-  nothing remains.
+  nothing remains;
+* 待验收 for a batch target (weak towns: a town's 摘帽 is one assessment, not monthly work) before its
+  deadline month: a three-month pace says nothing about it, so it is judged at its deadline.
+
+The rules are written out once in ``docs/judgements.md``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from analytics.scope import Scope, add_months, area_names
 
 PACE_WINDOW = 3
 RED_FACTOR = 1.5
-RAG_DONE, RAG_GREEN, RAG_AMBER, RAG_RED = "已完成", "绿", "黄", "红"
+RAG_DONE, RAG_GREEN, RAG_AMBER, RAG_RED, RAG_PENDING = "已完成", "绿", "黄", "红", "待验收"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class TrackedTarget:
     done: str  # column of done units
     remaining: str | None  # column of remaining units; None: total - done
     total: str | None  # column of the total; None: done + remaining
+    batch: bool = False  # exits are assessed in one go: no monthly pace before the deadline month
 
 
 TRACKED = (
@@ -45,7 +50,7 @@ TRACKED = (
     TrackedTarget("persons", "建档立卡人口全部脱贫", HOUSEHOLD_STAGE_DEADLINE, "baseline_exited_persons", "baseline_remaining_persons", None),
     TrackedTarget("provincial_villages", "省定贫困村全部摘帽", PLACE_STAGE_DEADLINE, "provincial_villages_exited", None, "provincial_villages_total"),
     TrackedTarget("weak_villages", "市定经济薄弱村全部摘帽", PLACE_STAGE_DEADLINE, "weak_villages_exited", None, "weak_villages_total"),
-    TrackedTarget("weak_towns", "经济薄弱镇全部摘帽", PLACE_STAGE_DEADLINE, "weak_towns_exited", None, "weak_towns_total"),
+    TrackedTarget("weak_towns", "经济薄弱镇全部摘帽", PLACE_STAGE_DEADLINE, "weak_towns_exited", None, "weak_towns_total", batch=True),
 )
 COLUMNS = (
     "area_code", "target", "label", "deadline", "total", "done", "remaining", "months_left",
@@ -58,10 +63,12 @@ def months_left(as_of: dt.date, deadline: dt.date) -> int:
     return (deadline.year * 12 + deadline.month) - (as_of.year * 12 + as_of.month)
 
 
-def rag(remaining: int, left: int, required: float, actual: float) -> str:
+def rag(remaining: int, left: int, required: float, actual: float, batch: bool = False) -> str:
     """The traffic light of one back-scheduling row."""
     if remaining <= 0:
         return RAG_DONE
+    if batch and left > 0:
+        return RAG_PENDING
     if left <= 0 or actual <= 0 or required > RED_FACTOR * actual:
         return RAG_RED
     return RAG_AMBER if required > actual else RAG_GREEN
@@ -97,8 +104,8 @@ def _target_rows(target: TrackedTarget, as_of: dt.date, now: pd.DataFrame, befor
     left = months_left(as_of, target.deadline)
     required = remaining / left if left > 0 else pd.Series(float("nan"), index=done.index)
     actual = (done - before_done) / PACE_WINDOW
-    projected = [add_months(as_of, math.ceil(r / a)) if r > 0 and a > 0 else None for r, a in zip(remaining, actual)]
-    lights = [rag(r, left, q, a) for r, q, a in zip(remaining, required, actual)]
+    projected = [add_months(as_of, math.ceil(r / a)) if r > 0 and a > 0 else None for r, a in zip(remaining, actual, strict=True)]
+    lights = [rag(r, left, q, a, target.batch) for r, q, a in zip(remaining, required, actual, strict=True)]
     return pd.DataFrame({
         "area_code": done.index, "target": target.key, "label": target.label, "deadline": target.deadline,
         "total": total.to_numpy(), "done": done.to_numpy(), "remaining": remaining.to_numpy(), "months_left": left,

@@ -10,7 +10,7 @@ import pandas as pd
 import pydeck as pdk
 
 from analytics import fmt
-from analytics.classify import Classes, classify
+from analytics.classify import SCALES, Classes, classify, fill_missing
 from analytics.coverage import MEASURE_GROUPS, coverage_by_area
 from analytics.distribution import METRICS, area_metrics, village_points
 from analytics.exits import FLOW_LABELS, flows_by_area
@@ -94,11 +94,22 @@ def _village_tips(points: pd.DataFrame) -> pd.DataFrame:
     return points.assign(tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map("{:,}".format) + " 人")
 
 
-def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: pd.DataFrame, method: str, k: int, with_villages: bool) -> tuple[MapSpec, Classes]:
-    """Classify ``values`` (area_code, value, tip) and draw them over the scope's polygons."""
-    areas = polygons(level, scope.district, scope.town)
+def area_classes(areas: gpd.GeoDataFrame, values: pd.DataFrame, metric: str, method: str, k: int) -> tuple[pd.DataFrame, Classes]:
+    """``values`` (area_code, value, tip) on every polygon of ``areas`` (counts of areas without a row are 0)
+    and their classes: the one classification of the web maps and the slide maps."""
+    scale = SCALES[metric]
     values = areas[["area_code"]].merge(values, on="area_code", how="left")
-    classes = classify(values["value"].tolist(), method, k)
+    values["value"] = fill_missing(values["value"].tolist(), scale)
+    if scale.whole and "tip" in values:
+        values["tip"] = values["tip"].fillna("没有建档立卡贫困对象（计为 0）")
+    return values, classify(values["value"].tolist(), method, k, scale)
+
+
+def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: pd.DataFrame, metric: str, method: str, k: int,
+              with_villages: bool) -> tuple[MapSpec, Classes]:
+    """Classify ``values`` (area_code, value, tip) of ``metric`` and draw them over the scope's polygons."""
+    areas = polygons(level, scope.district, scope.town)
+    values, classes = area_classes(areas, values, metric, method, k)
     weak = weak_towns(con, scope)
     points = _village_tips(boundaries.with_imported_points(village_points(con, scope))) if with_villages else None
     label_areas = level == "district" or len(areas) <= 30
@@ -135,12 +146,12 @@ def flow_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: 
 
 
 def distribution_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str, method: str, k: int, villages: bool) -> tuple[MapSpec, Classes]:
-    return build_map(con, scope, level, distribution_values(con, scope, level, metric), method, k, villages)
+    return build_map(con, scope, level, distribution_values(con, scope, level, metric), metric, method, k, villages)
 
 
 def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str, method: str, k: int) -> tuple[MapSpec, Classes]:
-    return build_map(con, scope, level, coverage_values(con, scope, level, group), method, k, scope.level in ("town", "village"))
+    return build_map(con, scope, level, coverage_values(con, scope, level, group), "coverage", method, k, scope.level in ("town", "village"))
 
 
 def flow_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last, method: str, k: int) -> tuple[MapSpec, Classes]:
-    return build_map(con, scope, level, flow_values(con, scope, level, flow, first, last), method, k, scope.level in ("town", "village"))
+    return build_map(con, scope, level, flow_values(con, scope, level, flow, first, last), flow, method, k, scope.level in ("town", "village"))

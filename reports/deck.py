@@ -9,9 +9,12 @@ import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from reports.slides import Briefing, Chart, ExportMark, Slide
+from analytics import fmt
+from reports.slides import Briefing, Chart, ExportMark, Slide, Tile
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
 CHART_TYPES = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED, "line": XL_CHART_TYPE.LINE_MARKERS}
@@ -46,12 +49,6 @@ def _chart(slide, chart: Chart, left, top, width, height) -> None:
         shape.chart.legend.include_in_layout = False
 
 
-def _cell_text(value) -> str:
-    if isinstance(value, float):
-        return "—" if value != value else (f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}")
-    return "—" if value is None else (f"{value:,}" if isinstance(value, int) else str(value))
-
-
 def _shown_rows(frame: pd.DataFrame) -> int:
     """Rows a slide table shows: fewer for wide tables, whose cells wrap."""
     return min(len(frame), WIDE_TABLE_ROWS if len(frame.columns) > 6 else MAX_TABLE_ROWS)
@@ -73,7 +70,13 @@ def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height,
         table.cell(0, j).text = str(column)
     for i, row in enumerate(shown.itertuples(index=False), start=1):
         for j, value in enumerate(row):
-            table.cell(i, j).text = _cell_text(value)
+            table.cell(i, j).text = fmt.cell(str(shown.columns[j]), value)
+            if value in fmt.STATUS_COLOURS:  # a status or traffic light: a coloured chip of a cell
+                background, text = fmt.STATUS_COLOURS[value]
+                table.cell(i, j).fill.solid()
+                table.cell(i, j).fill.fore_color.rgb = RGBColor.from_string(background[1:])
+                for run in table.cell(i, j).text_frame.paragraphs[0].runs:
+                    run.font.color.rgb, run.font.bold = RGBColor.from_string(text[1:]), True
     for cell in (table.cell(i, j) for i in range(rows) for j in range(cols)):
         cell.margin_top = cell.margin_bottom = Emu(0)
         for paragraph in cell.text_frame.paragraphs:
@@ -83,13 +86,28 @@ def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height,
     _text(slide, title + more, left, top - Inches(0.35), width, Inches(0.35), 13, bold=True)
 
 
-def _kpi_row(page, kpis: list[tuple[str, str, str]], top) -> None:
+def _kpi_row(page, kpis: list[Tile], top) -> None:
     width = Inches(12.3 / len(kpis))
-    for i, (label, value, note) in enumerate(kpis):
+    for i, tile in enumerate(kpis):
         left = Inches(0.5) + width * i
-        _text(page, label, left, top, width, Inches(0.35), 14, bold=True)
-        _text(page, value, left, top + Inches(0.35), width, Inches(0.5), 22, bold=True)
-        _text(page, note, left, top + Inches(0.85), width, Inches(0.5), 9)
+        _text(page, tile.label, left, top, width, Inches(0.35), 14, bold=True)
+        _text(page, tile.value, left, top + Inches(0.35), width, Inches(0.5), 22, bold=True)
+        _text(page, tile.note, left, top + Inches(0.85), width, Inches(0.3), 9)
+        if tile.status:
+            _chip(page, tile.status, left, top + Inches(1.1))
+
+
+def _chip(page, status: str, left, top) -> None:
+    """A status as a coloured rounded box with white (or dark) bold text."""
+    background, text = fmt.STATUS_COLOURS[status]
+    shape = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, Inches(0.9), Inches(0.28))
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = RGBColor.from_string(background[1:])
+    shape.line.fill.background()
+    run = shape.text_frame.paragraphs[0].add_run()
+    run.text = status
+    run.font.size, run.font.bold, run.font.name = Pt(11), True, FONT
+    run.font.color.rgb = RGBColor.from_string(text[1:])
 
 
 def _content_slide(prs: Presentation, briefing: Briefing, slide: Slide, maps: dict[str, bytes]) -> None:

@@ -20,9 +20,9 @@ from analytics.exits import FLOW_LABELS, flows_by_area
 from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
 from analytics.labels import SOURCE_LABELS
+from analytics.league import WEIGHTS
 from analytics.meeting import (
     COMPARISON_ROWS,
-    WEIGHTS,
     month_comparison,
     movers,
     red_black_lists,
@@ -30,7 +30,7 @@ from analytics.meeting import (
     suppress_small,
 )
 from analytics.progress import progress_figures
-from analytics.schedule import RAG_RED, back_schedule, behind_schedule
+from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule, behind_schedule
 from analytics.scope import CHILD_LEVEL, Scope, scope_label
 
 LEVEL_LABELS = {"district": "区市", "town": "镇街", "village": "村"}
@@ -56,17 +56,34 @@ class Chart:
     title: str
     categories: list[str]
     series: dict[str, list[float | None]]
+    percent: bool = False  # values are percentages (97.9 means 97.9 %)
+
+    def label(self, value: float | None) -> str:
+        """A value as printed on its bar: one decimal for percentages, ``fmt.number`` otherwise."""
+        if value is None:
+            return "—"
+        return f"{value:.1f}%" if self.percent else fmt.number(value, 1)
 
     def __post_init__(self) -> None:
         for name, values in self.series.items():  # a missing value is a gap in the chart, not NaN
             self.series[name] = [None if v is None or v != v else float(v) for v in values]
 
 
+@dataclass(frozen=True)
+class Tile:
+    """A KPI on a slide: label, value, a note and (for targets) the status shown as a coloured chip."""
+
+    label: str
+    value: str
+    note: str = ""
+    status: str = ""
+
+
 @dataclass
 class Slide:
     key: str
     title: str
-    kpis: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value, note)
+    kpis: list[Tile] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # display-ready, Chinese headers
     charts: list[Chart] = field(default_factory=list)
     map_metric: str | None = None  # 'remaining_persons' or 'coverage' — drawn by the renderer
@@ -86,14 +103,15 @@ class Briefing:
 
 
 def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
-    cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), scope.level == "city")
+    cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), scope.level == "city", scope.as_of)
     slide = Slide("kpi", "一、目标进度总览")
-    slide.kpis = [(c.label, f"{fmt.count(c.done)} / {fmt.count(c.total)}", f"完成 {fmt.percent(c.share)} · {c.stage} · {c.status}") for c in cards]
+    slide.kpis = [Tile(c.label, f"{fmt.count(c.done)} / {fmt.count(c.total)}", f"阶段目标（{c.stage}）完成 {fmt.percent(c.stage_share)}", c.status) for c in cards]
     slide.tables["目标进度"] = pd.DataFrame({
         "指标": [c.label for c in cards], "已完成": [c.done for c in cards], "应完成": [c.total for c in cards],
         "完成率": [round(c.share, 4) for c in cards], "阶段目标": [c.stage for c in cards], "状态": [c.status for c in cards],
+        "判定依据": [c.basis for c in cards],
     })
-    slide.charts.append(Chart("bar", "完成率（%）", [c.label for c in cards], {"完成率": [round(100 * c.share, 1) for c in cards]}))
+    slide.charts.append(Chart("bar", "完成率（%）", [c.label for c in cards], {"完成率": [round(100 * c.share, 1) for c in cards]}, percent=True))
     return slide
 
 
@@ -114,13 +132,13 @@ def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) ->
     coverage = coverage_by_area(con, scope, level, "any").sort_values("coverage")
     gaps = gap_list(con, scope)["gap"].value_counts()
     slide = Slide("measures", "三、图二 措施到户覆盖与缺口", map_metric="coverage")
-    slide.kpis = [(gap, suppress_small(pd.Series([gaps.get(gap, 0)])).iloc[0] + " 户", "") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
+    slide.kpis = [Tile(gap, fmt.cell(gap, suppress_small(pd.Series([gaps.get(gap, 0)])).iloc[0]) + " 户") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
     slide.tables["措施覆盖"] = pd.DataFrame({
         LEVEL_LABELS[level]: coverage["area_name"], "在册户": coverage["households"], "已有措施户": coverage["covered"],
         "覆盖率": coverage["coverage"].round(4), "未覆盖户": suppress_small(coverage["households"] - coverage["covered"]),
     })
     top = coverage.head(12)
-    slide.charts.append(Chart("bar", "措施覆盖率（%，由低到高）", top["area_name"].tolist(), {"覆盖率": (100 * top["coverage"]).round(1).tolist()}))
+    slide.charts.append(Chart("bar", "措施覆盖率（%，由低到高）", top["area_name"].tolist(), {"覆盖率": (100 * top["coverage"]).round(1).tolist()}, percent=True))
     return slide
 
 
@@ -132,23 +150,26 @@ def _flows_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Sl
         shown[label] = suppress_small(flows[flow])
     slide.tables["本月流量（户）"] = shown
     slide.charts.append(Chart("stacked", "本月流量（户）", flows["area_name"].tolist(), {label: flows[flow].astype(float).tolist() for flow, label in FLOW_LABELS.items()}))
-    slide.kpis = [(label, fmt.count(flows[flow].sum()), "户") for flow, label in FLOW_LABELS.items()]
+    slide.kpis = [Tile(label, fmt.count(flows[flow].sum()), "户") for flow, label in FLOW_LABELS.items()]
     return slide
 
 
 def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    red, black = red_black_lists(con, scope)
-    slide = Slide("league", "五、红榜与黑榜")
+    lists = red_black_lists(con, scope)
+    slide = Slide("league", "五、红榜与黑榜（按综合得分）")
 
     def shown(table: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"名次": table["rank"], LEVEL_LABELS[level]: table["area_name"], "综合得分": table["score"],
                              "脱贫率": table["exit_rate"].round(4), "进度/应有进度": table["pace_ratio"].round(2),
                              "措施覆盖率": table["measures_coverage"].round(4), "每千户返贫": table["returns_per_1000"].round(1)})
-    slide.tables["红榜（前三）"] = shown(red)
-    slide.tables["黑榜（后三）"] = shown(black)
-    slide.charts.append(Chart("bar", "综合得分", red["area_name"].tolist() + black["area_name"].tolist(), {"综合得分": red["score"].tolist() + black["score"].tolist()}))
-    slide.note = (f"综合得分 = {WEIGHTS['exit_rate']}×脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, 1.5)/1.5 + {WEIGHTS['coverage']}×措施覆盖率"
-                  f" + {WEIGHTS['returns']}×(1 − min(每千户返贫/50, 1))")
+    slide.tables[f"红榜（前{len(lists.red)}）"] = shown(lists.red)
+    slide.tables[f"黑榜（后{len(lists.black)}）"] = shown(lists.black)
+    if len(lists.middle):
+        slide.tables["居中"] = shown(lists.middle)
+    ordered = pd.concat([lists.red, lists.middle, lists.black.iloc[::-1]])
+    slide.charts.append(Chart("bar", "综合得分", ordered["area_name"].tolist(), {"综合得分": ordered["score"].tolist()}))
+    slide.note = (f"{lists.rule}综合得分 = {WEIGHTS['exit_rate']}×脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, 1.5)/1.5"
+                  f" + {WEIGHTS['coverage']}×措施覆盖率 + {WEIGHTS['returns']}×(1 − min(每千户返贫/50, 1))；有目标过期未完成的，进度分为0。")
     return slide
 
 
@@ -156,8 +177,8 @@ def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) ->
     rows = behind_schedule(con, scope, level)
     slide = Slide("warnings", "六、倒排工期预警")
     slide.tables["滞后单位"] = pd.DataFrame({
-        LEVEL_LABELS[level]: rows["area_name"], "目标": rows["label"], "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
-        "剩余": rows["remaining"], "剩余月数": rows["months_left"], "需月均完成": rows["required_pace"].round(1),
+        LEVEL_LABELS[level]: rows["area_name"], "目标": rows["label"], "截止": rows["deadline"].map(fmt.day),
+        "剩余": rows["remaining"], "剩余月数": rows["months_left"].map(fmt.months_left), "需月均完成": rows["required_pace"].round(1),
         "近3月月均": rows["actual_pace"].round(1), "预计完成": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
         "预警": rows["rag"],
     })
@@ -173,7 +194,7 @@ def _events_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
     slide.tables["所在村"] = pd.DataFrame({"镇街": events["town_name"], "村": events["village_name"], "类别": events["event"],
                                          "户数": suppress_small(events["households"])})
     totals = events.groupby("event")["households"].sum()
-    slide.kpis = [(label, fmt.count(totals.get(label, 0)), "户") for label in ("返贫", "新识别")]
+    slide.kpis = [Tile(label, fmt.count(totals.get(label, 0)), "户") for label in ("返贫", "新识别")]
     return slide
 
 
@@ -198,16 +219,21 @@ def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> 
 
 
 def closing_owners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """What is behind and who owns it: red back-scheduling rows at town level, with district and town."""
+    """What is behind and who owns it: red back-scheduling rows at town level, most severe first (longest
+    overdue, then the target, then the largest gap), with district and town."""
     rows = back_schedule(con, scope, "town")
-    rows = rows[rows["rag"] == RAG_RED]
+    rows = rows[rows["rag"] == RAG_RED].sort_values(["deadline", "target", "remaining"], key=_severity_key, ascending=[True, True, False])
     towns = con.execute("SELECT t.town_code, t.name, d.name FROM town t JOIN district d USING (district_code)").fetchall()
     town_name = {code: name for code, name, _ in towns}
     district_name = {code: district for code, _, district in towns}
     return pd.DataFrame({
         "区市（主体责任）": rows["area_code"].map(district_name), "镇街（直接责任）": rows["area_code"].map(town_name),
-        "滞后目标": rows["label"], "剩余": rows["remaining"], "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
-    }).sort_values(["区市（主体责任）", "镇街（直接责任）"], ignore_index=True)
+        "滞后目标": rows["label"], "剩余": rows["remaining"], "截止": rows["deadline"].map(fmt.day),
+    }).reset_index(drop=True)
+
+
+def _severity_key(column: pd.Series) -> pd.Series:
+    return column.map(TARGET_ORDER) if column.name == "target" else column
 
 
 def build_briefing(con: duckdb.DuckDBPyConnection, scope: Scope) -> Briefing:

@@ -7,6 +7,7 @@ import math
 
 import duckdb
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -14,12 +15,10 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from analytics import fmt  # noqa: E402
-from analytics.classify import classify  # noqa: E402
-from analytics.coverage import coverage_by_area  # noqa: E402
-from analytics.distribution import area_metrics  # noqa: E402
+from analytics.classify import SCALES, Classes, default_method  # noqa: E402
 from analytics.scope import CHILD_LEVEL, Scope  # noqa: E402
 from geo.boundaries import OSM_ATTRIBUTION  # noqa: E402
-from geo.maps import polygons  # noqa: E402
+from geo.maps import area_classes, coverage_values, distribution_values, polygons  # noqa: E402
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
 TITLES = {"remaining_persons": "现存贫困人口（人）", "coverage": "帮扶措施覆盖率"}
@@ -34,12 +33,19 @@ def cjk_font() -> str:
     raise RuntimeError("没有找到中文字体，请安装 fonts-noto-cjk（make test 会自动安装）")
 
 
-def _values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str):
-    if metric == "coverage":
-        table = coverage_by_area(con, scope, level, "any")
-        return table.set_index("area_code")["coverage"], fmt.percent
-    table = area_metrics(con, scope, level)
-    return table.set_index("area_code")["remaining_persons"], fmt.number
+def _values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
+    """The same figures the web maps draw (``geo.maps``)."""
+    return coverage_values(con, scope, level, "any") if metric == "coverage" else distribution_values(con, scope, level, metric)
+
+
+def _level(scope: Scope) -> str:
+    return CHILD_LEVEL[scope.level] if scope.level in ("city", "district") else "town"
+
+
+def slide_classes(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, k: int = 5) -> Classes:
+    """The classes a slide map paints: those of the web map with its default classification."""
+    level = _level(scope)
+    return area_classes(polygons(level, scope.district, scope.town), _values(con, scope, level, metric), metric, default_method(metric), k)[1]
 
 
 def _scale_bar(ax, bounds) -> None:
@@ -52,14 +58,13 @@ def _scale_bar(ax, bounds) -> None:
     ax.text(x0 + length_deg / 2, y0 + (maxy - miny) * 0.015, f"{length_km:g} 公里", ha="center", fontsize=10)
 
 
-def render_map(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, method: str = "quantile", k: int = 5) -> bytes:
-    """A PNG (1600 × 1000 px) of the areas below the scope coloured by ``metric``."""
+def render_map(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, k: int = 5) -> bytes:
+    """A PNG (1600 × 1000 px) of the areas below the scope coloured by ``metric``, classed as on the web map."""
     plt.rcParams["font.family"] = cjk_font()
-    level = CHILD_LEVEL[scope.level] if scope.level in ("city", "district") else "town"
+    level = _level(scope)
     areas = polygons(level, scope.district, scope.town)
-    values, formatter = _values(con, scope, level, metric)
-    areas = areas.assign(value=areas["area_code"].map(values))
-    classes = classify(areas["value"].tolist(), method, k)
+    values, classes = area_classes(areas, _values(con, scope, level, metric), metric, default_method(metric), k)
+    formatter = fmt.percent if SCALES[metric].share else fmt.number
     areas["colour"] = [classes.colour_of(i) for i in classes.index]
     fig, ax = plt.subplots(figsize=(16, 10), dpi=100)
     areas.plot(ax=ax, color=areas["colour"], edgecolor="#555555", linewidth=0.6)

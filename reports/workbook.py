@@ -8,11 +8,9 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from analytics import fmt
 from reports.slides import Briefing, ExportMark
 from storage.cells import neutralised_frame
-
-PERCENT_COLUMNS = ("完成率", "仍未脱贫比例", "覆盖率", "脱贫率", "措施覆盖率")
-
 
 def sheet_name(title: str) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\."""
@@ -38,11 +36,19 @@ def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
     return out
 
 
+def number_format(column: str, value: object) -> str | None:
+    """The Excel format of a numeric cell (shares as 0.0 %, counts #,##0, others #,##0.0); None for text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if fmt.is_share_column(column):
+        return "0.0%"
+    return "#,##0" if float(value).is_integer() and not isinstance(value, float) else "#,##0.0"
+
+
 def _format(sheet, frame: pd.DataFrame, header_row: int) -> None:
     for j, column in enumerate(frame.columns, start=1):
         sheet.cell(row=header_row + 1, column=j).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(j)].width = max(10, min(40, 2 * len(str(column)) + 4))
-        number_format = "0.0%" if column in PERCENT_COLUMNS else ("#,##0" if pd.api.types.is_integer_dtype(frame[column]) else "#,##0.0")
-        if pd.api.types.is_numeric_dtype(frame[column]):
-            for i in range(len(frame)):
-                sheet.cell(row=header_row + 2 + i, column=j).number_format = number_format
+        for i in range(len(frame)):
+            cell = sheet.cell(row=header_row + 2 + i, column=j)
+            cell.number_format = number_format(str(column), cell.value) or cell.number_format

@@ -113,6 +113,32 @@ def test_session_expires_after_inactivity(monkeypatch, demo_db: Path) -> None:
     assert "expired" in AccessStore(store_path(demo_db)).audit("demo_city")["action"].tolist()
 
 
+def test_session_tokens_resume_expire_and_end(store) -> None:
+    accounts, clock = store
+    accounts.add_user("ana", "analyst", PINGDU, "correct horse battery")
+    token = accounts.open_session("ana")
+    with sqlite3.connect(accounts.path) as con:
+        stored = [row[0] for row in con.execute("SELECT token_hash FROM session")]
+    assert stored and token not in stored[0] and len(stored[0]) == 64  # only the digest is kept
+    timeout = dt.timedelta(minutes=30)
+    clock.now += dt.timedelta(minutes=29)
+    assert accounts.resume(token, timeout).name == "ana"  # and touched: the 30 minutes start again
+    clock.now += dt.timedelta(minutes=29)
+    assert accounts.resume(token, timeout).name == "ana"
+    clock.now += dt.timedelta(minutes=31)
+    assert accounts.resume(token, timeout) is None  # expired, ended and audited
+    assert accounts.audit("ana", "expired")["details"].tolist() == ['{"session": "cookie"}']
+    clock.now += dt.timedelta(minutes=1)
+    assert accounts.resume(token, timeout) is None  # an expired token stays dead
+    second = accounts.open_session("ana")
+    accounts.end_session(second, "logout")
+    assert accounts.resume(second, timeout) is None
+    third = accounts.open_session("ana")
+    accounts.set_disabled("ana", True)
+    assert accounts.resume(third, timeout) is None
+    assert accounts.resume("forged", timeout) is None
+
+
 # --- scope escapes -----------------------------------------------------------------------------
 
 def test_scope_refuses_areas_outside_the_users_area() -> None:

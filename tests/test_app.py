@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access.store import AccessStore, store_path
+from analytics import fmt
+from analytics.goals import goal_progress
+from analytics.kpi import kpi_cards
+from analytics.league import league_table
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
@@ -57,10 +62,34 @@ def test_overview_kpis_equal_analytics(monkeypatch, demo_db: Path) -> None:
     at = app(monkeypatch, demo_db, district="370285").run()
     with duckdb.connect(str(demo_db), read_only=True) as con:
         f = progress_figures(con, Scope(dt.date(2017, 9, 1), "370285"))
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["脱贫户"] == f"{f.households_baseline_exited:,} / {f.households_baseline_exited + f.households_baseline_remaining:,}户"
-    assert metrics["省定贫困村摘帽"] == f"{f.provincial_villages_exited} / {f.provincial_villages_total}个"
-    assert metrics["经济薄弱镇摘帽"] == f"{f.weak_towns_exited} / {f.weak_towns_total}个"
+    cards = html_texts(at)
+    assert f"脱贫户{f.households_baseline_exited:,} / {f.households_baseline_exited + f.households_baseline_remaining:,}户" in cards
+    assert f"省定贫困村摘帽{f.provincial_villages_exited} / {f.provincial_villages_total}个" in cards
+    assert f"经济薄弱镇摘帽{f.weak_towns_exited} / {f.weak_towns_total}个" in cards
+
+
+def html_texts(at: AppTest) -> str:
+    """The visible text of the page's HTML elements (tags dropped, entities decoded)."""
+    bodies = [element.proto.body for element in at.get("html")]
+    return html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", " ".join(bodies), flags=re.S))
+
+
+def test_overview_says_where_the_scope_stands_with_status_chips(monkeypatch, demo_db: Path) -> None:
+    at = app(monkeypatch, demo_db).run()
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        scope = Scope(dt.date(2017, 9, 1))
+        cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), True, scope.as_of)
+        worst = league_table(con, scope).iloc[-1]
+    behind = [c.label for c in cards if c.status == "滞后"]
+    shown = html_texts(at)
+    assert f"截至2017年09月，全市{len(cards)}项核心目标中{len(behind)}项滞后（{'、'.join(behind)}）" in shown
+    assert f"综合得分最低的区市是{worst['area_name']}" in shown
+    chips = re.findall(r"<span class='status-chip' style='background:(#[0-9a-f]{6});[^']*'>([^<]+)</span>", " ".join(e.proto.body for e in at.get("html")))
+    assert [status for _, status in chips] == [c.status for c in cards]
+    assert {colour for colour, status in chips if status == "滞后"} <= {"#cf222e"}
+    # The bar shows progress against the stage goal that is due, in the status colour.
+    for card in cards:
+        assert f"阶段目标 {card.stage} · 完成 {fmt.percent(card.stage_share)}" in shown
 
 
 def test_query_params_round_trip(monkeypatch, demo_db: Path) -> None:
@@ -164,7 +193,7 @@ def test_duckdb_memory_can_be_capped_per_process(monkeypatch, demo_db: Path, tmp
     capped = tmp_path / "capped.duckdb"
     capped.write_bytes(demo_db.read_bytes())
     at = app(monkeypatch, capped).run()
-    assert not at.exception and at.metric  # every connection of the page run uses the same configuration
+    assert not at.exception and at.get("html")  # every connection of the page run uses the same configuration
 
 
 def test_household_card_tables_speak_chinese(monkeypatch, demo_db: Path) -> None:

@@ -19,12 +19,12 @@ from pptx import Presentation
 from analytics.coverage import coverage_by_area
 from analytics.distribution import area_metrics
 from analytics.exits import flows_by_area
+from analytics.league import composite_score, league_table
 from analytics.meeting import (
-    composite_score,
     month_comparison,
     movers,
-    ranked,
     red_black_lists,
+    split_ranking,
     suppress_small,
 )
 from analytics.progress import progress_figures
@@ -34,7 +34,7 @@ from reports.slides import build_briefing
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
 
-TITLES = ["一、目标进度总览", "二、图一 贫困人口分布", "三、图二 措施到户覆盖与缺口", "四、图三 本月动态（2016年12月）", "五、红榜与黑榜",
+TITLES = ["一、目标进度总览", "二、图一 贫困人口分布", "三、图二 措施到户覆盖与缺口", "四、图三 本月动态（2016年12月）", "五、红榜与黑榜（按综合得分）",
           "六、倒排工期预警", "七、本月返贫与新识别（2016年12月）", "八、与上月、去年同月比较", "九、滞后事项与责任单位"]
 DECEMBER = Scope(dt.date(2016, 12, 1))
 
@@ -50,12 +50,50 @@ def test_composite_score_formula() -> None:
 
 
 def test_ranking_and_lists_on_the_fixture(small) -> None:
-    table = ranked(small, Scope(sr.AS_OF))
+    table = league_table(small, Scope(sr.AS_OF))
     assert list(table["rank"]) == [1, 2] and table["score"].is_monotonic_decreasing
-    red, black = red_black_lists(small, Scope(sr.AS_OF))
-    assert list(red["area_code"]) == [table.iloc[0]["area_code"]] and list(black["area_code"]) == [table.iloc[1]["area_code"]]
+    lists = red_black_lists(small, Scope(sr.AS_OF))
+    assert list(lists.red["area_code"]) == [table.iloc[0]["area_code"]] and list(lists.black["area_code"]) == [table.iloc[1]["area_code"]]
     moves = movers(small, Scope(sr.AS_OF))
     assert (moves["rank_change"] == moves["rank_before"] - moves["rank"]).all()
+
+
+def test_overdue_work_scores_zero_pace_points(small) -> None:
+    # At 2017-09 both districts still have baseline households to lift, due 2016-12: overdue, so no pace points.
+    table = league_table(small, Scope(sr.AS_OF)).set_index("area_code")
+    for district in (sr.PINGDU, sr.LAIXI):
+        f = sr.expected_figures(sr.AS_OF, district)
+        assert f["households_baseline_remaining"] > 0
+        assert table.loc[district, "pace_ratio"] == 0
+        expected = 40 * table.loc[district, "exit_rate"] + 20 * table.loc[district, "measures_coverage"] + 10 * (1 - min(table.loc[district, "returns_per_1000"] / 50, 1))
+        assert table.loc[district, "score"] == pytest.approx(round(expected, 1))
+
+
+def test_a_batch_target_before_its_deadline_does_not_zero_the_pace(small) -> None:
+    # 2016-09: households due 2016-12 have pace; the weak towns (batch, due 2017-12) had no exit in three months.
+    scope = Scope(dt.date(2016, 9, 1))
+    table = league_table(small, scope).set_index("area_code")
+    from analytics.schedule import back_schedule
+
+    rows = back_schedule(small, scope, "district")
+    towns = rows[rows["target"] == "weak_towns"]
+    assert (towns["rag"] == "待验收").all() and len(towns)
+    households = rows[(rows["target"] == "households") & (rows["remaining"] > 0)].set_index("area_code")
+    for district, row in households.iterrows():
+        judged = rows[(rows["area_code"] == district) & (rows["remaining"] > 0) & (rows["target"] != "weak_towns")]
+        assert table.loc[district, "pace_ratio"] == pytest.approx((judged["actual_pace"] / judged["required_pace"]).min())
+
+
+@pytest.mark.parametrize("areas, red, black, middle", [(5, 2, 2, 1), (6, 3, 3, 0), (9, 3, 3, 3), (2, 1, 1, 0), (1, 0, 0, 1)])
+def test_red_and_black_lists_hold_every_area_once(areas: int, red: int, black: int, middle: int) -> None:
+    table = pd.DataFrame({"area_code": [f"A{i}" for i in range(areas)], "area_name": [f"区{i}" for i in range(areas)],
+                          "score": sorted(range(areas), reverse=True)})
+    lists = split_ranking(table)
+    assert (len(lists.red), len(lists.black), len(lists.middle)) == (red, black, middle)
+    shown = list(lists.red["area_code"]) + list(lists.black["area_code"]) + list(lists.middle["area_code"])
+    assert sorted(shown) == sorted(table["area_code"])
+    assert list(lists.black["area_code"]) == list(table["area_code"].iloc[::-1].head(black))
+    assert ("居中" in lists.rule) == (middle > 0)
 
 
 def test_month_comparison_on_the_fixture(small) -> None:
@@ -68,7 +106,7 @@ def test_month_comparison_on_the_fixture(small) -> None:
 
 
 def test_small_counts_are_suppressed() -> None:
-    assert suppress_small(pd.Series([0, 1, 2, 3, 1234])).tolist() == ["0", "<3", "<3", "3", "1,234"]
+    assert suppress_small(pd.Series([0, 1, 2, 3, 1234])).tolist() == [0, "<3", "<3", 3, 1234]
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +180,28 @@ def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(briefing_f
     everything = [t for slide in texts for t in slide]
     assert not any(t.strip() in names for t in everything)
     assert not any(re.search(r"\d{17}[\dX]|1[3589]\d{9}", t) for t in everything)
+
+
+def test_exports_store_counts_as_numbers_and_rates_as_percentages(briefing_files) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(briefing_files[0].workbook)
+    sheet = book[book.sheetnames[3]]  # 三、图二 措施覆盖: 在册户, 已有措施户 (counts), 覆盖率 (a share)
+    header = [c.value for c in sheet[2]]
+    first = {name: sheet.cell(row=3, column=j + 1) for j, name in enumerate(header)}
+    assert isinstance(first["在册户"].value, int) and first["在册户"].number_format == "#,##0"
+    assert isinstance(first["覆盖率"].value, float) and first["覆盖率"].number_format == "0.0%"
+    distribution = book[book.sheetnames[2]]  # 现存贫困户 passes the small-count rule: still numbers
+    header = [c.value for c in distribution[2]]
+    households = [row[header.index("现存贫困户")] for row in distribution.iter_rows(min_row=3, max_row=7)]
+    assert all(isinstance(c.value, int) and c.number_format == "#,##0" for c in households), [c.value for c in households]
+    kpi = book[book.sheetnames[1]]
+    rates = [row[3] for row in kpi.iter_rows(min_row=3, max_row=7)]
+    assert [c.number_format for c in rates] == ["0.0%"] * 5 and all(0 <= c.value <= 1 for c in rates)
+    text = [t for slide in _slide_texts(briefing_files[0].deck) for t in slide]
+    assert not [t for t in text if re.fullmatch(r"0\.\d+", t)], "a rate printed as a fraction"
+    assert any(re.fullmatch(r"\d+\.\d%", t) for t in text)
+    assert not [t for t in text if re.fullmatch(r"\d+(,\d{3})*", t) is None and re.fullmatch(r"\d{4,}", t)], "a count without separators"
 
 
 def test_workbook_sheets_hold_the_slide_tables(briefing_files, demo: duckdb.DuckDBPyConnection) -> None:

@@ -79,7 +79,11 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
         assert "示例数据（合成），非真实名单" not in page.locator("body").inner_text()
         assert exceptions_on(page) == []
 
-        # Real data now: a new visit must sign in, and demo accounts no longer work.
+        # Real data now: this browser's reload keeps the admin's session (a real account), but a new visit
+        # must sign in, and demo accounts no longer work.
+        page.reload()
+        wait_for_texts(page, f"当前用户：{ADMIN[0]}")
+        page.context.clear_cookies()
         page.goto(url)
         wait_for_texts(page, "请先登录")
         page.get_by_label("用户名").fill("demo_admin")

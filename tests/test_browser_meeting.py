@@ -16,6 +16,8 @@ from tests.browser import (
 from tests.conftest import ARTIFACTS
 from tests.test_briefing import TITLES
 
+DISTRICTS = ("平度市", "莱西市", "胶州市", "即墨区", "黄岛区")
+
 
 def test_meeting_runs_through_every_slide(dashboard_url: str) -> None:
     with browser_page(1920, 1080) as page:
@@ -38,6 +40,36 @@ def test_meeting_runs_through_every_slide(dashboard_url: str) -> None:
         # A link opens a given slide.
         fresh = page.context.browser.new_page(viewport={"width": 1920, "height": 1080})
         fresh.goto(f"{dashboard_url}/meeting?month=2016-12&slide=5")
-        wait_for_texts(fresh, TITLES[4], "第 5 / 9 页", "红榜（前三）", "黑榜（后三）")
+        # Five districts: two on each list and the middle one named, so no district is left out.
+        wait_for_texts(fresh, TITLES[4], "第 5 / 9 页", "红榜（前2）", "黑榜（后2）", "居中",
+                       "其余1个居中", *DISTRICTS)
         assert url_query(fresh)["slide"] == "5"
         assert problems(seen) == {}
+
+
+SCROLL = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  return [main.scrollHeight, main.clientHeight, document.documentElement.scrollHeight, window.innerHeight]; }"""
+
+
+def test_every_slide_fits_the_screen_in_both_themes(dashboard_url: str) -> None:
+    """Projector mode never scrolls: each slide's scroll height ≤ the viewport at 1920×1080 and 1280×720,
+    light and dark; the control bar is hidden and the keys (→, D) still work."""
+    for width, height in ((1920, 1080), (1280, 720)):
+        with browser_page(width, height) as page:
+            page.goto(f"{dashboard_url}/meeting?month=2017-09&slide=1")
+            wait_for_texts(page, TITLES[0].split("（")[0], "第 1 / 9 页")
+            expect(page.get_by_role("button", name="下一页 ▶")).to_be_hidden()  # keys only
+            for dark in (False, True):
+                if dark:
+                    page.keyboard.press("d")
+                    page.wait_for_function("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor === 'rgb(14, 17, 23)'",
+                                           timeout=60_000)
+                for number in range(1, 10):
+                    if number > 1 or dark:  # in dark, from slide 9 → wraps round to 1
+                        page.keyboard.press("ArrowRight")
+                    wait_for_texts(page, f"第 {number} / 9 页")
+                    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
+                                           " && Array.from(document.images).every((image) => image.complete)", timeout=60_000)
+                    main, client, document, viewport = page.evaluate(SCROLL)
+                    assert main <= client and document <= viewport, (width, dark, number, main, client, document, viewport)
+                    screenshot(page, ARTIFACTS / f"meeting_fit_{width}_{'dark' if dark else 'light'}_{number}.png")

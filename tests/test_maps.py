@@ -12,8 +12,11 @@ import pytest
 
 from analytics.classify import (
     NO_DATA_COLOUR,
+    SCALES,
     classify,
+    default_method,
     equal_interval_breaks,
+    fill_missing,
     jenks_breaks,
     quantile_breaks,
 )
@@ -26,6 +29,7 @@ from analytics.privacy import mask_id, mask_name, mask_phone
 from analytics.scope import Scope, months_between
 from geo.layers import MAX_POINTS, aggregate_points
 from geo.maps import coverage_map, distribution_map, flow_map
+from reports.static_map import slide_classes
 from tests import small_roster as sr
 
 MONTHS = [dt.date(2016, 6, 1), dt.date(2017, 2, 1), sr.AS_OF]
@@ -181,3 +185,38 @@ def test_points_beyond_the_limit_are_aggregated_by_village() -> None:
     })
     merged = aggregate_points(points)
     assert len(merged) == 100 and merged["remaining_persons"].sum() == n
+
+
+def test_one_colour_semantic_worse_is_warmer() -> None:
+    """High coverage is good, so it is the pale end; many remaining poor is bad, so it is the dark red end."""
+    coverage = classify([0.5, 0.7, 0.9, 1.0], "quantile", 4, SCALES["coverage"])
+    remaining = classify([5, 50, 500, 5000], "quantile", 4, SCALES["remaining_persons"])
+    assert coverage.colour_of(coverage.index[0]) == remaining.colour_of(remaining.index[-1])  # worst = same red
+    assert coverage.colour_of(coverage.index[-1]) == remaining.colour_of(remaining.index[0])  # best = same pale
+    exited = classify([1, 10, 100], "quantile", 3, SCALES["exited"])
+    returned = classify([1, 10, 100], "quantile", 3, SCALES["returned"])
+    assert exited.colours == returned.colours[::-1]
+
+
+def test_a_narrow_range_of_shares_is_not_painted_as_a_full_ramp() -> None:
+    """98.86–99.22 % coverage: on the fixed share scale these fall in two neighbouring classes, not five."""
+    values = [0.9886, 0.9902, 0.9906, 0.9907, 0.9910, 0.9922]
+    classes = classify(values, default_method("coverage"), 5, SCALES["coverage"])
+    assert len({classes.colour_of(i) for i in classes.index}) <= 2
+    assert classes.limits[0] == 0 and classes.limits[-1] == 1
+
+
+def test_count_classes_have_whole_limits_and_missing_areas_count_zero() -> None:
+    classes = classify([0, 3, 7, 12, 2_826, 5_000], "equal_interval", 4, SCALES["remaining_persons"])
+    assert all(float(limit).is_integer() for limit in classes.limits)
+    assert fill_missing([None, 4.0, float("nan")], SCALES["remaining_persons"]) == [0.0, 4.0, 0.0]
+    assert fill_missing([None, 0.5], SCALES["coverage"])[0] is None  # a share of nothing stays 无数据
+
+
+def test_web_and_slide_maps_classify_the_same_figure_the_same_way(demo: duckdb.DuckDBPyConnection) -> None:
+    city = Scope(dt.date(2017, 9, 1))
+    for metric, (_, web) in (("coverage", coverage_map(demo, city, "district", "any", default_method("coverage"), 5)),
+                             ("remaining_persons", distribution_map(demo, city, "district", "remaining_persons", default_method("remaining_persons"), 5, False))):
+        assert slide_classes(demo, city, metric) == web, metric
+    zero = [i for i in distribution_map(demo, city, "district", "remaining_persons", "jenks", 5, False)[1].index if i is None]
+    assert zero == []  # urban districts without registered poor are 0, not 无数据

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analytics.quality import (
@@ -15,8 +16,10 @@ from analytics.quality import (
     persons_in_two_households,
     quality_summary,
     size_mismatches,
+    villages_exited_unready,
 )
 from analytics.scope import Scope
+from roster.schema import insert_frame
 from tests import small_roster as sr
 
 AS_OF = Scope(dt.date(2017, 9, 1))
@@ -82,3 +85,23 @@ def test_completeness_per_district_against_the_oracle(tmp_path) -> None:
     assert table.loc[sr.PINGDU, "phone"] == pytest.approx(1 / len(pingdu)) and table.loc[sr.LAIXI, "phone"] == 0
     assert (table["helper_name"] == 1).all() and (table["income_last_year"] == 0).all()
     assert table.loc[sr.PINGDU, "area_name"] == "平度市"
+
+
+def test_exited_villages_are_judged_against_the_plan_deadlines(tmp_path) -> None:
+    """Collective income under 15 万元 in the exit year is a fault at once; incomplete 八项工程 only after
+    their own deadline (end-2018), judged on the latest indicator year up to the month."""
+    path = sr.build(tmp_path / "villages.duckdb")
+    con = duckdb.connect(str(path))
+    row = {"industries": 1, **{f"proj_{p}": True for p in ("road", "drinking_water", "electricity", "culture_square", "lighting", "irrigation", "office", "service")}}
+    indicators = [  # A1 exited 2016-06 rich but projects open; A2 exited 2017-07 poor; B1 exited 2016-11, fine in 2016, open in 2018
+        {"village_code": "A1", "year": 2016, "collective_income_wan": 20, **row, "proj_lighting": False},
+        {"village_code": "A2", "year": 2017, "collective_income_wan": 9, **row},
+        {"village_code": "B1", "year": 2016, "collective_income_wan": 18, **row},
+        {"village_code": "B1", "year": 2018, "collective_income_wan": 18, **row, "proj_office": False},
+    ]
+    insert_frame(con, "village_indicator", pd.DataFrame(indicators))
+    before = villages_exited_unready(con, AS_OF)
+    assert list(before["village_code"]) == ["A2"]  # 2017-09: only the income fault; the 八项工程 have until 2018-12
+    after = villages_exited_unready(con, Scope(dt.date(2019, 1, 1)))
+    assert list(after["village_code"]) == ["A1", "A2", "B1"]
+    assert after.set_index("village_code").loc["B1", "projects_complete"] == False  # noqa: E712 — 2018 row

@@ -1,4 +1,10 @@
-"""Who is using the app: login form, inactivity expiry, demo mode, permissions and the audit trail.
+"""Who is using the app: login form, sessions that survive a reload, inactivity expiry, demo mode,
+permissions and the audit trail.
+
+A login opens a server-side session (``AccessStore.open_session``: a random token, only its digest stored);
+the token lives in a ``SameSite=Strict`` cookie set by the page, so a reload or a typed URL resumes the
+session (audited ``resumed``) until 30 minutes without activity (audited ``expired``) or sign-out, which
+ends the token for good. The cookie cannot be HttpOnly (Streamlit serves no response headers to set it).
 
 While the data are synthetic the app opens in demo mode as a city-level viewer (banner), and the demo
 accounts can log in from the sidebar. Once real data exist (an imported snapshot, or a non-synthetic
@@ -24,6 +30,7 @@ from ui.context import connection, dataset_choices
 from ui.text import plain
 
 DENIALS_PER_CAUSE = 20
+SESSION_COOKIE = "dashboard_session"
 PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
 
 
@@ -64,16 +71,42 @@ def _login_form(demo_allowed: bool, where) -> None:
         password = st.text_input("密码", type="password", key="login_password")
         if st.form_submit_button("登录"):
             try:
-                st.session_state.user = access_store().authenticate(name.strip(), password, demo_allowed)
-                st.session_state.last_seen = session.now()
+                user = access_store().authenticate(name.strip(), password, demo_allowed)
+                st.session_state.update(user=user, last_seen=session.now(), session_token=access_store().open_session(user.name))
+                st.session_state.pop("cookie_cleared", None)
                 st.rerun()
             except LoginRefused as refused:
                 st.error(plain(refused))
 
 
-def _sign_out() -> None:
+def _sign_out(reason: str) -> None:
+    """End the session here and on the server; the page then removes the cookie."""
+    token = st.session_state.pop("session_token", None)
+    if token:
+        access_store().end_session(token, reason)
     for key in ("user", "last_seen", "unmasked"):
         st.session_state.pop(key, None)
+    st.session_state.cookie_cleared = True
+
+
+def _cookie_script(token: str | None) -> str:
+    """JavaScript that sets (or, without a token, removes) the session cookie of the page."""
+    value = f"{token}; Max-Age={int(session.session_timeout().total_seconds())}" if token else "; Max-Age=0"
+    return (f"<script>const secure = window.parent.location.protocol === 'https:' ? '; Secure' : '';"
+            f"window.parent.document.cookie = '{SESSION_COOKIE}={value}; Path=/; SameSite=Strict' + secure;</script>")
+
+
+def _resumed_user(real: bool) -> User | None:
+    """The user of the session cookie this browser sent, if that session is still live."""
+    token = st.context.cookies.get(SESSION_COOKIE)
+    if not isinstance(token, str) or not token or st.session_state.get("cookie_cleared"):  # (AppTest has no cookies)
+        return None
+    user = access_store().resume(token, session.session_timeout())
+    if user is None or (user.demo and real):
+        return None
+    st.session_state.update(user=user, last_seen=session.now(), session_token=token)
+    audit("resumed")
+    return user
 
 
 def signed_in_user() -> User:
@@ -81,17 +114,20 @@ def signed_in_user() -> User:
     user, current = st.session_state.get("user"), session.now()
     if user and session.expired(st.session_state.get("last_seen", current), current):
         audit("expired")
-        _sign_out()
+        _sign_out("expired")
         st.warning(f"超过 {int(session.session_timeout().total_seconds() // 60)} 分钟未操作，会话已过期，请重新登录。")
         user = None
     real = real_data()
     if user:  # re-read the account: a disabled account or a changed scope takes effect at once
-        user = access_store().user(user.name)
+        token = st.session_state.get("session_token")
+        user = access_store().resume(token, session.session_timeout()) if token else access_store().user(user.name)
         if user is None or (user.demo and real):  # demo accounts end when real data arrive
-            st.session_state.pop("user", None)
+            _sign_out("account changed")
             user = None
         else:
             st.session_state.user = user
+    elif "user" not in st.session_state:
+        user = _resumed_user(real)
     if user:
         st.session_state.last_seen = current
     elif real and not session.anonymous_allowed():
@@ -108,6 +144,8 @@ def signed_in_user() -> User:
 
 def sidebar_account(user: User) -> None:
     """Who is signed in, with logout; in demo mode the banner and a login box for the demo accounts."""
+    if st.session_state.get("session_token") or st.session_state.get("cookie_cleared"):
+        st.sidebar.iframe(_cookie_script(st.session_state.get("session_token")), height=1)
     box = st.sidebar.container(border=True)
     if user is DEMO_VIEWER:
         box.caption("演示模式：以全市“查看者”身份浏览合成数据（不含户名单和导出）；可用演示账号登录（见 README）。")
@@ -117,7 +155,7 @@ def sidebar_account(user: User) -> None:
     box.caption(f"当前用户：{plain(user.label)} · 范围：{plain(_area_name(user.limit))}")
     if box.button("退出登录", key="logout"):
         audit("logout")
-        _sign_out()
+        _sign_out("logout")
         st.rerun()
 
 

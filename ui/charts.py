@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
 from analytics import fmt
+from analytics.classify import SCALES
+from ui.status import cell_style
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
@@ -18,7 +21,7 @@ def remaining_curve_figure(curve: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         font={"family": FONT, "size": 15}, height=380, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.12}, yaxis={"title": "人", "tickformat": ",d", "rangemode": "tozero"},
-        xaxis={"tickformat": "%Y-%m", "dtick": "M3"}, hovermode="x unified",
+        xaxis={"tickformat": "%Y年%m月", "dtick": "M3"}, hovermode="x unified",
     )
     return fig
 
@@ -35,7 +38,7 @@ def breakdown_bar(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
 
 def legend_formatter(metric: str):
     """How a metric's class limits read in the legend: ``f(value, decimals)``."""
-    return fmt.percent if metric in ("share_still_poor", "coverage") else fmt.number
+    return fmt.percent if SCALES[metric].share else fmt.number
 
 
 def histogram_bar(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, dtick: float = 1) -> go.Figure:
@@ -52,7 +55,7 @@ def trend_lines(frame: pd.DataFrame, x: str, y: str, series: str, y_title: str) 
         fig.add_trace(go.Scatter(x=part[x], y=part[y], name=name, mode="lines+markers"))
     fig.update_layout(font={"family": FONT, "size": 13}, height=340, margin={"l": 10, "r": 10, "t": 20, "b": 10},
                       legend={"orientation": "h", "y": -0.2}, yaxis={"title": y_title, "tickformat": ",d", "rangemode": "tozero"},
-                      xaxis={"tickformat": "%Y-%m"}, hovermode="x unified")
+                      xaxis={"tickformat": "%Y年%m月"}, hovermode="x unified")
     return fig
 
 
@@ -64,7 +67,7 @@ def stacked_flows(flows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
         sign = -1 if flow in ("exited", "removed") else 1
         fig.add_trace(go.Bar(x=flows["month"], y=sign * flows[flow], name=label, marker_color=colours[flow]))
     fig.update_layout(barmode="relative", font={"family": FONT, "size": 14}, height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      legend={"orientation": "h", "y": 1.12}, yaxis={"title": "户（流出为负）", "tickformat": ",d"}, xaxis={"tickformat": "%Y-%m"})
+                      legend={"orientation": "h", "y": 1.12}, yaxis={"title": "户（流出为负）", "tickformat": ",d"}, xaxis={"tickformat": "%Y年%m月"})
     return fig
 
 
@@ -92,31 +95,11 @@ def exit_timeline(timeline: pd.DataFrame, goals: list, labels: dict[str, str]) -
         fig.add_trace(go.Scatter(x=[month], y=[count], mode="markers+text", marker={"symbol": "diamond", "size": 12, "color": colours[series]},
                                  text=[f"目标 {count}"], textposition="top center", showlegend=False))
     fig.update_layout(font={"family": FONT, "size": 14}, height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      legend={"orientation": "h", "y": 1.12}, yaxis={"title": "累计摘帽（个）"}, xaxis={"tickformat": "%Y-%m", "range": ["2016-01-01", "2018-01-31"]})
+                      legend={"orientation": "h", "y": 1.12}, yaxis={"title": "累计摘帽（个）", "tickformat": ",d"}, xaxis={"tickformat": "%Y年%m月", "range": ["2016-01-01", "2018-01-31"]})
     return fig
 
 
-def slide_chart(chart, dark: bool = False) -> go.Figure:
-    """A briefing chart (reports.slides.Chart) in projector-size type, light or dark."""
-    fig = go.Figure()
-    for name, values in chart.series.items():
-        if chart.kind == "line":
-            fig.add_trace(go.Scatter(x=chart.categories, y=values, name=name, mode="lines+markers"))
-        else:
-            fig.add_trace(go.Bar(x=chart.categories, y=values, name=name, text=[fmt.number(v, 1) for v in values], textposition="auto"))
-    fig.update_layout(barmode="stack" if chart.kind == "stacked" else "group", title={"text": chart.title, "font": {"size": 26}},
-                      font={"family": FONT, "size": 20}, height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      legend={"orientation": "h", "y": -0.15}, template="plotly_dark" if dark else "plotly_white")
-    return fig
-
-
-def slide_table(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
-    """The first ``rows`` rows with Chinese number formats (so a slide never scrolls)."""
-    shown = frame.head(rows).copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            is_share = shown[column].dropna().between(0, 1).all() and any(k in str(column) for k in ("率", "比例"))
-            shown[column] = shown[column].map(fmt.percent if is_share else (lambda v: fmt.number(v, 1)))
-        elif pd.api.types.is_integer_dtype(shown[column]):
-            shown[column] = shown[column].map(fmt.count)
-    return shown.set_index(shown.columns[0]) if len(shown.columns) else shown
+def slide_table(frame: pd.DataFrame, rows: int) -> Styler:
+    """The first ``rows`` rows formatted as on every slide and deck (``fmt.cell``), statuses as coloured cells."""
+    shown = pd.DataFrame({column: [fmt.cell(str(column), v) for v in frame[column].head(rows)] for column in frame.columns})
+    return shown.style.map(cell_style).hide(axis="index")

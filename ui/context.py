@@ -6,12 +6,14 @@ or one of its imported snapshots, chosen in the sidebar (``f_dataset``); the new
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
+from analytics import fmt
 from analytics.dataset import DatasetInfo, dataset_info
 from analytics.db import connect, database_path
 from analytics.labels import SOURCE_LABELS
@@ -94,11 +96,19 @@ def current_scope() -> Scope:
     return st.session_state["scope"]
 
 
+def _made_on(stamp: str) -> str:
+    """``（生成于 2026年12月2日）`` from an ISO timestamp; empty when there is none or it does not parse."""
+    try:
+        return f"（生成于 {fmt.day(dt.date.fromisoformat(stamp[:10]))}）"
+    except ValueError:
+        return ""
+
+
 def page_header(title: str, info: DatasetInfo, scope_label: str, scope: Scope) -> None:
     """Title, then as-of month, scope and source; a plain banner when the data are synthetic."""
     st.title(title)
     source = SOURCE_LABELS.get(info.source, info.source)
-    made = info.meta.get("generated_at") or info.meta.get("imported_at", "")
-    st.caption(f"数据截至 {scope.as_of:%Y年%m月} · 范围：{plain(scope_label)} · 来源：{plain(source)}（{plain(made[:10])}）")
+    made = _made_on(info.meta.get("generated_at") or info.meta.get("imported_at", ""))
+    st.caption(f"数据截至 {fmt.month(scope.as_of)} · 范围：{plain(scope_label)} · 来源：{plain(source)}{made}")
     if info.is_synthetic:
         st.warning("**示例数据（合成），非真实名单**：本平台当前载入的户、人、措施均为程序生成的虚构数据，仅用于演示。")

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 from pandas.io.formats.style import Styler
 
 from analytics import fmt
+from ui.status import cell_style
 
-STATUS_COLOURS = {
-    "达标": "#d9f0d3", "进度正常": "#e0ecf4", "滞后": "#f4a6a6", "数据不足": "#eeeeee",
-    "红": "#f4a6a6", "黄": "#fde9a9", "绿": "#d9f0d3", "已完成": "#d9f0d3",
-}
 
 
 def _coloured(frame: pd.DataFrame, column: str) -> Styler:
-    return frame.style.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, 'transparent')}", subset=[column])
+    return frame.style.map(cell_style, subset=[column])
 
 
 def league(table: pd.DataFrame, level_label: str) -> pd.DataFrame:
     return pd.DataFrame({
         "排名": table["rank"],
         level_label: table["area_name"],
+        "综合得分": table["score"].map(lambda v: fmt.number(v, 1)),
         "脱贫率（户）": table["exit_rate"].map(fmt.percent),
         "进度/应有进度": table["pace_ratio"].map(lambda v: fmt.number(v, 2)),
         "措施覆盖率": table["measures_coverage"].map(fmt.percent),
@@ -34,9 +33,9 @@ def schedule(rows: pd.DataFrame) -> Styler:
     shown = pd.DataFrame({
         "区域": rows["area_name"],
         "目标": rows["label"],
-        "截止": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
+        "截止": rows["deadline"].map(fmt.day),
         "剩余": rows["remaining"].map(fmt.count),
-        "剩余月数": rows["months_left"].map(lambda m: str(m) if m > 0 else "已过期"),
+        "剩余月数": rows["months_left"].map(fmt.months_left),
         "需月均完成": rows["required_pace"].map(lambda v: fmt.number(v, 1)),
         "近3月月均": rows["actual_pace"].map(lambda v: fmt.number(v, 1)),
         "按现速度完成于": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
@@ -48,16 +47,29 @@ def schedule(rows: pd.DataFrame) -> Styler:
 def goals(rows: pd.DataFrame) -> Styler:
     shown = pd.DataFrame({
         "指标": rows["indicator"],
-        "期限": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"),
+        "期限": rows["deadline"].map(fmt.day),
         "判定月份": rows["judged_at"].map(fmt.month),
         "当前值": rows["value"].map(fmt.number),
         "目标值": rows["target"].map(fmt.number),
         "单位": rows["unit"].fillna(""),
         "状态": rows["status"],
+        "判定依据": rows["basis"].fillna(""),
         "说明": rows["note"].fillna(""),
     })
     return _coloured(shown.reset_index(drop=True), "状态").hide(axis="index")
 
 
 def unmeasurable(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"指标": rows["indicator"], "章节": rows["chapter"], "期限": rows["deadline"].map(lambda d: f"{d:%Y-%m-%d}"), "原因": rows["note"]}).reset_index(drop=True)
+    return pd.DataFrame({"指标": rows["indicator"], "章节": rows["chapter"], "期限": rows["deadline"].map(fmt.day), "原因": rows["note"]}).reset_index(drop=True)
+
+
+def number_columns(frame: pd.DataFrame) -> dict:
+    """Column configuration for a long list shown with ``st.dataframe``: its numeric columns keep sorting as
+    numbers and read with thousands separators (the browser's zh-CN grouping, like ``fmt.count``)."""
+    return {column: st.column_config.NumberColumn(format="localized") for column in frame.columns
+            if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])}
+
+
+def counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every numeric column of a small display table as ``fmt.count`` text."""
+    return frame.apply(lambda c: c.map(fmt.count) if pd.api.types.is_numeric_dtype(c) else c)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.classify import METHODS
+from analytics.classify import METHODS, methods_for
 from analytics.distribution import DIMENSIONS, METRICS, POPULATIONS, breakdown
 from analytics.scope import scope_label
 from geo.maps import distribution_map, map_level
@@ -24,7 +24,7 @@ controls = st.columns([1, 2, 2, 1, 1])
 choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
                            disabled=scope.level != "city", key="dist_level")
 metric = controls[1].selectbox("指标", list(METRICS), format_func=METRICS.get, key="dist_metric")
-method = controls[2].selectbox("分级方法", list(METHODS), format_func=METHODS.get, index=2, key="dist_method")
+method = controls[2].selectbox("分级方法", methods_for(metric), format_func=METHODS.get, key="dist_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="dist_k")
 villages = controls[4].toggle("显示村点", value=True, key="dist_villages")
 

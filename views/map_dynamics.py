@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import fmt
-from analytics.classify import METHODS
+from analytics.classify import METHODS, methods_for
 from analytics.dynamics import status_transitions, stock_flow_table
 from analytics.exits import (
     FLOW_LABELS,
@@ -19,7 +19,7 @@ from analytics.places import scope_places
 from analytics.plan import BASELINE
 from analytics.scope import add_months, month_label, months_between, scope_label
 from geo.maps import flow_map, map_level
-from ui import charts
+from ui import charts, tables
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
@@ -45,7 +45,7 @@ choice = controls[0].radio("区划层级", ["district", "town"], format_func={"d
                            disabled=scope.level != "city", key="dyn_level")
 flow = controls[1].selectbox("流量", list(FLOW_LABELS), format_func=FLOW_LABELS.get, index=2, key="dyn_flow")
 period = controls[2].select_slider("时段", options=labels, value=(labels[0], labels[-1]), key="dyn_period")
-method = controls[3].selectbox("分级方法", list(METHODS), format_func=METHODS.get, key="dyn_method")
+method = controls[3].selectbox("分级方法", methods_for(flow), format_func=METHODS.get, key="dyn_method")
 classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
 first, last = (dt.date.fromisoformat(p + "-01") for p in period)
 level = map_level(scope.level, choice)
@@ -81,12 +81,12 @@ with right:
     st.markdown("**存量流量恒等式（户）：期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末**")
     table = cached(stock_flow_table, scope, None)
     table = table[(table["unit"] == "households") & (table["month"].dt.date >= first) & (table["month"].dt.date <= last)]
-    shown = table.assign(month=table["month"].dt.strftime("%Y-%m"))
+    shown = table.assign(month=table["month"].map(fmt.month))
     shown = shown.rename(columns={"month": "月份", "opening": "期初", "new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少", "closing": "期末", "difference": "差额"})
     breaks = int((shown["差额"] != 0).sum())
     (st.error if breaks else st.success)(f"{'有 ' + str(breaks) + ' 个月恒等式不成立（差额≠0 已标红）' if breaks else '所选时段每个月恒等式均成立'}")
-    st.dataframe(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]].style.map(
-        lambda v: "background-color: #f4a6a6" if v != 0 else "", subset=["差额"]), hide_index=True, height=300)
+    st.dataframe(tables.counts(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]]).style.map(
+        lambda v: "background-color: #f4a6a6" if v != "0" else "", subset=["差额"]), hide_index=True, height=300)
 
 st.subheader("月度流量")
 st.plotly_chart(charts.stacked_flows(table, FLOW_LABELS), config={"displaylogo": False}, key="flows_chart")
@@ -100,7 +100,8 @@ with left:
     transitions = cached(status_transitions, scope, dt.date.fromisoformat(month_a + "-01"), dt.date.fromisoformat(month_b + "-01"))
     st.plotly_chart(charts.transition_sankey(transitions, month_a, month_b), config={"displaylogo": False}, key="sankey")
     with st.expander("转移矩阵（户）"):
-        st.dataframe(transitions.pivot_table(index="from_status", columns="to_status", values="households", fill_value=0), width="stretch")
+        matrix = transitions.pivot_table(index="from_status", columns="to_status", values="households", fill_value=0)
+        st.dataframe(tables.counts(matrix.rename_axis(index=f"{month_a}状态", columns=f"{month_b}状态")), width="stretch")
 with right:
     st.subheader("村、镇摘帽进度与阶段目标")
     timeline = cached(place_exit_timeline, scope)
@@ -112,10 +113,12 @@ st.subheader("返贫户名单")
 returns = cached(returned_households, scope)
 st.caption(f"截至 {fmt.month(scope.as_of)} 共 {fmt.count(len(returns))} 户（姓名已脱敏）。")
 if may_list_households():
-    st.dataframe(returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS), hide_index=True, width="stretch", height=280)
+    shown_returns = returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS)
+    st.dataframe(shown_returns, hide_index=True, width="stretch", height=280, column_config=tables.number_columns(shown_returns))
     changes = cached(attribute_changes, scope)
     with st.expander(f"属性、致贫原因变更（快照比对得出）：{fmt.count(len(changes))} 条"):
         st.caption("导入的月度名册与上一快照相比，贫困户属性或主要致贫原因发生变化的户（姓名已脱敏）。示例数据不含此类变更。")
-        st.dataframe(changes.rename(columns=with_labels(list(changes.columns))), hide_index=True, width="stretch")
+        shown_changes = changes.rename(columns=with_labels(list(changes.columns)))
+        st.dataframe(shown_changes, hide_index=True, width="stretch", column_config=tables.number_columns(shown_changes))
 
 household_section(con, scope)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import fmt
-from analytics.classify import METHODS
+from analytics.classify import METHODS, methods_for
 from analytics.coverage import (
     MEASURE_GROUPS,
     cause_mapping,
@@ -14,7 +14,7 @@ from analytics.coverage import (
 )
 from analytics.scope import CHILD_LEVEL, scope_label
 from geo.maps import coverage_map, map_level
-from ui import charts
+from ui import charts, tables
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
@@ -36,7 +36,7 @@ controls = st.columns([1, 2, 2, 1])
 choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
                            disabled=scope.level != "city", key="cov_level")
 group = controls[1].selectbox("措施类别", list(MEASURE_GROUPS), format_func=lambda g: MEASURE_GROUPS[g][0], key="cov_group")
-method = controls[2].selectbox("分级方法", list(METHODS), format_func=METHODS.get, key="cov_method")
+method = controls[2].selectbox("分级方法", methods_for("coverage"), format_func=METHODS.get, key="cov_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="cov_k")
 
 level = map_level(scope.level, choice)
@@ -61,13 +61,15 @@ gaps = cached(gap_list, scope)
 counts = gaps["gap"].value_counts()
 st.caption(f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 {fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。")
 with st.expander("致贫原因与应有措施的对应关系"):
-    st.table(cause_mapping())
+    st.table(cause_mapping(con))
 if may_list_households():
-    st.dataframe(gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS), hide_index=True, width="stretch", height=320)
+    shown_gaps = gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS)
+    st.dataframe(shown_gaps, hide_index=True, width="stretch", height=320, column_config=tables.number_columns(shown_gaps))
 
 st.subheader(f"资金投入（元，2016年1月至{fmt.month(scope.as_of)}）")
 funds = cached(funds_by_category, scope, CHILD_LEVEL[scope.level])
 pivot = funds.pivot_table(index="area_name", columns="category_zh", values="yuan", aggfunc="sum", fill_value=0)
-st.dataframe(pivot.map(fmt.large), width="stretch")
+level_label = {"district": "区市", "town": "镇街", "village": "村"}[CHILD_LEVEL[scope.level]]
+st.dataframe(pivot.apply(fmt.large_column).rename_axis(index=level_label, columns="措施类别"), width="stretch")
 
 household_section(con, scope)

@@ -1,10 +1,11 @@
 """总览: where the scope stands against the plan, and who is behind."""
 
+from html import escape
+
 import streamlit as st
 
-from analytics import fmt
 from analytics.goals import goal_progress
-from analytics.kpi import kpi_cards
+from analytics.kpi import headline, kpi_cards
 from analytics.league import league_table
 from analytics.progress import progress_figures, remaining_curve
 from analytics.schedule import behind_schedule
@@ -13,6 +14,7 @@ from ui import charts, tables
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
 from ui.filters import show_url_notices
+from ui.status import CARD_CSS, kpi_card
 
 SHOWN_ROWS = 15
 
@@ -27,15 +29,15 @@ if figures.households_baseline == 0 and figures.households_new == 0:
     st.stop()
 goals = cached(goal_progress, scope)
 
-cards = kpi_cards(figures, goals, scope.level == "city")
-# "62,123 / 63,434人" fits a fifth of the page only below the default 2.25rem.
-st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
-for column, card in zip(st.columns(len(cards)), cards):
+cards = kpi_cards(figures, goals, scope.level == "city", scope.as_of)
+child = CHILD_LEVEL[scope.level]
+level_label = {"district": "区市", "town": "镇街", "village": "村"}[child]
+league = cached(league_table, scope)
+st.html(CARD_CSS + f"<div class='overview-headline' style='font-size:1.25rem;font-weight:600'>"
+        f"{escape(headline(cards, league, scope.as_of, scope_label(con, scope), level_label))}</div>")
+for column, card in zip(st.columns(len(cards)), cards, strict=True):
     with column:
-        st.metric(card.label, f"{fmt.count(card.done)} / {fmt.count(card.total)}{card.unit}")
-        st.progress(min(card.share, 1.0), text=f"完成 {fmt.percent(card.share)}")
-        plan = f"规划 {fmt.count(card.plan_total)}{card.unit} · " if card.plan_total else ""
-        st.caption(f"{plan}阶段目标：{card.stage} · **{card.status}**")
+        st.html(kpi_card(card))
 
 left, right = st.columns([3, 2])
 with left:
@@ -43,11 +45,10 @@ with left:
     st.plotly_chart(charts.remaining_curve_figure(cached(remaining_curve, scope)), config={"displaylogo": False})
     st.caption("基期 2015 年 12 月末；规划路径按 2016 年底全部脱贫的直线推算；现存含返贫和新识别人口。")
 with right:
-    child = CHILD_LEVEL[scope.level]
-    level_label = {"district": "区市", "town": "镇街", "village": "村"}[child]
     st.subheader(f"{level_label}排名")
-    st.table(tables.league(cached(league_table, scope), level_label))
-    st.caption("按户脱贫率排序；进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（未到期目标中最低者）；每千户返贫按基期户数计。")
+    st.table(tables.league(league, level_label))
+    st.caption("按综合得分排名（与调度会红黑榜同一口径）：40×户脱贫率 + 30×min(进度/应有进度, 1.5)/1.5 + 20×措施覆盖率 + 10×(1 − min(每千户返贫/50, 1))；"
+               "进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（取各目标中最低者，有目标过期未完成记为0）；每千户返贫按基期户数计。")
 
 st.subheader("倒排工期预警（红 / 黄）")
 behind = cached(behind_schedule, scope, child)
