@@ -61,6 +61,11 @@ def number(value: float | None, decimals: int = 1) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
 
 
+def fixed(value: float | None, decimals: int = 1) -> str:
+    """A score, ratio or average with a fixed number of decimals, so a column reads alike (70.0 beside 69.8)."""
+    return "—" if _missing(value) else f"{value:,.{decimals}f}"
+
+
 def month(value) -> str:
     """A month as ``2017年09月``."""
     return "—" if _missing_date(value) else f"{value:%Y年%m月}"
@@ -89,7 +94,7 @@ def is_share_column(name: str) -> bool:
 
 def cell(column: str, value) -> str:
     """One table cell as read on a slide or in a deck: shares as percentages, counts with separators,
-    other numbers with one decimal, dates as 2017年9月30日, missing as ``—``."""
+    other numbers with exactly one decimal, dates as 2017年9月30日, missing as ``—``."""
     if isinstance(value, str):
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -102,4 +107,4 @@ def cell(column: str, value) -> str:
         return percent(value)
     if float(value).is_integer() and not isinstance(value, float):
         return count(value)
-    return number(value, 1)
+    return fixed(value, 1)

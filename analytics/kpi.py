@@ -88,6 +88,6 @@ def headline(cards: list[Kpi], league: pd.DataFrame, as_of: dt.date, scope_name:
     sentence += f"、{unknown}项数据不足" if unknown else ""
     if len(league) > 1:
         worst = league.iloc[-1]
-        sentence += (f"；综合得分最低的{child_label}是{worst['area_name']}（{fmt.number(worst['score'], 1)}分，"
+        sentence += (f"；综合得分最低的{child_label}是{worst['area_name']}（{fmt.fixed(worst['score'])}分，"
                      f"现存贫困人口{fmt.count(worst['remaining_persons'])}人）")
     return sentence + "。"

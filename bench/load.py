@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ PAGES = ("overview", "distribution", "measures", "dynamics", "meeting", "summary
 URL_PATHS = {"overview": ""} | {page: page for page in PAGES[1:]}  # the overview is the app's main page, at "/"
 SCOPES = ({}, {"district": "370283"}, {"district": "370285"}, {"district": "370283", "town": "370283108"}, {"district": "370211"})
 EXPECTED_CARD = "脱贫人口"
+KPI_CARD = re.compile(r"<div class='kpi-name'>([^<]+)</div><div class='kpi-figure'>([^<]+)</div>")  # ui.status.kpi_card
 
 
 @dataclass
@@ -61,7 +63,7 @@ def expected_cards(db: Path) -> dict[str, str]:
 
 
 async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str, str]) -> tuple[float, dict[str, str], list[str]]:
-    """Ask for one page run; (milliseconds to its end, metric cards shown, exceptions shown)."""
+    """Ask for one page run; (milliseconds to its end, KPI cards shown, exceptions shown)."""
     request = BackMsg()
     request.rerun_script.page_name = URL_PATHS[page]
     request.rerun_script.query_string = "&".join(f"{k}={v}" for k, v in params.items())
@@ -74,8 +76,8 @@ async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str,
         kind = message.WhichOneof("type")
         if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             element = message.delta.new_element
-            if element.WhichOneof("type") == "metric":
-                cards[element.metric.label] = element.metric.body
+            if element.WhichOneof("type") == "html":
+                cards.update(KPI_CARD.findall(element.html.body))
             elif element.WhichOneof("type") == "exception":
                 exceptions.append(element.exception.message)
         elif kind == "page_not_found":

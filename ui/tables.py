@@ -19,11 +19,11 @@ def league(table: pd.DataFrame, level_label: str) -> pd.DataFrame:
     return pd.DataFrame({
         "排名": table["rank"],
         level_label: table["area_name"],
-        "综合得分": table["score"].map(lambda v: fmt.number(v, 1)),
+        "综合得分": table["score"].map(fmt.fixed),
         "脱贫率（户）": table["exit_rate"].map(fmt.percent),
-        "进度/应有进度": table["pace_ratio"].map(lambda v: fmt.number(v, 2)),
+        "进度/应有进度": table["pace_ratio"].map(lambda v: fmt.fixed(v, 2)),
         "措施覆盖率": table["measures_coverage"].map(fmt.percent),
-        "每千户返贫": table["returns_per_1000"].map(lambda v: fmt.number(v, 1)),
+        "每千户返贫": table["returns_per_1000"].map(fmt.fixed),
         "现存贫困户": table["remaining_households"].map(fmt.count),
         "现存贫困人口": table["remaining_persons"].map(fmt.count),
     }).set_index("排名")
@@ -36,8 +36,8 @@ def schedule(rows: pd.DataFrame) -> Styler:
         "截止": rows["deadline"].map(fmt.day),
         "剩余": rows["remaining"].map(fmt.count),
         "剩余月数": rows["months_left"].map(fmt.months_left),
-        "需月均完成": rows["required_pace"].map(lambda v: fmt.number(v, 1)),
-        "近3月月均": rows["actual_pace"].map(lambda v: fmt.number(v, 1)),
+        "需月均完成": rows["required_pace"].map(fmt.fixed),
+        "近3月月均": rows["actual_pace"].map(fmt.fixed),
         "按现速度完成于": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
         "预警": rows["rag"],
     })

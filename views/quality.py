@@ -45,7 +45,7 @@ with right:
     st.markdown("**分区市质量得分**（每千个在册户中每有 1 户存在户级问题扣 1 分）")
     scores = cached(district_quality_scores, scope)
     st.table(pd.DataFrame({"区市": scores["area_name"], "在册户": scores["active_households"].map(fmt.count),
-                           "问题户": scores["failing_households"].map(fmt.count), "得分": scores["score"].map(lambda v: fmt.number(v, 1))}).set_index("区市"))
+                           "问题户": scores["failing_households"].map(fmt.count), "得分": scores["score"].map(fmt.fixed)}).set_index("区市"))
     st.markdown("**脱贫当年人均纯收入分布（相对扶贫标准）**")
     heaping = cached(exit_income_heaping, scope)
     if heaping.empty:
