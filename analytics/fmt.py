@@ -1,9 +1,21 @@
-"""Chinese number formatting used on every page: thousands separators, 万, one-decimal percentages."""
+"""Chinese number formatting used on every page, slide and export: thousands separators, 万, one-decimal
+percentages, dates 2017年09月 / 2017年9月30日 — and the one home of the small-count rule.
+
+Small-count rule: for a viewer looking below their own level (``suppress_small_counts``), a count of
+households or persons of 1 or 2 reads ``<3`` — in tables, chart labels and bars, map tooltips, slides and
+exports. In a table column, when exactly one cell is suppressed, the smallest other non-zero count is
+shown as ``保密`` (complementary suppression), so the column total does not give it away. Ratios, averages,
+amounts and places (villages, towns) are never suppressed. A column holds households or persons when its
+header names the unit (户 or 人).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import math
+import numbers
+from collections.abc import Iterator
 
 SMALL = 3
 # (background, text) of every status and traffic light: 达标 green, 进度正常 blue, 滞后 red, 数据不足 grey.
@@ -13,6 +25,8 @@ STATUS_COLOURS = {
     "待验收": ("#6e7781", "#ffffff"),
 }
 SHARE_WORDS = ("率", "比例")
+COUNT_UNITS = ("户", "人")  # a header naming one of these holds counts of households or persons
+HIDDEN = "保密"
 _suppress_small = contextvars.ContextVar("suppress_small", default=False)
 
 
@@ -32,6 +46,61 @@ def count(value: float | None) -> str:
     if _suppress_small.get() and 0 < value < SMALL:
         return f"<{SMALL}"
     return f"{round(value):,}"
+
+
+def whole(value: float | None) -> str:
+    """A whole number that is not a count of households or persons (villages, towns, ranks): never suppressed."""
+    return "—" if _missing(value) else f"{round(value):,}"
+
+
+@contextlib.contextmanager
+def small_counts_hidden(on: bool) -> Iterator[None]:
+    """Within the block, small counts are (or are not) suppressed: for cached builders of display text,
+    which take the flag as an argument so that one viewer's text never reaches another."""
+    token = _suppress_small.set(on)
+    try:
+        yield
+    finally:
+        _suppress_small.reset(token)
+
+
+def suppressing() -> bool:
+    """Whether small counts are suppressed in this script run."""
+    return _suppress_small.get()
+
+
+def _small(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not _missing(value) and 0 < value < SMALL
+
+
+def bar_values(values) -> tuple[list[float | None], list[str]]:
+    """Bar heights and labels of a chart of counts: a suppressed count is no bar, labelled ``<3``."""
+    heights, labels = [], []
+    for v in values:
+        hidden = suppressing() and _small(v)
+        heights.append(None if hidden or _missing(v) else float(v))
+        labels.append(count(v))
+    return heights, labels
+
+
+def is_count_column(name: str) -> bool:
+    """Columns of household or person counts, by the unit their header names."""
+    return any(unit in name for unit in COUNT_UNITS)
+
+
+def column(name: str, values, counts: bool | None = None) -> list[str]:
+    """A table column as read (see :func:`cell`), with complementary suppression of household/person counts;
+    ``counts`` says whether it holds them when the header does not name the unit (default: by the header)."""
+    values = list(values)
+    counts = is_count_column(name) if counts is None else counts
+    shown = [(count(v) if counts and isinstance(v, numbers.Integral) else cell(name, v)) for v in values]
+    whole_counts = [i for i, v in enumerate(values) if isinstance(v, numbers.Integral) and not isinstance(v, bool)]
+    if suppressing() and counts:
+        small = [i for i in whole_counts if _small(values[i])]
+        partners = sorted((values[i], i) for i in whole_counts if values[i] >= SMALL)
+        if len(small) == 1 and partners:
+            shown[partners[0][1]] = HIDDEN
+    return shown
 
 
 def large(value: float | None) -> str:
@@ -93,8 +162,8 @@ def is_share_column(name: str) -> bool:
 
 
 def cell(column: str, value) -> str:
-    """One table cell as read on a slide or in a deck: shares as percentages, counts with separators,
-    other numbers with exactly one decimal, dates as 2017年9月30日, missing as ``—``."""
+    """One table cell as read on a slide or in a deck: shares as percentages, counts with separators
+    (household/person counts under the small-count rule), other numbers with exactly one decimal, dates as 2017年9月30日, missing as ``—``."""
     if isinstance(value, str):
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -106,5 +175,5 @@ def cell(column: str, value) -> str:
     if is_share_column(column) and 0 <= value <= 1:
         return percent(value)
     if float(value).is_integer() and not isinstance(value, float):
-        return count(value)
+        return count(value) if is_count_column(column) else whole(value)
     return fixed(value, 1)

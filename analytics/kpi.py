@@ -38,6 +38,10 @@ class Kpi:
         """Share of all that is to be done."""
         return self.done / self.total if self.total else 0.0
 
+    def figure(self, value: int) -> str:
+        """A figure of this card: persons and households under the small-count rule, places never."""
+        return fmt.count(value) if self.unit in fmt.COUNT_UNITS else fmt.whole(value)
+
     @property
     def stage_share(self) -> float:
         """Progress against the stage goal that is due (at most 1)."""

@@ -3,7 +3,7 @@
 Areas are ranked by the league table's composite score (``analytics.league``). 红榜 lists the best
 three and 黑榜 the worst three; with fewer than six areas each list takes the better or worse half and
 the middle area of an odd count is named on its own (居中), so every area appears exactly once.
-Counts below three households are suppressed wherever meetings show them.
+Small counts follow the one rule of ``analytics.fmt`` where the slides are shown or exported.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from analytics.plan import BASELINE
 from analytics.progress import progress_figures
 from analytics.scope import Scope, add_months
 
-SUPPRESS_BELOW = 3
 LIST_SIZE = 3
 
 
@@ -101,9 +100,3 @@ def returns_and_new_this_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> 
     frame = household_states(con, scope, _EVENTS_SQL)
     frame["event"] = frame["event_type"].map({"returned": "返贫", "new": "新识别"})
     return frame[["town_name", "village_name", "event", "households"]].astype({"households": "int64"})
-
-
-def suppress_small(values: pd.Series) -> pd.Series:
-    """Counts below three as the text ``<3``; the others stay whole numbers (formatted where shown)."""
-    return values.map(lambda v: "<3" if pd.notna(v) and 0 < v < SUPPRESS_BELOW else (int(v) if pd.notna(v) else None)).astype(object)
-

@@ -91,7 +91,7 @@ def map_level(scope_level: str, choice: str) -> str:
 def _village_tips(points: pd.DataFrame) -> pd.DataFrame:
     kind = points["designation"].map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"}).fillna("一般村")
     status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
-    return points.assign(tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map("{:,}".format) + " 人")
+    return points.assign(tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人")
 
 
 def area_classes(areas: gpd.GeoDataFrame, values: pd.DataFrame, metric: str, method: str, k: int) -> tuple[pd.DataFrame, Classes]:
@@ -141,17 +141,24 @@ def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, gr
 
 def flow_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last) -> pd.DataFrame:
     table = flows_by_area(con, _area_scope(scope), level, first, last)
-    text = table[flow].map(fmt.count) + f" 户（{first:%Y-%m} 至 {last:%Y-%m}）"
+    text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
     return pd.DataFrame({"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)})
 
 
-def distribution_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str, method: str, k: int, villages: bool) -> tuple[MapSpec, Classes]:
-    return build_map(con, scope, level, distribution_values(con, scope, level, metric), metric, method, k, villages)
+# The map builders are cached by the pages, so their tooltips take the small-count flag as an argument.
+def distribution_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str, method: str, k: int, villages: bool,
+                     hide_small: bool = False) -> tuple[MapSpec, Classes]:
+    with fmt.small_counts_hidden(hide_small):
+        return build_map(con, scope, level, distribution_values(con, scope, level, metric), metric, method, k, villages)
 
 
-def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str, method: str, k: int) -> tuple[MapSpec, Classes]:
-    return build_map(con, scope, level, coverage_values(con, scope, level, group), "coverage", method, k, scope.level in ("town", "village"))
+def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str, method: str, k: int,
+                 hide_small: bool = False) -> tuple[MapSpec, Classes]:
+    with fmt.small_counts_hidden(hide_small):
+        return build_map(con, scope, level, coverage_values(con, scope, level, group), "coverage", method, k, scope.level in ("town", "village"))
 
 
-def flow_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last, method: str, k: int) -> tuple[MapSpec, Classes]:
-    return build_map(con, scope, level, flow_values(con, scope, level, flow, first, last), flow, method, k, scope.level in ("town", "village"))
+def flow_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last, method: str, k: int,
+             hide_small: bool = False) -> tuple[MapSpec, Classes]:
+    with fmt.small_counts_hidden(hide_small):
+        return build_map(con, scope, level, flow_values(con, scope, level, flow, first, last), flow, method, k, scope.level in ("town", "village"))

@@ -18,6 +18,7 @@ import duckdb
 from access.cli import add_user_arguments, signed_in
 from access.session import holds_real_data
 from access.store import AccessStore, LoginRefused, store_path
+from analytics import fmt
 from analytics.dataset import dataset_info
 from analytics.db import connect
 from analytics.scope import Scope, resolve_scope
@@ -39,15 +40,17 @@ def file_stem(scope: Scope) -> str:
     return f"调度简报_{scope.area_code}_{scope.as_of:%Y-%m}"
 
 
-def generate(con: duckdb.DuckDBPyConnection, scope: Scope, out: Path, made_by: str) -> BriefingFiles:
-    """Both files for one scope and month; ``made_by`` and the time go into each file's properties."""
+def generate(con: duckdb.DuckDBPyConnection, scope: Scope, out: Path, made_by: str, hide_small: bool = False) -> BriefingFiles:
+    """Both files for one scope and month; ``made_by`` and the time go into each file's properties;
+    ``hide_small``: the small-count rule of the exporting viewer."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    briefing = build_briefing(con, scope)
-    maps = {metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}}
-    made = ExportMark(made_by, dt.datetime.now())
-    deck = write_deck(briefing, maps, out / f"{file_stem(scope)}.pptx", made)
-    workbook = write_workbook(briefing, out / f"{file_stem(scope)}.xlsx", made)
+    with fmt.small_counts_hidden(hide_small):
+        briefing = build_briefing(con, scope, hide_small)
+        maps = {metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}}
+        made = ExportMark(made_by, dt.datetime.now())
+        deck = write_deck(briefing, maps, out / f"{file_stem(scope)}.pptx", made)
+        workbook = write_workbook(briefing, out / f"{file_stem(scope)}.xlsx", made)
     return BriefingFiles(deck, workbook, time.perf_counter() - start)
 
 
@@ -80,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         store.record(user and user.name, "denied", command="briefing", district=args.district, reason="；".join(notices))
         print("错误：" + "；".join(notices), file=sys.stderr)
         return 2
-    files = generate(con, scope, args.out, user.name if user else getpass.getuser())
+    hide_small = user.suppresses_small_counts(scope.level) if user else False
+    files = generate(con, scope, args.out, user.name if user else getpass.getuser(), hide_small)
     store.record(user and user.name, "export", file=files.deck.name, command="briefing")
     print(f"已生成 {files.deck} 和 {files.workbook}，用时 {files.seconds:.1f} 秒")
     return 0

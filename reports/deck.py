@@ -39,7 +39,7 @@ def _chart(slide, chart: Chart, left, top, width, height) -> None:
     data = CategoryChartData()
     data.categories = chart.categories
     for name, values in chart.series.items():
-        data.add_series(name, values)
+        data.add_series(name, fmt.bar_values(values)[0] if chart.counts else values)  # counts: the small-count rule
     shape = slide.shapes.add_chart(CHART_TYPES[chart.kind], left, top, width, height, data)
     shape.chart.has_title = True
     shape.chart.chart_title.text_frame.text = chart.title
@@ -68,9 +68,10 @@ def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height,
             table.columns[j].width = Emu(int((width - first) / (cols - 1)))
     for j, column in enumerate(shown.columns):
         table.cell(0, j).text = str(column)
+    texts = [fmt.column(str(name), frame[name].tolist())[:len(shown)] for name in shown.columns]
     for i, row in enumerate(shown.itertuples(index=False), start=1):
         for j, value in enumerate(row):
-            table.cell(i, j).text = fmt.cell(str(shown.columns[j]), value)
+            table.cell(i, j).text = texts[j][i - 1]
             if value in fmt.STATUS_COLOURS:  # a status or traffic light: a coloured chip of a cell
                 background, text = fmt.STATUS_COLOURS[value]
                 table.cell(i, j).fill.solid()

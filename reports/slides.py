@@ -1,7 +1,7 @@
 """The dispatch-meeting slides as data: one source for the presentation page, the PPTX deck and the workbook.
 
-Every number comes from ``analytics``; no slide carries personal data, and counts below three households
-are shown as ``<3`` in the tables of slides 2, 3, 4 and 7.
+Every number comes from ``analytics``; no slide carries personal data. Tables and charts keep numbers;
+the small-count rule of ``analytics.fmt`` applies where they are shown or exported.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from analytics.meeting import (
     movers,
     red_black_lists,
     returns_and_new_this_month,
-    suppress_small,
 )
 from analytics.progress import progress_figures
 from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule, behind_schedule
@@ -57,6 +56,7 @@ class Chart:
     categories: list[str]
     series: dict[str, list[float | None]]
     percent: bool = False  # values are percentages (97.9 means 97.9 %)
+    counts: bool = False  # values are counts of households or persons (the small-count rule applies)
 
     def label(self, value: float | None) -> str:
         """A value as printed on its bar: one decimal for percentages, ``fmt.number`` otherwise."""
@@ -105,7 +105,7 @@ class Briefing:
 def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
     cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), scope.level == "city", scope.as_of)
     slide = Slide("kpi", "一、目标进度总览")
-    slide.kpis = [Tile(c.label, f"{fmt.count(c.done)} / {fmt.count(c.total)}", f"阶段目标（{c.stage}）完成 {fmt.percent(c.stage_share)}", c.status) for c in cards]
+    slide.kpis = [Tile(c.label, f"{c.figure(c.done)} / {c.figure(c.total)}", f"阶段目标（{c.stage}）完成 {fmt.percent(c.stage_share)}", c.status) for c in cards]
     slide.tables["目标进度"] = pd.DataFrame({
         "指标": [c.label for c in cards], "已完成": [c.done for c in cards], "应完成": [c.total for c in cards],
         "完成率": [round(c.share, 4) for c in cards], "阶段目标": [c.stage for c in cards], "状态": [c.status for c in cards],
@@ -120,11 +120,11 @@ def _distribution_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str
     table = table.sort_values("remaining_persons", ascending=False)
     slide = Slide("distribution", "二、图一 贫困人口分布", map_metric="remaining_persons")
     slide.tables["现存贫困分布"] = pd.DataFrame({
-        LEVEL_LABELS[level]: table["area_name"], "现存贫困户": suppress_small(table["remaining_households"]),
-        "现存贫困人口": suppress_small(table["remaining_persons"]), "仍未脱贫比例": table["share_still_poor"].round(4),
+        LEVEL_LABELS[level]: table["area_name"], "现存贫困户": table["remaining_households"].astype("int64"),
+        "现存贫困人口": table["remaining_persons"].astype("int64"), "仍未脱贫比例": table["share_still_poor"].round(4),
     })
     top = table.head(12)
-    slide.charts.append(Chart("bar", "现存贫困人口（人）", top["area_name"].tolist(), {"现存贫困人口": top["remaining_persons"].astype(float).tolist()}))
+    slide.charts.append(Chart("bar", "现存贫困人口（人）", top["area_name"].tolist(), {"现存贫困人口": top["remaining_persons"].astype(float).tolist()}, counts=True))
     return slide
 
 
@@ -132,10 +132,10 @@ def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) ->
     coverage = coverage_by_area(con, scope, level, "any").sort_values("coverage")
     gaps = gap_list(con, scope)["gap"].value_counts()
     slide = Slide("measures", "三、图二 措施到户覆盖与缺口", map_metric="coverage")
-    slide.kpis = [Tile(gap, fmt.cell(gap, suppress_small(pd.Series([gaps.get(gap, 0)])).iloc[0]) + " 户") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
+    slide.kpis = [Tile(gap, fmt.count(gaps.get(gap, 0)) + " 户") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
     slide.tables["措施覆盖"] = pd.DataFrame({
         LEVEL_LABELS[level]: coverage["area_name"], "在册户": coverage["households"], "已有措施户": coverage["covered"],
-        "覆盖率": coverage["coverage"].round(4), "未覆盖户": suppress_small(coverage["households"] - coverage["covered"]),
+        "覆盖率": coverage["coverage"].round(4), "未覆盖户": (coverage["households"] - coverage["covered"]).astype("int64"),
     })
     top = coverage.head(12)
     slide.charts.append(Chart("bar", "措施覆盖率（%，由低到高）", top["area_name"].tolist(), {"覆盖率": (100 * top["coverage"]).round(1).tolist()}, percent=True))
@@ -147,9 +147,9 @@ def _flows_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Sl
     slide = Slide("flows", f"四、图三 本月动态（{fmt.month(scope.as_of)}）")
     shown = pd.DataFrame({LEVEL_LABELS[level]: flows["area_name"]})
     for flow, label in FLOW_LABELS.items():
-        shown[label] = suppress_small(flows[flow])
+        shown[f"{label}户数"] = flows[flow].astype("int64")
     slide.tables["本月流量（户）"] = shown
-    slide.charts.append(Chart("stacked", "本月流量（户）", flows["area_name"].tolist(), {label: flows[flow].astype(float).tolist() for flow, label in FLOW_LABELS.items()}))
+    slide.charts.append(Chart("stacked", "本月流量（户）", flows["area_name"].tolist(), {label: flows[flow].astype(float).tolist() for flow, label in FLOW_LABELS.items()}, counts=True))
     slide.kpis = [Tile(label, fmt.count(flows[flow].sum()), "户") for flow, label in FLOW_LABELS.items()]
     return slide
 
@@ -192,7 +192,7 @@ def _events_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
     events = returns_and_new_this_month(con, scope)
     slide = Slide("events", f"七、本月返贫与新识别（{fmt.month(scope.as_of)}）")
     slide.tables["所在村"] = pd.DataFrame({"镇街": events["town_name"], "村": events["village_name"], "类别": events["event"],
-                                         "户数": suppress_small(events["households"])})
+                                         "户数": events["households"]})
     totals = events.groupby("event")["households"].sum()
     slide.kpis = [Tile(label, fmt.count(totals.get(label, 0)), "户") for label in ("返贫", "新识别")]
     return slide
@@ -214,7 +214,7 @@ def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> 
     key_rows = comparison[comparison["key"].isin(["persons_remaining", "households_remaining"])]
     slide.charts.append(Chart("bar", "现存贫困：去年同月、上月、本月", [COMPARISON_ROWS[k] for k in key_rows["key"]],
                               {"去年同月": key_rows["last_year"].astype(float).tolist(), "上月": key_rows["last_month"].astype(float).tolist(),
-                               "本月": key_rows["this_month"].astype(float).tolist()}))
+                               "本月": key_rows["this_month"].astype(float).tolist()}, counts=True))
     return slide
 
 
@@ -236,8 +236,14 @@ def _severity_key(column: pd.Series) -> pd.Series:
     return column.map(TARGET_ORDER) if column.name == "target" else column
 
 
-def build_briefing(con: duckdb.DuckDBPyConnection, scope: Scope) -> Briefing:
-    """All slides for a scope and month."""
+def build_briefing(con: duckdb.DuckDBPyConnection, scope: Scope, hide_small: bool = False) -> Briefing:
+    """All slides for a scope and month; ``hide_small``: the viewer's small-count rule for the slides' texts
+    (an argument, so that a cached briefing never carries one viewer's texts to another)."""
+    with fmt.small_counts_hidden(hide_small):
+        return _briefing(con, scope)
+
+
+def _briefing(con: duckdb.DuckDBPyConnection, scope: Scope) -> Briefing:
     level = CHILD_LEVEL[scope.level]
     slides = [
         _kpi_slide(con, scope), _distribution_slide(con, scope, level), _measures_slide(con, scope, level),

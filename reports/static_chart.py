@@ -36,7 +36,10 @@ def render_chart(chart: Chart, dark: bool = False, width: float = 10.0, height: 
     bar = 0.8 / (1 if chart.kind == "stacked" else max(len(names), 1))
     bottoms = [0.0] * len(positions)
     for i, name in enumerate(names):
-        values = [v if v is not None else 0.0 for v in chart.series[name]]
+        # Counts follow the small-count rule (no bar, <3); percentages never.
+        heights, labels = (chart.series[name], [chart.label(v) for v in chart.series[name]]) if chart.percent or not chart.counts \
+            else fmt.bar_values(chart.series[name])
+        values = [v if v is not None else 0.0 for v in heights]
         colour = PALETTE[i % len(PALETTE)]
         if chart.kind == "line":
             ax.plot(positions, values, marker="o", color=colour, label=name, linewidth=3)
@@ -48,7 +51,7 @@ def render_chart(chart: Chart, dark: bool = False, width: float = 10.0, height: 
         else:
             bars = ax.bar(places, values, width=bar, bottom=bottoms if chart.kind == "stacked" else None, color=colour, label=name)
         if chart.kind != "stacked":
-            ax.bar_label(bars, labels=[chart.label(v) for v in chart.series[name]], fontsize=13, color=theme["text"], padding=3)
+            ax.bar_label(bars, labels=labels, fontsize=13, color=theme["text"], padding=3)
         if chart.kind == "stacked":
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     thousands = FuncFormatter(lambda v, _: chart.label(v))

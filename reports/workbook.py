@@ -30,9 +30,22 @@ def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
             name, row = sheet_name(slide.title), 0
             for title, frame in slide.tables.items():
                 pd.DataFrame({title: []}).to_excel(writer, sheet_name=name, startrow=row, index=False)
-                neutralised_frame(frame).to_excel(writer, sheet_name=name, startrow=row + 1, index=False)
+                neutralised_frame(suppressed(frame)).to_excel(writer, sheet_name=name, startrow=row + 1, index=False)
                 _format(writer.sheets[name], frame, row + 1)
                 row += len(frame) + 4
+    return out
+
+
+def suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with household/person counts hidden by the small-count rule written as text (``<3``,
+    ``保密``); every other cell keeps its number."""
+    if not fmt.suppressing():
+        return frame
+    out = frame.copy()
+    for name in frame.columns:
+        if fmt.is_count_column(str(name)):
+            texts = fmt.column(str(name), frame[name].tolist())
+            out[name] = [t if t in (f"<{fmt.SMALL}", fmt.HIDDEN) else v for t, v in zip(texts, frame[name].tolist(), strict=True)]
     return out
 
 

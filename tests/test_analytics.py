@@ -195,10 +195,19 @@ def test_chinese_number_formats() -> None:
     assert fmt.large_column([87_900, 5]) == ["87,900", "5"]
 
 
-def test_small_counts_are_suppressed_but_ratios_never() -> None:
+def test_small_counts_are_suppressed_but_ratios_and_places_never() -> None:
     fmt.suppress_small_counts(True)
     try:
         assert fmt.count(1) == "<3" and fmt.count(0) == "0" and fmt.count(3) == "3"
         assert fmt.number(1.0) == "1" and fmt.number(2.0, 2) == "2" and fmt.number(2.7) == "2.7"  # ratios and averages
+        assert fmt.whole(2) == "2"  # places (villages, towns), ranks
+        # Tables: households/persons columns (by their unit) suppressed, others not.
+        assert fmt.column("现存贫困户", [5, 1, 40]) == ["保密", "<3", "40"]  # complementary: the total cannot give the 1 away
+        assert fmt.column("现存贫困人口", [5, 1, 2, 40]) == ["5", "<3", "<3", "40"]  # two hidden already: no third
+        assert fmt.column("已摘帽村", [1, 2]) == ["1", "2"] and fmt.column("名次", [1, 2]) == ["1", "2"]
+        assert fmt.column("覆盖率", [0.5, 1.0]) == ["50.0%", "100.0%"]
+        assert fmt.column("现存贫困户", [0, 1]) == ["0", "<3"]  # nothing else to hide but a zero: a zero reveals nothing
+        assert fmt.bar_values([1, 7, None]) == ([None, 7.0, None], ["<3", "7", "—"])
     finally:
         fmt.suppress_small_counts(False)
+    assert fmt.column("现存贫困户", [5, 1, 40]) == ["5", "1", "40"] and fmt.bar_values([1]) == ([1.0], ["1"])

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -168,7 +169,7 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
     at = login(app(monkeypatch, db).run(), "admin1", "correct horse 1")
     assert not at.exception, [e.value for e in at.exception]
     chooser = at.sidebar.selectbox(key="f_dataset")
-    assert chooser.options == ["示例数据（合成）· 2017-09", "2016-12 名册 · 第1次导入", "2017-09 名册 · 第1次导入"]
+    assert chooser.options == ["示例数据（合成）· 2017年09月", "2016年12月 名册 · 第1次导入", "2017年09月 名册 · 第1次导入"]
     assert chooser.value.endswith("2017-09_001.duckdb")  # the newest snapshot by default
     assert "数据截至 2017年09月" in " ".join(c.value for c in at.caption)
     chooser.set_value(str(tmp_path / "small.snapshots" / "2016-12_001.duckdb")).run()
@@ -216,3 +217,29 @@ def test_a_district_user_lands_on_their_own_area_named_without_a_warning(monkeyp
     elsewhere = login(app(monkeypatch, demo_db, district="370285").run(), "demo_pingdu", "demo-pingdu-2017")
     refused = " ".join(w.value for w in elsewhere.warning)
     assert "无权查看莱西市" in refused and "370285" not in refused
+
+
+def test_small_counts_are_hidden_from_a_viewer_below_their_level_only(monkeypatch, demo_db: Path) -> None:
+    """The demo viewer (city level) looking at a town: 1–2 households/persons read <3 (and one 保密 where a
+    single cell would be given away); places and ratios stay exact. A district analyst sees the same town exactly."""
+    town = {"district": "370283", "town": "370283108"}
+
+    def league_and_cards(at: AppTest) -> tuple[pd.DataFrame, str]:
+        league = next(t.value for t in at.table if "现存贫困户" in t.value.columns)
+        return league, html_texts(at)
+
+    viewer, viewer_cards = league_and_cards(app(monkeypatch, demo_db, **town).run())
+    analyst_at = login(app(monkeypatch, demo_db, **town).run(), "demo_pingdu", "demo-pingdu-2017")
+    analyst, analyst_cards = league_and_cards(analyst_at)
+    exact = analyst["现存贫困户"].tolist()
+    assert any(v in ("1", "2") for v in exact), exact  # the fixture of this test: some village has 1–2 households
+    for column in ("现存贫困户", "现存贫困人口"):
+        assert not set(viewer[column]) & {"1", "2"}
+        with fmt.small_counts_hidden(True):
+            assert viewer[column].tolist() == fmt.column(column, [int(v.replace(",", "")) for v in analyst[column]])
+    assert "<3" in viewer["现存贫困户"].tolist()
+    assert viewer["脱贫率（户）"].tolist() == analyst["脱贫率（户）"].tolist()  # ratios never suppressed
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        f = progress_figures(con, Scope(dt.date(2017, 9, 1), **town))
+    assert f.weak_villages_exited < 3  # 2 of 4 weak villages: a small number, but of places
+    assert f"市定经济薄弱村摘帽{f.weak_villages_exited} / {f.weak_villages_total}个" in viewer_cards  # places never suppressed

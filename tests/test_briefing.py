@@ -25,11 +25,11 @@ from analytics.meeting import (
     movers,
     red_black_lists,
     split_ranking,
-    suppress_small,
 )
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from reports.briefing import file_stem, generate
+from ui import charts
 from reports.slides import build_briefing
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
@@ -105,8 +105,30 @@ def test_month_comparison_on_the_fixture(small) -> None:
     assert table.loc["persons_remaining", "change_vs_last_month"] == table.loc["persons_remaining", "this_month"] - table.loc["persons_remaining", "last_month"]
 
 
-def test_small_counts_are_suppressed() -> None:
-    assert suppress_small(pd.Series([0, 1, 2, 3, 1234])).tolist() == [0, "<3", "<3", 3, 1234]
+def test_small_counts_follow_the_viewer_on_slides_and_exports(small, tmp_path: Path) -> None:
+    """Slides keep numbers; a viewer below their level reads <3 (and 保密 for the complementary cell) on the
+    page, in the deck and in the workbook; everyone else reads the exact counts."""
+    from analytics import fmt
+    from reports.slides import ExportMark
+    from reports.workbook import write_workbook
+
+    briefing = build_briefing(small, Scope(sr.AS_OF))
+    table = briefing.slides[1].tables["现存贫困分布"]
+    households = table["现存贫困户"].tolist()
+    assert all(isinstance(v, int) for v in households) and any(0 < v < 3 for v in households), households
+    mark = ExportMark("测试", dt.datetime(2026, 12, 2, 9, 0))
+    exact = pd.read_excel(write_workbook(briefing, tmp_path / "exact.xlsx", mark), sheet_name=2, skiprows=1)
+    assert exact["现存贫困户"].tolist() == households
+    fmt.suppress_small_counts(True)
+    try:
+        shown = charts.slide_table(table, 8).data["现存贫困户"].tolist()
+        expected = fmt.column("现存贫困户", households)
+        hidden = pd.read_excel(write_workbook(briefing, tmp_path / "hidden.xlsx", mark), sheet_name=2, skiprows=1)
+    finally:
+        fmt.suppress_small_counts(False)
+    assert shown == expected and "<3" in shown and "保密" in shown
+    assert [str(v) for v in hidden["现存贫困户"]] == [v.replace(",", "") for v in shown]
+    assert hidden["仍未脱贫比例"].tolist() == exact["仍未脱贫比例"].tolist()  # ratios never
 
 
 @pytest.fixture(scope="module")

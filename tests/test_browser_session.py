@@ -14,6 +14,8 @@ def test_a_reload_keeps_the_session_and_sign_out_ends_it(dashboard_url: str) -> 
         page.goto(dashboard_url)
         wait_for_texts(page, "演示模式")
         sign_in(page, "demo_pingdu", "demo-pingdu-2017", in_sidebar=True)
+        wait_for_texts(page, "范围：平度市")  # signed in on the city page: lands on its own area, no refusal
+        assert "无权查看" not in page.locator("body").inner_text()
         page.wait_for_function(f"() => document.cookie.includes('{COOKIE}=')", timeout=30_000)
         cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
         assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0

@@ -23,7 +23,7 @@ SCOPES = {"city": {}, "pingdu": {"district": "370283"}, "town": {"district": "37
 ROLES = {"viewer": None, "analyst": ("demo_pingdu", "demo-pingdu-2017")}
 FORBIDDEN = {
     "identifier": re.compile(r"\b[a-z]+_[a-z0-9_]+\b"),
-    "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "ISO date": re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b"),
     "area code": re.compile(r"(?<![\d*])370\d{3}(?:\d{3}){0,2}(?![\d*])"),
     "Python word": re.compile(r"\b(?:None|nan|NaN|NaT|True|False|empty)\b"),
 }

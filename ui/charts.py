@@ -29,11 +29,19 @@ def remaining_curve_figure(curve: pd.DataFrame) -> go.Figure:
 def breakdown_bar(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Horizontal bars of one breakdown (households or persons), largest first."""
     column = "households" if unit == "户" else "persons"
-    fig = go.Figure(go.Bar(x=frame[column], y=frame["value"], orientation="h", marker_color="#d6604d",
-                           text=frame[column].map("{:,}".format), textposition="auto"))
+    heights, labels, positions = _suppressed_bars(frame[column].tolist())
+    fig = go.Figure(go.Bar(x=heights, y=frame["value"], orientation="h", marker_color="#d6604d",
+                           text=labels, textposition=positions))
     fig.update_layout(title={"text": f"{title}（{unit}）", "font": {"size": 16}}, font={"family": FONT, "size": 13}, height=60 + 26 * max(len(frame), 1),
                       margin={"l": 10, "r": 10, "t": 40, "b": 10}, yaxis={"autorange": "reversed"}, xaxis={"tickformat": ",d"})
     return fig
+
+
+def _suppressed_bars(values: list) -> tuple[list[float], list[str], list[str]]:
+    """Bars of counts under the small-count rule: a hidden count is a zero-length bar labelled ``<3`` outside."""
+    heights, labels = fmt.bar_values(values)
+    positions = ["outside" if h is None else "auto" for h in heights]
+    return [0.0 if h is None else h for h in heights], labels, positions
 
 
 def legend_formatter(metric: str):
@@ -42,7 +50,8 @@ def legend_formatter(metric: str):
 
 
 def histogram_bar(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, dtick: float = 1) -> go.Figure:
-    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color="#4393c3", text=frame[y].map("{:,}".format), textposition="outside"))
+    heights, labels, _ = _suppressed_bars(frame[y].tolist())
+    fig = go.Figure(go.Bar(x=frame[x], y=heights, marker_color="#4393c3", text=labels, textposition="outside"))
     fig.update_layout(font={"family": FONT, "size": 13}, height=320, margin={"l": 10, "r": 10, "t": 20, "b": 10},
                       xaxis={"title": x_title, "dtick": dtick}, yaxis={"title": y_title, "tickformat": ",d"})
     return fig
@@ -65,7 +74,9 @@ def stacked_flows(flows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for flow, label in labels.items():
         sign = -1 if flow in ("exited", "removed") else 1
-        fig.add_trace(go.Bar(x=flows["month"], y=sign * flows[flow], name=label, marker_color=colours[flow]))
+        heights, labels = fmt.bar_values(flows[flow].tolist())  # counts of households: the small-count rule
+        fig.add_trace(go.Bar(x=flows["month"], y=[None if h is None else sign * h for h in heights], name=label,
+                             marker_color=colours[flow], customdata=labels, hovertemplate=f"{label}：%{{customdata}} 户<extra></extra>"))
     fig.update_layout(barmode="relative", font={"family": FONT, "size": 14}, height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       legend={"orientation": "h", "y": 1.12}, yaxis={"title": "户（流出为负）", "tickformat": ",d"}, xaxis={"tickformat": "%Y年%m月"})
     return fig
@@ -100,6 +111,6 @@ def exit_timeline(timeline: pd.DataFrame, goals: list, labels: dict[str, str]) -
 
 
 def slide_table(frame: pd.DataFrame, rows: int) -> Styler:
-    """The first ``rows`` rows formatted as on every slide and deck (``fmt.cell``), statuses as coloured cells."""
-    shown = pd.DataFrame({column: [fmt.cell(str(column), v) for v in frame[column].head(rows)] for column in frame.columns})
+    """The first ``rows`` rows formatted as on every slide and deck (``fmt.column``), statuses as coloured cells."""
+    shown = pd.DataFrame({column: fmt.column(str(column), frame[column].tolist()) for column in frame.columns}).head(rows)
     return shown.style.map(cell_style).hide(axis="index")

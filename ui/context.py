@@ -44,8 +44,8 @@ def _label(path: str, mtime: float) -> str:
     except (duckdb.Error, KeyError):
         return f"{Path(path).name}（无法读取）"
     if info.source == "imported":
-        return f"{info.as_of:%Y-%m} 名册 · 第{info.meta.get('snapshot', '')[8:11].lstrip('0')}次导入"
-    return f"示例数据（合成）· {info.as_of:%Y-%m}" if info.is_synthetic else f"{SOURCE_LABELS.get(info.source, info.source)} · {info.as_of:%Y-%m}"
+        return f"{fmt.month(info.as_of)} 名册 · 第{info.meta.get('snapshot', '')[8:11].lstrip('0')}次导入"
+    return f"示例数据（合成）· {fmt.month(info.as_of)}" if info.is_synthetic else f"{SOURCE_LABELS.get(info.source, info.source)} · {fmt.month(info.as_of)}"
 
 
 def dataset_label(path: str) -> str:

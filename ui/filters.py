@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from analytics import fmt
 from analytics.dataset import DatasetInfo
 from analytics.plan import BASELINE
 from analytics.scope import (
@@ -18,6 +19,7 @@ from analytics.scope import (
     area_names,
     month_label,
     months_between,
+    parse_month,
     resolve_scope,
 )
 from ui.auth import audit_denied
@@ -109,7 +111,7 @@ def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[s
     sidebar = st.sidebar
     sidebar.header("筛选")
     months = [month_label(m) for m in months_between(add_months(BASELINE, 1), info.as_of)]
-    sidebar.select_slider("数据月份", options=months, key="f_month")
+    sidebar.select_slider("数据月份", options=months, key="f_month", format_func=lambda m: fmt.month(parse_month(m)))
     district_names, town_names, village_names = (_names(con, db, level) for level in ("district", "town", "village"))
     districts = _options(con, db, "district", None, limit)
     _keep_inside("f_district", districts, district_names)

@@ -36,10 +36,10 @@ def chip(status: str) -> str:
 def kpi_card(card: Kpi) -> str:
     """One overview card: figure, a bar against the stage goal due coloured by its status, the chip and why."""
     background, _ = STATUS_COLOURS.get(card.status, STATUS_COLOURS["数据不足"])
-    plan = f"规划 {fmt.count(card.plan_total)}{card.unit} · " if card.plan_total else ""
+    plan = f"规划 {card.figure(card.plan_total)}{card.unit} · " if card.plan_total else ""
     return (
         f"<div class='kpi-card'><div class='kpi-name'>{escape(card.label)}</div>"
-        f"<div class='kpi-figure'>{fmt.count(card.done)} / {fmt.count(card.total)}{escape(card.unit)}</div>"
+        f"<div class='kpi-figure'>{card.figure(card.done)} / {card.figure(card.total)}{escape(card.unit)}</div>"
         f"<div class='kpi-bar'><div style='width:{100 * card.stage_share:.1f}%;background:{background}'></div></div>"
         f"<div class='kpi-line'>{chip(card.status)} 阶段目标 {escape(card.stage)} · 完成 {fmt.percent(card.stage_share)}</div>"
         f"<div class='kpi-line'>{escape(card.basis)}</div>"

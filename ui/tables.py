@@ -9,6 +9,8 @@ from pandas.io.formats.style import Styler
 from analytics import fmt
 from ui.status import cell_style
 
+PERSON_TARGETS = ("households", "persons")  # back-scheduling targets counting households or persons (not places)
+
 
 
 def _coloured(frame: pd.DataFrame, column: str) -> Styler:
@@ -24,8 +26,8 @@ def league(table: pd.DataFrame, level_label: str) -> pd.DataFrame:
         "进度/应有进度": table["pace_ratio"].map(lambda v: fmt.fixed(v, 2)),
         "措施覆盖率": table["measures_coverage"].map(fmt.percent),
         "每千户返贫": table["returns_per_1000"].map(fmt.fixed),
-        "现存贫困户": table["remaining_households"].map(fmt.count),
-        "现存贫困人口": table["remaining_persons"].map(fmt.count),
+        "现存贫困户": fmt.column("现存贫困户", table["remaining_households"].astype("int64").tolist()),
+        "现存贫困人口": fmt.column("现存贫困人口", table["remaining_persons"].astype("int64").tolist()),
     }).set_index("排名")
 
 
@@ -34,7 +36,7 @@ def schedule(rows: pd.DataFrame) -> Styler:
         "区域": rows["area_name"],
         "目标": rows["label"],
         "截止": rows["deadline"].map(fmt.day),
-        "剩余": rows["remaining"].map(fmt.count),
+        "剩余": [fmt.count(r) if t in PERSON_TARGETS else fmt.whole(r) for r, t in zip(rows["remaining"], rows["target"], strict=True)],
         "剩余月数": rows["months_left"].map(fmt.months_left),
         "需月均完成": rows["required_pace"].map(fmt.fixed),
         "近3月月均": rows["actual_pace"].map(fmt.fixed),
@@ -71,5 +73,7 @@ def number_columns(frame: pd.DataFrame) -> dict:
 
 
 def counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every numeric column of a small display table as ``fmt.count`` text."""
-    return frame.apply(lambda c: c.map(fmt.count) if pd.api.types.is_numeric_dtype(c) else c)
+    """A small display table whose numeric columns are all counts of households or persons, as text under
+    the small-count rule (``fmt.column``)."""
+    return frame.apply(lambda c: pd.Series(fmt.column(str(c.name), c.astype("int64").tolist(), counts=True), index=c.index)
+                       if pd.api.types.is_numeric_dtype(c) else c)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics import fmt
 from analytics.classify import METHODS, methods_for
 from analytics.distribution import DIMENSIONS, METRICS, POPULATIONS, breakdown
 from analytics.scope import scope_label
@@ -29,7 +30,7 @@ classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="dist_k")
 villages = controls[4].toggle("显示村点", value=True, key="dist_villages")
 
 level = map_level(scope.level, choice)
-spec, classes = cached(distribution_map, scope, level, metric, method, int(classes_wanted), villages)
+spec, classes = cached(distribution_map, scope, level, metric, method, int(classes_wanted), villages, fmt.suppressing())
 left, right = st.columns([3, 2])
 with left:
     show_map(spec, "map_distribution")

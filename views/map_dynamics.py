@@ -17,7 +17,7 @@ from analytics.exits import (
 from analytics.labels import with_labels
 from analytics.places import scope_places
 from analytics.plan import BASELINE
-from analytics.scope import add_months, month_label, months_between, scope_label
+from analytics.scope import add_months, month_label, months_between, parse_month, scope_label
 from geo.maps import flow_map, map_level
 from ui import charts, tables
 from ui.cache import cached
@@ -44,7 +44,7 @@ controls = st.columns([1, 1, 3, 1, 1])
 choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
                            disabled=scope.level != "city", key="dyn_level")
 flow = controls[1].selectbox("流量", list(FLOW_LABELS), format_func=FLOW_LABELS.get, index=2, key="dyn_flow")
-period = controls[2].select_slider("时段", options=labels, value=(labels[0], labels[-1]), key="dyn_period")
+period = controls[2].select_slider("时段", options=labels, value=(labels[0], labels[-1]), key="dyn_period", format_func=lambda m: fmt.month(parse_month(m)))
 method = controls[3].selectbox("分级方法", methods_for(flow), format_func=METHODS.get, key="dyn_method")
 classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
 first, last = (dt.date.fromisoformat(p + "-01") for p in period)
@@ -64,8 +64,8 @@ def stepping_map() -> None:
         st.session_state.dyn_step = (st.session_state.get("dyn_step", -1) + 1) % len(labels)
     step = st.session_state.get("dyn_step")
     month_first, month_last = (months[step], months[step]) if step is not None else (first, last)
-    step_cols[3].markdown(f"**地图时段：{month_label(month_first)}" + ("" if month_first == month_last else f" 至 {month_label(month_last)}") + "**")
-    spec, classes = cached(flow_map, scope, level, flow, month_first, month_last, method, int(classes_wanted))
+    step_cols[3].markdown(f"**地图时段：{fmt.month(month_first)}" + ("" if month_first == month_last else f" 至 {fmt.month(month_last)}") + "**")
+    spec, classes = cached(flow_map, scope, level, flow, month_first, month_last, method, int(classes_wanted), fmt.suppressing())
     show_map(spec, "map_dynamics")
     legend(classes, f"{FLOW_LABELS[flow]}（户）", charts.legend_formatter(flow))
 
@@ -95,13 +95,14 @@ left, right = st.columns(2)
 with left:
     st.subheader("状态转移")
     pair = st.columns(2)
-    month_a = pair[0].selectbox("起始月份", [month_label(BASELINE)] + labels, index=0, key="dyn_from")
-    month_b = pair[1].selectbox("结束月份", labels, index=len(labels) - 1, key="dyn_to")
+    month_a = pair[0].selectbox("起始月份", [month_label(BASELINE)] + labels, index=0, key="dyn_from", format_func=lambda m: fmt.month(parse_month(m)))
+    month_b = pair[1].selectbox("结束月份", labels, index=len(labels) - 1, key="dyn_to", format_func=lambda m: fmt.month(parse_month(m)))
     transitions = cached(status_transitions, scope, dt.date.fromisoformat(month_a + "-01"), dt.date.fromisoformat(month_b + "-01"))
-    st.plotly_chart(charts.transition_sankey(transitions, month_a, month_b), config={"displaylogo": False}, key="sankey")
+    label_a, label_b = (fmt.month(parse_month(m)) for m in (month_a, month_b))
+    st.plotly_chart(charts.transition_sankey(transitions, label_a, label_b), config={"displaylogo": False}, key="sankey")
     with st.expander("转移矩阵（户）"):
         matrix = transitions.pivot_table(index="from_status", columns="to_status", values="households", fill_value=0)
-        st.dataframe(tables.counts(matrix.rename_axis(index=f"{month_a}状态", columns=f"{month_b}状态")), width="stretch")
+        st.dataframe(tables.counts(matrix.rename_axis(index=f"{label_a}状态", columns=f"{label_b}状态")), width="stretch")
 with right:
     st.subheader("村、镇摘帽进度与阶段目标")
     timeline = cached(place_exit_timeline, scope)

@@ -40,7 +40,7 @@ method = controls[2].selectbox("分级方法", methods_for("coverage"), format_f
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="cov_k")
 
 level = map_level(scope.level, choice)
-spec, classes = cached(coverage_map, scope, level, group, method, int(classes_wanted))
+spec, classes = cached(coverage_map, scope, level, group, method, int(classes_wanted), fmt.suppressing())
 left, right = st.columns([3, 2])
 with left:
     show_map(spec, "map_measures")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics import fmt
+
 from reports.briefing import generate
 from reports.slides import Chart, build_briefing
 from reports.static_chart import render_chart
@@ -20,7 +22,7 @@ from ui.text import plain
 
 con, info = open_dataset()
 scope = current_scope()
-briefing = cached(build_briefing, scope)
+briefing = cached(build_briefing, scope, fmt.suppressing())
 slides = briefing.slides
 
 requested = st.query_params.get("slide", "1")
@@ -52,7 +54,7 @@ with st.container(key="meeting_controls"):
         controls[5].caption("当前角色不能导出简报。")
     elif controls[5].button("生成简报（PPTX + Excel）", key="meeting_export"):
         out = Path(tempfile.mkdtemp(prefix="briefing_"))
-        files = generate(connection(), scope, out, current_user().name)
+        files = generate(connection(), scope, out, current_user().name, fmt.suppressing())
         audit("export", file=files.deck.name, scope=scope.area_code, month=f"{scope.as_of:%Y-%m}")
         st.session_state.meeting_files = (files.deck, files.workbook, files.seconds)
     if "meeting_files" in st.session_state:
