@@ -14,7 +14,7 @@ from pathlib import Path
 
 from access.roles import User
 from access.session import holds_real_data
-from access.store import AccessStore, LoginRefused, store_path
+from access.store import AccessStore, store_path
 
 
 def add_user_arguments(parser: argparse.ArgumentParser, help_text: str) -> None:

@@ -103,13 +103,6 @@ def column(name: str, values, counts: bool | None = None) -> list[str]:
     return shown
 
 
-def large(value: float | None) -> str:
-    """Counts from 100,000 up in 万 with one decimal (6388700 → ``638.9万``); smaller ones as :func:`count`."""
-    if _missing(value):
-        return "—"
-    return f"{value / 10_000:,.1f}万" if abs(value) >= 100_000 else count(value)
-
-
 def large_column(values) -> list[str]:
     """A column of amounts in one unit: all in 万 (one decimal) when its largest reaches 100,000, else whole."""
     known = [abs(v) for v in values if not _missing(v)]

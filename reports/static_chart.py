@@ -1,6 +1,7 @@
 """Server-side chart images for the projected slides: fixed 16:10 pixels, so a slide scales as a whole.
 
-Long category names (over six characters) make horizontal bars, read left to right and never rotated;
+Long category names (over six characters, or more names than fit under the bars) make horizontal bars, read
+left to right and never rotated;
 values are labelled with ``fmt``; the legend sits above the plot, clear of the axes.
 """
 
@@ -19,6 +20,7 @@ from reports.slides import Chart  # noqa: E402
 from reports.static_map import cjk_font  # noqa: E402
 
 LONG_LABEL = 6
+CROWDED = 40  # longest name × number of names: beyond this the names do not fit under vertical bars
 PALETTE = ("#4c6ef5", "#e8590c", "#2f9e44", "#868e96")
 THEMES = {False: {"background": "#ffffff", "text": "#111111", "grid": "#dddddd"},
           True: {"background": "#0e1117", "text": "#f5f5f5", "grid": "#444444"}}
@@ -30,7 +32,8 @@ def render_chart(chart: Chart, dark: bool = False, width: float = 10.0, height: 
     plt.rcParams["font.family"] = cjk_font()
     fig, ax = plt.subplots(figsize=(width, height), dpi=100, facecolor=theme["background"])
     ax.set_facecolor(theme["background"])
-    horizontal = chart.kind != "line" and any(len(c) > LONG_LABEL for c in chart.categories)
+    horizontal = chart.kind != "line" and (any(len(c) > LONG_LABEL for c in chart.categories)
+                                            or max(map(len, chart.categories), default=0) * len(chart.categories) > CROWDED)
     positions = list(range(len(chart.categories)))
     names = list(chart.series)
     bar = 0.8 / (1 if chart.kind == "stacked" else max(len(names), 1))

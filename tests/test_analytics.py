@@ -185,7 +185,7 @@ def test_cli_refuses_a_month_outside_the_data(tmp_path: Path) -> None:
 
 def test_chinese_number_formats() -> None:
     assert fmt.count(28535) == "28,535"
-    assert fmt.large(6_388_700) == "638.9万" and fmt.large(63_887) == "63,887"
+    assert fmt.large_column([6_388_700, 63_887]) == ["638.9万", "6.4万"] and fmt.large_column([63_887]) == ["63,887"]
     assert fmt.percent(0.99337) == "99.3%"
     assert fmt.number(float("nan")) == "—" and fmt.number(2.0) == "2" and fmt.number(2.345, 1) == "2.3"
     assert fmt.month(dt.date(2017, 9, 1)) == "2017年09月"

@@ -48,7 +48,7 @@ def slide_css(dark: bool, projector: bool) -> str:
     hidden = ("section[data-testid='stSidebar'], header[data-testid='stHeader'], .st-key-meeting_controls {display: none !important;}"
               if projector else "")
     return f"""<style>
-    .stApp, .stApp [data-testid='stAppViewContainer'] {{background: {c['background']}; color: {c['text']};}}
+    .stApp, .stApp [data-testid='stAppViewContainer'], .stApp section[data-testid='stSidebar'] {{background: {c['background']}; color: {c['text']};}}
     .stApp p, .stApp span, .stApp label, .stApp th, .stApp [data-testid='stTable'] table {{color: {c['text']};}}
     .stApp button, .stApp input, .stApp [data-baseweb='input'], .stApp [data-testid='stNumberInputContainer'] {{
         background: {c['button']} !important; color: {c['text']} !important; border-color: {c['muted']};}}
