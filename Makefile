@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
 GENERATOR_SOURCES := $(shell find roster analytics -name '*.py') roster/schema.sql $(wildcard data/reference/*)
 
-.PHONY: run test setup system-deps demo-data
+.PHONY: run test setup system-deps fonts demo-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,11 @@ $(DEMO_DB): $(VENV)/.installed $(GENERATOR_SOURCES)
 
 demo-data: $(DEMO_DB)
 
-run: setup demo-data
+run: setup fonts demo-data
 	DASHBOARD_DB="$${DASHBOARD_DB:-$(DEMO_DB)}" $(PY) -m streamlit run app.py --server.port 8501
+
+fonts:
+	bash scripts/system-deps.sh fonts
 
 system-deps:
 	bash scripts/system-deps.sh

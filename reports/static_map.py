@@ -25,11 +25,16 @@ TITLES = {"remaining_persons": "现存贫困人口（人）", "coverage": "帮�
 
 
 def cjk_font() -> str:
-    """The first installed CJK font family (fonts-noto-cjk on Debian); raises if none is installed."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return name
+    """The first installed CJK font family (fonts-noto-cjk on Debian). matplotlib's font cache may have been
+    built before the fonts were installed (``make run`` before ``make test``), so when it knows none the font
+    list is rebuilt from the disk once; raises only if there is truly none."""
+    for rebuilt in (False, True):
+        if rebuilt:
+            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in installed:
+                return name
     raise RuntimeError("没有找到中文字体，请安装 fonts-noto-cjk（make test 会自动安装）")
 
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests need: Chromium and a CJK font so Chinese renders in screenshots.
+# Debian packages: the CJK font the product draws its slide maps and charts with (`make run`, argument
+# `fonts`), plus Chromium for the browser tests (`make test`, no argument).
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+if [ "${1:-all}" != "fonts" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "缺少系统软件包：${missing[*]}。请以 root 运行，或执行 sudo apt-get install ${missing[*]}" >&2
