@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
 GENERATOR_SOURCES := $(shell find roster analytics -name '*.py') roster/schema.sql $(wildcard data/reference/*)
 
-.PHONY: run test setup system-deps fonts demo-data
+.PHONY: run test lint setup system-deps fonts demo-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ system-deps:
 
 test: setup system-deps
 	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .

@@ -32,10 +32,12 @@ def _pages(user: User) -> dict[str, list[st.Page]]:
             st.Page("views/map_dynamics.py", title="图三 动态管理", url_path="dynamics"),
         ],
         "调度会": [st.Page("views/meeting.py", title="调度会（投影）", url_path="meeting")],
-        "数据": [st.Page("views/summary.py", title="数据概况", url_path="summary"),
-                 st.Page("views/quality.py", title="数据质量", url_path="quality"),
-                 restricted("views/data_admin.py", "数据管理", "data", "import"),
-                 restricted("views/audit.py", "账号与审计", "audit", "admin")],
+        "数据": [
+            st.Page("views/summary.py", title="数据概况", url_path="summary"),
+            st.Page("views/quality.py", title="数据质量", url_path="quality"),
+            restricted("views/data_admin.py", "数据管理", "data", "import"),
+            restricted("views/audit.py", "账号与审计", "audit", "admin"),
+        ],
     }
 
 

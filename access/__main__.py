@@ -36,7 +36,10 @@ def checked_area(db: Path, area: str) -> str:
     if area == CITY:
         return area
     with connect(db) as con:
-        known = {r[0] for r in con.execute("SELECT district_code FROM district UNION ALL SELECT town_code FROM town").fetchall()}
+        known = {
+            r[0]
+            for r in con.execute("SELECT district_code FROM district UNION ALL SELECT town_code FROM town").fetchall()
+        }
     if area not in known:
         raise AccountError(f"范围“{area}”不是 city、区市代码或镇街代码")
     return area
@@ -68,7 +71,9 @@ def _users(args: argparse.Namespace, store: AccessStore) -> str:
     if args.command == "list":
         return store.users().to_string(index=False)
     if args.command == "add":
-        store.add_user(args.name, args.role, checked_area(args.db, args.scope), _password(args), pii=args.pii, by=args.by)
+        store.add_user(
+            args.name, args.role, checked_area(args.db, args.scope), _password(args), pii=args.pii, by=args.by
+        )
     elif args.command in ("disable", "enable"):
         store.set_disabled(args.name, args.command == "disable", by=args.by)
     elif args.command == "reset-password":
@@ -84,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m access", description="账号与审计日志")
     sub = parser.add_subparsers(dest="group", required=True)
     users = sub.add_parser("users")
-    users.add_argument("command", choices=["add", "list", "disable", "enable", "reset-password", "set-scope", "grant-pii", "revoke-pii"])
+    users.add_argument(
+        "command",
+        choices=["add", "list", "disable", "enable", "reset-password", "set-scope", "grant-pii", "revoke-pii"],
+    )
     users.add_argument("--db", type=Path, required=True)
     users.add_argument("--name")
     users.add_argument("--role", choices=["admin", "analyst", "viewer"], default="viewer")

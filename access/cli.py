@@ -24,5 +24,7 @@ def add_user_arguments(parser: argparse.ArgumentParser, help_text: str) -> None:
 
 def signed_in(db: Path, args: argparse.Namespace) -> User:
     """The account of ``--user`` after its password was checked; raises :class:`LoginRefused`."""
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else getpass.getpass(f"账号“{args.user}”的密码：")
+    password = (
+        sys.stdin.readline().rstrip("\r\n") if args.password_stdin else getpass.getpass(f"账号“{args.user}”的密码：")
+    )
     return AccessStore(store_path(db)).authenticate(args.user, password, demo_allowed=not holds_real_data(db))

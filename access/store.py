@@ -59,8 +59,18 @@ CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEG
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
 """
 ACTIONS = {
-    "login": "登录", "resumed": "恢复会话", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出", "expired": "会话过期",
-    "page_view": "查看页面", "export": "导出", "import": "导入", "unmask": "查看未脱敏信息", "user_admin": "账号管理", "denied": "拒绝访问",
+    "login": "登录",
+    "resumed": "恢复会话",
+    "login_failed": "登录失败",
+    "locked": "账号锁定",
+    "logout": "退出",
+    "expired": "会话过期",
+    "page_view": "查看页面",
+    "export": "导出",
+    "import": "导入",
+    "unmask": "查看未脱敏信息",
+    "user_admin": "账号管理",
+    "denied": "拒绝访问",
 }
 
 
@@ -99,25 +109,54 @@ class AccessStore:
     def record(self, user: str | None, action: str, **details: object) -> None:
         """Append one audit row (time, user, action, details as JSON)."""
         with self._connect() as con:
-            con.execute("INSERT INTO audit (at, user, action, details) VALUES (?, ?, ?, ?)",
-                        (self.clock().isoformat(timespec="seconds"), user, action, json.dumps(details, ensure_ascii=False, default=str)))
+            con.execute(
+                "INSERT INTO audit (at, user, action, details) VALUES (?, ?, ?, ?)",
+                (
+                    self.clock().isoformat(timespec="seconds"),
+                    user,
+                    action,
+                    json.dumps(details, ensure_ascii=False, default=str),
+                ),
+            )
 
-    def audit(self, user: str | None = None, action: str | None = None, since: dt.date | None = None, limit: int = 10_000) -> pd.DataFrame:
+    def audit(
+        self, user: str | None = None, action: str | None = None, since: dt.date | None = None, limit: int = 10_000
+    ) -> pd.DataFrame:
         """Audit rows, newest first, optionally for one user, one action, or from a day on."""
         with self._connect() as con:
             rows = con.execute(
                 "SELECT id, at, user, action, details FROM audit WHERE (? IS NULL OR user = ?) AND (? IS NULL OR action = ?) "
                 "AND (? IS NULL OR at >= ?) ORDER BY id DESC LIMIT ?",
-                (user, user, action, action, since and since.isoformat(), since and since.isoformat(), limit)).fetchall()
+                (user, user, action, action, since and since.isoformat(), since and since.isoformat(), limit),
+            ).fetchall()
         return pd.DataFrame([dict(r) for r in rows], columns=["id", "at", "user", "action", "details"])
 
     # --- accounts --------------------------------------------------------------------------------
-    def add_user(self, name: str, role: str, area: str, password: str, pii: bool = False, demo: bool = False, by: str | None = None) -> None:
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        area: str,
+        password: str,
+        pii: bool = False,
+        demo: bool = False,
+        by: str | None = None,
+    ) -> None:
         _check_account(name, role, password)
         with self._connect() as con:
             try:
-                con.execute("INSERT INTO account (name, role, area, pii, demo, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (name, role, area, int(pii), int(demo), _HASHER.hash(password), self.clock().isoformat(timespec="seconds")))
+                con.execute(
+                    "INSERT INTO account (name, role, area, pii, demo, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        name,
+                        role,
+                        area,
+                        int(pii),
+                        int(demo),
+                        _HASHER.hash(password),
+                        self.clock().isoformat(timespec="seconds"),
+                    ),
+                )
             except sqlite3.IntegrityError:
                 raise AccountError(f"账号“{name}”已存在") from None
         self.record(by, "user_admin", change="add", name=name, role=role, area=area, pii=pii)
@@ -128,8 +167,13 @@ class AccessStore:
 
     def users(self) -> pd.DataFrame:
         with self._connect() as con:
-            rows = con.execute("SELECT name, role, area, pii, demo, disabled, failures, locked_until, created_at FROM account ORDER BY name").fetchall()
-        return pd.DataFrame([dict(r) for r in rows], columns=["name", "role", "area", "pii", "demo", "disabled", "failures", "locked_until", "created_at"])
+            rows = con.execute(
+                "SELECT name, role, area, pii, demo, disabled, failures, locked_until, created_at FROM account ORDER BY name"
+            ).fetchall()
+        return pd.DataFrame(
+            [dict(r) for r in rows],
+            columns=["name", "role", "area", "pii", "demo", "disabled", "failures", "locked_until", "created_at"],
+        )
 
     def set_disabled(self, name: str, disabled: bool, by: str | None = None) -> None:
         self._update(name, "disabled = ?", (int(disabled),))
@@ -180,7 +224,10 @@ class AccessStore:
         """A new random session token for a signed-in user (only its hash is stored)."""
         token, now = secrets.token_urlsafe(32), self.clock().isoformat(timespec="seconds")
         with self._connect() as con:
-            con.execute("INSERT INTO session (token_hash, user, created_at, last_seen) VALUES (?, ?, ?, ?)", (_digest(token), name, now, now))
+            con.execute(
+                "INSERT INTO session (token_hash, user, created_at, last_seen) VALUES (?, ?, ?, ?)",
+                (_digest(token), name, now, now),
+            )
         return token
 
     def resume(self, token: str, timeout: dt.timedelta) -> User | None:
@@ -188,7 +235,9 @@ class AccessStore:
         (ended and audited as such) or disabled one."""
         now = self.clock()
         with self._connect() as con:
-            row = con.execute("SELECT user, last_seen FROM session WHERE token_hash = ? AND ended_at IS NULL", (_digest(token),)).fetchone()
+            row = con.execute(
+                "SELECT user, last_seen FROM session WHERE token_hash = ? AND ended_at IS NULL", (_digest(token),)
+            ).fetchone()
         if row is None:
             return None
         if now - dt.datetime.fromisoformat(row["last_seen"]) > timeout:
@@ -200,14 +249,19 @@ class AccessStore:
             self.end_session(token, "account disabled")
             return None
         with self._connect() as con:
-            con.execute("UPDATE session SET last_seen = ? WHERE token_hash = ?", (now.isoformat(timespec="seconds"), _digest(token)))
+            con.execute(
+                "UPDATE session SET last_seen = ? WHERE token_hash = ?",
+                (now.isoformat(timespec="seconds"), _digest(token)),
+            )
         return user
 
     def end_session(self, token: str, reason: str) -> None:
         """End a session for good (sign-out, expiry): its token is refused from now on."""
         with self._connect() as con:
-            con.execute("UPDATE session SET ended_at = ?, end_reason = ? WHERE token_hash = ? AND ended_at IS NULL",
-                        (self.clock().isoformat(timespec="seconds"), reason, _digest(token)))
+            con.execute(
+                "UPDATE session SET ended_at = ?, end_reason = ? WHERE token_hash = ? AND ended_at IS NULL",
+                (self.clock().isoformat(timespec="seconds"), reason, _digest(token)),
+            )
 
     def _row(self, name: str) -> sqlite3.Row | None:
         with self._connect() as con:

@@ -1,7 +1,7 @@
 """Command line access to the analytics, for scripts and checks.
 
-    python -m analytics progress --db PATH --as-of YYYY-MM [--district CODE] [--town CODE] [--json] [--user NAME [--password-stdin]]
-    python -m analytics timings --db PATH
+python -m analytics progress --db PATH --as-of YYYY-MM [--district CODE] [--town CODE] [--json] [--user NAME [--password-stdin]]
+python -m analytics timings --db PATH
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ def _scope(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> Scope:
     """The requested scope under the same clamp as the dashboard: outside the user's area is refused (and audited)."""
     scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district, args.town, limit=_limit(args))
     if notices:  # every refused request is audited: outside the area, a town not in the district, a bad month
-        AccessStore(store_path(args.db)).record(args.user, "denied", command="analytics", district=args.district, town=args.town,
-                                                reason="；".join(notices))
+        AccessStore(store_path(args.db)).record(
+            args.user, "denied", command="analytics", district=args.district, town=args.town, reason="；".join(notices)
+        )
         raise CliError("；".join(notices))
     return scope
 
@@ -79,7 +80,11 @@ def timed_calls(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Calla
 def cmd_timings(args: argparse.Namespace) -> str:
     con = _open(args.db)
     info = dataset_info(con)
-    scopes = {"全市": Scope(info.as_of), "平度市": Scope(info.as_of, district="370283"), "蓼兰镇": Scope(info.as_of, district="370283", town="370283108")}
+    scopes = {
+        "全市": Scope(info.as_of),
+        "平度市": Scope(info.as_of, district="370283"),
+        "蓼兰镇": Scope(info.as_of, district="370283", town="370283108"),
+    }
     lines = [f"{'函数':<30}" + "".join(f"{name:>12}" for name in scopes)]
     names = list(timed_calls(con, Scope(info.as_of)))
     results = {name: [] for name in names}

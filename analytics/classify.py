@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-METHODS = {"fixed": "固定分档（比例）", "quantile": "分位数（等数量）", "equal_interval": "等间距", "jenks": "自然断点（Jenks）"}
+METHODS = {
+    "fixed": "固定分档（比例）",
+    "quantile": "分位数（等数量）",
+    "equal_interval": "等间距",
+    "jenks": "自然断点（Jenks）",
+}
 SHARE_LIMITS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 # ColorBrewer YlOrRd, 3 to 7 classes.
 PALETTES = {
@@ -38,9 +43,14 @@ class Scale:
 
 
 SCALES = {
-    "remaining_persons": Scale(whole=True), "remaining_households": Scale(whole=True), "incidence": Scale(),
-    "share_still_poor": Scale(share=True), "coverage": Scale(share=True, higher_is_worse=False),
-    "new": Scale(whole=True), "returned": Scale(whole=True), "removed": Scale(whole=True),
+    "remaining_persons": Scale(whole=True),
+    "remaining_households": Scale(whole=True),
+    "incidence": Scale(),
+    "share_still_poor": Scale(share=True),
+    "coverage": Scale(share=True, higher_is_worse=False),
+    "new": Scale(whole=True),
+    "returned": Scale(whole=True),
+    "removed": Scale(whole=True),
     "exited": Scale(whole=True, higher_is_worse=False),
 }
 
@@ -91,7 +101,10 @@ class Classes:
         decimals = 1
         while decimals < 3 and len({fmt(v, decimals) for v in self.limits}) < len(set(self.limits)):
             decimals += 1
-        rows = [(c, f"{fmt(self.limits[k], decimals)} – {fmt(self.limits[k + 1], decimals)}", counts[k]) for k, c in enumerate(self.colours)]
+        rows = [
+            (c, f"{fmt(self.limits[k], decimals)} – {fmt(self.limits[k + 1], decimals)}", counts[k])
+            for k, c in enumerate(self.colours)
+        ]
         return rows + [(NO_DATA_COLOUR, "无数据", sum(1 for i in self.index if i is None))]
 
 

@@ -36,7 +36,12 @@ MEASURE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "social_pairing": ("社会帮扶", ("social_pairing",)),
 }
 # The one place that says which measures answer which main cause of poverty.
-CAUSE_MEASURES: dict[str, str] = {"因病": "health", "因学": "education", "因残": "disability", "缺劳力": "social_security"}
+CAUSE_MEASURES: dict[str, str] = {
+    "因病": "health",
+    "因学": "education",
+    "因残": "disability",
+    "缺劳力": "social_security",
+}
 
 
 def _group_filter(group: str) -> str:
@@ -55,7 +60,9 @@ GROUP BY ALL HAVING sum(c.active_households) > 0 ORDER BY 1
 """
 
 
-def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any", use_cube: bool = True) -> pd.DataFrame:
+def coverage_by_area(
+    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any", use_cube: bool = True
+) -> pd.DataFrame:
     """Active households and those covered by ``group``, per area of ``level`` (areas without households absent)."""
     if use_cube and cube_answers(con, "cube_coverage", scope, scope.as_of, scope.as_of):
         sql = _CUBE_COVERAGE.format(group=CUBE_GROUP_SQL[level], filter=CUBE_FILTER_SQL)
@@ -112,7 +119,10 @@ def cause_mapping(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The cause → measure-group mapping, as shown to users (category names from ``measure_type``)."""
     names = dict(con.execute("SELECT DISTINCT category_code, category_zh FROM measure_type").fetchall())
     return pd.DataFrame(
-        [(cause, MEASURE_GROUPS[group][0], "、".join(names.get(c, c) for c in MEASURE_GROUPS[group][1])) for cause, group in CAUSE_MEASURES.items()],
+        [
+            (cause, MEASURE_GROUPS[group][0], "、".join(names.get(c, c) for c in MEASURE_GROUPS[group][1]))
+            for cause, group in CAUSE_MEASURES.items()
+        ],
         columns=["致贫原因", "应有措施", "包含的措施类别"],
     )
 
@@ -160,10 +170,14 @@ def helper_load(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float
     FROM sized s JOIN household h USING (household_id) WHERE s.is_active
     """
     row = household_states(con, scope, select).iloc[0]
-    loads = household_states(con, scope, """
+    loads = household_states(
+        con,
+        scope,
+        """
     SELECT count(*) AS n FROM sized s JOIN household h USING (household_id)
     WHERE s.is_active AND h.helper_name IS NOT NULL GROUP BY h.helper_name, h.helper_unit
-    """)["n"]
+    """,
+    )["n"]
     households = int(row["households"])
     return {
         "households": households,

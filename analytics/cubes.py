@@ -33,7 +33,15 @@ from analytics.plan import BASELINE
 from analytics.scope import Scope
 from analytics.sql import execute
 
-CUBES = ("cube_outcome", "cube_flow", "cube_coverage", "cube_profile", "cube_measure_count", "cube_goal", "cube_quality")
+CUBES = (
+    "cube_outcome",
+    "cube_flow",
+    "cube_coverage",
+    "cube_profile",
+    "cube_measure_count",
+    "cube_goal",
+    "cube_quality",
+)
 
 # Per household: village, poor at the baseline, first new identification after it, first event; its spells.
 _HOUSEHOLDS = """,
@@ -53,7 +61,9 @@ active AS (SELECT * FROM spells WHERE event_type <> 'removed')
 
 _MEMBERS_AT = "(SELECT count(*) FROM members p WHERE p.household_id = {h}.household_id AND p.joined <= {m} AND {m} < p.left_month)"
 
-_OUTCOME_SPANS = _HOUSEHOLDS + """,
+_OUTCOME_SPANS = (
+    _HOUSEHOLDS
+    + """,
 exit_spells AS (
     SELECT household_id, event_type, event_month AS start,
            coalesce(lead(event_month) OVER (PARTITION BY household_id ORDER BY seq), {open}) AS stop
@@ -95,10 +105,16 @@ spans AS (
        OR (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline)
 )
 """.replace("{poor}", dynamics.POOR).format(
-    open=dynamics.OPEN_END, persons_at_exit=_MEMBERS_AT.format(h="x", m="x.start"), persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"))
+        open=dynamics.OPEN_END,
+        persons_at_exit=_MEMBERS_AT.format(h="x", m="x.start"),
+        persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"),
+    )
+)
 
 # Active spells from the household's first measure of each group on.
-_COVERAGE_SPANS = _HOUSEHOLDS + """,
+_COVERAGE_SPANS = (
+    _HOUSEHOLDS
+    + """,
 firsts AS (
     SELECT m.household_id, g.measure_group, min(m.start_month) AS first
     FROM measure m JOIN _groups g ON g.category_code IS NULL OR g.category_code = m.category_code
@@ -109,9 +125,12 @@ spans AS (
     FROM active a JOIN firsts f USING (household_id)
 )
 """
+)
 
 # Poor and baseline households and persons by main cause and attribute (distribution.HOUSEHOLD_DIMENSIONS).
-_PROFILE_SPANS = _HOUSEHOLDS + """,
+_PROFILE_SPANS = (
+    _HOUSEHOLDS
+    + """,
 profile AS (
     SELECT household_id, unnest(['main_cause', 'attribute']) AS dimension, unnest([main_cause, attribute]) AS value FROM household
 ),
@@ -126,11 +145,16 @@ spans AS (
            unnest([1, {persons_at_baseline}])
     FROM hh JOIN profile f USING (household_id) WHERE hh.b
 )
-""".replace("{poor}", dynamics.POOR).format(open=dynamics.OPEN_END, persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"))
+""".replace("{poor}", dynamics.POOR).format(
+        open=dynamics.OPEN_END, persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline")
+    )
+)
 
 # Active households by how many distinct measures they have had by the month: a household holds count k from
 # the month its k-th distinct measure first started until its next one did.
-_MEASURE_COUNT_SPANS = _HOUSEHOLDS + f""",
+_MEASURE_COUNT_SPANS = (
+    _HOUSEHOLDS
+    + f""",
 firsts AS (SELECT household_id, measure_code, min(start_month) AS first FROM measure GROUP BY ALL),
 levels AS (
     SELECT household_id, row_number() OVER w AS measures, first AS start, coalesce(lead(first) OVER w, {dynamics.OPEN_END}) AS stop
@@ -143,6 +167,7 @@ spans AS (
     FROM active a JOIN levels l USING (household_id)
 )
 """
+)
 
 # Households count as active for the goals from their first event to their first removal (goals._ACTIVE).
 _GOAL_LIFE = f""",
@@ -162,18 +187,44 @@ def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
     flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of, use_cube=False)
     _insert(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
     _running(con, city, "cube_outcome", _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
-    groups = pd.DataFrame([(key, category) for key, (_, categories) in MEASURE_GROUPS.items() for category in categories or (None,)],
-                          columns=["measure_group", "category_code"])
+    groups = pd.DataFrame(
+        [(key, category) for key, (_, categories) in MEASURE_GROUPS.items() for category in categories or (None,)],
+        columns=["measure_group", "category_code"],
+    )
     con.register("_groups", groups)
     try:
-        _running(con, city, "cube_coverage", _COVERAGE_SPANS, {"covered": "sum"}, keys=("measure_group",), keep="covered > 0")
+        _running(
+            con, city, "cube_coverage", _COVERAGE_SPANS, {"covered": "sum"}, keys=("measure_group",), keep="covered > 0"
+        )
     finally:
         con.unregister("_groups")
-    _running(con, city, "cube_profile", _PROFILE_SPANS, dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"), keys=("dimension", "value"),
-             keep="remaining_households > 0 OR baseline_households > 0")
-    _running(con, city, "cube_measure_count", _MEASURE_COUNT_SPANS, {"households": "sum"}, keys=("measures",), keep="households > 0")
-    _running(con, city, "cube_goal", _goal_spans(), {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"},
-             keys=("target_id",), keep="applies > 0")
+    _running(
+        con,
+        city,
+        "cube_profile",
+        _PROFILE_SPANS,
+        dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"),
+        keys=("dimension", "value"),
+        keep="remaining_households > 0 OR baseline_households > 0",
+    )
+    _running(
+        con,
+        city,
+        "cube_measure_count",
+        _MEASURE_COUNT_SPANS,
+        {"households": "sum"},
+        keys=("measures",),
+        keep="households > 0",
+    )
+    _running(
+        con,
+        city,
+        "cube_goal",
+        _goal_spans(),
+        {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"},
+        keys=("target_id",),
+        keep="applies > 0",
+    )
     _insert(con, "cube_quality", _quality_records(con, city))
 
 
@@ -182,14 +233,19 @@ def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFram
     found = quality.findings(con, city)
     keys = [frame[["household_id"]].assign(check_key=key) for key, frame in found.items() if "household_id" in frame]
     keys.append(pd.DataFrame({"household_id": sorted(quality.failing_households(found)), "check_key": quality.FAILING}))
-    villages = [frame[["village_code"]].assign(check_key=key) for key, frame in found.items() if "household_id" not in frame]
+    villages = [
+        frame[["village_code"]].assign(check_key=key) for key, frame in found.items() if "household_id" not in frame
+    ]
     con.register("_households", pd.concat(keys, ignore_index=True))
     con.register("_villages", pd.concat(villages, ignore_index=True))
     try:
-        return con.execute("""
+        return con.execute(
+            """
             SELECT village_code, CAST($at AS DATE) AS month, check_key, count(*) AS records FROM (
                 SELECT h.village_code, q.check_key FROM _households q JOIN household h USING (household_id)
-                UNION ALL SELECT village_code, check_key FROM _villages) GROUP BY ALL""", {"at": city.as_of}).df()
+                UNION ALL SELECT village_code, check_key FROM _villages) GROUP BY ALL""",
+            {"at": city.as_of},
+        ).df()
     finally:
         con.unregister("_households")
         con.unregister("_villages")
@@ -197,13 +253,23 @@ def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFram
 
 def _goal_spans() -> str:
     """The spans of every additive plan target, tagged with its id."""
-    parts = [f"SELECT village_code, '{target}' AS target_id, start, stop, col, n FROM ({evaluator.spans_sql()}) AS s(village_code, start, stop, col, n)"
-             for target, evaluator in goals.EVALUATORS.items() if isinstance(evaluator, goals.Additive)]
+    parts = [
+        f"SELECT village_code, '{target}' AS target_id, start, stop, col, n FROM ({evaluator.spans_sql()}) AS s(village_code, start, stop, col, n)"
+        for target, evaluator in goals.EVALUATORS.items()
+        if isinstance(evaluator, goals.Additive)
+    ]
     return _GOAL_LIFE + ",\nspans AS (\n" + "\nUNION ALL\n".join(parts) + "\n)"
 
 
-def _running(con: duckdb.DuckDBPyConnection, city: Scope, cube: str, spans_sql: str, columns: dict[str, str],
-             keys: tuple[str, ...] = (), keep: str = "true") -> None:
+def _running(
+    con: duckdb.DuckDBPyConnection,
+    city: Scope,
+    cube: str,
+    spans_sql: str,
+    columns: dict[str, str],
+    keys: tuple[str, ...] = (),
+    keep: str = "true",
+) -> None:
     """Write into ``cube`` the month-end values of ``columns`` (running ``sum`` or ``min``) per village, ``keys``
     and every month from the baseline to the as-of month, from the CTE ``spans`` (village_code, *keys,
     start, stop, col, n) that ``spans_sql`` ends with; only villages and keys with any span, and rows
@@ -211,10 +277,14 @@ def _running(con: duckdb.DuckDBPyConnection, city: Scope, cube: str, spans_sql: 
     group = ", ".join(("village_code", *keys))
     minima = ", ".join(f"'{c}'" for c, how in columns.items() if how == "min") or "''"
     values = ", ".join(
-        f"coalesce(sum(sum(d.n) FILTER (d.col = '{c}')) OVER w, 0) AS \"{c}\"" if how == "sum"
+        f"coalesce(sum(sum(d.n) FILTER (d.col = '{c}')) OVER w, 0) AS \"{c}\""
+        if how == "sum"
         else f"min(min(d.n) FILTER (d.col = '{c}')) OVER w AS \"{c}\""
-        for c, how in columns.items())
-    body = spans_sql + f""",
+        for c, how in columns.items()
+    )
+    body = (
+        spans_sql
+        + f""",
     deltas AS (
         SELECT {group}, start AS month, col, n FROM spans WHERE start < stop
         UNION ALL SELECT {group}, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ({minima})
@@ -237,7 +307,12 @@ def _running(con: duckdb.DuckDBPyConnection, city: Scope, cube: str, spans_sql: 
     FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
     WHERE {keep} ORDER BY r.month, r.village_code
     """
-    execute(con, f"INSERT INTO {cube} BY NAME " + dynamics.events_sql("village", body), {**city.sql_params(), "baseline": BASELINE, "at": city.as_of})
+    )
+    execute(
+        con,
+        f"INSERT INTO {cube} BY NAME " + dynamics.events_sql("village", body),
+        {**city.sql_params(), "baseline": BASELINE, "at": city.as_of},
+    )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

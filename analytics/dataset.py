@@ -31,4 +31,6 @@ def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
     for key in ("source", "as_of_month", "baseline_month"):
         if key not in meta:
             raise KeyError(f"dataset_meta 缺少 {key}")
-    return DatasetInfo(meta["source"], _first_of_month(meta["as_of_month"]), _first_of_month(meta["baseline_month"]), meta)
+    return DatasetInfo(
+        meta["source"], _first_of_month(meta["as_of_month"]), _first_of_month(meta["baseline_month"]), meta
+    )

@@ -31,7 +31,11 @@ METRICS = {
 }
 AGE_BANDS = [(0, 15, "0–15岁"), (16, 59, "16–59岁"), (60, 69, "60–69岁"), (70, 79, "70–79岁"), (80, 200, "80岁及以上")]
 DIMENSIONS = {
-    "main_cause": "主要致贫原因", "attribute": "贫困户属性", "age_band": "年龄段", "health": "健康状况", "labor_ability": "劳动能力",
+    "main_cause": "主要致贫原因",
+    "attribute": "贫困户属性",
+    "age_band": "年龄段",
+    "health": "健康状况",
+    "labor_ability": "劳动能力",
 }
 POPULATIONS = {"remaining": "现存贫困", "baseline": "基期建档立卡"}
 
@@ -51,7 +55,9 @@ def area_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd
     has_data = table["registered_households"].fillna(0) > 0
     table["remaining_persons"] = table["remaining_persons"].where(has_data)
     table["remaining_households"] = table["remaining_households"].where(has_data)
-    table["share_still_poor"] = (table["baseline_remaining_persons"] / table["baseline_persons"].where(table["baseline_persons"] > 0)).where(has_data)
+    table["share_still_poor"] = (
+        table["baseline_remaining_persons"] / table["baseline_persons"].where(table["baseline_persons"] > 0)
+    ).where(has_data)
     population = table["rural_population"].where(table["rural_population"] > 0)
     table["incidence"] = (1000 * table["remaining_persons"] / population).where(has_data)
     table["area_name"] = table["area_code"].map(area_names(con, level, scope))
@@ -64,15 +70,22 @@ SELECT v.village_code, v.source_village_code, v.name, v.town_code, t.district_co
        v.exit_month IS NOT NULL AND v.exit_month <= CAST($at AS DATE) AS exited
 FROM village v JOIN town t USING (town_code) WHERE {filter} ORDER BY v.village_code
 """
-_VILLAGE_COUNTS = {"remaining_households": "remaining_households", "remaining_persons": "remaining_persons",
-                   "recorded_households": "registered_households"}
+_VILLAGE_COUNTS = {
+    "remaining_households": "remaining_households",
+    "remaining_persons": "remaining_persons",
+    "recorded_households": "registered_households",
+}
 
 
 def village_points(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Villages in scope that carry registered households or are designated, with their remaining poor
     (``registered_households``: households with any status event by the month)."""
-    villages = execute(con, _VILLAGES_SQL.format(filter=PLACE_FILTER_SQL), {**scope.sql_params(), "at": scope.as_of}).df()
-    counts = household_outcomes(con, scope, "village")[["area_code", *_VILLAGE_COUNTS]].rename(columns={"area_code": "village_code", **_VILLAGE_COUNTS})
+    villages = execute(
+        con, _VILLAGES_SQL.format(filter=PLACE_FILTER_SQL), {**scope.sql_params(), "at": scope.as_of}
+    ).df()
+    counts = household_outcomes(con, scope, "village")[["area_code", *_VILLAGE_COUNTS]].rename(
+        columns={"area_code": "village_code", **_VILLAGE_COUNTS}
+    )
     frame = villages.merge(counts, on="village_code", how="left").fillna({c: 0 for c in _VILLAGE_COUNTS.values()})
     frame = frame[(frame["registered_households"] > 0) | frame["designation"].notna()].reset_index(drop=True)
     return frame.astype({c: "int64" for c in _VILLAGE_COUNTS.values()})
@@ -107,7 +120,9 @@ GROUP BY 1 HAVING sum(c.{{population}}_households) > 0
 """
 
 
-def breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, population: str = "remaining") -> pd.DataFrame:
+def breakdown(
+    con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, population: str = "remaining"
+) -> pd.DataFrame:
     """Households and persons of the scope's poor (``remaining``) or baseline (``baseline``) by one dimension."""
     if population not in POPULATIONS:
         raise ValueError(f"unknown population {population!r}")
@@ -124,5 +139,8 @@ def breakdown(con: duckdb.DuckDBPyConnection, scope: Scope, dimension: str, popu
     if dimension == "age_band":
         order = {label: i for i, (_, _, label) in enumerate(AGE_BANDS)}
         return frame.sort_values("value", key=lambda s: s.map(order), ignore_index=True)
-    return frame.sort_values(["households" if dimension in HOUSEHOLD_DIMENSIONS else "persons", "value"], ascending=[False, True], ignore_index=True)
-
+    return frame.sort_values(
+        ["households" if dimension in HOUSEHOLD_DIMENSIONS else "persons", "value"],
+        ascending=[False, True],
+        ignore_index=True,
+    )

@@ -139,7 +139,9 @@ sized AS (
 )
 """.replace("{poor}", POOR)
 
-_OUTCOMES = _STATE + """
+_OUTCOMES = (
+    _STATE
+    + """
 SELECT area_code,
        count(*) FILTER (is_baseline) AS baseline_households,
        coalesce(sum(persons_baseline) FILTER (is_baseline), 0) AS baseline_persons,
@@ -160,12 +162,26 @@ SELECT area_code,
        count(*) FILTER (is_active AND has_measure) AS covered_households
 FROM sized GROUP BY area_code ORDER BY area_code
 """.replace("{poor}", POOR)
+)
 
 OUTCOME_COLUMNS = (
-    "baseline_households", "baseline_persons", "registered_households", "recorded_households", "new_households",
-    "exited_households", "exited_persons", "baseline_exited_households", "baseline_exited_persons",
-    "remaining_households", "remaining_persons", "baseline_remaining_households", "baseline_remaining_persons",
-    "returned_households", "removed_households", "active_households", "covered_households",
+    "baseline_households",
+    "baseline_persons",
+    "registered_households",
+    "recorded_households",
+    "new_households",
+    "exited_households",
+    "exited_persons",
+    "baseline_exited_households",
+    "baseline_exited_persons",
+    "remaining_households",
+    "remaining_persons",
+    "baseline_remaining_households",
+    "baseline_remaining_persons",
+    "returned_households",
+    "removed_households",
+    "active_households",
+    "covered_households",
 )
 
 
@@ -175,12 +191,16 @@ def events_sql(group: str | None, body: str) -> str:
     return _PREFIX.format(group=GROUP_SQL[group], filter=HOUSEHOLD_FILTER_SQL, open_end=OPEN_END) + body
 
 
-def over_events(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object) -> pd.DataFrame:
+def over_events(
+    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, body: str, **params: object
+) -> pd.DataFrame:
     """Run :func:`events_sql` for ``scope``."""
     return execute(con, events_sql(group, body), {**scope.sql_params(), **params}).df()
 
 
-def household_states(con: duckdb.DuckDBPyConnection, scope: Scope, select: str, group: str | None = None, **params: object) -> pd.DataFrame:
+def household_states(
+    con: duckdb.DuckDBPyConnection, scope: Scope, select: str, group: str | None = None, **params: object
+) -> pd.DataFrame:
     """Run ``select`` over the CTE ``sized``: one row per household in scope with its status at
     ``scope.as_of`` (``at_month``, ``is_baseline``, ``is_poor``, ``is_exited``, ``is_active``,
     ``has_measure``, ``exit_month``), member counts (``persons_baseline``, ``persons_now``,
@@ -188,7 +208,9 @@ def household_states(con: duckdb.DuckDBPyConnection, scope: Scope, select: str, 
     return over_events(con, scope, group, _STATE + select, baseline=BASELINE, at=scope.as_of, **params)
 
 
-def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, use_cube: bool = True) -> pd.DataFrame:
+def household_outcomes(
+    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, use_cube: bool = True
+) -> pd.DataFrame:
     """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``;
     areas are those holding a household with any status event."""
     if use_cube and cube_answers(con, "cube_outcome", scope, scope.as_of, scope.as_of):
@@ -220,63 +242,104 @@ WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 GROUP BY ALL ORDER BY 1, 2, 3
 """
 
-_CUBE_OUTCOME = """
-SELECT {group} AS area_code, """ + ", ".join(f"CAST(sum(c.{c}) AS BIGINT) AS {c}" for c in OUTCOME_COLUMNS) + """
+_CUBE_OUTCOME = (
+    """
+SELECT {group} AS area_code, """
+    + ", ".join(f"CAST(sum(c.{c}) AS BIGINT) AS {c}" for c in OUTCOME_COLUMNS)
+    + """
 FROM cube_outcome c
 WHERE {filter} AND c.month = CAST($at AS DATE)
 GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code
 """
+)
 
 
-def cube_answers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date, latest_only: bool = False) -> bool:
+def cube_answers(
+    con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date, latest_only: bool = False
+) -> bool:
     """``cube`` can answer: no household slices, and the months lie within what it was built for (for a
     ``latest_only`` cube, which holds the as-of month only, the months are that month)."""
     if scope.attribute or scope.main_cause or first < BASELINE:
         return False
     try:
-        built = con.execute(f"SELECT max(month) FROM {cube} WHERE district_code IS NOT NULL AND town_code IS NOT NULL").fetchone()[0]
+        built = con.execute(
+            f"SELECT max(month) FROM {cube} WHERE district_code IS NOT NULL AND town_code IS NOT NULL"
+        ).fetchone()[0]
     except (duckdb.CatalogException, duckdb.BinderException):  # made before this cube existed, or in an older layout
         return False
     return built is not None and last <= built and (not latest_only or first == built)
 
 
-def _from_cube(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: str | None, first: dt.date, last: dt.date) -> pd.DataFrame:
-    frame = execute(con, sql.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL), {**scope.sql_params(), "first": first, "last": last}).df()
+def _from_cube(
+    con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: str | None, first: dt.date, last: dt.date
+) -> pd.DataFrame:
+    frame = execute(
+        con,
+        sql.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL),
+        {**scope.sql_params(), "first": first, "last": last},
+    ).df()
     return frame.astype({"month": "datetime64[us]"})
 
 
-def poor_stock(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date,
-               use_cube: bool = True) -> pd.DataFrame:
+def poor_stock(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    group: str | None,
+    first: dt.date,
+    last: dt.date,
+    use_cube: bool = True,
+) -> pd.DataFrame:
     """Poor households and persons at the end of each month ``first`` .. ``last``, by area (missing = 0)."""
     if use_cube and cube_answers(con, "cube_outcome", scope, first, last):
         frame = _from_cube(con, _CUBE_STOCK, scope, group, first, last)
     else:
         frame = over_events(
-            con, scope, group,
+            con,
+            scope,
+            group,
             _MONTHLY + "SELECT coalesce(h.month, p.month) AS month, coalesce(h.area_code, p.area_code) AS area_code, "
             "coalesce(h.households, 0) AS households, coalesce(p.persons, 0) AS persons "
             "FROM household_stock h FULL JOIN person_stock p USING (month, area_code) ORDER BY 1, 2",
-            first=first, last=last, baseline=BASELINE,
+            first=first,
+            last=last,
+            baseline=BASELINE,
         )
     return frame.astype({"households": "int64", "persons": "int64"})
 
 
-def monthly_flows(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None, first: dt.date, last: dt.date,
-                  use_cube: bool = True) -> pd.DataFrame:
+def monthly_flows(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    group: str | None,
+    first: dt.date,
+    last: dt.date,
+    use_cube: bool = True,
+) -> pd.DataFrame:
     """Flows per month and area, one row per (month, area, unit) with columns ``FLOW_COLUMNS``."""
     if use_cube and cube_answers(con, "cube_flow", scope, first, last):
         frame = _from_cube(con, _CUBE_FLOW, scope, group, first, last)
         return frame.astype({"unit": "str", **{c: "int64" for c in FLOW_COLUMNS}})
     raw = over_events(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last, baseline=BASELINE)
-    long = raw.melt(id_vars=["month", "area_code", "flow"], value_vars=["households", "persons"], var_name="unit", value_name="count")
-    wide = long.pivot_table(index=["month", "area_code", "unit"], columns="flow", values="count", aggfunc="sum", fill_value=0)
-    return wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").rename_axis(columns=None).reset_index()
+    long = raw.melt(
+        id_vars=["month", "area_code", "flow"],
+        value_vars=["households", "persons"],
+        var_name="unit",
+        value_name="count",
+    )
+    wide = long.pivot_table(
+        index=["month", "area_code", "unit"], columns="flow", values="count", aggfunc="sum", fill_value=0
+    )
+    return (
+        wide.reindex(columns=list(FLOW_COLUMNS), fill_value=0).astype("int64").rename_axis(columns=None).reset_index()
+    )
 
 
 def stock_flow_table(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:
     """期初, flows, 期末, the 期末 the flows imply (``expected``) and ``difference`` (期末 − expected), for every
     month from 2016-01 to ``scope.as_of``, by area and unit."""
-    stock = poor_stock(con, scope, group, BASELINE, scope.as_of).melt(id_vars=["month", "area_code"], var_name="unit", value_name="closing")
+    stock = poor_stock(con, scope, group, BASELINE, scope.as_of).melt(
+        id_vars=["month", "area_code"], var_name="unit", value_name="closing"
+    )
     months = pd.DataFrame({"month": pd.date_range(BASELINE, scope.as_of, freq="MS").astype(stock["month"].dtype)})
     grid = months.merge(stock[["area_code", "unit"]].drop_duplicates(), how="cross")
     table = grid.merge(stock, on=["month", "area_code", "unit"], how="left").fillna({"closing": 0})
@@ -299,7 +362,14 @@ def stock_flow_breaks(con: duckdb.DuckDBPyConnection, scope: Scope, group: str |
     return table[table["difference"] != 0].reset_index(drop=True)
 
 
-STATUS_LABELS = {None: "未纳入", "identified": "贫困", "new": "贫困", "returned": "返贫", "exited": "已脱贫", "removed": "自然减少"}
+STATUS_LABELS = {
+    None: "未纳入",
+    "identified": "贫困",
+    "new": "贫困",
+    "returned": "返贫",
+    "exited": "已脱贫",
+    "removed": "自然减少",
+}
 _TRANSITIONS = """
 SELECT a.status_a, a.status_b, count(*) AS households FROM (
     SELECT household_id,

@@ -15,7 +15,9 @@ from analytics.scope import Scope, area_names, months_between
 FLOW_LABELS = {"new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少"}
 
 
-def flows_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, first: dt.date, last: dt.date, unit: str = "households") -> pd.DataFrame:
+def flows_by_area(
+    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, first: dt.date, last: dt.date, unit: str = "households"
+) -> pd.DataFrame:
     """Each flow summed over the months ``first`` .. ``last`` per area of ``level`` (missing areas = 0)."""
     flows = monthly_flows(con, scope, level, first, last)
     flows = flows[flows["unit"] == unit]
@@ -30,12 +32,14 @@ def place_exit_timeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     for month in months_between(dt.date(2016, 1, 1), scope.as_of):
         figures = place_progress(con, scope, None, month)
         values = figures.iloc[0] if len(figures) else None
-        rows.append({
-            "month": month,
-            "provincial_villages": int(values["provincial_villages_exited"]) if values is not None else 0,
-            "weak_villages": int(values["weak_villages_exited"]) if values is not None else 0,
-            "weak_towns": int(values["weak_towns_exited"]) if values is not None else 0,
-        })
+        rows.append(
+            {
+                "month": month,
+                "provincial_villages": int(values["provincial_villages_exited"]) if values is not None else 0,
+                "weak_villages": int(values["weak_villages_exited"]) if values is not None else 0,
+                "weak_towns": int(values["weak_towns_exited"]) if values is not None else 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -66,9 +70,12 @@ ORDER BY returned_month DESC, h.household_id
 def returned_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Households in scope that returned to poverty up to the month (personal data masked)."""
     frame = household_states(con, scope, _RETURNS_SQL)
-    frame["status"] = frame["status"].map({"returned": "返贫（贫困）", "exited": "已再次脱贫", "removed": "自然减少"}).fillna(frame["status"])
+    frame["status"] = (
+        frame["status"]
+        .map({"returned": "返贫（贫困）", "exited": "已再次脱贫", "removed": "自然减少"})
+        .fillna(frame["status"])
+    )
     return masked(frame)
-
 
 
 _CHANGES_SQL = """,

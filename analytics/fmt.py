@@ -20,8 +20,14 @@ from collections.abc import Iterator
 SMALL = 3
 # (background, text) of every status and traffic light: 达标 green, 进度正常 blue, 滞后 red, 数据不足 grey.
 STATUS_COLOURS = {
-    "达标": ("#1a7f37", "#ffffff"), "进度正常": ("#0969da", "#ffffff"), "滞后": ("#cf222e", "#ffffff"), "数据不足": ("#6e7781", "#ffffff"),
-    "红": ("#cf222e", "#ffffff"), "黄": ("#d4a72c", "#111111"), "绿": ("#1a7f37", "#ffffff"), "已完成": ("#1a7f37", "#ffffff"),
+    "达标": ("#1a7f37", "#ffffff"),
+    "进度正常": ("#0969da", "#ffffff"),
+    "滞后": ("#cf222e", "#ffffff"),
+    "数据不足": ("#6e7781", "#ffffff"),
+    "红": ("#cf222e", "#ffffff"),
+    "黄": ("#d4a72c", "#111111"),
+    "绿": ("#1a7f37", "#ffffff"),
+    "已完成": ("#1a7f37", "#ffffff"),
     "待验收": ("#6e7781", "#ffffff"),
 }
 SHARE_WORDS = ("率", "比例")

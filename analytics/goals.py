@@ -100,17 +100,25 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, **params: ob
 
 def _counts(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str) -> dict[str, float]:
     """``applies``: rows of ``base_sql`` (``FROM … WHERE …``); ``meets``: those meeting ``rule_sql``."""
-    meets, applies = execute(con, f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}", {**scope.sql_params(), "at": scope.as_of}).fetchone()
+    meets, applies = execute(
+        con, f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}", {**scope.sql_params(), "at": scope.as_of}
+    ).fetchone()
     return {"applies": float(applies), "meets": float(meets)}
 
 
 def _share(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str, unit: str) -> Measurement | None:
     """Rows meeting a rule against all of them (see ``_counts``); None when there are none."""
     counts = _counts(con, scope, base_sql, rule_sql)
-    return Measurement(counts["meets"], counts["applies"], unit, counts["meets"] >= counts["applies"]) if counts["applies"] else None
+    return (
+        Measurement(counts["meets"], counts["applies"], unit, counts["meets"] >= counts["applies"])
+        if counts["applies"]
+        else None
+    )
 
 
-_SCOPED_HOUSEHOLDS = f"household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
+_SCOPED_HOUSEHOLDS = (
+    f"household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
+)
 _SCOPED_PERSONS = f"person p JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
 _SCOPED_VILLAGES = f"village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"
 _SCOPED_MEASURES = f"measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
@@ -161,18 +169,28 @@ class Additive(ABC):
         """Met when everything it applies to keeps to it; None when nothing applies."""
         if not figures["applies"]:
             return None
-        return Measurement(float(figures["meets"]), float(figures["applies"]), self.unit, figures["meets"] >= figures["applies"])
+        return Measurement(
+            float(figures["meets"]), float(figures["applies"]), self.unit, figures["meets"] >= figures["applies"]
+        )
 
 
 # Households or persons a target counts: (raw FROM … WHERE over the alias, alias, key, their active spans with
 # the same alias over the CTE ``life``). A household counts from its first event to its removal; a person while
 # also a member.
 _UNITS = {
-    "household": (f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE}", "h", "household_id",
-                  "SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id)"),
-    "person": (f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT}", "p", "person_id",
-               "SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id "
-               "FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id)"),
+    "household": (
+        f"FROM {_SCOPED_HOUSEHOLDS} AND {_ACTIVE}",
+        "h",
+        "household_id",
+        "SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id)",
+    ),
+    "person": (
+        f"FROM {_SCOPED_PERSONS} AND {_ACTIVE} AND {_MEMBER_AT}",
+        "p",
+        "person_id",
+        "SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id "
+        "FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id)",
+    ),
 }
 
 
@@ -228,7 +246,9 @@ class AnnualStandard(Additive):
 
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
         sql = f"SELECT count(*), sum({_ANNUALISED}), min({_ANNUALISED}) FROM {_SCOPED_MEASURES} AND m.measure_code = $code AND m.start_month <= $at"
-        rows, amount, lowest = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "code": self.code}).fetchone()
+        rows, amount, lowest = execute(
+            con, sql, {**scope.sql_params(), "at": scope.as_of, "code": self.code}
+        ).fetchone()
         return {"applies": rows, "meets": 0, "amount": amount or 0.0, "lowest": lowest}
 
     def spans_sql(self) -> str:
@@ -242,7 +262,9 @@ class AnnualStandard(Additive):
             return None
         value = round(float(figures["lowest"] if self.at_least else figures["amount"] / rows), 1)
         met = value >= self.standard if self.at_least else abs(value - self.standard) <= 0.01 * self.standard
-        return Measurement(value, self.standard, self.unit, met, f"{rows:,} 条记录折算全年的{'最低' if self.at_least else '平均'}值")
+        return Measurement(
+            value, self.standard, self.unit, met, f"{rows:,} 条记录折算全年的{'最低' if self.at_least else '平均'}值"
+        )
 
 
 @dataclass(frozen=True)
@@ -267,7 +289,9 @@ class CityCount(Additive):
         if not _whole_city(scope):
             return Measurement(float("nan"), self.target, self.unit, False, CITY_ONLY_NOTE)
         value = float(figures["applies"])
-        return Measurement(value, self.target, self.unit, value >= self.target * (1 - self.tolerance), self.note, self.unmeasured)
+        return Measurement(
+            value, self.target, self.unit, value >= self.target * (1 - self.tolerance), self.note, self.unmeasured
+        )
 
 
 # Persons in a public-welfare post during the month: one span per person and month in post.
@@ -290,7 +314,10 @@ def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, d
               FROM cube_goal c
               WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1"""
     rows = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).fetchall()
-    return {target: {"applies": applies, "meets": meets, "amount": amount, "lowest": lowest} for target, applies, meets, amount, lowest in rows}
+    return {
+        target: {"applies": applies, "meets": meets, "amount": amount, "lowest": lowest}
+        for target, applies, meets, amount, lowest in rows
+    }
 
 
 # --- other evaluators --------------------------------------------------------------------------------------
@@ -300,8 +327,13 @@ def _all_exit(done: str, remaining: str, unit: str, plan_total: int) -> Evaluato
         task = int(figures[done] + figures[remaining])
         if task == 0:
             return None
-        note = f"规划口径 {plan_total:,}；扣除自然减少后应脱贫 {task:,}" if scope.level == "city" else "扣除自然减少后的应脱贫数"
+        note = (
+            f"规划口径 {plan_total:,}；扣除自然减少后应脱贫 {task:,}"
+            if scope.level == "city"
+            else "扣除自然减少后的应脱贫数"
+        )
         return Measurement(float(figures[done]), float(task), unit, figures[remaining] == 0, note)
+
     return evaluate
 
 
@@ -311,16 +343,24 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
         if figures[total] == 0:
             return None
         return Measurement(float(figures[done]), float(figures[total]), unit, figures[done] >= figures[total])
+
     return evaluate
 
 
 def _first_batch(designation: str, target: int) -> Evaluator:
     """Designated villages exited by the month, against the plan's city-wide first-batch count."""
+
     def evaluate(ctx: Context) -> Measurement | None:
         if not _whole_city(ctx.scope):
             return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
-        value = _scalar(ctx.con, f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND v.exit_month <= $at", ctx.scope, d=designation)
+        value = _scalar(
+            ctx.con,
+            f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND v.exit_month <= $at",
+            ctx.scope,
+            d=designation,
+        )
         return Measurement(value, target, "个村", value >= target)
+
     return evaluate
 
 
@@ -337,14 +377,38 @@ def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
     if scope.village:
         return None
     latest = _LATEST_YEAR.format(table="town_indicator")
-    flags = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drainage", "proj_sewage", "proj_culture_square", "proj_service_center", "proj_townscape"))
+    flags = " AND ".join(
+        f"i.{c}"
+        for c in (
+            "proj_road",
+            "proj_drainage",
+            "proj_sewage",
+            "proj_culture_square",
+            "proj_service_center",
+            "proj_townscape",
+        )
+    )
     base = f"FROM town t WHERE t.is_weak_town AND {TOWN_FILTER_SQL}"
-    meeting = f"EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = {latest} AND {flags})"
+    meeting = (
+        f"EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = {latest} AND {flags})"
+    )
     return _share(con, scope, base, meeting, "个镇")
 
 
 _LABOUR = "EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"
-_EIGHT = " AND ".join(f"i.{c}" for c in ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square", "proj_lighting", "proj_irrigation", "proj_office", "proj_service"))
+_EIGHT = " AND ".join(
+    f"i.{c}"
+    for c in (
+        "proj_road",
+        "proj_drinking_water",
+        "proj_electricity",
+        "proj_culture_square",
+        "proj_lighting",
+        "proj_irrigation",
+        "proj_office",
+        "proj_service",
+    )
+)
 
 EVALUATORS: dict[str, Evaluator] = {
     "exit_households_total": _all_exit("baseline_exited_households", "baseline_remaining_households", "户", 28_535),
@@ -366,12 +430,26 @@ EVALUATORS: dict[str, Evaluator] = {
     "income_project_per_household": WithMeasure("户", "industry_income_project", _LABOUR, per="household"),
     "dibao_coverage": WithMeasure("户", "ss_dibao", "h.attribute = '低保贫困户'", per="household"),
     "disabled_allowances_coverage": WithMeasure("人", "dis_living_allowance", "p.disability IS NOT NULL", per="person"),
-    "public_welfare_jobs_2016": CityCount("个", 3000, 0.10, "规划为约数（±10% 视为达标）",
-                                          "count(DISTINCT m.person_id) FILTER (m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at)", _PWJ_SPANS),
-    "dilapidated_housing_2016": CityCount("户", 6000, 0.0, "名册内建档立卡户的危房改造户数",
-                                          "count(DISTINCT m.household_id) FILTER (m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at)",
-                                          _HOUSING_SPANS, "名册只含建档立卡户，规划的6,000户含全部农村危房，无法据此判断"),
-    "public_welfare_job_subsidy": RowsWithin("条", "pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)"),
+    "public_welfare_jobs_2016": CityCount(
+        "个",
+        3000,
+        0.10,
+        "规划为约数（±10% 视为达标）",
+        "count(DISTINCT m.person_id) FILTER (m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at)",
+        _PWJ_SPANS,
+    ),
+    "dilapidated_housing_2016": CityCount(
+        "户",
+        6000,
+        0.0,
+        "名册内建档立卡户的危房改造户数",
+        "count(DISTINCT m.household_id) FILTER (m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at)",
+        _HOUSING_SPANS,
+        "名册只含建档立卡户，规划的6,000户含全部农村危房，无法据此判断",
+    ),
+    "public_welfare_job_subsidy": RowsWithin(
+        "条", "pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)"
+    ),
     "fumin_loan_cap": RowsWithin("笔", "fin_fumin_loan", "m.amount_yuan <= 50000"),
     "pv_income_per_household": AnnualStandard("元/户/年", "solar_household", 3000, at_least=True),
     "preschool_grant": AnnualStandard("元/生/年", "edu_preschool_grant", 1800, at_least=False),
@@ -382,13 +460,32 @@ EVALUATORS: dict[str, Evaluator] = {
 }
 # Targets whose pace is tracked month by month (their red back-scheduling row means 滞后).
 SCHEDULE_KEYS = {
-    "exit_households_total": "households", "exit_households_2016": "households",
-    "exit_persons_total": "persons", "exit_persons_2016": "persons",
-    "prov_poor_villages_exit_total": "provincial_villages", "prov_poor_villages_exit_2017": "provincial_villages",
-    "muni_weak_villages_exit_total": "weak_villages", "muni_weak_villages_exit_2017": "weak_villages",
-    "weak_towns_exit_total": "weak_towns", "weak_towns_exit_2017": "weak_towns",
+    "exit_households_total": "households",
+    "exit_households_2016": "households",
+    "exit_persons_total": "persons",
+    "exit_persons_2016": "persons",
+    "prov_poor_villages_exit_total": "provincial_villages",
+    "prov_poor_villages_exit_2017": "provincial_villages",
+    "muni_weak_villages_exit_total": "weak_villages",
+    "muni_weak_villages_exit_2017": "weak_villages",
+    "weak_towns_exit_total": "weak_towns",
+    "weak_towns_exit_2017": "weak_towns",
 }
-GOAL_COLUMNS = ("target_id", "indicator", "chapter", "deadline", "plan_value", "judged_at", "value", "target", "unit", "status", "basis", "measurable", "note")
+GOAL_COLUMNS = (
+    "target_id",
+    "indicator",
+    "chapter",
+    "deadline",
+    "plan_value",
+    "judged_at",
+    "value",
+    "target",
+    "unit",
+    "status",
+    "basis",
+    "measurable",
+    "note",
+)
 STANDING_WORDS = ("应保尽保", "不漏一人", "全覆盖")
 
 
@@ -412,7 +509,9 @@ def pace_judgement(share_now: float, share_before: float, window: int, left: int
     required per month over the ``left`` months to the deadline."""
     actual = (share_now - share_before) / window
     required = (1 - share_now) / left
-    basis = f"近{window}月每月 +{fmt.number(100 * actual, 1)} 个百分点，需每月 +{fmt.number(100 * required, 1)} 个百分点"
+    basis = (
+        f"近{window}月每月 +{fmt.number(100 * actual, 1)} 个百分点，需每月 +{fmt.number(100 * required, 1)} 个百分点"
+    )
     return Judgement(ON_TRACK if actual >= required else BEHIND, basis)
 
 
@@ -425,8 +524,14 @@ def _schedule_judgement(light: str, deadline: dt.date) -> Judgement:
     return Judgement(BEHIND, f"倒排工期{light}灯：近3月月均低于需月均完成或已过期")
 
 
-def _judge(ctx: Context, indicator: str, evaluator: Evaluator, deadline: dt.date, row: pd.Series | None,
-           measurement: Measurement | None) -> Judgement:
+def _judge(
+    ctx: Context,
+    indicator: str,
+    evaluator: Evaluator,
+    deadline: dt.date,
+    row: pd.Series | None,
+    measurement: Measurement | None,
+) -> Judgement:
     """The status of one measurable target (see the module docstring)."""
     if measurement is None or measurement.value != measurement.value:  # nothing to measure, or NaN
         return Judgement(NO_DATA, measurement.note if measurement else "范围内没有可测度的对象")
@@ -452,7 +557,9 @@ def _judge(ctx: Context, indicator: str, evaluator: Evaluator, deadline: dt.date
 
 def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Every plan target with value, target, deadline, status and its basis; unmeasurable ones listed as such."""
-    targets = con.execute("SELECT id, indicator_zh, chapter, deadline, target_value FROM plan_target ORDER BY rowid").fetchall()
+    targets = con.execute(
+        "SELECT id, indicator_zh, chapter, deadline, target_value FROM plan_target ORDER BY rowid"
+    ).fetchall()
     schedule = back_schedule(con, scope).set_index("target")
     rows, figures = [], {}
     for target_id, indicator, chapter, deadline, plan_value in targets:
@@ -460,7 +567,23 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         evaluator = EVALUATORS.get(target_id)
         if evaluator is None:
             judged = _judged_month(scope.as_of, deadline)
-            rows.append((target_id, indicator, chapter, deadline, plan_value, judged, None, None, None, NO_DATA, NOT_MEASURABLE_REASON, False, NOT_MEASURABLE_REASON))
+            rows.append(
+                (
+                    target_id,
+                    indicator,
+                    chapter,
+                    deadline,
+                    plan_value,
+                    judged,
+                    None,
+                    None,
+                    None,
+                    NO_DATA,
+                    NOT_MEASURABLE_REASON,
+                    False,
+                    NOT_MEASURABLE_REASON,
+                )
+            )
             continue
         standing = is_standing(indicator, evaluator)
         judged = scope.as_of if standing else _judged_month(scope.as_of, deadline)
@@ -469,6 +592,26 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         key = SCHEDULE_KEYS.get(target_id)
         row = schedule.loc[key] if key in schedule.index else None
         judgement = _judge(Context(con, scope, figures, target_id), indicator, evaluator, deadline, row, measurement)
-        value, goal, unit, note = (measurement.value, measurement.target, measurement.unit, measurement.note) if measurement else (None, None, None, "范围内没有可测度的对象")
-        rows.append((target_id, indicator, chapter, deadline, plan_value, judged, value, goal, unit, judgement.status, judgement.basis, True, note))
+        value, goal, unit, note = (
+            (measurement.value, measurement.target, measurement.unit, measurement.note)
+            if measurement
+            else (None, None, None, "范围内没有可测度的对象")
+        )
+        rows.append(
+            (
+                target_id,
+                indicator,
+                chapter,
+                deadline,
+                plan_value,
+                judged,
+                value,
+                goal,
+                unit,
+                judgement.status,
+                judgement.basis,
+                True,
+                note,
+            )
+        )
     return pd.DataFrame(rows, columns=list(GOAL_COLUMNS))

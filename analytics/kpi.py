@@ -58,28 +58,106 @@ def kpi_cards(figures: ProgressFigures, goals: pd.DataFrame, city: bool, as_of: 
     f = figures
     first_batch = city and as_of <= FIRST_BATCH_DEADLINE
 
-    def card(key: str, label: str, unit: str, done: int, total: int, plan_id: str, stage_id: str, stage: str, stage_total: int) -> Kpi:
-        return Kpi(key, label, unit, done, total, _plan_total(g, plan_id) if city else None, stage, stage_total,
-                   g.loc[stage_id, "status"], g.loc[stage_id, "basis"])
+    def card(
+        key: str,
+        label: str,
+        unit: str,
+        done: int,
+        total: int,
+        plan_id: str,
+        stage_id: str,
+        stage: str,
+        stage_total: int,
+    ) -> Kpi:
+        return Kpi(
+            key,
+            label,
+            unit,
+            done,
+            total,
+            _plan_total(g, plan_id) if city else None,
+            stage,
+            stage_total,
+            g.loc[stage_id, "status"],
+            g.loc[stage_id, "basis"],
+        )
 
     households_due = f"{HOUSEHOLD_STAGE_DEADLINE.year}年底全部脱贫"
     places_due = f"{PLACE_STAGE_DEADLINE.year}年底全部摘帽"
     persons_total = f.persons_baseline_exited + f.persons_baseline_remaining
     households_total = f.households_baseline_exited + f.households_baseline_remaining
     cards = [
-        card("persons", "脱贫人口", "人", f.persons_baseline_exited, persons_total, "exit_persons_total", "exit_persons_2016", households_due, persons_total),
-        card("households", "脱贫户", "户", f.households_baseline_exited, households_total, "exit_households_total", "exit_households_2016", households_due, households_total),
+        card(
+            "persons",
+            "脱贫人口",
+            "人",
+            f.persons_baseline_exited,
+            persons_total,
+            "exit_persons_total",
+            "exit_persons_2016",
+            households_due,
+            persons_total,
+        ),
+        card(
+            "households",
+            "脱贫户",
+            "户",
+            f.households_baseline_exited,
+            households_total,
+            "exit_households_total",
+            "exit_households_2016",
+            households_due,
+            households_total,
+        ),
     ]
     for key, label, done, total, plan_id, stem in (
-        ("provincial_villages", "省定贫困村摘帽", f.provincial_villages_exited, f.provincial_villages_total, "prov_poor_villages_exit_total", "prov_poor_villages_exit"),
-        ("weak_villages", "市定经济薄弱村摘帽", f.weak_villages_exited, f.weak_villages_total, "muni_weak_villages_exit_total", "muni_weak_villages_exit"),
+        (
+            "provincial_villages",
+            "省定贫困村摘帽",
+            f.provincial_villages_exited,
+            f.provincial_villages_total,
+            "prov_poor_villages_exit_total",
+            "prov_poor_villages_exit",
+        ),
+        (
+            "weak_villages",
+            "市定经济薄弱村摘帽",
+            f.weak_villages_exited,
+            f.weak_villages_total,
+            "muni_weak_villages_exit_total",
+            "muni_weak_villages_exit",
+        ),
     ):
         if first_batch:
             batch = _plan_total(g, f"{stem}_2016")
-            cards.append(card(key, label, "个", done, total, plan_id, f"{stem}_2016", f"{FIRST_BATCH_DEADLINE.year}年底第一批{batch}个", batch))
+            cards.append(
+                card(
+                    key,
+                    label,
+                    "个",
+                    done,
+                    total,
+                    plan_id,
+                    f"{stem}_2016",
+                    f"{FIRST_BATCH_DEADLINE.year}年底第一批{batch}个",
+                    batch,
+                )
+            )
         else:
             cards.append(card(key, label, "个", done, total, plan_id, f"{stem}_2017", places_due, total))
-    cards.append(card("weak_towns", "经济薄弱镇摘帽", "个", f.weak_towns_exited, f.weak_towns_total, "weak_towns_exit_total", "weak_towns_exit_2017", places_due, f.weak_towns_total))
+    cards.append(
+        card(
+            "weak_towns",
+            "经济薄弱镇摘帽",
+            "个",
+            f.weak_towns_exited,
+            f.weak_towns_total,
+            "weak_towns_exit_total",
+            "weak_towns_exit_2017",
+            places_due,
+            f.weak_towns_total,
+        )
+    )
     return [c for c in cards if c.total > 0]
 
 
@@ -92,6 +170,8 @@ def headline(cards: list[Kpi], league: pd.DataFrame, as_of: dt.date, scope_name:
     sentence += f"、{unknown}项数据不足" if unknown else ""
     if len(league) > 1:
         worst = league.iloc[-1]
-        sentence += (f"；综合得分最低的{child_label}是{worst['area_name']}（{fmt.fixed(worst['score'])}分，"
-                     f"现存贫困人口{fmt.count(worst['remaining_persons'])}人）")
+        sentence += (
+            f"；综合得分最低的{child_label}是{worst['area_name']}（{fmt.fixed(worst['score'])}分，"
+            f"现存贫困人口{fmt.count(worst['remaining_persons'])}人）"
+        )
     return sentence + "。"

@@ -25,16 +25,30 @@ from analytics.scope import CHILD_LEVEL, Scope, area_names
 WEIGHTS = {"exit_rate": 40, "pace": 30, "coverage": 20, "returns": 10}
 PACE_CAP = 1.5
 RETURNS_CAP = 50.0
-LEAGUE_COLUMNS = ["rank", "area_code", "area_name", "score", "exit_rate", "pace_ratio", "measures_coverage",
-                  "returns_per_1000", "remaining_households", "remaining_persons"]
+LEAGUE_COLUMNS = [
+    "rank",
+    "area_code",
+    "area_name",
+    "score",
+    "exit_rate",
+    "pace_ratio",
+    "measures_coverage",
+    "returns_per_1000",
+    "remaining_households",
+    "remaining_persons",
+]
 
 
 def composite_score(table: pd.DataFrame) -> pd.Series:
     """The documented composite score of league-table rows."""
     pace = table["pace_ratio"].fillna(PACE_CAP).clip(upper=PACE_CAP) / PACE_CAP
     returns = 1 - (table["returns_per_1000"].fillna(0) / RETURNS_CAP).clip(upper=1)
-    score = (WEIGHTS["exit_rate"] * table["exit_rate"].fillna(0) + WEIGHTS["pace"] * pace
-             + WEIGHTS["coverage"] * table["measures_coverage"].fillna(0) + WEIGHTS["returns"] * returns)
+    score = (
+        WEIGHTS["exit_rate"] * table["exit_rate"].fillna(0)
+        + WEIGHTS["pace"] * pace
+        + WEIGHTS["coverage"] * table["measures_coverage"].fillna(0)
+        + WEIGHTS["returns"] * returns
+    )
     return score.round(1)
 
 
@@ -55,15 +69,19 @@ def league_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     o = household_outcomes(con, scope, level).set_index("area_code")
     if o.empty:
         return pd.DataFrame(columns=LEAGUE_COLUMNS)
-    table = pd.DataFrame({
-        "area_code": o.index,
-        "exit_rate": _share(o["baseline_exited_households"], o["baseline_exited_households"] + o["baseline_remaining_households"]),
-        "pace_ratio": pace_ratios(back_schedule(con, scope, level)).reindex(o.index).to_numpy(),
-        "measures_coverage": _share(o["covered_households"], o["active_households"]),
-        "returns_per_1000": 1000 * _share(o["returned_households"], o["baseline_households"]),
-        "remaining_households": o["remaining_households"].to_numpy(),
-        "remaining_persons": o["remaining_persons"].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "area_code": o.index,
+            "exit_rate": _share(
+                o["baseline_exited_households"], o["baseline_exited_households"] + o["baseline_remaining_households"]
+            ),
+            "pace_ratio": pace_ratios(back_schedule(con, scope, level)).reindex(o.index).to_numpy(),
+            "measures_coverage": _share(o["covered_households"], o["active_households"]),
+            "returns_per_1000": 1000 * _share(o["returned_households"], o["baseline_households"]),
+            "remaining_households": o["remaining_households"].to_numpy(),
+            "remaining_persons": o["remaining_persons"].to_numpy(),
+        }
+    )
     table["area_name"] = table["area_code"].map(area_names(con, level, scope))
     table["score"] = composite_score(table)
     table = table.sort_values(["score", "area_code"], ascending=[False, True], ignore_index=True)

@@ -37,9 +37,13 @@ def split_ranking(table: pd.DataFrame, n: int = LIST_SIZE) -> RankLists:
     """Split rows ranked best first into 红榜, 黑榜 and the rest; every row lands in exactly one part."""
     size = min(n, len(table) // 2)
     red = table.head(size).reset_index(drop=True)
-    black = table.iloc[len(table) - size:].iloc[::-1].reset_index(drop=True)
-    middle = table.iloc[size:len(table) - size].reset_index(drop=True)
-    rule = f"按综合得分排名：前{size}名为红榜，后{size}名为黑榜" if size == n else f"共{len(table)}个单位，不足{2 * n}个：前{size}名为红榜，后{size}名为黑榜"
+    black = table.iloc[len(table) - size :].iloc[::-1].reset_index(drop=True)
+    middle = table.iloc[size : len(table) - size].reset_index(drop=True)
+    rule = (
+        f"按综合得分排名：前{size}名为红榜，后{size}名为黑榜"
+        if size == n
+        else f"共{len(table)}个单位，不足{2 * n}个：前{size}名为红榜，后{size}名为黑榜"
+    )
     rule += f"，其余{len(middle)}个居中。" if len(middle) else "。"
     return RankLists(red, black, middle, rule)
 
@@ -73,7 +77,11 @@ COMPARISON_ROWS = {
 
 def month_comparison(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """This month, last month and the same month last year, side by side (NaN before the data begin)."""
-    months = {"this_month": scope.as_of, "last_month": add_months(scope.as_of, -1), "last_year": add_months(scope.as_of, -12)}
+    months = {
+        "this_month": scope.as_of,
+        "last_month": add_months(scope.as_of, -1),
+        "last_year": add_months(scope.as_of, -12),
+    }
     columns = {}
     for key, month in months.items():
         figures = progress_figures(con, scope.at(month)).as_dict() if month >= BASELINE else {}

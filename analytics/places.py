@@ -11,9 +11,12 @@ from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
 
 PLACE_COLUMNS = (
-    "provincial_villages_total", "provincial_villages_exited",
-    "weak_villages_total", "weak_villages_exited",
-    "weak_towns_total", "weak_towns_exited",
+    "provincial_villages_total",
+    "provincial_villages_exited",
+    "weak_villages_total",
+    "weak_villages_exited",
+    "weak_towns_total",
+    "weak_towns_exited",
 )
 
 _PLACES_SQL = """
@@ -42,13 +45,18 @@ ORDER BY area_code
 """
 
 
-def place_progress(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, at: dt.date | None = None) -> pd.DataFrame:
+def place_progress(
+    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, at: dt.date | None = None
+) -> pd.DataFrame:
     """Totals and exits by ``at`` (default ``scope.as_of``) per area; areas without designated places are absent."""
     params = {"district": scope.district, "town": scope.town, "village": scope.village, "at": at or scope.as_of}
     sql = _PLACES_SQL.format(
-        group=GROUP_SQL[group], filter=PLACE_FILTER_SQL, town_filter=TOWN_FILTER_SQL + (" AND false" if group == "village" else ""),
+        group=GROUP_SQL[group],
+        filter=PLACE_FILTER_SQL,
+        town_filter=TOWN_FILTER_SQL + (" AND false" if group == "village" else ""),
         town_group="NULL" if group == "village" else GROUP_SQL[group],
-        columns=", ".join(f"CAST(coalesce({c}, 0) AS BIGINT) AS {c}" for c in PLACE_COLUMNS))
+        columns=", ".join(f"CAST(coalesce({c}, 0) AS BIGINT) AS {c}" for c in PLACE_COLUMNS),
+    )
     return execute(con, sql, params).df()
 
 

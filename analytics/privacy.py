@@ -6,8 +6,15 @@ import pandas as pd
 
 from storage.cells import FORMULA_START
 
-PERSONAL_COLUMNS = {"name": "name", "head_name": "name", "helper_name": "name", "id_number": "id", "head_id_number": "id", "phone": "phone",
-                    "birth_date": "birth"}
+PERSONAL_COLUMNS = {
+    "name": "name",
+    "head_name": "name",
+    "helper_name": "name",
+    "id_number": "id",
+    "head_id_number": "id",
+    "phone": "phone",
+    "birth_date": "birth",
+}
 
 
 def mask_name(name: str | None) -> str | None:
@@ -54,5 +61,9 @@ def masked(frame: pd.DataFrame) -> pd.DataFrame:
     for column, kind in PERSONAL_COLUMNS.items():
         if column in out.columns:
             mask, any_type = _MASKS[kind], kind == "birth"
-            out[column] = out[column].map(lambda v, f=mask, a=any_type: _inert(f(v)) if a or isinstance(v, str) else v).astype(object)
+            out[column] = (
+                out[column]
+                .map(lambda v, f=mask, a=any_type: _inert(f(v)) if a or isinstance(v, str) else v)
+                .astype(object)
+            )
     return out

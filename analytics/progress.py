@@ -80,7 +80,11 @@ def remaining_curve(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
     """Month by month from 2015-12: remaining poor persons and households, and the plan's path for persons."""
     stock = poor_stock(con, scope, None, BASELINE, scope.as_of).set_index("month")
     months = pd.DatetimeIndex([pd.Timestamp(m) for m in months_between(BASELINE, scope.as_of)])
-    curve = stock.reindex(months.astype(stock.index.dtype) if len(stock) else months)[["households", "persons"]].fillna(0).astype("int64")
+    curve = (
+        stock.reindex(months.astype(stock.index.dtype) if len(stock) else months)[["households", "persons"]]
+        .fillna(0)
+        .astype("int64")
+    )
     curve.index.name = "month"
     baseline = int(curve["persons"].iloc[0]) if len(curve) else 0
     curve["plan_persons"] = [round(plan_path(baseline, m.date()), 1) for m in curve.index]

@@ -48,13 +48,13 @@ def invalid_ids(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     select = f"""
     , people AS ({_PERSONS_IN_SCOPE})
     SELECT person_id, household_id, name, id_number,
-           CASE WHEN length(id_number) <> 18 OR {_check_digit_sql('id_number')} IS NULL THEN '格式错误'
-                WHEN upper(substr(id_number, 18, 1)) <> {_check_digit_sql('id_number')} THEN '校验码错误'
+           CASE WHEN length(id_number) <> 18 OR {_check_digit_sql("id_number")} IS NULL THEN '格式错误'
+                WHEN upper(substr(id_number, 18, 1)) <> {_check_digit_sql("id_number")} THEN '校验码错误'
                 WHEN substr(id_number, 7, 8) <> strftime(birth_date, '%Y%m%d') THEN '出生日期与证件号不符'
                 ELSE '性别与证件号不符' END AS problem
     FROM people
-    WHERE length(id_number) <> 18 OR {_check_digit_sql('id_number')} IS NULL
-       OR upper(substr(id_number, 18, 1)) <> {_check_digit_sql('id_number')}
+    WHERE length(id_number) <> 18 OR {_check_digit_sql("id_number")} IS NULL
+       OR upper(substr(id_number, 18, 1)) <> {_check_digit_sql("id_number")}
        OR substr(id_number, 7, 8) <> strftime(birth_date, '%Y%m%d')
        OR (TRY_CAST(substr(id_number, 17, 1) AS INTEGER) % 2 = 1) <> (sex = '男')
     ORDER BY person_id
@@ -99,7 +99,9 @@ _EXITS = """
 
 def exits_below_line(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Exited households whose per-capita income in the year of exit was below the poverty line."""
-    select = _EXITS + """
+    select = (
+        _EXITS
+        + """
     SELECT h.household_id, h.head_name, x.exit_year, i.per_capita_income_yuan, l.yuan AS poverty_line
     FROM exits x JOIN household h USING (household_id)
     JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
@@ -107,6 +109,7 @@ def exits_below_line(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     WHERE i.per_capita_income_yuan < l.yuan
     ORDER BY h.household_id
     """
+    )
     return masked(household_states(con, scope, select))
 
 
@@ -123,20 +126,34 @@ def exits_without_measures(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.D
 
 def exit_income_heaping(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Exit-year incomes in bands of 5 % of the poverty line, from 80 % to 200 %, to spot heaping just above it."""
-    select = _EXITS + """
+    select = (
+        _EXITS
+        + """
     SELECT floor(i.per_capita_income_yuan / l.yuan / 0.05) * 0.05 AS band_start, count(*) AS households
     FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
     JOIN poverty_line l ON l.year = x.exit_year
     WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
     GROUP BY 1 ORDER BY 1
     """
+    )
     frame = household_states(con, scope, select)
     frame["band_start"] = frame["band_start"].astype(float).round(2)
     return frame.astype({"households": "int64"})
 
 
-_EIGHT_PROJECTS = " AND ".join(f"l.{c}" for c in ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square",
-                                                   "proj_lighting", "proj_irrigation", "proj_office", "proj_service"))
+_EIGHT_PROJECTS = " AND ".join(
+    f"l.{c}"
+    for c in (
+        "proj_road",
+        "proj_drinking_water",
+        "proj_electricity",
+        "proj_culture_square",
+        "proj_lighting",
+        "proj_irrigation",
+        "proj_office",
+        "proj_service",
+    )
+)
 
 
 def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -161,8 +178,13 @@ def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
     return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
 
 
-COMPLETENESS_FIELDS = {"phone": "联系电话", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
-                       "planned_exit_year": "计划脱贫年度", "income_last_year": "上年人均纯收入"}
+COMPLETENESS_FIELDS = {
+    "phone": "联系电话",
+    "helper_name": "帮扶责任人",
+    "helper_unit": "帮扶单位",
+    "planned_exit_year": "计划脱贫年度",
+    "income_last_year": "上年人均纯收入",
+}
 _BELOW = {"city": "district", "district": "town", "town": "village", "village": "village"}
 
 
@@ -228,7 +250,10 @@ def quality_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
         counts = {key: len(check(con, scope)) for key, (_, check) in CHECKS.items()}
     else:
         counts = cube.set_index("check_key")["records"].to_dict()
-    return pd.DataFrame([(key, label, int(counts.get(key, 0))) for key, (label, _) in CHECKS.items()], columns=["check", "label", "count"])
+    return pd.DataFrame(
+        [(key, label, int(counts.get(key, 0))) for key, (label, _) in CHECKS.items()],
+        columns=["check", "label", "count"],
+    )
 
 
 def district_quality_scores(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -244,6 +269,10 @@ def district_quality_scores(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
         if not scope.allows(code) or active.get(code, 0) == 0:
             continue
         district = replace(scope, district=code, town=None, village=None)
-        failing = int(cube.get(code, 0)) if cube is not None else len(failing_households(findings(con, district, FAILING_CHECKS)))
+        failing = (
+            int(cube.get(code, 0))
+            if cube is not None
+            else len(failing_households(findings(con, district, FAILING_CHECKS)))
+        )
         rows.append((code, name, int(active[code]), failing, max(0.0, round(100 - 1000 * failing / active[code], 1))))
     return pd.DataFrame(rows, columns=["area_code", "area_name", "active_households", "failing_households", "score"])

@@ -46,15 +46,61 @@ class TrackedTarget:
 
 
 TRACKED = (
-    TrackedTarget("households", "建档立卡户全部脱贫", HOUSEHOLD_STAGE_DEADLINE, "baseline_exited_households", "baseline_remaining_households", None),
-    TrackedTarget("persons", "建档立卡人口全部脱贫", HOUSEHOLD_STAGE_DEADLINE, "baseline_exited_persons", "baseline_remaining_persons", None),
-    TrackedTarget("provincial_villages", "省定贫困村全部摘帽", PLACE_STAGE_DEADLINE, "provincial_villages_exited", None, "provincial_villages_total"),
-    TrackedTarget("weak_villages", "市定经济薄弱村全部摘帽", PLACE_STAGE_DEADLINE, "weak_villages_exited", None, "weak_villages_total"),
-    TrackedTarget("weak_towns", "经济薄弱镇全部摘帽", PLACE_STAGE_DEADLINE, "weak_towns_exited", None, "weak_towns_total", batch=True),
+    TrackedTarget(
+        "households",
+        "建档立卡户全部脱贫",
+        HOUSEHOLD_STAGE_DEADLINE,
+        "baseline_exited_households",
+        "baseline_remaining_households",
+        None,
+    ),
+    TrackedTarget(
+        "persons",
+        "建档立卡人口全部脱贫",
+        HOUSEHOLD_STAGE_DEADLINE,
+        "baseline_exited_persons",
+        "baseline_remaining_persons",
+        None,
+    ),
+    TrackedTarget(
+        "provincial_villages",
+        "省定贫困村全部摘帽",
+        PLACE_STAGE_DEADLINE,
+        "provincial_villages_exited",
+        None,
+        "provincial_villages_total",
+    ),
+    TrackedTarget(
+        "weak_villages",
+        "市定经济薄弱村全部摘帽",
+        PLACE_STAGE_DEADLINE,
+        "weak_villages_exited",
+        None,
+        "weak_villages_total",
+    ),
+    TrackedTarget(
+        "weak_towns",
+        "经济薄弱镇全部摘帽",
+        PLACE_STAGE_DEADLINE,
+        "weak_towns_exited",
+        None,
+        "weak_towns_total",
+        batch=True,
+    ),
 )
 COLUMNS = (
-    "area_code", "target", "label", "deadline", "total", "done", "remaining", "months_left",
-    "required_pace", "actual_pace", "projected_month", "rag",
+    "area_code",
+    "target",
+    "label",
+    "deadline",
+    "total",
+    "done",
+    "remaining",
+    "months_left",
+    "required_pace",
+    "actual_pace",
+    "projected_month",
+    "rag",
 )
 
 
@@ -87,7 +133,9 @@ def back_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | Non
     before = _figures(con, scope.at(add_months(scope.as_of, -PACE_WINDOW)), group).reindex(now.index, fill_value=0)
     rows = pd.concat([_target_rows(target, scope.as_of, now, before) for target in TRACKED], ignore_index=True)
     order = {key: i for i, key in enumerate(now.index)}
-    rows = rows.sort_values(["area_code", "target"], key=lambda c: c.map(order) if c.name == "area_code" else c.map(TARGET_ORDER))
+    rows = rows.sort_values(
+        ["area_code", "target"], key=lambda c: c.map(order) if c.name == "area_code" else c.map(TARGET_ORDER)
+    )
     return rows[list(COLUMNS)].reset_index(drop=True)
 
 
@@ -104,18 +152,37 @@ def _target_rows(target: TrackedTarget, as_of: dt.date, now: pd.DataFrame, befor
     left = months_left(as_of, target.deadline)
     required = remaining / left if left > 0 else pd.Series(float("nan"), index=done.index)
     actual = (done - before_done) / PACE_WINDOW
-    projected = [add_months(as_of, math.ceil(r / a)) if r > 0 and a > 0 else None for r, a in zip(remaining, actual, strict=True)]
+    projected = [
+        add_months(as_of, math.ceil(r / a)) if r > 0 and a > 0 else None for r, a in zip(remaining, actual, strict=True)
+    ]
     lights = [rag(r, left, q, a, target.batch) for r, q, a in zip(remaining, required, actual, strict=True)]
-    return pd.DataFrame({
-        "area_code": done.index, "target": target.key, "label": target.label, "deadline": target.deadline,
-        "total": total.to_numpy(), "done": done.to_numpy(), "remaining": remaining.to_numpy(), "months_left": left,
-        "required_pace": required.to_numpy(), "actual_pace": actual.to_numpy(), "projected_month": projected, "rag": lights,
-    })
+    return pd.DataFrame(
+        {
+            "area_code": done.index,
+            "target": target.key,
+            "label": target.label,
+            "deadline": target.deadline,
+            "total": total.to_numpy(),
+            "done": done.to_numpy(),
+            "remaining": remaining.to_numpy(),
+            "months_left": left,
+            "required_pace": required.to_numpy(),
+            "actual_pace": actual.to_numpy(),
+            "projected_month": projected,
+            "rag": lights,
+        }
+    )
 
 
 def behind_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) -> pd.DataFrame:
     """The red and amber rows of :func:`back_schedule`, red first, most remaining work first, with area names."""
     rows = back_schedule(con, scope, group)
     rows = rows[rows["rag"].isin([RAG_RED, RAG_AMBER])]
-    rows = rows.assign(red=rows["rag"] == RAG_RED).sort_values(["red", "deadline", "remaining"], ascending=[False, True, False])
-    return rows.drop(columns="red").assign(area_name=lambda r: r["area_code"].map(area_names(con, group, scope))).reset_index(drop=True)
+    rows = rows.assign(red=rows["rag"] == RAG_RED).sort_values(
+        ["red", "deadline", "remaining"], ascending=[False, True, False]
+    )
+    return (
+        rows.drop(columns="red")
+        .assign(area_name=lambda r: r["area_code"].map(area_names(con, group, scope)))
+        .reset_index(drop=True)
+    )

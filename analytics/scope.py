@@ -71,8 +71,11 @@ class Scope:
 
     def sql_params(self) -> dict[str, object]:
         return {
-            "district": self.district, "town": self.town, "village": self.village,
-            "attribute": self.attribute, "main_cause": self.main_cause,
+            "district": self.district,
+            "town": self.town,
+            "village": self.village,
+            "attribute": self.attribute,
+            "main_cause": self.main_cause,
         }
 
 
@@ -88,12 +91,21 @@ TOWN_FILTER_SQL = """
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
 """
 PLACE_FILTER_SQL = TOWN_FILTER_SQL + " AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)"
-HOUSEHOLD_FILTER_SQL = PLACE_FILTER_SQL + """
+HOUSEHOLD_FILTER_SQL = (
+    PLACE_FILTER_SQL
+    + """
     AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
     AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
 """
+)
 # Grouping expressions over the same aliases.
-GROUP_SQL = {None: f"'{CITY_CODE}'", "city": f"'{CITY_CODE}'", "district": "t.district_code", "town": "t.town_code", "village": "v.village_code"}
+GROUP_SQL = {
+    None: f"'{CITY_CODE}'",
+    "city": f"'{CITY_CODE}'",
+    "district": "t.district_code",
+    "town": "t.town_code",
+    "village": "v.village_code",
+}
 # The same over a cube (c), which carries its village's town and district codes.
 CUBE_FILTER_SQL = PLACE_FILTER_SQL.replace("t.", "c.").replace("v.", "c.")
 CUBE_GROUP_SQL = {level: sql.replace("t.", "c.").replace("v.", "c.") for level, sql in GROUP_SQL.items()}
@@ -162,7 +174,10 @@ def resolve_scope(
         else:
             district = row[0]
     if village:
-        row = con.execute("SELECT v.town_code, t.district_code FROM village v JOIN town t USING (town_code) WHERE village_code = ?", [village]).fetchone()
+        row = con.execute(
+            "SELECT v.town_code, t.district_code FROM village v JOIN town t USING (town_code) WHERE village_code = ?",
+            [village],
+        ).fetchone()
         if not row or (town and row[0] != town):
             notices.append(f"村代码 {_echoed(village)} 不存在或不属于所选镇街，已忽略。")
             village = None
@@ -174,7 +189,10 @@ def resolve_scope(
         return Scope(as_of, district or None, town or None, village or None, limit=limit), notices
     except ScopeDenied:
         requested = village or town or district
-        return home_scope(as_of, limit), [*notices, f"无权查看{area_label(con, requested)}：该账号只能查看{area_label(con, limit)}范围内的数据"]
+        return home_scope(as_of, limit), [
+            *notices,
+            f"无权查看{area_label(con, requested)}：该账号只能查看{area_label(con, limit)}范围内的数据",
+        ]
 
 
 def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
@@ -201,7 +219,11 @@ def area_label(con: duckdb.DuckDBPyConnection, code: str | None) -> str:
     return row[0] if row else code
 
 
-AREA_TABLES = {"district": ("district", "district_code"), "town": ("town", "town_code"), "village": ("village", "village_code")}
+AREA_TABLES = {
+    "district": ("district", "district_code"),
+    "town": ("town", "town_code"),
+    "village": ("village", "village_code"),
+}
 
 
 def area_names(con: duckdb.DuckDBPyConnection, level: str, within: Scope | None = None) -> dict[str, str]:

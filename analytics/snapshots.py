@@ -37,8 +37,11 @@ def quality_trend(paths: list[Path], scope: Scope) -> pd.DataFrame:
         with connect(path) as con:
             at, as_of = _at(con, scope)
             frames.append(quality_summary(con, at).assign(snapshot=path.name, as_of=as_of))
-    return pd.concat(frames, ignore_index=True)[["snapshot", "as_of", "check", "label", "count"]] if frames else pd.DataFrame(
-        columns=["snapshot", "as_of", "check", "label", "count"])
+    return (
+        pd.concat(frames, ignore_index=True)[["snapshot", "as_of", "check", "label", "count"]]
+        if frames
+        else pd.DataFrame(columns=["snapshot", "as_of", "check", "label", "count"])
+    )
 
 
 def snapshot_identity(previous: Path, current: Path, scope: Scope) -> pd.DataFrame:
@@ -48,18 +51,34 @@ def snapshot_identity(previous: Path, current: Path, scope: Scope) -> pd.DataFra
         closed, last = _at(after, scope)
         opening = poor_stock(before, opened, None, first, first)
         closing = poor_stock(after, closed, None, last, last)
-        flows = monthly_flows(after, closed, None, add_months(first, 1), last) if last > first else pd.DataFrame(columns=["unit", *FLOW_COLUMNS])
+        flows = (
+            monthly_flows(after, closed, None, add_months(first, 1), last)
+            if last > first
+            else pd.DataFrame(columns=["unit", *FLOW_COLUMNS])
+        )
     rows = []
     for unit in UNITS:
         moved = {c: int(flows.loc[flows["unit"] == unit, c].sum()) for c in FLOW_COLUMNS}
         start, end = int(opening[unit].sum()), int(closing[unit].sum())
-        rows.append({"previous": previous.name, "current": current.name, "unit": unit, "opening": start, **moved, "closing": end,
-                     "difference": end - (start + moved["new"] + moved["returned"] - moved["exited"] - moved["removed"])})
+        rows.append(
+            {
+                "previous": previous.name,
+                "current": current.name,
+                "unit": unit,
+                "opening": start,
+                **moved,
+                "closing": end,
+                "difference": end - (start + moved["new"] + moved["returned"] - moved["exited"] - moved["removed"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def identity_between_snapshots(paths: list[Path], scope: Scope) -> pd.DataFrame:
     """:func:`snapshot_identity` for every consecutive pair of ``paths`` (oldest first)."""
-    frames = [snapshot_identity(before, after, scope) for before, after in zip(paths, paths[1:])]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["previous", "current", "unit", "opening", *FLOW_COLUMNS, "closing", "difference"])
+    frames = [snapshot_identity(before, after, scope) for before, after in zip(paths, paths[1:], strict=False)]
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["previous", "current", "unit", "opening", *FLOW_COLUMNS, "closing", "difference"])
+    )

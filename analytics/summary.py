@@ -11,8 +11,14 @@ from analytics.plan import BASELINE
 from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
 
 COUNT_COLUMNS = (
-    "baseline_households", "baseline_persons", "poor_households", "poor_persons",
-    "provincial_villages", "municipal_villages", "villages_exited", "weak_towns",
+    "baseline_households",
+    "baseline_persons",
+    "poor_households",
+    "poor_persons",
+    "provincial_villages",
+    "municipal_villages",
+    "villages_exited",
+    "weak_towns",
 )
 
 
@@ -34,12 +40,21 @@ def district_summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFra
     baseline = stock[month == BASELINE].set_index("area_code")[["households", "persons"]]
     current = stock[month == scope.as_of].set_index("area_code")[["households", "persons"]]
     places = place_progress(con, home, group).set_index("area_code")
-    places = pd.DataFrame({
-        "provincial_villages": places["provincial_villages_total"], "municipal_villages": places["weak_villages_total"],
-        "villages_exited": places["provincial_villages_exited"] + places["weak_villages_exited"], "weak_towns": places["weak_towns_total"],
-    })
+    places = pd.DataFrame(
+        {
+            "provincial_villages": places["provincial_villages_total"],
+            "municipal_villages": places["weak_villages_total"],
+            "villages_exited": places["provincial_villages_exited"] + places["weak_villages_exited"],
+            "weak_towns": places["weak_towns_total"],
+        }
+    )
     names = pd.Series(area_names(con, group, within=home), name="area_name")
-    table = pd.DataFrame(names).join(places).join(baseline.add_prefix("baseline_")).join(current.rename(columns=lambda c: f"poor_{c}"))
+    table = (
+        pd.DataFrame(names)
+        .join(places)
+        .join(baseline.add_prefix("baseline_"))
+        .join(current.rename(columns=lambda c: f"poor_{c}"))
+    )
     table = table.fillna(0)
     table = table[(table[list(COUNT_COLUMNS)] > 0).any(axis=1)].sort_index()
     total = table[list(COUNT_COLUMNS)].sum().to_frame(home.area_code).T.assign(area_name=scope_label(con, home))

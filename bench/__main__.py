@@ -54,24 +54,43 @@ from roster.schema import create_schema
 
 CHILD = {"city": "district", "district": "town", "town": "village"}
 ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
-PAGES = ("views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py",
-         "views/meeting.py", "views/summary.py", "views/quality.py")
-Question = tuple[Callable[[duckdb.DuckDBPyConnection, Scope], object], Callable[[dict, Scope], object] | None, tuple[str, ...]]
+PAGES = (
+    "views/overview.py",
+    "views/map_distribution.py",
+    "views/map_measures.py",
+    "views/map_dynamics.py",
+    "views/meeting.py",
+    "views/summary.py",
+    "views/quality.py",
+)
+Question = tuple[
+    Callable[[duckdb.DuckDBPyConnection, Scope], object], Callable[[dict, Scope], object] | None, tuple[str, ...]
+]
 
 
 def questions() -> dict[str, Question]:
     """name → (ours, pandas baseline or None, tables it must read)."""
+
     def child(scope: Scope) -> str:
         return CHILD[scope.level]
 
     return {
         "progress_figures": (progress.progress_figures, None, ROSTER_TABLES[:5]),
-        "remaining_persons": (lambda c, s: dynamics.scope_outcomes(c, s)["remaining_persons"], baseline.remaining_persons,
-                              ("household", "village", "town", "status_event", "person")),
-        "coverage_by_area": (lambda c, s: coverage.coverage_by_area(c, s, child(s), "health"),
-                             lambda f, s: baseline.coverage(f, s, child(s), "health"), ("household", "village", "town", "status_event", "measure")),
-        "poor_households_by_month": (lambda c, s: dynamics.poor_stock(c, s, child(s), BASELINE, s.as_of),
-                                     lambda f, s: baseline.poor_households_by_month(f, s, child(s)), ("household", "village", "town", "status_event")),
+        "remaining_persons": (
+            lambda c, s: dynamics.scope_outcomes(c, s)["remaining_persons"],
+            baseline.remaining_persons,
+            ("household", "village", "town", "status_event", "person"),
+        ),
+        "coverage_by_area": (
+            lambda c, s: coverage.coverage_by_area(c, s, child(s), "health"),
+            lambda f, s: baseline.coverage(f, s, child(s), "health"),
+            ("household", "village", "town", "status_event", "measure"),
+        ),
+        "poor_households_by_month": (
+            lambda c, s: dynamics.poor_stock(c, s, child(s), BASELINE, s.as_of),
+            lambda f, s: baseline.poor_households_by_month(f, s, child(s)),
+            ("household", "village", "town", "status_event"),
+        ),
         "remaining_curve": (progress.remaining_curve, None, ROSTER_TABLES[:5]),
         "goal_progress": (goals.goal_progress, None, ROSTER_TABLES),
         "back_schedule": (lambda c, s: schedule.back_schedule(c, s, child(s)), None, ROSTER_TABLES[:5]),
@@ -118,32 +137,55 @@ def scopes(as_of: dt.date) -> dict[str, Scope]:
 
 def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[dict]:
     db, generated = ensure_db(args.work, scale)
-    build = {"scale": scale, "kind": "build", "generate_s": generated, "cube_build_s": round(cube_build_s(db), 2), "db_mb": round(db.stat().st_size / 1e6, 1)}
+    build = {
+        "scale": scale,
+        "kind": "build",
+        "generate_s": generated,
+        "cube_build_s": round(cube_build_s(db), 2),
+        "db_mb": round(db.stat().st_size / 1e6, 1),
+    }
     con = duckdb.connect(str(db), read_only=True)
     as_of = dataset_info(con).as_of
-    records = [build | {"households": con.execute("SELECT count(*) FROM household").fetchall()[0][0],
-                        "persons": con.execute("SELECT count(*) FROM person").fetchall()[0][0]}]
+    records = [
+        build
+        | {
+            "households": con.execute("SELECT count(*) FROM household").fetchall()[0][0],
+            "persons": con.execute("SELECT count(*) FROM person").fetchall()[0][0],
+        }
+    ]
     frames = None
     sizes = {t: table_bytes(con, (t,)) for t in ROSTER_TABLES}
     for name, (ours, naive, tables) in questions().items():
         for scope_name, scope in scopes(as_of).items():
-            record = {"scale": scale, "kind": "question", "question": name, "scope": scope_name,
-                      "ours_ms": round(median_ms(lambda o=ours, s=scope: o(con, s), args.repeat), 1),
-                      "floor_ms": round(1000 * sum(sizes[t] for t in tables) / bandwidth, 2), "baseline_ms": None}
+            record = {
+                "scale": scale,
+                "kind": "question",
+                "question": name,
+                "scope": scope_name,
+                "ours_ms": round(median_ms(lambda o=ours, s=scope: o(con, s), args.repeat), 1),
+                "floor_ms": round(1000 * sum(sizes[t] for t in tables) / bandwidth, 2),
+                "baseline_ms": None,
+            }
             if naive is not None:
                 frames = frames or baseline.load(con)
-                record["baseline_ms"] = round(median_ms(lambda n=naive, s=scope, f=frames: n(f, s), *baseline_runs(scale, args.repeat)), 1)
+                record["baseline_ms"] = round(
+                    median_ms(lambda n=naive, s=scope, f=frames: n(f, s), *baseline_runs(scale, args.repeat)), 1
+                )
             records.append(record)
             print(_line(record), flush=True)
     city = scopes(as_of)["city"]
-    for page, spec in (("distribution", lambda: maps.distribution_map(con, city, "town", "remaining_persons", "quantile", 5, True)),
-                       ("measures", lambda: maps.coverage_map(con, city, "town", "any", "quantile", 5)),
-                       ("dynamics", lambda: maps.flow_map(con, city, "town", "exited", as_of, as_of, "quantile", 5))):
+    for page, spec in (
+        ("distribution", lambda: maps.distribution_map(con, city, "town", "remaining_persons", "quantile", 5, True)),
+        ("measures", lambda: maps.coverage_map(con, city, "town", "any", "quantile", 5)),
+        ("dynamics", lambda: maps.flow_map(con, city, "town", "exited", as_of, as_of, "quantile", 5)),
+    ):
         records.append({"scale": scale, "kind": "payload", "page": page, "bytes": spec()[0].payload_bytes})
     for page in PAGES[:1] if args.quick else PAGES:
         cold, warm = page_ms(db, page, args.repeat)
         records.append({"scale": scale, "kind": "page", "page": page, "cold_ms": round(cold), "warm_ms": round(warm)})
-    records.append({"scale": scale, "kind": "cold_start", "seconds": round(cold_start_s(db, args.work / "cold-start.log"), 2)})
+    records.append(
+        {"scale": scale, "kind": "cold_start", "seconds": round(cold_start_s(db, args.work / "cold-start.log"), 2)}
+    )
     records.append({"scale": scale, "kind": "memory", "peak_rss_mb": round(peak_rss_mb())})
     return records
 
@@ -169,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     bandwidth = memory_bandwidth()
     print(f"memory bandwidth {bandwidth / 1e9:.1f} GB/s (copy, measured now)")
-    print(f"{'scale':>6} {'question':<26} {'scope':<9} {'ours_ms':>9} {'pandas_ms':>10} {'ratio':>9} {'floor_ms':>9} {'ours/floor':>9}")
+    print(
+        f"{'scale':>6} {'question':<26} {'scope':<9} {'ours_ms':>9} {'pandas_ms':>10} {'ratio':>9} {'floor_ms':>9} {'ours/floor':>9}"
+    )
     records = []
     for scale in (float(s) for s in args.scales.split(",")):
         records += run_scale(scale, args, bandwidth)

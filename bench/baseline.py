@@ -19,8 +19,15 @@ POOR = ("identified", "new", "returned")
 
 def load(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """The raw tables the baseline questions need, as a pandas app would hold them."""
-    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in ("household", "village", "town", "status_event", "measure", "person")}
-    for table, columns in (("status_event", ["event_month"]), ("measure", ["start_month"]), ("person", ["joined_month"])):
+    frames = {
+        t: con.execute(f"SELECT * FROM {t}").df()
+        for t in ("household", "village", "town", "status_event", "measure", "person")
+    }
+    for table, columns in (
+        ("status_event", ["event_month"]),
+        ("measure", ["start_month"]),
+        ("person", ["joined_month"]),
+    ):
         for column in columns:
             frames[table][column] = pd.to_datetime(frames[table][column])
     return frames
@@ -28,9 +35,15 @@ def load(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 def _households_in(frames: dict[str, pd.DataFrame], scope: Scope, level: str) -> pd.DataFrame:
     """household_id and area_code (the ``level`` code) of the scope's households."""
-    places = frames["village"][["village_code", "town_code"]].merge(frames["town"][["town_code", "district_code"]], on="town_code")
+    places = frames["village"][["village_code", "town_code"]].merge(
+        frames["town"][["town_code", "district_code"]], on="town_code"
+    )
     households = frames["household"][["household_id", "village_code"]].merge(places, on="village_code")
-    for column, value in (("district_code", scope.district), ("town_code", scope.town), ("village_code", scope.village)):
+    for column, value in (
+        ("district_code", scope.district),
+        ("town_code", scope.town),
+        ("village_code", scope.village),
+    ):
         if value:
             households = households[households[column] == value]
     return households.assign(area_code=households[f"{level}_code"])[["household_id", "area_code"]]
@@ -53,8 +66,15 @@ def coverage(frames: dict[str, pd.DataFrame], scope: Scope, level: str, group: s
     if group != "any":
         measures = measures[measures["category_code"].isin(MEASURE_GROUPS[group][1])]
     covered = active["household_id"].isin(measures["household_id"])
-    table = active.assign(covered=covered).groupby("area_code").agg(households=("household_id", "size"), covered=("covered", "sum")).reset_index()
-    return table.astype({"households": "int64", "covered": "int64"}).assign(coverage=lambda t: t["covered"] / t["households"])
+    table = (
+        active.assign(covered=covered)
+        .groupby("area_code")
+        .agg(households=("household_id", "size"), covered=("covered", "sum"))
+        .reset_index()
+    )
+    return table.astype({"households": "int64", "covered": "int64"}).assign(
+        coverage=lambda t: t["covered"] / t["households"]
+    )
 
 
 def poor_households_by_month(frames: dict[str, pd.DataFrame], scope: Scope, level: str) -> pd.DataFrame:
@@ -76,7 +96,11 @@ def remaining_persons(frames: dict[str, pd.DataFrame], scope: Scope) -> int:
     poor = set(households.loc[status.isin(POOR), "household_id"])
     persons = frames["person"]
     events = frames["status_event"]
-    left = events[(events["event_type"] == "removed") & events["person_id"].notna() & (events["event_month"] <= pd.Timestamp(scope.as_of))]
+    left = events[
+        (events["event_type"] == "removed")
+        & events["person_id"].notna()
+        & (events["event_month"] <= pd.Timestamp(scope.as_of))
+    ]
     joined = persons["joined_month"].isna() | (persons["joined_month"] <= pd.Timestamp(scope.as_of))
     members = persons[joined & ~persons["person_id"].isin(left["person_id"]) & persons["household_id"].isin(poor)]
     return len(members)

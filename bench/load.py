@@ -35,7 +35,13 @@ from bench.server import dashboard_server
 
 PAGES = ("overview", "distribution", "measures", "dynamics", "meeting", "summary", "quality")
 URL_PATHS = {"overview": ""} | {page: page for page in PAGES[1:]}  # the overview is the app's main page, at "/"
-SCOPES = ({}, {"district": "370283"}, {"district": "370285"}, {"district": "370283", "town": "370283108"}, {"district": "370211"})
+SCOPES = (
+    {},
+    {"district": "370283"},
+    {"district": "370285"},
+    {"district": "370283", "town": "370283108"},
+    {"district": "370211"},
+)
 EXPECTED_CARD = "脱贫人口"
 KPI_CARD = re.compile(r"<div class='kpi-name'>([^<]+)</div><div class='kpi-figure'>([^<]+)</div>")  # ui.status.kpi_card
 
@@ -58,11 +64,15 @@ def expected_cards(db: Path) -> dict[str, str]:
         cards = {}
         for params in SCOPES:
             f = progress_figures(con, Scope(as_of, params.get("district"), params.get("town")))
-            cards[scope_key(params)] = f"{f.persons_baseline_exited:,} / {f.persons_baseline_exited + f.persons_baseline_remaining:,}人"
+            cards[scope_key(params)] = (
+                f"{f.persons_baseline_exited:,} / {f.persons_baseline_exited + f.persons_baseline_remaining:,}人"
+            )
         return cards
 
 
-async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str, str]) -> tuple[float, dict[str, str], list[str]]:
+async def run_page(
+    ws: websockets.ClientConnection, page: str, params: dict[str, str]
+) -> tuple[float, dict[str, str], list[str]]:
     """Ask for one page run; (milliseconds to its end, KPI cards shown, exceptions shown)."""
     request = BackMsg()
     request.rerun_script.page_name = URL_PATHS[page]
@@ -88,7 +98,9 @@ async def run_page(ws: websockets.ClientConnection, page: str, params: dict[str,
             return (time.perf_counter() - start) * 1000, cards, exceptions
 
 
-async def session(url: str, deadline: float, seed: int, expected: dict[str, str], pages: tuple[str, ...], findings: Findings) -> None:
+async def session(
+    url: str, deadline: float, seed: int, expected: dict[str, str], pages: tuple[str, ...], findings: Findings
+) -> None:
     """One simulated user until ``deadline``: opens a shared link to a random scope (a new connection, as a
     browser loading the URL) and moves through one to three random ``pages`` there; then the next link."""
     rng = random.Random(seed)
@@ -97,7 +109,9 @@ async def session(url: str, deadline: float, seed: int, expected: dict[str, str]
         params = rng.choice(SCOPES)
         try:
             browser = {"Cookie": f"_streamlit_xsrf=load-test-{seed}-{rng.random():.12f}"}  # each link: its own browser
-            async with websockets.connect(stream, subprotocols=["streamlit"], origin=url, max_size=None, additional_headers=browser) as ws:
+            async with websockets.connect(
+                stream, subprotocols=["streamlit"], origin=url, max_size=None, additional_headers=browser
+            ) as ws:
                 for _ in range(rng.randint(1, 3)):
                     page = rng.choice(pages)
                     ms, cards, exceptions = await asyncio.wait_for(run_page(ws, page, params), timeout=600)
@@ -106,15 +120,20 @@ async def session(url: str, deadline: float, seed: int, expected: dict[str, str]
                     if page == "overview":
                         findings.checked += 1
                         if cards.get(EXPECTED_CARD) != expected[scope_key(params)]:
-                            findings.problems.append(f"wrong number on {scope_key(params)}: {cards.get(EXPECTED_CARD)} ≠ {expected[scope_key(params)]}")
+                            findings.problems.append(
+                                f"wrong number on {scope_key(params)}: {cards.get(EXPECTED_CARD)} ≠ {expected[scope_key(params)]}"
+                            )
         except (OSError, TimeoutError, websockets.WebSocketException) as err:
             findings.problems.append(f"session {seed}: {type(err).__name__}: {err}")
 
 
 def cold_start_s(db: Path, log: Path) -> float:
     """Seconds from starting a server process on ``db`` to the end of the first overview's run."""
+
     async def first_overview(url: str) -> None:
-        async with websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None) as ws:
+        async with websockets.connect(
+            url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None
+        ) as ws:
             await run_page(ws, "overview", {})
 
     start = time.perf_counter()
@@ -131,7 +150,9 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def load(url: str, sessions: int, seconds: float, expected: dict[str, str], pages: tuple[str, ...] = PAGES) -> Findings:
+async def load(
+    url: str, sessions: int, seconds: float, expected: dict[str, str], pages: tuple[str, ...] = PAGES
+) -> Findings:
     """``sessions`` concurrent sessions against the server at ``url`` for ``seconds``."""
     findings, deadline = Findings(), time.monotonic() + seconds
     await asyncio.gather(*(session(url, deadline, seed, expected, pages, findings) for seed in range(sessions)))
@@ -144,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--log", type=Path, default=Path("bench_out/load-server.log"))
-    parser.add_argument("--url", help="a running dashboard (e.g. replicas behind nginx) instead of starting one on --db")
+    parser.add_argument(
+        "--url", help="a running dashboard (e.g. replicas behind nginx) instead of starting one on --db"
+    )
     args = parser.parse_args(argv)
     expected = expected_cards(args.db)
     if args.url:
@@ -155,8 +178,10 @@ def main(argv: list[str] | None = None) -> int:
             where = f"one server (peak RSS {peak_rss_mb(server.pid):.0f} MB)"
     times = findings.times_ms
     p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else float("nan")
-    print(f"{args.sessions} sessions × {args.seconds:.0f} s against {where}: {len(times)} page runs, {len(findings.problems)} problems "
-          f"({findings.checked} overview figures checked); p50 {statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms")
+    print(
+        f"{args.sessions} sessions × {args.seconds:.0f} s against {where}: {len(times)} page runs, {len(findings.problems)} problems "
+        f"({findings.checked} overview figures checked); p50 {statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms"
+    )
     for problem in findings.problems[:20]:
         print("  " + problem)
     return 1 if findings.problems or not times else 0

@@ -36,9 +36,23 @@ def dashboard_server(db: Path, log: Path) -> Iterator[Server]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
-            cwd=PROJECT_DIR, env={**os.environ, "DASHBOARD_DB": str(db)}, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=PROJECT_DIR,
+            env={**os.environ, "DASHBOARD_DB": str(db)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         server = Server(f"http://127.0.0.1:{port}", port, process.pid)
         try:

@@ -113,7 +113,6 @@ def villages() -> pd.DataFrame:
     )
 
 
-
 @lru_cache(maxsize=4)
 def _feature_count(path: str, version: float) -> int:
     return len(gpd.read_file(path)) if version else 0
@@ -123,7 +122,13 @@ def boundary_sources() -> str:
     """Where the drawn town shapes and village points come from, for the map caption."""
     real = imported_dir() / "towns_full.geojson"
     imported_towns = _feature_count(str(real), _version(real))
-    towns_text = f"镇界：{imported_towns} 个为导入边界，其余 OpenStreetMap（ODbL）" if imported_towns else "边界：OpenStreetMap（ODbL）"
+    towns_text = (
+        f"镇界：{imported_towns} 个为导入边界，其余 OpenStreetMap（ODbL）"
+        if imported_towns
+        else "边界：OpenStreetMap（ODbL）"
+    )
     points = len(imported_village_points())
-    villages_text = f"村点位：{points:,} 个取自导入村界，其余为生成位置（仅示意）" if points else "村点位为生成位置，仅示意"
+    villages_text = (
+        f"村点位：{points:,} 个取自导入村界，其余为生成位置（仅示意）" if points else "村点位为生成位置，仅示意"
+    )
     return f"{towns_text} · {villages_text}"

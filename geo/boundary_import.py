@@ -26,7 +26,19 @@ from geo import boundaries
 from storage.files import use_private_umask
 
 LEVELS = {"town": 9, "village": 12}
-CODE_FIELDS = ("code", "town_code", "village_code", "区划代码", "统计用区划代码", "行政区划代码", "XZQDM", "XZQHDM", "PAC", "ADCODE", "CODE")
+CODE_FIELDS = (
+    "code",
+    "town_code",
+    "village_code",
+    "区划代码",
+    "统计用区划代码",
+    "行政区划代码",
+    "XZQDM",
+    "XZQHDM",
+    "PAC",
+    "ADCODE",
+    "CODE",
+)
 NAME_FIELDS = ("name", "名称", "XZQMC", "NAME")
 SUFFIXES = (".geojson", ".json", ".zip", ".gpkg")
 BROWSER_TOLERANCE_DEG = 0.0008
@@ -58,14 +70,16 @@ def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
 def _to_wgs84(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
-        if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
+        if not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
             raise BoundaryRefused(f"{name}：文件没有坐标系信息（缺少 .prj），且坐标不是经纬度，无法换算")
         frame = frame.set_crs("EPSG:4326")
     frame = frame.to_crs("EPSG:4326")
     minx, miny, maxx, maxy = frame.total_bounds
     west, south, east, north = QINGDAO_BOUNDS
     if not (west <= minx and maxx <= east and south <= miny and maxy <= north):
-        raise BoundaryRefused(f"{name}：换算为经纬度后不在青岛范围内（{minx:.2f}–{maxx:.2f}°E，{miny:.2f}–{maxy:.2f}°N），请检查坐标系")
+        raise BoundaryRefused(
+            f"{name}：换算为经纬度后不在青岛范围内（{minx:.2f}–{maxx:.2f}°E，{miny:.2f}–{maxy:.2f}°N），请检查坐标系"
+        )
     return frame
 
 
@@ -74,7 +88,9 @@ def _codes(frame: gpd.GeoDataFrame, level: str, field: str | None, name: str) ->
     candidates = [field] if field else [c for c in CODE_FIELDS if c in frame.columns]
     if not candidates or candidates[0] not in frame.columns:
         raise BoundaryRefused(f"{name}：找不到区划代码列（可用 --code-field 指定；已查找 {'、'.join(CODE_FIELDS)}）")
-    raw = frame[candidates[0]].map(lambda v: "" if v is None or v != v else str(int(v)) if isinstance(v, float) else str(v).strip())
+    raw = frame[candidates[0]].map(
+        lambda v: "" if v is None or v != v else str(int(v)) if isinstance(v, float) else str(v).strip()
+    )
     width = LEVELS[level]
     return raw.map(lambda c: c[:width] if len(c) == 12 and level == "town" and c.endswith("000") else c)
 
@@ -88,11 +104,16 @@ def _known(level: str) -> pd.DataFrame:
 
 def _in_district(geometry: gpd.GeoSeries, districts: pd.Series) -> pd.Series:
     shapes = boundaries.districts("full").set_index("district_code").geometry
-    inside = [shapes.get(d) is not None and shapes[d].buffer(0.01).contains(g.representative_point()) for g, d in zip(geometry, districts)]
+    inside = [
+        shapes.get(d) is not None and shapes[d].buffer(0.01).contains(g.representative_point())
+        for g, d in zip(geometry, districts, strict=True)
+    ]
     return pd.Series(inside, index=geometry.index)
 
 
-def import_boundaries(db: Path, level: str, path: Path, code_field: str | None = None, layer: str | None = None) -> BoundaryReport:
+def import_boundaries(
+    db: Path, level: str, path: Path, code_field: str | None = None, layer: str | None = None
+) -> BoundaryReport:
     """Read, reproject, match and (when anything matched) store the boundaries of one level."""
     frame = _to_wgs84(_read(path, layer), path.name)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
@@ -103,12 +124,30 @@ def import_boundaries(db: Path, level: str, path: Path, code_field: str | None =
     matched = matched[~matched.duplicated("code")]
     placed = _in_district(matched.geometry, matched["district_code"]) if len(matched) else pd.Series(dtype=bool)
     good = gpd.GeoDataFrame(matched[placed.to_numpy(dtype=bool)], geometry="geometry", crs="EPSG:4326")
-    rows = [(c, n, "已匹配") for c, n in zip(good["code"], good["name"])]
-    rows += [(c, n, "位置不在所属区市（请核对代码或坐标系）") for c, n in zip(matched.loc[~placed.to_numpy(dtype=bool), "code"], matched.loc[~placed.to_numpy(dtype=bool), "name"])]
-    file_names = frame[[c for c in NAME_FIELDS if c in frame.columns][0]] if any(c in frame.columns for c in NAME_FIELDS) else pd.Series("", index=frame.index)
+    rows = [(c, n, "已匹配") for c, n in zip(good["code"], good["name"], strict=True)]
+    rows += [
+        (c, n, "位置不在所属区市（请核对代码或坐标系）")
+        for c, n in zip(
+            matched.loc[~placed.to_numpy(dtype=bool), "code"],
+            matched.loc[~placed.to_numpy(dtype=bool), "name"],
+            strict=True,
+        )
+    ]
+    file_names = (
+        frame[[c for c in NAME_FIELDS if c in frame.columns][0]]
+        if any(c in frame.columns for c in NAME_FIELDS)
+        else pd.Series("", index=frame.index)
+    )
     unknown = ~frame["code"].isin(known["code"])
-    rows += [(c, str(n), "代码未知（不在2023年统计用区划代码中）") for c, n in zip(frame.loc[unknown, "code"], file_names[unknown])]
-    rows += [(c, n, "仍无边界（文件中没有）") for c, n in zip(known["code"], known["name"]) if c not in set(matched["code"])]
+    rows += [
+        (c, str(n), "代码未知（不在2023年统计用区划代码中）")
+        for c, n in zip(frame.loc[unknown, "code"], file_names[unknown], strict=True)
+    ]
+    rows += [
+        (c, n, "仍无边界（文件中没有）")
+        for c, n in zip(known["code"], known["name"], strict=True)
+        if c not in set(matched["code"])
+    ]
     report = pd.DataFrame(rows, columns=["code", "name", "status"])
     written = _store(db, level, good) if len(good) else None
     return BoundaryReport(level, len(good), report, written)
@@ -123,7 +162,9 @@ def _store(db: Path, level: str, frame: gpd.GeoDataFrame) -> Path:
     outputs = {f"{level}s_full.geojson": frame}
     if level == "town":
         simple = frame.copy()
-        simple["geometry"] = shapely.set_precision(shapely.coverage_simplify(frame.geometry.values, BROWSER_TOLERANCE_DEG), 1e-5)
+        simple["geometry"] = shapely.set_precision(
+            shapely.coverage_simplify(frame.geometry.values, BROWSER_TOLERANCE_DEG), 1e-5
+        )
         outputs["towns.geojson"] = simple
     else:
         points = frame.copy()

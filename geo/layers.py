@@ -27,7 +27,7 @@ DESIGNATION_COLOURS = {"provincial_poor": [178, 24, 43], "municipal_weak": [239,
 
 def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
     colour = colour.lstrip("#")
-    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+    return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 def _rings(geometry) -> list[list[list[list[float]]]]:
@@ -36,14 +36,16 @@ def _rings(geometry) -> list[list[list[list[float]]]]:
     out = []
     for polygon in parts:
         rings = [polygon.exterior, *polygon.interiors]
-        out.append([[[round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)] for x, y in ring.coords] for ring in rings])
+        out.append(
+            [[[round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)] for x, y in ring.coords] for ring in rings]
+        )
     return out
 
 
 def polygon_rows(polygons: gpd.GeoDataFrame, code_column: str, values: pd.DataFrame) -> pd.DataFrame:
     """One row per polygon part: area_code, name, polygon, and the ``values`` columns (by area_code)."""
     rows = []
-    for code, name, geometry in zip(polygons[code_column], polygons["name"], polygons.geometry):
+    for code, name, geometry in zip(polygons[code_column], polygons["name"], polygons.geometry, strict=True):
         for rings in _rings(geometry):
             rows.append({"area_code": code, "name": name, "polygon": rings})
     return as_html_text(pd.DataFrame(rows).merge(values, on="area_code", how="left"))
@@ -61,32 +63,70 @@ def as_html_text(frame: pd.DataFrame, columns: Sequence[str] = ("name", "tip")) 
 def area_layer(rows: pd.DataFrame) -> pdk.Layer:
     """Filled, pickable area polygons; rows need ``polygon`` and ``fill`` (RGBA)."""
     return pdk.Layer(
-        "PolygonLayer", rows, id=AREA_LAYER_ID, get_polygon="polygon", get_fill_color="fill", get_line_color=[80, 80, 80, 255],
-        line_width_min_pixels=1, stroked=True, filled=True, pickable=True, auto_highlight=True, highlight_color=[30, 144, 255, 120],
+        "PolygonLayer",
+        rows,
+        id=AREA_LAYER_ID,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        get_line_color=[80, 80, 80, 255],
+        line_width_min_pixels=1,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=[30, 144, 255, 120],
     )
 
 
-def outline_layer(rows: pd.DataFrame, layer_id: str, colour: Sequence[int] = (33, 102, 172, 255), width: int = 3) -> pdk.Layer:
+def outline_layer(
+    rows: pd.DataFrame, layer_id: str, colour: Sequence[int] = (33, 102, 172, 255), width: int = 3
+) -> pdk.Layer:
     """Unfilled outlines; pickable on the line, so their ``tip`` shows and a click drills in."""
     return pdk.Layer(
-        "PolygonLayer", rows, id=layer_id, get_polygon="polygon", filled=False, stroked=True,
-        get_line_color=list(colour), line_width_min_pixels=width, pickable=True,
+        "PolygonLayer",
+        rows,
+        id=layer_id,
+        get_polygon="polygon",
+        filled=False,
+        stroked=True,
+        get_line_color=list(colour),
+        line_width_min_pixels=width,
+        pickable=True,
     )
 
 
-def label_layer(labels: pd.DataFrame, layer_id: str, size: int = 14, colour: Sequence[int] = (20, 20, 20, 255)) -> pdk.Layer:
+def label_layer(
+    labels: pd.DataFrame, layer_id: str, size: int = 14, colour: Sequence[int] = (20, 20, 20, 255)
+) -> pdk.Layer:
     """Chinese text labels; ``labels`` has name, lon, lat. The character set is computed from the data."""
     return pdk.Layer(
-        "TextLayer", labels, id=layer_id, get_position=["lon", "lat"], get_text="name", get_size=size,
-        get_color=list(colour), character_set='"auto"', font_family=f'"{LABEL_FONT}"', get_text_anchor='"middle"',
-        get_alignment_baseline='"center"', outline_width=2, outline_color=[255, 255, 255, 255], font_settings={"sdf": True},
+        "TextLayer",
+        labels,
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_text="name",
+        get_size=size,
+        get_color=list(colour),
+        character_set='"auto"',
+        font_family=f'"{LABEL_FONT}"',
+        get_text_anchor='"middle"',
+        get_alignment_baseline='"center"',
+        outline_width=2,
+        outline_color=[255, 255, 255, 255],
+        font_settings={"sdf": True},
         pickable=False,
     )
 
 
 def label_points(polygons: gpd.GeoDataFrame, name_column: str = "name") -> pd.DataFrame:
     points = shapely.point_on_surface(polygons.geometry.values)
-    return pd.DataFrame({"name": polygons[name_column].to_numpy(), "lon": shapely.get_x(points).round(5), "lat": shapely.get_y(points).round(5)})
+    return pd.DataFrame(
+        {
+            "name": polygons[name_column].to_numpy(),
+            "lon": shapely.get_x(points).round(5),
+            "lat": shapely.get_y(points).round(5),
+        }
+    )
 
 
 def village_layer(points: pd.DataFrame) -> pdk.Layer:
@@ -95,12 +135,21 @@ def village_layer(points: pd.DataFrame) -> pdk.Layer:
     points["radius"] = 150 + 120 * points["remaining_persons"].clip(lower=0) ** 0.5
     points["colour"] = [
         DESIGNATION_COLOURS[d if isinstance(d, str) else None] + [110 if exited else 235]
-        for d, exited in zip(points["designation"], points["exited"])
+        for d, exited in zip(points["designation"], points["exited"], strict=True)
     ]
     return pdk.Layer(
-        "ScatterplotLayer", points, id=VILLAGE_LAYER_ID, get_position=["lon", "lat"], get_radius="radius",
-        radius_min_pixels=2, radius_max_pixels=30, get_fill_color="colour", get_line_color=[255, 255, 255, 255],
-        line_width_min_pixels=1, stroked=True, pickable=True,
+        "ScatterplotLayer",
+        points,
+        id=VILLAGE_LAYER_ID,
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_min_pixels=2,
+        radius_max_pixels=30,
+        get_fill_color="colour",
+        get_line_color=[255, 255, 255, 255],
+        line_width_min_pixels=1,
+        stroked=True,
+        pickable=True,
     )
 
 
@@ -111,7 +160,9 @@ def view_for(bounds: Sequence[float], width_px: int = 900, height_px: int = 600)
     span_y = max(maxy - miny, 0.01) * 1.1
     zoom_x = math.log2(360 * width_px / (256 * span_x))
     zoom_y = math.log2(180 * height_px / (256 * span_y * 1.25))
-    return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=(miny + maxy) / 2, zoom=round(min(zoom_x, zoom_y), 2), pitch=0, bearing=0)
+    return pdk.ViewState(
+        longitude=(minx + maxx) / 2, latitude=(miny + maxy) / 2, zoom=round(min(zoom_x, zoom_y), 2), pitch=0, bearing=0
+    )
 
 
 def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip_html: str | None) -> pdk.Deck:
@@ -130,8 +181,13 @@ def aggregate_points(points: pd.DataFrame, key: str = "source_village_code") -> 
     if len(points) <= MAX_POINTS or key not in points:
         return points
     grouped = points.groupby(key, as_index=False).agg(
-        name=("name", "first"), lon=("lon", "mean"), lat=("lat", "mean"), designation=("designation", "first"),
-        exited=("exited", "all"), remaining_persons=("remaining_persons", "sum"), remaining_households=("remaining_households", "sum"),
+        name=("name", "first"),
+        lon=("lon", "mean"),
+        lat=("lat", "mean"),
+        designation=("designation", "first"),
+        exited=("exited", "all"),
+        remaining_persons=("remaining_persons", "sum"),
+        remaining_households=("remaining_households", "sum"),
         village_code=(key, "first"),
     )
     return grouped

@@ -52,8 +52,14 @@ def polygons(level: str, district: str | None = None, town: str | None = None) -
     return frame.reset_index(drop=True)
 
 
-def choropleth(areas: gpd.GeoDataFrame, values: pd.DataFrame, classes: Classes, weak: pd.DataFrame,
-               points: pd.DataFrame | None = None, label_areas: bool = True) -> MapSpec:
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    classes: Classes,
+    weak: pd.DataFrame,
+    points: pd.DataFrame | None = None,
+    label_areas: bool = True,
+) -> MapSpec:
     """Areas coloured by class, weak towns outlined and labelled, optional village points.
 
     ``values`` has area_code and tip (tooltip text) in the order the classes were computed;
@@ -65,13 +71,23 @@ def choropleth(areas: gpd.GeoDataFrame, values: pd.DataFrame, classes: Classes, 
     rows["tip"] = rows["tip"].fillna("无数据")
     layers = [area_layer(rows)]
     weak_polygons = boundaries.towns()[lambda t: t["town_code"].isin(weak["town_code"])].merge(
-        weak[["town_code", "pairing_district"]], on="town_code")
+        weak[["town_code", "pairing_district"]], on="town_code"
+    )
     if len(weak_polygons):
-        weak_tips = pd.DataFrame({"area_code": weak_polygons["town_code"], "tip": "经济薄弱镇；结对帮扶强区：" + weak_polygons["pairing_district"].fillna("—")})
+        weak_tips = pd.DataFrame(
+            {
+                "area_code": weak_polygons["town_code"],
+                "tip": "经济薄弱镇；结对帮扶强区：" + weak_polygons["pairing_district"].fillna("—"),
+            }
+        )
         weak_rows = polygon_rows(weak_polygons.rename(columns={"town_code": "area_code"}), "area_code", weak_tips)
         layers.append(outline_layer(weak_rows, "weak_towns"))
         on_weak = rows["area_code"].isin(weak_tips["area_code"])
-        rows.loc[on_weak, "tip"] = rows.loc[on_weak, "tip"] + "；" + rows.loc[on_weak, "area_code"].map(weak_tips.set_index("area_code")["tip"])
+        rows.loc[on_weak, "tip"] = (
+            rows.loc[on_weak, "tip"]
+            + "；"
+            + rows.loc[on_weak, "area_code"].map(weak_tips.set_index("area_code")["tip"])
+        )
     if label_areas:
         labels = label_points(areas)
         layers.append(label_layer(labels[~labels["name"].isin(weak_polygons["name"])], "labels"))
@@ -89,12 +105,20 @@ def map_level(scope_level: str, choice: str) -> str:
 
 
 def _village_tips(points: pd.DataFrame) -> pd.DataFrame:
-    kind = points["designation"].map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"}).fillna("一般村")
+    kind = (
+        points["designation"]
+        .map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"})
+        .fillna("一般村")
+    )
     status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
-    return points.assign(tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人")
+    return points.assign(
+        tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人"
+    )
 
 
-def area_classes(areas: gpd.GeoDataFrame, values: pd.DataFrame, metric: str, method: str, k: int) -> tuple[pd.DataFrame, Classes]:
+def area_classes(
+    areas: gpd.GeoDataFrame, values: pd.DataFrame, metric: str, method: str, k: int
+) -> tuple[pd.DataFrame, Classes]:
     """``values`` (area_code, value, tip) on every polygon of ``areas`` (counts of areas without a row are 0)
     and their classes: the one classification of the web maps and the slide maps."""
     scale = SCALES[metric]
@@ -105,8 +129,16 @@ def area_classes(areas: gpd.GeoDataFrame, values: pd.DataFrame, metric: str, met
     return values, classify(values["value"].tolist(), method, k, scale)
 
 
-def build_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, values: pd.DataFrame, metric: str, method: str, k: int,
-              with_villages: bool) -> tuple[MapSpec, Classes]:
+def build_map(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    level: str,
+    values: pd.DataFrame,
+    metric: str,
+    method: str,
+    k: int,
+    with_villages: bool,
+) -> tuple[MapSpec, Classes]:
     """Classify ``values`` (area_code, value, tip) of ``metric`` and draw them over the scope's polygons."""
     areas = polygons(level, scope.district, scope.town)
     values, classes = area_classes(areas, values, metric, method, k)
@@ -135,30 +167,81 @@ def distribution_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str
 
 def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str) -> pd.DataFrame:
     table = coverage_by_area(con, _area_scope(scope), level, group)
-    text = table["coverage"].map(fmt.percent) + "（" + table["covered"].map(fmt.count) + " / " + table["households"].map(fmt.count) + " 户）"
-    return pd.DataFrame({"area_code": table["area_code"], "value": table["coverage"], "tip": _tips(MEASURE_GROUPS[group][0] + "覆盖率", text)})
+    text = (
+        table["coverage"].map(fmt.percent)
+        + "（"
+        + table["covered"].map(fmt.count)
+        + " / "
+        + table["households"].map(fmt.count)
+        + " 户）"
+    )
+    return pd.DataFrame(
+        {
+            "area_code": table["area_code"],
+            "value": table["coverage"],
+            "tip": _tips(MEASURE_GROUPS[group][0] + "覆盖率", text),
+        }
+    )
 
 
 def flow_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last) -> pd.DataFrame:
     table = flows_by_area(con, _area_scope(scope), level, first, last)
     text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
-    return pd.DataFrame({"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)})
+    return pd.DataFrame(
+        {"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)}
+    )
 
 
 # The map builders are cached by the pages, so their tooltips take the small-count flag as an argument.
-def distribution_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str, method: str, k: int, villages: bool,
-                     hide_small: bool = False) -> tuple[MapSpec, Classes]:
+def distribution_map(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    level: str,
+    metric: str,
+    method: str,
+    k: int,
+    villages: bool,
+    hide_small: bool = False,
+) -> tuple[MapSpec, Classes]:
     with fmt.small_counts_hidden(hide_small):
         return build_map(con, scope, level, distribution_values(con, scope, level, metric), metric, method, k, villages)
 
 
-def coverage_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str, method: str, k: int,
-                 hide_small: bool = False) -> tuple[MapSpec, Classes]:
+def coverage_map(
+    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str, method: str, k: int, hide_small: bool = False
+) -> tuple[MapSpec, Classes]:
     with fmt.small_counts_hidden(hide_small):
-        return build_map(con, scope, level, coverage_values(con, scope, level, group), "coverage", method, k, scope.level in ("town", "village"))
+        return build_map(
+            con,
+            scope,
+            level,
+            coverage_values(con, scope, level, group),
+            "coverage",
+            method,
+            k,
+            scope.level in ("town", "village"),
+        )
 
 
-def flow_map(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last, method: str, k: int,
-             hide_small: bool = False) -> tuple[MapSpec, Classes]:
+def flow_map(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    level: str,
+    flow: str,
+    first,
+    last,
+    method: str,
+    k: int,
+    hide_small: bool = False,
+) -> tuple[MapSpec, Classes]:
     with fmt.small_counts_hidden(hide_small):
-        return build_map(con, scope, level, flow_values(con, scope, level, flow, first, last), flow, method, k, scope.level in ("town", "village"))
+        return build_map(
+            con,
+            scope,
+            level,
+            flow_values(con, scope, level, flow, first, last),
+            flow,
+            method,
+            k,
+            scope.level in ("town", "village"),
+        )

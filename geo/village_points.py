@@ -44,18 +44,22 @@ def village_areas(
     town_geom = towns.set_index("town_code").geometry
     district_geom = districts.set_index("district_code").geometry
     cache: dict[tuple[str, str], BaseGeometry] = {}
-    for key in zip(town_codes, district_codes):
+    for key in zip(town_codes, district_codes, strict=True):
         if key not in cache:
             town, district = key
-            cache[key] = town_geom[town].intersection(district_geom[district]) if town in town_geom.index else district_geom[district]
-    return [cache[key] for key in zip(town_codes, district_codes)]
+            cache[key] = (
+                town_geom[town].intersection(district_geom[district])
+                if town in town_geom.index
+                else district_geom[district]
+            )
+    return [cache[key] for key in zip(town_codes, district_codes, strict=True)]
 
 
 def place_points_in_polygons(areas: Sequence[BaseGeometry], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """One point per (area, key) pair, depending only on that area and key; returns lon, lat arrays."""
     inner_by_area: dict[int, BaseGeometry] = {}
     points = []
-    for area, key in zip(areas, keys):
+    for area, key in zip(areas, keys, strict=True):
         target = inner_by_area.get(id(area))
         if target is None:
             target = inner_by_area[id(area)] = _inner_area(area)

@@ -40,14 +40,18 @@ def file_stem(scope: Scope) -> str:
     return f"调度简报_{scope.area_code}_{scope.as_of:%Y-%m}"
 
 
-def generate(con: duckdb.DuckDBPyConnection, scope: Scope, out: Path, made_by: str, hide_small: bool = False) -> BriefingFiles:
+def generate(
+    con: duckdb.DuckDBPyConnection, scope: Scope, out: Path, made_by: str, hide_small: bool = False
+) -> BriefingFiles:
     """Both files for one scope and month; ``made_by`` and the time go into each file's properties;
     ``hide_small``: the small-count rule of the exporting viewer."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     with fmt.small_counts_hidden(hide_small):
         briefing = build_briefing(con, scope, hide_small)
-        maps = {metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}}
+        maps = {
+            metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}
+        }
         made = ExportMark(made_by, dt.datetime.now())
         deck = write_deck(briefing, maps, out / f"{file_stem(scope)}.pptx", made)
         workbook = write_workbook(briefing, out / f"{file_stem(scope)}.xlsx", made)
@@ -77,10 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         print("错误：数据库含真实名册，须用 --user 指定账号（并提供密码）", file=sys.stderr)
         return 2
     con = connect(args.db)
-    scope, notices = resolve_scope(con, dataset_info(con), args.as_of, args.district, limit=user.limit if user else None)
+    scope, notices = resolve_scope(
+        con, dataset_info(con), args.as_of, args.district, limit=user.limit if user else None
+    )
     store = AccessStore(store_path(args.db))
     if notices:
-        store.record(user and user.name, "denied", command="briefing", district=args.district, reason="；".join(notices))
+        store.record(
+            user and user.name, "denied", command="briefing", district=args.district, reason="；".join(notices)
+        )
         print("错误：" + "；".join(notices), file=sys.stderr)
         return 2
     hide_small = user.suppresses_small_counts(scope.level) if user else False

@@ -8,16 +8,20 @@ from pathlib import Path
 import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from analytics import fmt
 from reports.slides import Briefing, Chart, ExportMark, Slide, Tile
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
-CHART_TYPES = {"bar": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked": XL_CHART_TYPE.COLUMN_STACKED, "line": XL_CHART_TYPE.LINE_MARKERS}
+CHART_TYPES = {
+    "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "stacked": XL_CHART_TYPE.COLUMN_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+}
 MAX_TABLE_ROWS = 12
 WIDE_TABLE_ROWS = 7
 FONT = "Noto Sans CJK SC"
@@ -68,7 +72,7 @@ def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height,
             table.columns[j].width = Emu(int((width - first) / (cols - 1)))
     for j, column in enumerate(shown.columns):
         table.cell(0, j).text = str(column)
-    texts = [fmt.column(str(name), frame[name].tolist())[:len(shown)] for name in shown.columns]
+    texts = [fmt.column(str(name), frame[name].tolist())[: len(shown)] for name in shown.columns]
     for i, row in enumerate(shown.itertuples(index=False), start=1):
         for j, value in enumerate(row):
             table.cell(i, j).text = texts[j][i - 1]
@@ -152,8 +156,24 @@ def write_deck(briefing: Briefing, maps: dict[str, bytes], out: Path, made: Expo
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     title = prs.slides.add_slide(prs.slide_layouts[6])
     _text(title, "精准扶贫月度调度简报", Inches(0.8), Inches(2.2), Inches(11.7), Inches(1.2), 44, bold=True)
-    _text(title, f"{briefing.scope_label} · {briefing.scope.as_of:%Y年%m月}", Inches(0.8), Inches(3.5), Inches(11.7), Inches(0.8), 28)
-    _text(title, f"来源：{briefing.source} · 每月一调度（规划第十四章第三节）", Inches(0.8), Inches(4.4), Inches(11.7), Inches(0.6), 16)
+    _text(
+        title,
+        f"{briefing.scope_label} · {briefing.scope.as_of:%Y年%m月}",
+        Inches(0.8),
+        Inches(3.5),
+        Inches(11.7),
+        Inches(0.8),
+        28,
+    )
+    _text(
+        title,
+        f"来源：{briefing.source} · 每月一调度（规划第十四章第三节）",
+        Inches(0.8),
+        Inches(4.4),
+        Inches(11.7),
+        Inches(0.6),
+        16,
+    )
     _text(title, made.text, Inches(0.8), Inches(5.0), Inches(11.7), Inches(0.5), 14)
     for slide in briefing.slides:
         _content_slide(prs, briefing, slide, maps)

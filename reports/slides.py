@@ -105,13 +105,35 @@ class Briefing:
 def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
     cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), scope.level == "city", scope.as_of)
     slide = Slide("kpi", "一、目标进度总览")
-    slide.kpis = [Tile(c.label, f"{c.figure(c.done)} / {c.figure(c.total)}", f"阶段目标（{c.stage}）完成 {fmt.percent(c.stage_share)}", c.status) for c in cards]
-    slide.tables["目标进度"] = pd.DataFrame({
-        "指标": [c.label for c in cards], "已完成": [c.done for c in cards], "应完成": [c.total for c in cards],
-        "完成率": [round(c.share, 4) for c in cards], "阶段目标": [c.stage for c in cards], "状态": [c.status for c in cards],
-        "判定依据": [c.basis for c in cards],
-    })
-    slide.charts.append(Chart("bar", "完成率（%）", [c.label for c in cards], {"完成率": [round(100 * c.share, 1) for c in cards]}, percent=True))
+    slide.kpis = [
+        Tile(
+            c.label,
+            f"{c.figure(c.done)} / {c.figure(c.total)}",
+            f"阶段目标（{c.stage}）完成 {fmt.percent(c.stage_share)}",
+            c.status,
+        )
+        for c in cards
+    ]
+    slide.tables["目标进度"] = pd.DataFrame(
+        {
+            "指标": [c.label for c in cards],
+            "已完成": [c.done for c in cards],
+            "应完成": [c.total for c in cards],
+            "完成率": [round(c.share, 4) for c in cards],
+            "阶段目标": [c.stage for c in cards],
+            "状态": [c.status for c in cards],
+            "判定依据": [c.basis for c in cards],
+        }
+    )
+    slide.charts.append(
+        Chart(
+            "bar",
+            "完成率（%）",
+            [c.label for c in cards],
+            {"完成率": [round(100 * c.share, 1) for c in cards]},
+            percent=True,
+        )
+    )
     return slide
 
 
@@ -119,12 +141,24 @@ def _distribution_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str
     table = area_metrics(con, scope, level).dropna(subset=["remaining_persons"])
     table = table.sort_values("remaining_persons", ascending=False)
     slide = Slide("distribution", "二、图一 贫困人口分布", map_metric="remaining_persons")
-    slide.tables["现存贫困分布"] = pd.DataFrame({
-        LEVEL_LABELS[level]: table["area_name"], "现存贫困户": table["remaining_households"].astype("int64"),
-        "现存贫困人口": table["remaining_persons"].astype("int64"), "仍未脱贫比例": table["share_still_poor"].round(4),
-    })
+    slide.tables["现存贫困分布"] = pd.DataFrame(
+        {
+            LEVEL_LABELS[level]: table["area_name"],
+            "现存贫困户": table["remaining_households"].astype("int64"),
+            "现存贫困人口": table["remaining_persons"].astype("int64"),
+            "仍未脱贫比例": table["share_still_poor"].round(4),
+        }
+    )
     top = table.head(12)
-    slide.charts.append(Chart("bar", "现存贫困人口（人）", top["area_name"].tolist(), {"现存贫困人口": top["remaining_persons"].astype(float).tolist()}, counts=True))
+    slide.charts.append(
+        Chart(
+            "bar",
+            "现存贫困人口（人）",
+            top["area_name"].tolist(),
+            {"现存贫困人口": top["remaining_persons"].astype(float).tolist()},
+            counts=True,
+        )
+    )
     return slide
 
 
@@ -133,12 +167,25 @@ def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) ->
     gaps = gap_list(con, scope)["gap"].value_counts()
     slide = Slide("measures", "三、图二 措施到户覆盖与缺口", map_metric="coverage")
     slide.kpis = [Tile(gap, fmt.count(gaps.get(gap, 0)) + " 户") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
-    slide.tables["措施覆盖"] = pd.DataFrame({
-        LEVEL_LABELS[level]: coverage["area_name"], "在册户": coverage["households"], "已有措施户": coverage["covered"],
-        "覆盖率": coverage["coverage"].round(4), "未覆盖户": (coverage["households"] - coverage["covered"]).astype("int64"),
-    })
+    slide.tables["措施覆盖"] = pd.DataFrame(
+        {
+            LEVEL_LABELS[level]: coverage["area_name"],
+            "在册户": coverage["households"],
+            "已有措施户": coverage["covered"],
+            "覆盖率": coverage["coverage"].round(4),
+            "未覆盖户": (coverage["households"] - coverage["covered"]).astype("int64"),
+        }
+    )
     top = coverage.head(12)
-    slide.charts.append(Chart("bar", "措施覆盖率（%，由低到高）", top["area_name"].tolist(), {"覆盖率": (100 * top["coverage"]).round(1).tolist()}, percent=True))
+    slide.charts.append(
+        Chart(
+            "bar",
+            "措施覆盖率（%，由低到高）",
+            top["area_name"].tolist(),
+            {"覆盖率": (100 * top["coverage"]).round(1).tolist()},
+            percent=True,
+        )
+    )
     return slide
 
 
@@ -149,7 +196,15 @@ def _flows_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Sl
     for flow, label in FLOW_LABELS.items():
         shown[f"{label}户数"] = flows[flow].astype("int64")
     slide.tables["本月流量（户）"] = shown
-    slide.charts.append(Chart("stacked", "本月流量（户）", flows["area_name"].tolist(), {label: flows[flow].astype(float).tolist() for flow, label in FLOW_LABELS.items()}, counts=True))
+    slide.charts.append(
+        Chart(
+            "stacked",
+            "本月流量（户）",
+            flows["area_name"].tolist(),
+            {label: flows[flow].astype(float).tolist() for flow, label in FLOW_LABELS.items()},
+            counts=True,
+        )
+    )
     slide.kpis = [Tile(label, fmt.count(flows[flow].sum()), "户") for flow, label in FLOW_LABELS.items()]
     return slide
 
@@ -159,40 +214,75 @@ def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> S
     slide = Slide("league", "五、红榜与黑榜（按综合得分）")
 
     def shown(table: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({"名次": table["rank"], LEVEL_LABELS[level]: table["area_name"], "综合得分": table["score"],
-                             "脱贫率": table["exit_rate"].round(4), "进度/应有进度": table["pace_ratio"].round(2),
-                             "措施覆盖率": table["measures_coverage"].round(4), "每千户返贫": table["returns_per_1000"].round(1)})
+        return pd.DataFrame(
+            {
+                "名次": table["rank"],
+                LEVEL_LABELS[level]: table["area_name"],
+                "综合得分": table["score"],
+                "脱贫率": table["exit_rate"].round(4),
+                "进度/应有进度": table["pace_ratio"].round(2),
+                "措施覆盖率": table["measures_coverage"].round(4),
+                "每千户返贫": table["returns_per_1000"].round(1),
+            }
+        )
+
     slide.tables[f"红榜（前{len(lists.red)}）"] = shown(lists.red)
     slide.tables[f"黑榜（后{len(lists.black)}）"] = shown(lists.black)
     if len(lists.middle):
         slide.tables["居中"] = shown(lists.middle)
     ordered = pd.concat([lists.red, lists.middle, lists.black.iloc[::-1]])
-    slide.charts.append(Chart("bar", "综合得分", ordered["area_name"].tolist(), {"综合得分": ordered["score"].tolist()}))
-    slide.note = (f"{lists.rule}综合得分 = {WEIGHTS['exit_rate']}×脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, 1.5)/1.5"
-                  f" + {WEIGHTS['coverage']}×措施覆盖率 + {WEIGHTS['returns']}×(1 − min(每千户返贫/50, 1))；有目标过期未完成的，进度分为0。")
+    slide.charts.append(
+        Chart("bar", "综合得分", ordered["area_name"].tolist(), {"综合得分": ordered["score"].tolist()})
+    )
+    slide.note = (
+        f"{lists.rule}综合得分 = {WEIGHTS['exit_rate']}×脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, 1.5)/1.5"
+        f" + {WEIGHTS['coverage']}×措施覆盖率 + {WEIGHTS['returns']}×(1 − min(每千户返贫/50, 1))；有目标过期未完成的，进度分为0。"
+    )
     return slide
 
 
 def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
     rows = behind_schedule(con, scope, level)
     slide = Slide("warnings", "六、倒排工期预警")
-    slide.tables["滞后单位"] = pd.DataFrame({
-        LEVEL_LABELS[level]: rows["area_name"], "目标": rows["label"], "截止": rows["deadline"].map(fmt.day),
-        "剩余": rows["remaining"], "剩余月数": rows["months_left"].map(fmt.months_left), "需月均完成": rows["required_pace"].round(1),
-        "近3月月均": rows["actual_pace"].round(1), "预计完成": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
-        "预警": rows["rag"],
-    })
+    slide.tables["滞后单位"] = pd.DataFrame(
+        {
+            LEVEL_LABELS[level]: rows["area_name"],
+            "目标": rows["label"],
+            "截止": rows["deadline"].map(fmt.day),
+            "剩余": rows["remaining"],
+            "剩余月数": rows["months_left"].map(fmt.months_left),
+            "需月均完成": rows["required_pace"].round(1),
+            "近3月月均": rows["actual_pace"].round(1),
+            "预计完成": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
+            "预警": rows["rag"],
+        }
+    )
     open_rows = rows[rows["months_left"] > 0].head(10)
-    slide.charts.append(Chart("bar", "需月均完成与近3月月均（未到期）", (open_rows["area_name"] + " " + open_rows["label"]).tolist(),
-                              {"需月均完成": open_rows["required_pace"].round(1).tolist(), "近3月月均": open_rows["actual_pace"].round(1).tolist()}))
+    slide.charts.append(
+        Chart(
+            "bar",
+            "需月均完成与近3月月均（未到期）",
+            (open_rows["area_name"] + " " + open_rows["label"]).tolist(),
+            {
+                "需月均完成": open_rows["required_pace"].round(1).tolist(),
+                "近3月月均": open_rows["actual_pace"].round(1).tolist(),
+            },
+        )
+    )
     return slide
 
 
 def _events_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
     events = returns_and_new_this_month(con, scope)
     slide = Slide("events", f"七、本月返贫与新识别（{fmt.month(scope.as_of)}）")
-    slide.tables["所在村"] = pd.DataFrame({"镇街": events["town_name"], "村": events["village_name"], "类别": events["event"],
-                                         "户数": events["households"]})
+    slide.tables["所在村"] = pd.DataFrame(
+        {
+            "镇街": events["town_name"],
+            "村": events["village_name"],
+            "类别": events["event"],
+            "户数": events["households"],
+        }
+    )
     totals = events.groupby("event")["households"].sum()
     slide.kpis = [Tile(label, fmt.count(totals.get(label, 0)), "户") for label in ("返贫", "新识别")]
     return slide
@@ -202,19 +292,42 @@ def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> 
     comparison = month_comparison(con, scope)
     moves = movers(con, scope)
     slide = Slide("changes", "八、与上月、去年同月比较")
-    slide.tables["同比环比"] = pd.DataFrame({
-        "指标": comparison["indicator"], "本月": comparison["this_month"], "上月": comparison["last_month"], "去年同月": comparison["last_year"],
-        "较上月": comparison["change_vs_last_month"], "较去年同月": comparison["change_vs_last_year"],
-    })
-    shown = pd.DataFrame({LEVEL_LABELS[level]: moves["area_name"], "本月名次": moves["rank"], "上月名次": moves["rank_before"],
-                          "名次变化": moves["rank_change"], "得分变化": moves["score_change"]})
+    slide.tables["同比环比"] = pd.DataFrame(
+        {
+            "指标": comparison["indicator"],
+            "本月": comparison["this_month"],
+            "上月": comparison["last_month"],
+            "去年同月": comparison["last_year"],
+            "较上月": comparison["change_vs_last_month"],
+            "较去年同月": comparison["change_vs_last_year"],
+        }
+    )
+    shown = pd.DataFrame(
+        {
+            LEVEL_LABELS[level]: moves["area_name"],
+            "本月名次": moves["rank"],
+            "上月名次": moves["rank_before"],
+            "名次变化": moves["rank_change"],
+            "得分变化": moves["score_change"],
+        }
+    )
     n = min(3, len(shown) // 2)
     slide.tables["进步最快"] = shown.head(n)
     slide.tables["退步最多"] = shown.tail(n).iloc[::-1]
     key_rows = comparison[comparison["key"].isin(["persons_remaining", "households_remaining"])]
-    slide.charts.append(Chart("bar", "现存贫困：去年同月、上月、本月", [COMPARISON_ROWS[k] for k in key_rows["key"]],
-                              {"去年同月": key_rows["last_year"].astype(float).tolist(), "上月": key_rows["last_month"].astype(float).tolist(),
-                               "本月": key_rows["this_month"].astype(float).tolist()}, counts=True))
+    slide.charts.append(
+        Chart(
+            "bar",
+            "现存贫困：去年同月、上月、本月",
+            [COMPARISON_ROWS[k] for k in key_rows["key"]],
+            {
+                "去年同月": key_rows["last_year"].astype(float).tolist(),
+                "上月": key_rows["last_month"].astype(float).tolist(),
+                "本月": key_rows["this_month"].astype(float).tolist(),
+            },
+            counts=True,
+        )
+    )
     return slide
 
 
@@ -222,14 +335,23 @@ def closing_owners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     """What is behind and who owns it: red back-scheduling rows at town level, most severe first (longest
     overdue, then the target, then the largest gap), with district and town."""
     rows = back_schedule(con, scope, "town")
-    rows = rows[rows["rag"] == RAG_RED].sort_values(["deadline", "target", "remaining"], key=_severity_key, ascending=[True, True, False])
-    towns = con.execute("SELECT t.town_code, t.name, d.name FROM town t JOIN district d USING (district_code)").fetchall()
+    rows = rows[rows["rag"] == RAG_RED].sort_values(
+        ["deadline", "target", "remaining"], key=_severity_key, ascending=[True, True, False]
+    )
+    towns = con.execute(
+        "SELECT t.town_code, t.name, d.name FROM town t JOIN district d USING (district_code)"
+    ).fetchall()
     town_name = {code: name for code, name, _ in towns}
     district_name = {code: district for code, _, district in towns}
-    return pd.DataFrame({
-        "区市（主体责任）": rows["area_code"].map(district_name), "镇街（直接责任）": rows["area_code"].map(town_name),
-        "滞后目标": rows["label"], "剩余": rows["remaining"], "截止": rows["deadline"].map(fmt.day),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "区市（主体责任）": rows["area_code"].map(district_name),
+            "镇街（直接责任）": rows["area_code"].map(town_name),
+            "滞后目标": rows["label"],
+            "剩余": rows["remaining"],
+            "截止": rows["deadline"].map(fmt.day),
+        }
+    ).reset_index(drop=True)
 
 
 def _severity_key(column: pd.Series) -> pd.Series:
@@ -246,9 +368,14 @@ def build_briefing(con: duckdb.DuckDBPyConnection, scope: Scope, hide_small: boo
 def _briefing(con: duckdb.DuckDBPyConnection, scope: Scope) -> Briefing:
     level = CHILD_LEVEL[scope.level]
     slides = [
-        _kpi_slide(con, scope), _distribution_slide(con, scope, level), _measures_slide(con, scope, level),
-        _flows_slide(con, scope, level), _league_slide(con, scope, level), _warnings_slide(con, scope, level),
-        _events_slide(con, scope), _changes_slide(con, scope, level),
+        _kpi_slide(con, scope),
+        _distribution_slide(con, scope, level),
+        _measures_slide(con, scope, level),
+        _flows_slide(con, scope, level),
+        _league_slide(con, scope, level),
+        _warnings_slide(con, scope, level),
+        _events_slide(con, scope),
+        _changes_slide(con, scope, level),
     ]
     closing = Slide("closing", "九、滞后事项与责任单位")
     closing.tables["滞后事项"] = closing_owners(con, scope)

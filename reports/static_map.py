@@ -40,7 +40,11 @@ def cjk_font() -> str:
 
 def _values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
     """The same figures the web maps draw (``geo.maps``)."""
-    return coverage_values(con, scope, level, "any") if metric == "coverage" else distribution_values(con, scope, level, metric)
+    return (
+        coverage_values(con, scope, level, "any")
+        if metric == "coverage"
+        else distribution_values(con, scope, level, metric)
+    )
 
 
 def _level(scope: Scope) -> str:
@@ -50,7 +54,13 @@ def _level(scope: Scope) -> str:
 def slide_classes(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, k: int = 5) -> Classes:
     """The classes a slide map paints: those of the web map with its default classification."""
     level = _level(scope)
-    return area_classes(polygons(level, scope.district, scope.town), _values(con, scope, level, metric), metric, default_method(metric), k)[1]
+    return area_classes(
+        polygons(level, scope.district, scope.town),
+        _values(con, scope, level, metric),
+        metric,
+        default_method(metric),
+        k,
+    )[1]
 
 
 def _scale_bar(ax, bounds) -> None:
@@ -73,14 +83,25 @@ def render_map(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, k: int
     areas["colour"] = [classes.colour_of(i) for i in classes.index]
     fig, ax = plt.subplots(figsize=(16, 10), dpi=100)
     areas.plot(ax=ax, color=areas["colour"], edgecolor="#555555", linewidth=0.6)
-    for name, point in zip(areas["name"], areas.geometry.representative_point()):
+    for name, point in zip(areas["name"], areas.geometry.representative_point(), strict=True):
         if level == "district" or len(areas) <= 40:
             ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=9 if len(areas) > 12 else 12)
-    legend = [Patch(facecolor=c, edgecolor="#555555", label=f"{label}（{n}）") for c, label, n in classes.legend(formatter)]
+    legend = [
+        Patch(facecolor=c, edgecolor="#555555", label=f"{label}（{n}）") for c, label, n in classes.legend(formatter)
+    ]
     ax.legend(handles=legend, title=TITLES[metric], loc="upper left", fontsize=11, title_fontsize=12, frameon=True)
     _scale_bar(ax, areas.total_bounds)
     ax.set_axis_off()
-    ax.text(0.99, 0.01, f"{OSM_ATTRIBUTION} · 数据截至 {fmt.month(scope.as_of)}", transform=ax.transAxes, ha="right", va="bottom", fontsize=10, color="#444444")
+    ax.text(
+        0.99,
+        0.01,
+        f"{OSM_ATTRIBUTION} · 数据截至 {fmt.month(scope.as_of)}",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=10,
+        color="#444444",
+    )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)

@@ -12,6 +12,7 @@ from analytics import fmt
 from reports.slides import Briefing, ExportMark
 from storage.cells import neutralised_frame
 
+
 def sheet_name(title: str) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\."""
     for char in "[]:*?/\\":
@@ -21,9 +22,20 @@ def sheet_name(title: str) -> str:
 
 def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        neutralised_frame(pd.DataFrame({"项目": ["范围", "数据截至", "来源", "导出人", "导出时间"], "内容": [
-            briefing.scope_label, f"{briefing.scope.as_of:%Y-%m}", briefing.source, made.made_by, f"{made.made_at:%Y-%m-%d %H:%M}"]})).to_excel(
-            writer, sheet_name="说明", index=False)
+        neutralised_frame(
+            pd.DataFrame(
+                {
+                    "项目": ["范围", "数据截至", "来源", "导出人", "导出时间"],
+                    "内容": [
+                        briefing.scope_label,
+                        f"{briefing.scope.as_of:%Y-%m}",
+                        briefing.source,
+                        made.made_by,
+                        f"{made.made_at:%Y-%m-%d %H:%M}",
+                    ],
+                }
+            )
+        ).to_excel(writer, sheet_name="说明", index=False)
         writer.book.properties.creator = writer.book.properties.lastModifiedBy = made.made_by
         writer.book.properties.created = made.made_at
         for slide in briefing.slides:
@@ -45,7 +57,9 @@ def suppressed(frame: pd.DataFrame) -> pd.DataFrame:
     for name in frame.columns:
         if fmt.is_count_column(str(name)):
             texts = fmt.column(str(name), frame[name].tolist())
-            out[name] = [t if t in (f"<{fmt.SMALL}", fmt.HIDDEN) else v for t, v in zip(texts, frame[name].tolist(), strict=True)]
+            out[name] = [
+                t if t in (f"<{fmt.SMALL}", fmt.HIDDEN) else v for t, v in zip(texts, frame[name].tolist(), strict=True)
+            ]
     return out
 
 

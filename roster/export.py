@@ -30,7 +30,8 @@ WITH last AS (
 )
 """
 _SQL = {
-    "household": _LAST + """
+    "household": _LAST
+    + """
         SELECT h.* REPLACE (h.size
                    + (SELECT count(*) FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NOT NULL
                       AND e.event_type = 'removed' AND e.event_month > $month)
@@ -39,7 +40,8 @@ _SQL = {
                     AS poverty_status, l.exit_month
         FROM household h JOIN last l USING (household_id)
         WHERE $full OR l.last_type <> 'removed' ORDER BY h.household_id""",
-    "person": _LAST + """
+    "person": _LAST
+    + """
         SELECT p.* FROM person p JOIN last l USING (household_id)
         WHERE (p.joined_month IS NULL OR p.joined_month <= $month)
           AND ($full OR (l.last_type <> 'removed' AND NOT EXISTS (SELECT 1 FROM status_event e
@@ -74,11 +76,18 @@ def _as_text(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 def export_tables(con: duckdb.DuckDBPyConnection, month: dt.date, plain: bool = False) -> dict[str, pd.DataFrame]:
     """The roster at ``month`` as import tables with Chinese headers."""
     tables = PLAIN_TABLES if plain else tuple(_SQL)
-    return {t: _as_text(con.execute(_SQL[t], {"month": month, "full": not plain} if "$full" in _SQL[t] else {"month": month}).df(), t)
-            for t in tables}
+    return {
+        t: _as_text(
+            con.execute(_SQL[t], {"month": month, "full": not plain} if "$full" in _SQL[t] else {"month": month}).df(),
+            t,
+        )
+        for t in tables
+    }
 
 
-def write_files(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "xlsx", encoding: str = "gb18030", stem: str = "名册") -> list[Path]:
+def write_files(
+    tables: dict[str, pd.DataFrame], out: Path, fmt: str = "xlsx", encoding: str = "gb18030", stem: str = "名册"
+) -> list[Path]:
     """One workbook with a sheet per table, or one CSV per table."""
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
@@ -107,7 +116,9 @@ def main(argv: list[str] | None = None) -> None:
     con = duckdb.connect(str(args.db), read_only=True)
     month_text = args.month or con.execute("SELECT value FROM dataset_meta WHERE key = 'as_of_month'").fetchone()[0]
     month = dt.date.fromisoformat(month_text + "-01")
-    paths = write_files(export_tables(con, month, args.plain), args.out, args.format, args.encoding, f"名册_{month_text}")
+    paths = write_files(
+        export_tables(con, month, args.plain), args.out, args.format, args.encoding, f"名册_{month_text}"
+    )
     print("已导出 " + "、".join(str(p) for p in paths))
 
 

@@ -93,8 +93,14 @@ def _column_rule(column: str, sql_type: str, precision: str | None, scale: str |
         low = int(above.group(1)) + 1
     if between:
         low, high = float(between.group(1)), float(between.group(2))
-    return ColumnRule(sql_type, "NOT NULL" in rest or "PRIMARY KEY" in rest, low, high, int(length.group(1)) if length else None,
-                      f"CHECK (day({column}) = 1)" in rest)
+    return ColumnRule(
+        sql_type,
+        "NOT NULL" in rest or "PRIMARY KEY" in rest,
+        low,
+        high,
+        int(length.group(1)) if length else None,
+        f"CHECK (day({column}) = 1)" in rest,
+    )
 
 
 @cache
@@ -138,13 +144,23 @@ FIELDS: tuple[Field, ...] = (
     Field("household", "dilapidated_house", "危房户", "bool", True),
     Field("household", "helper_name", "帮扶责任人", "text", False),
     Field("household", "helper_unit", "帮扶单位", "text", False),
-    Field("household", "poverty_status", "贫困户状态", "enum", False, ("脱贫状态",), "截至导入月份；未附状态变动表时必填",
-          (("未脱贫", "poor"), ("已脱贫", "exited"), ("返贫", "returned"))),
+    Field(
+        "household",
+        "poverty_status",
+        "贫困户状态",
+        "enum",
+        False,
+        ("脱贫状态",),
+        "截至导入月份；未附状态变动表时必填",
+        (("未脱贫", "poor"), ("已脱贫", "exited"), ("返贫", "returned")),
+    ),
     Field("household", "exit_month", "脱贫时间", "month", False, ("脱贫年月",), "已脱贫户最近一次脱贫的月份"),
     Field("person", "person_id", "人编号", "text", True),
     Field("person", "household_id", "户编号", "text", True, ("户码",)),
     Field("person", "name", "姓名", "text", True),
-    Field("person", "id_number", "公民身份号码", "id_number", True, ("身份证号", "证件号码", "公民身份号码或残疾人证号")),
+    Field(
+        "person", "id_number", "公民身份号码", "id_number", True, ("身份证号", "证件号码", "公民身份号码或残疾人证号")
+    ),
     Field("person", "sex", "性别", "enum", True),
     Field("person", "birth_date", "出生日期", "date", True),
     Field("person", "relation", "与户主关系", "enum", True),
@@ -165,17 +181,37 @@ FIELDS: tuple[Field, ...] = (
     Field("measure", "funding_source", "资金来源", "text", True),
     Field("village_indicator", "village_code", "行政村代码", "text", True, ("村代码", "村级区划代码")),
     Field("village_indicator", "year", "年度", "int", True),
-    Field("village_indicator", "collective_income_wan", "村集体经济收入（万元）", "decimal", True, ("村集体收入（万元）",)),
+    Field(
+        "village_indicator", "collective_income_wan", "村集体经济收入（万元）", "decimal", True, ("村集体收入（万元）",)
+    ),
     Field("village_indicator", "industries", "特色产业数", "int", True),
-    *(Field("village_indicator", f"proj_{code}", f"{label}工程完成", "bool", True) for code, label in (
-        ("road", "道路"), ("drinking_water", "饮水"), ("electricity", "电力"), ("culture_square", "文化广场"),
-        ("lighting", "亮化"), ("irrigation", "农田水利"), ("office", "村办公场所"), ("service", "便民服务"))),
+    *(
+        Field("village_indicator", f"proj_{code}", f"{label}工程完成", "bool", True)
+        for code, label in (
+            ("road", "道路"),
+            ("drinking_water", "饮水"),
+            ("electricity", "电力"),
+            ("culture_square", "文化广场"),
+            ("lighting", "亮化"),
+            ("irrigation", "农田水利"),
+            ("office", "村办公场所"),
+            ("service", "便民服务"),
+        )
+    ),
     Field("status_event", "event_id", "变动编号", "int", False, (), "留空时按行自动编号；同月多条按编号排序"),
     Field("status_event", "household_id", "户编号", "text", True, ("户码",)),
     Field("status_event", "person_id", "人编号", "text", False, (), "成员增减填写；户的状态变动留空"),
     Field("status_event", "event_month", "变动月份", "month", True),
-    Field("status_event", "event_type", "变动类型", "enum", True, (), "",
-          (("识别", "identified"), ("脱贫", "exited"), ("返贫", "returned"), ("新增", "new"), ("减少", "removed"))),
+    Field(
+        "status_event",
+        "event_type",
+        "变动类型",
+        "enum",
+        True,
+        (),
+        "",
+        (("识别", "identified"), ("脱贫", "exited"), ("返贫", "returned"), ("新增", "new"), ("减少", "removed")),
+    ),
     Field("income", "household_id", "户编号", "text", True, ("户码",)),
     Field("income", "year", "年度", "int", True),
     Field("income", "per_capita_income_yuan", "人均纯收入（元）", "decimal", True, ("人均纯收入",)),

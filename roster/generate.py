@@ -26,7 +26,6 @@ from analytics.cubes import build_cubes
 from geo.boundaries import REFERENCE_DIR
 from roster import months
 from roster.schema import TABLE_ORDER, create_schema, insert_frame
-from storage.files import make_private, use_private_umask
 from roster.synth import (
     config,
     faults,
@@ -39,6 +38,7 @@ from roster.synth import (
 )
 from roster.synth.measures import MeasurePlanner
 from roster.synth.sampling import choose
+from storage.files import make_private, use_private_umask
 
 
 class UsageError(ValueError):
@@ -63,13 +63,17 @@ class Timings:
         return f"总计 {total:.1f}s（{parts}）"
 
 
-def _all_households(villages: pd.DataFrame, scale: float, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _all_households(
+    villages: pd.DataFrame, scale: float, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Baseline households (exact plan totals) plus the 新识别 households of 2017-2020."""
     base_h, base_p = people.baseline(villages, scale, rng)
     base_h["exit_m"] = timeline.baseline_exit_months(base_h, rng)
     base_h["is_new"] = False
     n_new = round(config.NEW_HOUSEHOLD_SHARE * len(base_h))
-    new_h, new_p = people.households_with_members(villages, choose(rng, config.SIZE_SHARES, n_new).astype(np.int64), rng)
+    new_h, new_p = people.households_with_members(
+        villages, choose(rng, config.SIZE_SHARES, n_new).astype(np.int64), rng
+    )
     new_h["identified_m"] = timeline.new_household_months(n_new, rng)
     new_h["exit_m"] = np.nan
     new_h["is_new"] = True
@@ -80,7 +84,9 @@ def _all_households(villages: pd.DataFrame, scale: float, rng: np.random.Generat
     return households, pd.concat([base_p, new_p], ignore_index=True)
 
 
-def _person_timeline(households: pd.DataFrame, persons: pd.DataFrame, events: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _person_timeline(
+    households: pd.DataFrame, persons: pd.DataFrame, events: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add births (new members) and member departures as person events."""
     departures = timeline.member_departures(persons, events, households, rng)
     births = timeline.birth_months(households, persons, events, rng)
@@ -91,7 +97,14 @@ def _person_timeline(households: pd.DataFrame, persons: pd.DataFrame, events: pd
     person_events = pd.concat(
         [
             departures.assign(event_type="removed"),
-            pd.DataFrame({"person": born.index, "hh": born["hh"].to_numpy(), "month": born["joined_m"].to_numpy().astype(np.int64), "event_type": "new"}),
+            pd.DataFrame(
+                {
+                    "person": born.index,
+                    "hh": born["hh"].to_numpy(),
+                    "month": born["joined_m"].to_numpy().astype(np.int64),
+                    "event_type": "new",
+                }
+            ),
         ],
         ignore_index=True,
     )
@@ -99,7 +112,9 @@ def _person_timeline(households: pd.DataFrame, persons: pd.DataFrame, events: pd
     return persons, all_events.sort_values(["hh", "month"], kind="stable", ignore_index=True)
 
 
-def _paid_until(households: pd.DataFrame, persons: pd.DataFrame, events: pd.DataFrame, until: int) -> tuple[np.ndarray, np.ndarray]:
+def _paid_until(
+    households: pd.DataFrame, persons: pd.DataFrame, events: pd.DataFrame, until: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Last month a household's or a person's measures may run: before removal, and not after ``until``."""
     removed_hh = events[(events["event_type"] == "removed") & (events["person"] < 0)].set_index("hh")["month"]
     hh_end = np.minimum(removed_hh.reindex(range(len(households))).fillna(months.LAST + 1).to_numpy() - 1, until)
@@ -124,7 +139,9 @@ class Offsets:
     fault: int = 0
 
 
-def build_shard(seed: int, scale: float, shard: int, until: int, offsets: Offsets, timings: Timings) -> dict[str, pd.DataFrame]:
+def build_shard(
+    seed: int, scale: float, shard: int, until: int, offsets: Offsets, timings: Timings
+) -> dict[str, pd.DataFrame]:
     """Generate one shard's tables in memory (``scale`` <= 1; shard 0 also holds the district and town tables)."""
     rng = np.random.default_rng([seed, shard])
     with timings.stage("地理"):
@@ -142,11 +159,16 @@ def build_shard(seed: int, scale: float, shard: int, until: int, offsets: Offset
         households["phone"] = names.phones(rng, len(households)).where(rng.random(len(households)) < 0.8)
     with timings.stage("指标"):
         last_year = int(months.year_of(until))
-        tables = {"village": villages.assign(exit_month=_month_or_null(villages["exit_m"], until)),
-                  "village_indicator": indicators.village_indicators(villages, last_year, rng)}
+        tables = {
+            "village": villages.assign(exit_month=_month_or_null(villages["exit_m"], until)),
+            "village_indicator": indicators.village_indicators(villages, last_year, rng),
+        }
         if shard == 0:
-            tables |= {"district": geo.district, "town": geo.town.assign(exit_month=_month_or_null(geo.town["exit_m"], until)),
-                       "town_indicator": indicators.town_indicators(geo.town, last_year, rng)}
+            tables |= {
+                "district": geo.district,
+                "town": geo.town.assign(exit_month=_month_or_null(geo.town["exit_m"], until)),
+                "town_indicator": indicators.town_indicators(geo.town, last_year, rng),
+            }
     events = events[events["month"] <= until]  # cut at the as-of month
     with timings.stage("收入"):
         income = indicators.household_income(events, len(households), until, rng)
@@ -157,7 +179,9 @@ def build_shard(seed: int, scale: float, shard: int, until: int, offsets: Offset
     return tables
 
 
-def _people_tables(households, persons, events, measures, income, until, scale, offsets: Offsets, rng) -> dict[str, pd.DataFrame]:
+def _people_tables(
+    households, persons, events, measures, income, until, scale, offsets: Offsets, rng
+) -> dict[str, pd.DataFrame]:
     """Give rows their permanent identifiers and keep what exists at ``until``."""
     registered = np.sort(events.loc[events["person"] < 0, "hh"].unique())
     h = households.loc[registered].copy()
@@ -175,7 +199,9 @@ def _people_tables(households, persons, events, measures, income, until, scale, 
     h["head_name"] = heads["name"].reindex(registered).array
     h["head_id_number"] = heads["id_number"].reindex(registered).array
     h["identified_month"] = months.to_dates(h["identified_m"].to_numpy())
-    h["planned_exit_year"] = np.where(h["is_new"], months.year_of(h["identified_m"].to_numpy()) + 1, 2016).clip(max=2020)
+    h["planned_exit_year"] = np.where(h["is_new"], months.year_of(h["identified_m"].to_numpy()) + 1, 2016).clip(
+        max=2020
+    )
     h["identification_standard"] = "市定标准"
 
     ev = events.assign(
@@ -184,7 +210,9 @@ def _people_tables(households, persons, events, measures, income, until, scale, 
         event_month=months.to_dates(events["month"].to_numpy()),
         event_id=np.arange(1, len(events) + 1) + offsets.event,
     )
-    m = measures[measures["hh"].isin(registered)].sort_values(["hh", "start_m", "measure_code"], kind="stable", ignore_index=True)
+    m = measures[measures["hh"].isin(registered)].sort_values(
+        ["hh", "start_m", "measure_code"], kind="stable", ignore_index=True
+    )
     m["household_id"] = hh_id.reindex(m["hh"]).array
     m["person_id"] = person_id.reindex(m["person"]).array
     m["measure_id"] = np.arange(1, len(m) + 1) + offsets.measure
@@ -194,7 +222,9 @@ def _people_tables(households, persons, events, measures, income, until, scale, 
     inc = income[income["hh"].isin(registered)].reset_index(drop=True)
     inc["household_id"] = hh_id.reindex(inc["hh"]).array
     exits = ev[(ev["event_type"] == "exited") & (ev["person"] < 0)]
-    exit_years = pd.DataFrame({"household_id": exits["household_id"], "year": months.year_of(exits["month"].to_numpy())}).drop_duplicates()
+    exit_years = pd.DataFrame(
+        {"household_id": exits["household_id"], "year": months.year_of(exits["month"].to_numpy())}
+    ).drop_duplicates()
     fault_rows = faults.inject(p, inc, exit_years, scale, rng)
     fault_rows["fault_id"] += offsets.fault
     offsets.event += len(ev)
@@ -219,7 +249,9 @@ def _plan_targets() -> pd.DataFrame:
 
 def static_tables() -> dict[str, pd.DataFrame]:
     """Tables that come from the plan catalogue, not from the random generator."""
-    line = pd.DataFrame({"year": range(2014, 2021), "yuan": config.POVERTY_LINE_YUAN, "source": config.POVERTY_LINE_SOURCE})
+    line = pd.DataFrame(
+        {"year": range(2014, 2021), "yuan": config.POVERTY_LINE_YUAN, "source": config.POVERTY_LINE_SOURCE}
+    )
     return {"measure_type": _measure_types(), "plan_target": _plan_targets(), "poverty_line": line}
 
 
@@ -259,8 +291,13 @@ def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNT
             with timings.stage("写入数据库"):
                 _insert_tables(con, tables)
         meta = {
-            "source": "synthetic", "seed": str(seed), "scale": f"{scale:g}", "as_of_month": until, "baseline_month": "2015-12",
-            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "generator": "roster.generate",
+            "source": "synthetic",
+            "seed": str(seed),
+            "scale": f"{scale:g}",
+            "as_of_month": until,
+            "baseline_month": "2015-12",
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "generator": "roster.generate",
         }
         insert_frame(con, "dataset_meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
         with timings.stage("预聚合"):
@@ -275,7 +312,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="生成合成的建档立卡示例数据库（DuckDB）")
     parser.add_argument("--seed", type=int, default=2017)
     parser.add_argument("--scale", type=float, default=1.0, help="户数、人数、村数的倍数（1 = 青岛规划口径）")
-    parser.add_argument("--until", default=config.DEFAULT_UNTIL, help="数据截至月份 YYYY-MM（默认 2017-09，最晚 2020-12）")
+    parser.add_argument(
+        "--until", default=config.DEFAULT_UNTIL, help="数据截至月份 YYYY-MM（默认 2017-09，最晚 2020-12）"
+    )
     parser.add_argument("--out", type=Path, default=Path("data/demo.duckdb"))
     args = parser.parse_args()
     use_private_umask()

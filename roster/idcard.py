@@ -13,7 +13,7 @@ def check_digit(first17: str) -> str:
     """The 18th character for the first 17 digits."""
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("身份证号前17位必须是数字")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=False))
     return CHECK_CHARS[total % 11]
 
 

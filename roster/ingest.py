@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from roster.snapshot import ImportFailed, Snapshot, latest_before, write_snapshot
 from analytics.plan import BASELINE
+from roster.snapshot import ImportFailed, Snapshot, latest_before, write_snapshot
 from roster.validate import Known, Validation, current_month, validate
 from storage.cells import neutralised_frame
 from storage.files import use_private_umask
@@ -66,7 +66,9 @@ def report_xlsx(result: Validation) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer) as writer:
         neutralised_frame(result.report).to_excel(writer, sheet_name="问题清单", index=False)
-        pd.DataFrame({"项目": ["错误", "警告"], "条数": [result.errors, result.warnings]}).to_excel(writer, sheet_name="汇总", index=False)
+        pd.DataFrame({"项目": ["错误", "警告"], "条数": [result.errors, result.warnings]}).to_excel(
+            writer, sheet_name="汇总", index=False
+        )
     return buffer.getvalue()
 
 
@@ -84,12 +86,19 @@ def _print_report(result: Validation, report_path: Path | None) -> None:
     for row in report.head(50).itertuples(index=False):
         print("｜".join("" if pd.isna(v) else str(v) for v in row))
     if len(report) > 50:
-        print(f"……共 {len(report)} 条" + (f"，完整清单见 {report_path}" if report_path else "，用 --report 导出完整清单"))
-    print(f"错误 {result.errors} 条，警告 {result.warnings} 条" + ("；未发现阻止导入的问题" if result.errors == 0 else "；未导入"))
+        print(
+            f"……共 {len(report)} 条" + (f"，完整清单见 {report_path}" if report_path else "，用 --report 导出完整清单")
+        )
+    print(
+        f"错误 {result.errors} 条，警告 {result.warnings} 条"
+        + ("；未发现阻止导入的问题" if result.errors == 0 else "；未导入")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m roster.ingest", description="校验并导入建档立卡名册文件（CSV/XLSX）")
+    parser = argparse.ArgumentParser(
+        prog="python -m roster.ingest", description="校验并导入建档立卡名册文件（CSV/XLSX）"
+    )
     parser.add_argument("--db", type=Path, help="数据库（导入的快照写在其旁边的 .snapshots 目录）")
     parser.add_argument("--as-of", type=_month, help="名册的截至月份 YYYY-MM")
     parser.add_argument("--user", default=getpass.getuser(), help="记录在快照中的导入人")
@@ -110,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     known = known_in(args.db, args.as_of) if args.db else Known()
-    result = validate(args.files, known, args.as_of)  # --check with the same --db and --as-of decides as the import does
+    result = validate(
+        args.files, known, args.as_of
+    )  # --check with the same --db and --as-of decides as the import does
     _print_report(result, args.report)
     if args.check or result.errors:
         return 0 if result.errors == 0 and args.check else 1

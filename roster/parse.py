@@ -78,7 +78,9 @@ def _as_date(raw: object, patterns) -> dt.date | None:
 
 def _year_number(raw: object) -> bool:
     """A bare number that reads as a year (2014), which Excel would otherwise take for day 2014 after 1899-12-30."""
-    return isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and 1900 <= raw <= 2100
+    return (
+        isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and 1900 <= raw <= 2100
+    )
 
 
 def parse_month(raw: object) -> Parsed:
@@ -131,7 +133,11 @@ def parse_id_number(raw: object) -> Parsed:
     """18 characters, 17 digits and a GB 11643 check character (x read as X)."""
     text = str(raw).strip().upper()
     if len(text) != 18 or not text[:17].isdigit():
-        return Parsed(None, f"身份证号应为18位（前17位为数字），实际为 {len(text)} 位" + ("" if text[:17].isdigit() else "且含非数字字符"))
+        return Parsed(
+            None,
+            f"身份证号应为18位（前17位为数字），实际为 {len(text)} 位"
+            + ("" if text[:17].isdigit() else "且含非数字字符"),
+        )
     expected = check_digit(text[:17])
     if text[17] != expected:
         return Parsed(text, warning=f"身份证号校验码错误（按前17位应为 {expected}）")
@@ -168,8 +174,14 @@ def _typed(field: Field, raw: object) -> Parsed:
         return Parsed(str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip())
     if field.kind == "enum":
         return parse_enum(raw, field)
-    parser = {"int": parse_int, "decimal": parse_decimal, "month": parse_month, "date": parse_date,
-              "bool": parse_bool, "id_number": parse_id_number}[field.kind]
+    parser = {
+        "int": parse_int,
+        "decimal": parse_decimal,
+        "month": parse_month,
+        "date": parse_date,
+        "bool": parse_bool,
+        "id_number": parse_id_number,
+    }[field.kind]
     return parser(raw)
 
 
@@ -219,4 +231,3 @@ def parse_column(field: Field, raw: list[object]) -> tuple[list[object], dict[in
         if result.error or result.warning:
             flagged[i] = result
     return values, flagged
-

@@ -91,7 +91,9 @@ def _csv_reason(err: csv.Error) -> str:
     return "引号不配对或含有空字符"
 
 
-def _bounded(path: Path, rows: Iterator[list[object]] | Iterator[tuple[object, ...]], sheet: str = "") -> list[list[object]]:
+def _bounded(
+    path: Path, rows: Iterator[list[object]] | Iterator[tuple[object, ...]], sheet: str = ""
+) -> list[list[object]]:
     """The rows of a sheet, refused as soon as they exceed the row, cell or cell-length limits (before the rest is read)."""
     kept, cells = [], 0
     where = f"{path.name}{('（工作表“' + sheet + '”）') if sheet else ''}"
@@ -117,7 +119,9 @@ def _check_archive(path: Path) -> None:
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
         raise InputRefused(f"{path.name}：解压后超过 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB，疑似压缩炸弹，拒绝读取")
     if sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml")) > MAX_SHARED_STRINGS_BYTES:
-        raise InputRefused(f"{path.name}：文字表（sharedStrings）解压后超过 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB，拒绝读取")
+        raise InputRefused(
+            f"{path.name}：文字表（sharedStrings）解压后超过 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB，拒绝读取"
+        )
     if any(m.filename.lower().endswith("vbaproject.bin") for m in members):
         raise InputRefused(f"{path.name}：工作簿含宏（VBA），拒绝读取；请另存为不含宏的 .xlsx")
 
@@ -128,7 +132,9 @@ def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
         book = load_workbook(path, read_only=True, data_only=True)
         formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception:  # a damaged or disguised file: report, never crash
-        raise InputRefused(f"{path.name}：文件已损坏或不是 Excel 工作簿，无法打开；请在 Excel 中另存为 .xlsx 后重试") from None
+        raise InputRefused(
+            f"{path.name}：文件已损坏或不是 Excel 工作簿，无法打开；请在 Excel 中另存为 .xlsx 后重试"
+        ) from None
     if len(book.sheetnames) > MAX_SHEETS:
         raise InputRefused(f"{path.name}：工作表超过 {MAX_SHEETS} 个")
     for sheet in book.worksheets:
@@ -146,5 +152,7 @@ def _xlsx_sheets(path: Path) -> Iterator[Sheet]:
 
 
 def _with_formulas(values: list[object], texts: list[object]) -> list[object]:
-    return [UnsavedFormula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
-            for v, t in zip(values, texts + [None] * (len(values) - len(texts)))]
+    return [
+        UnsavedFormula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
+        for v, t in zip(values, texts + [None] * (len(values) - len(texts)), strict=True)
+    ]

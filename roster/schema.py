@@ -11,9 +11,30 @@ SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
 # Parents before children, so foreign keys resolve while loading.
 TABLE_ORDER: tuple[str, ...] = (
-    "district", "town", "village", "household", "person", "status_event", "household_change", "measure_type",
-    "measure", "village_indicator", "town_indicator", "income", "poverty_line", "plan_target", "dataset_meta",
-    "dataset_fault", "snapshot_file", "cube_outcome", "cube_coverage", "cube_profile", "cube_measure_count", "cube_goal", "cube_quality", "cube_flow",
+    "district",
+    "town",
+    "village",
+    "household",
+    "person",
+    "status_event",
+    "household_change",
+    "measure_type",
+    "measure",
+    "village_indicator",
+    "town_indicator",
+    "income",
+    "poverty_line",
+    "plan_target",
+    "dataset_meta",
+    "dataset_fault",
+    "snapshot_file",
+    "cube_outcome",
+    "cube_coverage",
+    "cube_profile",
+    "cube_measure_count",
+    "cube_goal",
+    "cube_quality",
+    "cube_flow",
 )
 
 

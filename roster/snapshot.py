@@ -78,13 +78,29 @@ def catalogue(db: Path) -> pd.DataFrame:
         con = duckdb.connect(str(snapshot.path), read_only=True)
         try:
             meta = dict(con.execute("SELECT key, value FROM dataset_meta").fetchall())
-            files = "、".join(f"{name}（{rows:,} 行）" for name, rows in con.execute("SELECT file_name, rows FROM snapshot_file").fetchall())
+            files = "、".join(
+                f"{name}（{rows:,} 行）"
+                for name, rows in con.execute("SELECT file_name, rows FROM snapshot_file").fetchall()
+            )
             households = con.execute("SELECT count(*) FROM household").fetchone()[0]
         finally:
             con.close()
-        rows.append((snapshot.path.name, f"{snapshot.as_of:%Y-%m}", snapshot.number, meta.get("imported_at", ""), meta.get("imported_by", ""),
-                     {"file": "状态变动表", "diff": "与上一快照比对"}.get(meta.get("events"), ""), households, files))
-    return pd.DataFrame(rows, columns=["快照", "截至月份", "当月第几次", "导入时间", "导入人", "动态来源", "建档立卡户（累计）", "源文件"])
+        rows.append(
+            (
+                snapshot.path.name,
+                f"{snapshot.as_of:%Y-%m}",
+                snapshot.number,
+                meta.get("imported_at", ""),
+                meta.get("imported_by", ""),
+                {"file": "状态变动表", "diff": "与上一快照比对"}.get(meta.get("events"), ""),
+                households,
+                files,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["快照", "截至月份", "当月第几次", "导入时间", "导入人", "动态来源", "建档立卡户（累计）", "源文件"],
+    )
 
 
 def latest_before(db: Path, as_of: dt.date) -> Snapshot | None:
@@ -123,7 +139,9 @@ def _numbered(frame: pd.DataFrame, column: str) -> pd.Series:
     given = pd.to_numeric(frame[column], errors="coerce")
     first = int(given.max(skipna=True) if given.notna().any() else 0) + 1
     blanks = given.isna()
-    return given.where(~blanks, pd.Series(range(first, first + int(blanks.sum())), index=given[blanks].index)).astype("int64")
+    return given.where(~blanks, pd.Series(range(first, first + int(blanks.sum())), index=given[blanks].index)).astype(
+        "int64"
+    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -142,7 +160,9 @@ class _Writer:
     def carry(self, table: str, key: str) -> None:
         """Rows of the previous snapshot whose key the import did not bring."""
         if self.has_previous:
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM prev.{table} WHERE {key} NOT IN (SELECT {key} FROM {table})")
+            self.con.execute(
+                f"INSERT INTO {table} SELECT * FROM prev.{table} WHERE {key} NOT IN (SELECT {key} FROM {table})"
+            )
 
     def roster(self, baseline: dt.date) -> str:
         """Households, persons, events and the other imported tables; returns how events were obtained."""
@@ -169,8 +189,12 @@ class _Writer:
         if previous is not None and "household_change" not in self.tables:
             changes = diff.attribute_changes(previous, households, self.as_of)
             if len(changes):
-                self.tables = {**self.tables, "household_change": pd.concat(
-                    [self.con.execute("SELECT * FROM prev.household_change").df(), changes], ignore_index=True)}
+                self.tables = {
+                    **self.tables,
+                    "household_change": pd.concat(
+                        [self.con.execute("SELECT * FROM prev.household_change").df(), changes], ignore_index=True
+                    ),
+                }
         if "status_event" in self.tables:
             events = self.tables["status_event"].sort_values(["event_month"], kind="stable")
             return events.assign(event_id=_numbered(events, "event_id")), "file"
@@ -182,20 +206,31 @@ class _Writer:
         return found.assign(event_id=range(start, start + len(found))), "diff"
 
     def _previous_as_of(self) -> dt.date:
-        return dt.date.fromisoformat(self.con.execute("SELECT value FROM prev.dataset_meta WHERE key = 'as_of_month'").fetchone()[0] + "-01")
+        return dt.date.fromisoformat(
+            self.con.execute("SELECT value FROM prev.dataset_meta WHERE key = 'as_of_month'").fetchone()[0] + "-01"
+        )
 
     def _prepared(self, table: str) -> pd.DataFrame:
         frame = self.tables[table]
         if table == "measure":
             categories = dict(self.con.execute("SELECT measure_code, category_code FROM measure_type").fetchall())
-            frame = frame.assign(measure_id=_numbered(frame, "measure_id"), category_code=frame["measure_code"].map(categories))
+            frame = frame.assign(
+                measure_id=_numbered(frame, "measure_id"), category_code=frame["measure_code"].map(categories)
+            )
         return frame
 
 
 def _meta(db: Path, snapshot_name: str, as_of: dt.date, imported_by: str, events: str, baseline: str) -> pd.DataFrame:
-    meta = {"source": "imported", "as_of_month": f"{as_of:%Y-%m}", "baseline_month": baseline, "snapshot": snapshot_name,
-            "imported_at": dt.datetime.now().isoformat(timespec="seconds"), "imported_by": imported_by, "events": events,
-            "reference_db": db.name}
+    meta = {
+        "source": "imported",
+        "as_of_month": f"{as_of:%Y-%m}",
+        "baseline_month": baseline,
+        "snapshot": snapshot_name,
+        "imported_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "imported_by": imported_by,
+        "events": events,
+        "reference_db": db.name,
+    }
     return pd.DataFrame({"key": list(meta), "value": list(meta.values())})
 
 
@@ -251,7 +286,9 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
         return _publish(partial, store / name)
     except duckdb.Error as err:  # validation owns every database rule, so this means a rule it lacks
         LOG.error("snapshot write refused by the database: %s", err)
-        raise ImportFailed("数据库拒绝写入（校验没有发现的问题，详细信息已记入日志），未导入；请把文件和本消息交给管理员") from None
+        raise ImportFailed(
+            "数据库拒绝写入（校验没有发现的问题，详细信息已记入日志），未导入；请把文件和本消息交给管理员"
+        ) from None
     except OSError as err:
         raise ImportFailed(f"写入快照文件失败（{err.strerror or err}），请检查磁盘空间和目录权限") from None
     finally:

@@ -21,8 +21,14 @@ from roster.fields import TABLES, Field, fields_of
 
 MEASURE_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "reference" / "plan_measures.csv"
 KIND_NOTES = {
-    "text": "文本", "int": "整数", "decimal": "数字", "month": "月份，如 2016-03、2016年3月 或 201603",
-    "date": "日期，如 1950-01-29", "bool": "是 / 否", "id_number": "18 位公民身份号码（校验码按 GB 11643）", "enum": "从下拉列表选择",
+    "text": "文本",
+    "int": "整数",
+    "decimal": "数字",
+    "month": "月份，如 2016-03、2016年3月 或 201603",
+    "date": "日期，如 1950-01-29",
+    "bool": "是 / 否",
+    "id_number": "18 位公民身份号码（校验码按 GB 11643）",
+    "enum": "从下拉列表选择",
     "code": "代码",
 }
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
@@ -65,7 +71,9 @@ def _template() -> Workbook:
             letter = get_column_letter(j)
             sheet.column_dimensions[letter].width = max(12, 2 * len(field.header) + 4)
             if field.allowed():
-                validation = DataValidation(type="list", formula1='"' + ",".join(field.allowed()) + '"', allow_blank=not field.required)
+                validation = DataValidation(
+                    type="list", formula1='"' + ",".join(field.allowed()) + '"', allow_blank=not field.required
+                )
                 validation.add(f"{letter}2:{letter}100000")
                 sheet.add_data_validation(validation)
         sheet.freeze_panes = "A2"

@@ -4,8 +4,8 @@ value · reason, in Chinese. 错误 blocks the import; 警告 is importable and 
 
 from __future__ import annotations
 
-import difflib
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +23,12 @@ ROSTER_START = dt.date(2014, 1, 1)  # 建档立卡 began in 2014: no roster mont
 REPORT_COLUMNS = ["文件", "工作表", "行", "列", "值", "问题", "级别"]
 ERROR, WARNING = "错误", "警告"
 KEYS: dict[str, tuple[str, ...]] = {
-    "household": ("household_id",), "person": ("person_id",), "measure": ("measure_id",),
-    "village_indicator": ("village_code", "year"), "status_event": ("event_id",), "income": ("household_id", "year"),
+    "household": ("household_id",),
+    "person": ("person_id",),
+    "measure": ("measure_id",),
+    "village_indicator": ("village_code", "year"),
+    "status_event": ("event_id",),
+    "income": ("household_id", "year"),
 }
 SOURCE = ["file", "sheet", "row_no"]
 PERSONAL_HEADERS = {f.header: f.column for t in TABLES for f in fields_of(t) if f.column in PERSONAL_COLUMNS}
@@ -56,12 +60,18 @@ class Known:
         def column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
             return [r[0] for r in con.execute(sql).fetchall()]
 
-        return cls(frozenset(column(reference, "SELECT village_code FROM village")),
-                   tuple(column(reference, "SELECT measure_code FROM measure_type ORDER BY 1")),
-                   dict(previous.execute("SELECT household_id, village_code FROM household").fetchall()) if previous else {},
-                   frozenset(column(previous, "SELECT person_id FROM person")) if previous else frozenset(),
-                   dict(reference.execute("SELECT v.village_code, d.name FROM village v JOIN town t USING (town_code) "
-                                          "JOIN district d USING (district_code)").fetchall()))
+        return cls(
+            frozenset(column(reference, "SELECT village_code FROM village")),
+            tuple(column(reference, "SELECT measure_code FROM measure_type ORDER BY 1")),
+            dict(previous.execute("SELECT household_id, village_code FROM household").fetchall()) if previous else {},
+            frozenset(column(previous, "SELECT person_id FROM person")) if previous else frozenset(),
+            dict(
+                reference.execute(
+                    "SELECT v.village_code, d.name FROM village v JOIN town t USING (town_code) "
+                    "JOIN district d USING (district_code)"
+                ).fetchall()
+            ),
+        )
 
 
 @dataclass
@@ -71,18 +81,32 @@ class Validation:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, frame: pd.DataFrame, column: str, header: str, reason: str | pd.Series, severity: str = ERROR) -> None:
+    def add(
+        self, frame: pd.DataFrame, column: str, header: str, reason: str | pd.Series, severity: str = ERROR
+    ) -> None:
         """One problem per row of ``frame`` (rows of a parsed table), naming ``column``'s value."""
         reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=frame.index)
-        for row, why in zip(frame.itertuples(), reasons.loc[frame.index]):
+        for row, why in zip(frame.itertuples(), reasons.loc[frame.index], strict=True):
             value = getattr(row, column, "") if column else ""
-            self.problems.append(Problem(row.file, row.sheet, row.row_no, header, "" if pd.isna(value) else str(value), why, severity))
+            self.problems.append(
+                Problem(row.file, row.sheet, row.row_no, header, "" if pd.isna(value) else str(value), why, severity)
+            )
 
     @property
     def report(self) -> pd.DataFrame:
         """The problems as a table; personal values are masked in the 值 and the 问题 column (the row number finds them)."""
-        rows = [(p.file, p.sheet, p.row, p.column, _masked_value(p.column, p.value), _masked_reason(p.column, p.value, p.reason), p.severity)
-                for p in self.problems]
+        rows = [
+            (
+                p.file,
+                p.sheet,
+                p.row,
+                p.column,
+                _masked_value(p.column, p.value),
+                _masked_reason(p.column, p.value, p.reason),
+                p.severity,
+            )
+            for p in self.problems
+        ]
         return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"行": "Int64"})
 
     @property
@@ -141,26 +165,52 @@ def _read_file(path: Path, result: Validation) -> list[tuple[str, pd.DataFrame]]
         header, table, columns = _header_row(sheet.rows)
         repeated = _repeated_headers(columns)
         if repeated:
-            result.problems.append(Problem(path.name, sheet.name, header + 1, repeated, "", f"表头“{repeated}”出现不止一次，无法确定用哪一列，已跳过此工作表"))
+            result.problems.append(
+                Problem(
+                    path.name,
+                    sheet.name,
+                    header + 1,
+                    repeated,
+                    "",
+                    f"表头“{repeated}”出现不止一次，无法确定用哪一列，已跳过此工作表",
+                )
+            )
             continue
         if table is None:
             if any(any(c not in (None, "") for c in row) for row in sheet.rows):
                 names = "、".join(title for title, _ in TABLES.values())
-                result.problems.append(Problem(path.name, sheet.name, 1, "", "", f"未找到可识别的表头（{names}之一；见导入模板），已跳过此工作表", WARNING))
+                result.problems.append(
+                    Problem(
+                        path.name,
+                        sheet.name,
+                        1,
+                        "",
+                        "",
+                        f"未找到可识别的表头（{names}之一；见导入模板），已跳过此工作表",
+                        WARNING,
+                    )
+                )
             continue
         frame = _parse_sheet(path.name, sheet, table, header, columns, result)
         if frame.empty:
-            result.problems.append(Problem(path.name, sheet.name, header + 1, "", "", "只有表头，没有数据行，已跳过此工作表", WARNING))
+            result.problems.append(
+                Problem(path.name, sheet.name, header + 1, "", "", "只有表头，没有数据行，已跳过此工作表", WARNING)
+            )
         else:
             found.append((table, frame))
     return found
 
 
-def _parse_sheet(file: str, sheet: Sheet, table: str, header: int, columns: dict[int, Field], result: Validation) -> pd.DataFrame:
+def _parse_sheet(
+    file: str, sheet: Sheet, table: str, header: int, columns: dict[int, Field], result: Validation
+) -> pd.DataFrame:
     for f in dict.fromkeys(f for f in fields_of(table) if f.required and f not in columns.values()):
         result.problems.append(Problem(file, sheet.name, header + 1, f.header, "", "缺少必填列"))
-    numbered = [(n, row) for n, row in enumerate(sheet.rows[header + 1:], start=header + 2)
-                if any(c is not None and str(c).strip() != "" for c in row)]
+    numbered = [
+        (n, row)
+        for n, row in enumerate(sheet.rows[header + 1 :], start=header + 2)
+        if any(c is not None and str(c).strip() != "" for c in row)
+    ]
     row_numbers = [n for n, _ in numbered]
     parsed = {"file": file, "sheet": sheet.name, "row_no": row_numbers}
     for j, f in columns.items():
@@ -186,7 +236,12 @@ def _check_keys(result: Validation) -> None:
         key = list(KEYS[table])
         present = frame.dropna(subset=key)
         repeated = present[present.duplicated(key, keep="first")]
-        result.add(repeated, key[0], _header(table, key[0]), "重复：与前面的行" + ("相同" if len(key) == 1 else f"的{'、'.join(_header(table, k) for k in key)}相同"))
+        result.add(
+            repeated,
+            key[0],
+            _header(table, key[0]),
+            "重复：与前面的行" + ("相同" if len(key) == 1 else f"的{'、'.join(_header(table, k) for k in key)}相同"),
+        )
 
 
 def _check_codes(result: Validation, known: Known) -> None:
@@ -227,12 +282,26 @@ def _check_persons(result: Validation) -> None:
     if valid.empty:
         return
     born = valid["id_number"].str[6:14] != pd.to_datetime(valid["birth_date"]).dt.strftime("%Y%m%d")
-    result.add(valid[born], "id_number", "公民身份号码", "出生日期与身份证号中的出生日期不符", WARNING)  # no dates: both are personal
+    result.add(
+        valid[born], "id_number", "公民身份号码", "出生日期与身份证号中的出生日期不符", WARNING
+    )  # no dates: both are personal
     sexed = valid[valid["sex"].isin(["男", "女"]) & valid["id_number"].str[16].str.isdigit()]
     wrong_sex = (sexed["id_number"].str[16].astype(int) % 2 == 1) != (sexed["sex"] == "男")
-    result.add(sexed[wrong_sex], "id_number", "公民身份号码", "性别“" + sexed.loc[wrong_sex, "sex"] + "”与身份证号第17位不符", WARNING)
+    result.add(
+        sexed[wrong_sex],
+        "id_number",
+        "公民身份号码",
+        "性别“" + sexed.loc[wrong_sex, "sex"] + "”与身份证号第17位不符",
+        WARNING,
+    )
     spread = people.dropna(subset=["id_number"]).groupby("id_number")["household_id"].nunique()
-    result.add(people[people["id_number"].isin(spread[spread > 1].index)], "id_number", "公民身份号码", "同一身份证号出现在多户", WARNING)
+    result.add(
+        people[people["id_number"].isin(spread[spread > 1].index)],
+        "id_number",
+        "公民身份号码",
+        "同一身份证号出现在多户",
+        WARNING,
+    )
 
 
 def _check_households(result: Validation) -> None:
@@ -244,15 +313,30 @@ def _check_households(result: Validation) -> None:
     members = current.groupby("household_id").size()
     counted = households["household_id"].map(members).fillna(0).astype(int)
     mismatch = households["size"].notna() & (counted != households["size"])
-    result.add(households[mismatch], "size", "家庭人口数", "与人员表中的成员数 " + counted[mismatch].astype(str) + " 不符", WARNING)
-    early = households["exit_month"].notna() & households["identified_month"].notna() & (households["exit_month"] < households["identified_month"])
+    result.add(
+        households[mismatch],
+        "size",
+        "家庭人口数",
+        "与人员表中的成员数 " + counted[mismatch].astype(str) + " 不符",
+        WARNING,
+    )
+    early = (
+        households["exit_month"].notna()
+        & households["identified_month"].notna()
+        & (households["exit_month"] < households["identified_month"])
+    )
     result.add(households[early], "exit_month", "脱贫时间", "脱贫时间早于首次识别时间")
     if events is None:
         if households["poverty_status"].isna().all() and len(households):
             first = households.iloc[[0]]
             result.add(first, "", "贫困户状态", "未附状态变动表时，户表必须有“贫困户状态”列（未脱贫 / 已脱贫 / 返贫）")
         else:
-            result.add(households[households["poverty_status"].isna()], "poverty_status", "贫困户状态", "必填项为空（未附状态变动表）")
+            result.add(
+                households[households["poverty_status"].isna()],
+                "poverty_status",
+                "贫困户状态",
+                "必填项为空（未附状态变动表）",
+            )
         exited = households[(households["poverty_status"] == "exited") & households["exit_month"].isna()]
         result.add(exited, "poverty_status", "脱贫时间", "已脱贫户应填写脱贫时间", WARNING)
     else:
@@ -277,7 +361,9 @@ def _check_person_events(result: Validation) -> None:
     if events is None:
         return
     wrong = events["person_id"].notna() & events["event_type"].notna() & ~events["event_type"].isin(["new", "removed"])
-    result.add(events[wrong], "person_id", "人编号", "填写了人编号的变动只能是“新增”或“减少”（户的识别、脱贫、返贫不填人编号）")
+    result.add(
+        events[wrong], "person_id", "人编号", "填写了人编号的变动只能是“新增”或“减少”（户的识别、脱贫、返贫不填人编号）"
+    )
 
 
 def _between(values: pd.Series, low: object, high: object) -> tuple[pd.Series, pd.Series]:
@@ -294,20 +380,33 @@ def _check_periods(result: Validation, as_of: dt.date) -> None:
     birth dates from 1900 and not after the as-of month."""
     year_end = dt.date(as_of.year, 12, 1)
     for table, column, header, latest in (
-        ("household", "identified_month", "首次识别时间", as_of), ("household", "exit_month", "脱贫时间", as_of),
-        ("person", "joined_month", "加入月份", as_of), ("status_event", "event_month", "变动月份", as_of),
-        ("measure", "start_month", "开始月份", year_end), ("measure", "end_month", "结束月份", year_end),
+        ("household", "identified_month", "首次识别时间", as_of),
+        ("household", "exit_month", "脱贫时间", as_of),
+        ("person", "joined_month", "加入月份", as_of),
+        ("status_event", "event_month", "变动月份", as_of),
+        ("measure", "start_month", "开始月份", year_end),
+        ("measure", "end_month", "结束月份", year_end),
     ):
         frame = result.tables.get(table)
         if frame is not None:
             early, late = _between(frame[column], ROSTER_START, latest)
             result.add(frame[early], column, header, f"早于建档立卡开始的 {ROSTER_START:%Y-%m}")
-            result.add(frame[late], column, header, f"晚于{'名册截至月份' if latest == as_of else '截至月份所在年度末'} {latest:%Y-%m}")
+            result.add(
+                frame[late],
+                column,
+                header,
+                f"晚于{'名册截至月份' if latest == as_of else '截至月份所在年度末'} {latest:%Y-%m}",
+            )
     for table in ("village_indicator", "income"):
         frame = result.tables.get(table)
         if frame is not None:
             early, late = _between(frame["year"], ROSTER_START.year, as_of.year)
-            result.add(frame[early | late], "year", "年度", f"应在 {ROSTER_START.year} 至 {as_of.year} 年之间（名册截至 {as_of:%Y-%m}）")
+            result.add(
+                frame[early | late],
+                "year",
+                "年度",
+                f"应在 {ROSTER_START.year} 至 {as_of.year} 年之间（名册截至 {as_of:%Y-%m}）",
+            )
     people = result.tables["person"]
     born_early, born_late = _between(people["birth_date"], dt.date(1900, 1, 1), _month_end(as_of))
     result.add(people[born_early], "birth_date", "出生日期", "早于 1900 年")
@@ -327,7 +426,9 @@ def _check_moves(result: Validation, known: Known) -> None:
     moved = before.notna() & after.notna() & (before != after)
     if not moved.any():
         return
-    reasons = "所在区市由“" + before[moved] + "”变为“" + after[moved] + "”，将记入户变更记录；该户此前的历史改计入新区市"
+    reasons = (
+        "所在区市由“" + before[moved] + "”变为“" + after[moved] + "”，将记入户变更记录；该户此前的历史改计入新区市"
+    )
     result.add(households[moved], "village_code", "行政村代码", reasons, WARNING)
 
 
@@ -336,7 +437,9 @@ def _check_measures(result: Validation) -> None:
     if measures is None:
         return
     valid = measures.dropna(subset=["start_month", "end_month"])
-    bad = (valid["end_month"] < valid["start_month"]) | (pd.to_datetime(valid["end_month"]).dt.year != pd.to_datetime(valid["start_month"]).dt.year)
+    bad = (valid["end_month"] < valid["start_month"]) | (
+        pd.to_datetime(valid["end_month"]).dt.year != pd.to_datetime(valid["start_month"]).dt.year
+    )
     result.add(valid[bad], "end_month", "结束月份", "结束月份应不早于开始月份，且与开始月份同一年度")
 
 
@@ -365,7 +468,9 @@ def validate(paths: list[Path], known: Known | None = None, as_of: dt.date | Non
     missing = [TABLES[t][0] for t in ("household", "person") if t not in result.tables]
     if missing:
         names = "、".join(p.name for p in paths)
-        result.problems.append(Problem(names, "", None, "", "", f"缺少{'和'.join(missing)}：每次导入须包含完整的户表和人员表"))
+        result.problems.append(
+            Problem(names, "", None, "", "", f"缺少{'和'.join(missing)}：每次导入须包含完整的户表和人员表")
+        )
         return result
     known = known or Known()
     _check_keys(result)

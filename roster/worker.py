@@ -48,7 +48,9 @@ def time_limit_s() -> float:
     return float(os.environ.get(SECONDS) or 600)
 
 
-def _work(connection, db: Path, paths: list[Path], as_of: dt.date, user: str, write: bool, known: Known, cap_mb: int) -> None:
+def _work(
+    connection, db: Path, paths: list[Path], as_of: dt.date, user: str, write: bool, known: Known, cap_mb: int
+) -> None:
     """The worker: validate, maybe write, send the outcome (tables stay here: only problems and row counts travel).
     The cap is address space beyond what the loaded program (Python, pandas, DuckDB) already holds."""
     cap = _address_space() + cap_mb * 1024 * 1024
@@ -66,11 +68,23 @@ def _work(connection, db: Path, paths: list[Path], as_of: dt.date, user: str, wr
                 failure = str(err)
         connection.send(("outcome", Outcome(Validation(problems=result.problems), rows, snapshot, failure)))
     except MemoryError:
-        connection.send(("outcome", Outcome(Validation(), failure=f"文件过大：校验所需内存超过 {cap_mb:,} MB 上限，未导入；请拆分文件后重试")))
+        connection.send(
+            (
+                "outcome",
+                Outcome(
+                    Validation(), failure=f"文件过大：校验所需内存超过 {cap_mb:,} MB 上限，未导入；请拆分文件后重试"
+                ),
+            )
+        )
     except Exception:  # a defect, not the file's fault: the traceback goes to the server log, the user gets a reference
         reference = uuid.uuid4().hex[:8]
         LOG.exception("import worker failed, reference %s", reference)
-        connection.send(("outcome", Outcome(Validation(), failure=f"校验时出现程序错误（编号 {reference}），未导入；请把编号告诉管理员")))
+        connection.send(
+            (
+                "outcome",
+                Outcome(Validation(), failure=f"校验时出现程序错误（编号 {reference}），未导入；请把编号告诉管理员"),
+            )
+        )
 
 
 def _address_space() -> int:
@@ -81,14 +95,23 @@ def _address_space() -> int:
     return 0
 
 
-def run_import(db: Path, paths: list[Path], as_of: dt.date, user: str, write: bool, known: Known,
-               progress: Callable[[str, float], None] = lambda stage, seconds: None) -> Outcome:
+def run_import(
+    db: Path,
+    paths: list[Path],
+    as_of: dt.date,
+    user: str,
+    write: bool,
+    known: Known,
+    progress: Callable[[str, float], None] = lambda stage, seconds: None,
+) -> Outcome:
     """Validate (and, when ``write`` and nothing blocks it, import) ``paths`` in a capped worker process."""
     if refusal := as_of_refusal(as_of):
         return Outcome(Validation(), failure=refusal)
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(send, db, paths, as_of, user, write, known, memory_cap_mb()), daemon=True)
+    worker = context.Process(
+        target=_work, args=(send, db, paths, as_of, user, write, known, memory_cap_mb()), daemon=True
+    )
     started, limit, stage = time.monotonic(), time_limit_s(), "read"
     worker.start()
     send.close()

@@ -48,9 +48,15 @@ def main() -> None:
     size = sum(f.stat().st_size for f in files)
     print(f"files: {len(files)} CSV, {size / 1e6:.1f} MB; rows: " + ", ".join(f"{t} {n:,}" for t, n in rows.items()))
     print(f"errors {result.errors}, warnings {result.warnings}")
-    print(f"validate {validated - started:.1f} s, write snapshot {written - validated:.1f} s, total {written - started:.1f} s")
-    print(f"throughput: {sum(rows.values()) / (written - started):,.0f} rows/s, {rows['household'] / (written - started):,.0f} households/s")
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB; snapshot {snapshot.path} {snapshot.path.stat().st_size / 1e6:.0f} MB")
+    print(
+        f"validate {validated - started:.1f} s, write snapshot {written - validated:.1f} s, total {written - started:.1f} s"
+    )
+    print(
+        f"throughput: {sum(rows.values()) / (written - started):,.0f} rows/s, {rows['household'] / (written - started):,.0f} households/s"
+    )
+    print(
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB; snapshot {snapshot.path} {snapshot.path.stat().st_size / 1e6:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

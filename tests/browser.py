@@ -10,8 +10,14 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
-    "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -96,11 +102,19 @@ def problems(seen: dict[str, list[str]]) -> dict[str, list[str]]:
     """Console errors and HTTP errors other than Streamlit's base-path probes, and requests off localhost."""
     from urllib.parse import urlparse
 
-    probes = [e for e in seen["http_errors"] if e.startswith("404 ") and e.endswith(("/_stcore/health", "/_stcore/host-config"))]
+    probes = [
+        e
+        for e in seen["http_errors"]
+        if e.startswith("404 ") and e.endswith(("/_stcore/health", "/_stcore/host-config"))
+    ]
     other_http = [e for e in seen["http_errors"] if e not in probes]
     console = [e for e in seen["console"] if not e.startswith(STREAMLIT_PROBE_404)]
-    console += [e for e in seen["console"] if e.startswith(STREAMLIT_PROBE_404)][len(probes):]
-    outside = [u for u in seen["requests"] if not u.startswith(("data:", "blob:")) and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    console += [e for e in seen["console"] if e.startswith(STREAMLIT_PROBE_404)][len(probes) :]
+    outside = [
+        u
+        for u in seen["requests"]
+        if not u.startswith(("data:", "blob:")) and urlparse(u).hostname not in ("127.0.0.1", "localhost")
+    ]
     return {k: v for k, v in {"console": console, "http": other_http, "outside": outside}.items() if v}
 
 

@@ -37,7 +37,9 @@ def extended_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module", params=["raw", "cubes"])
-def small(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def small(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The hand-made small roster (tests/small_roster.py), answered from its raw tables or, with its cubes
     built, from the cubes: every oracle test runs against both paths."""
     path = small_roster.build(tmp_path_factory.mktemp("small") / "small.duckdb")

@@ -102,12 +102,19 @@ def households() -> list[Household]:
     out = []
     for i in range(36):
         events = [(m(t), k) for t, k in TEMPLATES[i % len(TEMPLATES)]]
-        hh = Household(f"H{i:02d}", HOUSEHOLD_VILLAGES[i % len(HOUSEHOLD_VILLAGES)], events,
-                       cause=CAUSES[i % len(CAUSES)], attribute=ATTRIBUTES[(i // 2) % len(ATTRIBUTES)])
+        hh = Household(
+            f"H{i:02d}",
+            HOUSEHOLD_VILLAGES[i % len(HOUSEHOLD_VILLAGES)],
+            events,
+            cause=CAUSES[i % len(CAUSES)],
+            attribute=ATTRIBUTES[(i // 2) % len(ATTRIBUTES)],
+        )
         hh.measures = [(code, category, m(start)) for rule, code, category, start in MEASURE_RULES if rule(i)]
         size = 1 + i % 4
         hh.persons = [Person(f"P{i:02d}{k}") for k in range(size)]
-        if i % 5 == 0 and size > 1 and events[0][1] == "identified":  # a member leaves in a month with no household event
+        if (
+            i % 5 == 0 and size > 1 and events[0][1] == "identified"
+        ):  # a member leaves in a month with no household event
             hh.persons[-1].left = m("2016-04")
         if i % 9 == 7:  # a child is born into a household that stays poor
             hh.persons.append(Person(f"P{i:02d}9", joined=m("2017-03")))
@@ -121,16 +128,31 @@ TOWN_OF_VILLAGE = {v: town for v, town, _, _ in VILLAGES}
 
 # --- the oracle --------------------------------------------------------------------------------------
 def in_scope(hh: Household, district: str | None = None, town: str | None = None) -> bool:
-    return (district is None or DISTRICT_OF_VILLAGE[hh.village] == district) and (town is None or TOWN_OF_VILLAGE[hh.village] == town)
+    return (district is None or DISTRICT_OF_VILLAGE[hh.village] == district) and (
+        town is None or TOWN_OF_VILLAGE[hh.village] == town
+    )
 
 
 def expected_figures(month: dt.date, district: str | None = None, town: str | None = None) -> dict[str, int]:
     """Outcome figures by replaying events, following the definitions in docs/schema.md."""
-    f = dict.fromkeys([
-        "households_baseline", "persons_baseline", "households_exited", "persons_exited", "households_remaining",
-        "persons_remaining", "households_returned", "households_new", "households_removed",
-        "households_baseline_exited", "persons_baseline_exited", "households_baseline_remaining", "persons_baseline_remaining",
-    ], 0)
+    f = dict.fromkeys(
+        [
+            "households_baseline",
+            "persons_baseline",
+            "households_exited",
+            "persons_exited",
+            "households_remaining",
+            "persons_remaining",
+            "households_returned",
+            "households_new",
+            "households_removed",
+            "households_baseline_exited",
+            "persons_baseline_exited",
+            "households_baseline_remaining",
+            "persons_baseline_remaining",
+        ],
+        0,
+    )
     for hh in households():
         if not in_scope(hh, district, town):
             continue
@@ -165,8 +187,17 @@ def expected_figures(month: dt.date, district: str | None = None, town: str | No
 
 
 def expected_places(month: dt.date, district: str | None = None, town: str | None = None) -> dict[str, int]:
-    f = dict.fromkeys(["provincial_villages_total", "provincial_villages_exited", "weak_villages_total",
-                       "weak_villages_exited", "weak_towns_total", "weak_towns_exited"], 0)
+    f = dict.fromkeys(
+        [
+            "provincial_villages_total",
+            "provincial_villages_exited",
+            "weak_villages_total",
+            "weak_villages_exited",
+            "weak_towns_total",
+            "weak_towns_exited",
+        ],
+        0,
+    )
     for code, vtown, designation, exit_month in VILLAGES:
         if (district and DISTRICT_OF_VILLAGE[code] != district) or (town and vtown != town) or not designation:
             continue
@@ -225,11 +256,18 @@ def expected_coverage(month: dt.date, district: str, categories: set[str] | None
         if DISTRICT_OF_VILLAGE[hh.village] != district or not active_at(hh, month):
             continue
         active += 1
-        covered += any(start <= month and (categories is None or category in categories) for _, category, start in hh.measures)
+        covered += any(
+            start <= month and (categories is None or category in categories) for _, category, start in hh.measures
+        )
     return active, covered
 
 
-CAUSE_CATEGORIES = {"因病": {"health", "medical_assistance"}, "因学": {"education"}, "因残": {"disability"}, "缺劳力": {"social_security"}}
+CAUSE_CATEGORIES = {
+    "因病": {"health", "medical_assistance"},
+    "因学": {"education"},
+    "因残": {"disability"},
+    "缺劳力": {"social_security"},
+}
 
 
 def expected_gaps(month: dt.date) -> dict[str, str]:
@@ -247,7 +285,14 @@ def expected_gaps(month: dt.date) -> dict[str, str]:
 
 
 def status_label(status: str | None) -> str:
-    return {None: "未纳入", "identified": "贫困", "new": "贫困", "returned": "返贫", "exited": "已脱贫", "removed": "自然减少"}[status]
+    return {
+        None: "未纳入",
+        "identified": "贫困",
+        "new": "贫困",
+        "returned": "返贫",
+        "exited": "已脱贫",
+        "removed": "自然减少",
+    }[status]
 
 
 # --- the database ------------------------------------------------------------------------------------
@@ -260,32 +305,91 @@ def _id(n: int) -> str:
 def build(path: Path) -> Path:
     con = duckdb.connect(str(path))
     create_schema(con)
-    insert_frame(con, "district", pd.DataFrame({"district_code": [PINGDU, LAIXI, JIAOZHOU], "name": ["平度市", "莱西市", "胶州市"]}))
-    insert_frame(con, "town", pd.DataFrame([{
-        "town_code": c, "district_code": d, "name": n, "is_weak_town": w, "pairing_district_code": None,
-        "exit_month": m(e) if e else None, "has_polygon": True,
-    } for c, d, n, w, e in TOWNS]))
-    insert_frame(con, "village", pd.DataFrame([{
-        "village_code": c, "town_code": t, "name": f"{c}村", "is_village_committee": True, "designation": d,
-        "exit_month": m(e) if e else None, "lon": 120.0, "lat": 36.5, "point_generated": True, "source_village_code": c,
-        "rural_population": RURAL_POPULATION[c],
-    } for c, t, d, e in VILLAGES]))
+    insert_frame(
+        con,
+        "district",
+        pd.DataFrame({"district_code": [PINGDU, LAIXI, JIAOZHOU], "name": ["平度市", "莱西市", "胶州市"]}),
+    )
+    insert_frame(
+        con,
+        "town",
+        pd.DataFrame(
+            [
+                {
+                    "town_code": c,
+                    "district_code": d,
+                    "name": n,
+                    "is_weak_town": w,
+                    "pairing_district_code": None,
+                    "exit_month": m(e) if e else None,
+                    "has_polygon": True,
+                }
+                for c, d, n, w, e in TOWNS
+            ]
+        ),
+    )
+    insert_frame(
+        con,
+        "village",
+        pd.DataFrame(
+            [
+                {
+                    "village_code": c,
+                    "town_code": t,
+                    "name": f"{c}村",
+                    "is_village_committee": True,
+                    "designation": d,
+                    "exit_month": m(e) if e else None,
+                    "lon": 120.0,
+                    "lat": 36.5,
+                    "point_generated": True,
+                    "source_village_code": c,
+                    "rural_population": RURAL_POPULATION[c],
+                }
+                for c, t, d, e in VILLAGES
+            ]
+        ),
+    )
     rows, people, events = [], [], []
     for n, hh in enumerate(households()):
         first = hh.events[0][0]
-        rows.append({
-            "household_id": hh.household_id, "village_code": hh.village, "head_name": "户主", "head_id_number": _id(n),
-            "phone": None, "size": hh.members_at(AS_OF), "attribute": hh.attribute, "main_cause": hh.cause,
-            "identification_standard": "市定标准", "identified_month": first, "planned_exit_year": 2016,
-            "dilapidated_house": False, "helper_name": "帮扶人", "helper_unit": "平度市农业局",
-        })
+        rows.append(
+            {
+                "household_id": hh.household_id,
+                "village_code": hh.village,
+                "head_name": "户主",
+                "head_id_number": _id(n),
+                "phone": None,
+                "size": hh.members_at(AS_OF),
+                "attribute": hh.attribute,
+                "main_cause": hh.cause,
+                "identification_standard": "市定标准",
+                "identified_month": first,
+                "planned_exit_year": 2016,
+                "dilapidated_house": False,
+                "helper_name": "帮扶人",
+                "helper_unit": "平度市农业局",
+            }
+        )
         for k, p in enumerate(hh.persons):
-            people.append({
-                "person_id": p.person_id, "household_id": hh.household_id, "name": f"成员{k}", "id_number": _id(100 + n * 10 + k),
-                "sex": "男", "birth_date": dt.date(1980, 1, 1), "relation": "户主" if k == 0 else "子女", "ethnicity": "汉族",
-                "health": "健康", "labor_ability": "普通劳动力", "education": "初中", "school_status": "非在校生",
-                "disability": None, "joined_month": p.joined,
-            })
+            people.append(
+                {
+                    "person_id": p.person_id,
+                    "household_id": hh.household_id,
+                    "name": f"成员{k}",
+                    "id_number": _id(100 + n * 10 + k),
+                    "sex": "男",
+                    "birth_date": dt.date(1980, 1, 1),
+                    "relation": "户主" if k == 0 else "子女",
+                    "ethnicity": "汉族",
+                    "health": "健康",
+                    "labor_ability": "普通劳动力",
+                    "education": "初中",
+                    "school_status": "非在校生",
+                    "disability": None,
+                    "joined_month": p.joined,
+                }
+            )
         events += [(hh.household_id, None, when, kind) for when, kind in hh.events]
         events += [(hh.household_id, p.person_id, p.joined, "new") for p in hh.persons if p.joined]
         events += [(hh.household_id, p.person_id, p.left, "removed") for p in hh.persons if p.left]
@@ -293,18 +397,47 @@ def build(path: Path) -> Path:
     insert_frame(con, "person", pd.DataFrame(people))
     reference = Path(__file__).resolve().parent.parent / "data" / "reference"
     insert_frame(con, "measure_type", pd.read_csv(reference / "plan_measures.csv", dtype=str))
-    measures = [(hh.household_id, code, category, start) for hh in households() for code, category, start in hh.measures]
-    insert_frame(con, "measure", pd.DataFrame({
-        "measure_id": range(1, len(measures) + 1), "household_id": [x[0] for x in measures], "person_id": None,
-        "category_code": [x[2] for x in measures], "measure_code": [x[1] for x in measures],
-        "start_month": [x[3] for x in measures], "end_month": [x[3] for x in measures], "amount_yuan": 100.0, "funding_source": "测试",
-    }))
+    measures = [
+        (hh.household_id, code, category, start) for hh in households() for code, category, start in hh.measures
+    ]
+    insert_frame(
+        con,
+        "measure",
+        pd.DataFrame(
+            {
+                "measure_id": range(1, len(measures) + 1),
+                "household_id": [x[0] for x in measures],
+                "person_id": None,
+                "category_code": [x[2] for x in measures],
+                "measure_code": [x[1] for x in measures],
+                "start_month": [x[3] for x in measures],
+                "end_month": [x[3] for x in measures],
+                "amount_yuan": 100.0,
+                "funding_source": "测试",
+            }
+        ),
+    )
     events.sort(key=lambda e: (e[0], e[2]))
-    insert_frame(con, "status_event", pd.DataFrame({
-        "event_id": range(1, len(events) + 1), "household_id": [e[0] for e in events], "person_id": [e[1] for e in events],
-        "event_month": [e[2] for e in events], "event_type": [e[3] for e in events],
-    }))
-    insert_frame(con, "dataset_meta", pd.DataFrame({"key": ["source", "as_of_month", "baseline_month"], "value": ["synthetic", "2017-09", "2015-12"]}))
+    insert_frame(
+        con,
+        "status_event",
+        pd.DataFrame(
+            {
+                "event_id": range(1, len(events) + 1),
+                "household_id": [e[0] for e in events],
+                "person_id": [e[1] for e in events],
+                "event_month": [e[2] for e in events],
+                "event_type": [e[3] for e in events],
+            }
+        ),
+    )
+    insert_frame(
+        con,
+        "dataset_meta",
+        pd.DataFrame(
+            {"key": ["source", "as_of_month", "baseline_month"], "value": ["synthetic", "2017-09", "2015-12"]}
+        ),
+    )
     targets = pd.read_csv(reference / "plan_targets.csv", dtype={"deadline": str})
     targets["deadline"] = pd.to_datetime(targets["deadline"]).dt.date
     insert_frame(con, "plan_target", targets)

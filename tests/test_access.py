@@ -50,6 +50,7 @@ def _audit(db: Path, action: str, user: str) -> list[str]:
 
 # --- passwords, lockout, expiry ----------------------------------------------------------------
 
+
 def test_only_argon2_hashes_are_stored(store) -> None:
     accounts, _ = store
     accounts.add_user("李四", "analyst", "370283", "s3cret-Passw0rd")
@@ -141,8 +142,14 @@ def test_session_tokens_resume_expire_and_end(store) -> None:
 
 # --- scope escapes -----------------------------------------------------------------------------
 
+
 def test_scope_refuses_areas_outside_the_users_area() -> None:
-    for district, town, limit in ((LAIXI, None, PINGDU), (None, None, PINGDU), (PINGDU, None, DAZESHAN), (PINGDU, "370283108", DAZESHAN)):
+    for district, town, limit in (
+        (LAIXI, None, PINGDU),
+        (None, None, PINGDU),
+        (PINGDU, None, DAZESHAN),
+        (PINGDU, "370283108", DAZESHAN),
+    ):
         with pytest.raises(ScopeDenied):
             Scope(AS_OF, district, town, limit=limit)
     home = home_scope(AS_OF, PINGDU)
@@ -155,18 +162,25 @@ def test_direct_analytics_calls_cannot_leave_the_area(demo: duckdb.DuckDBPyConne
     pingdu = home_scope(AS_OF, PINGDU)
     mine = progress_figures(demo, pingdu)
     assert mine.households_baseline == progress_figures(demo, Scope(AS_OF, PINGDU)).households_baseline
-    laixi_household = demo.execute("SELECT household_id FROM household WHERE village_code LIKE '370285%' LIMIT 1").fetchone()[0]
+    laixi_household = demo.execute(
+        "SELECT household_id FROM household WHERE village_code LIKE '370285%' LIMIT 1"
+    ).fetchone()[0]
     with pytest.raises(KeyError):
         household_card(demo, pingdu, laixi_household)  # a household id of another district
 
 
-@pytest.mark.parametrize("user, params, expected", [
-    (PINGDU_USER, {"district": LAIXI}, "平度市"),
-    (PINGDU_USER, {"district": LAIXI, "town": "370285101"}, "平度市"),
-    (TOWN_USER, {"district": PINGDU}, "大泽山镇"),
-    (TOWN_USER, {"district": PINGDU, "town": "370283108"}, "大泽山镇"),
-])
-def test_query_params_outside_the_area_are_refused_and_audited(monkeypatch, demo_db: Path, user, params, expected) -> None:
+@pytest.mark.parametrize(
+    "user, params, expected",
+    [
+        (PINGDU_USER, {"district": LAIXI}, "平度市"),
+        (PINGDU_USER, {"district": LAIXI, "town": "370285101"}, "平度市"),
+        (TOWN_USER, {"district": PINGDU}, "大泽山镇"),
+        (TOWN_USER, {"district": PINGDU, "town": "370283108"}, "大泽山镇"),
+    ],
+)
+def test_query_params_outside_the_area_are_refused_and_audited(
+    monkeypatch, demo_db: Path, user, params, expected
+) -> None:
     at = login(app(monkeypatch, demo_db, **params).run(), *user)  # a link to another area, then signing in
     assert not at.exception
     assert at.session_state["scope"].area_code.startswith(user[0] == "demo_pingdu" and PINGDU or DAZESHAN)
@@ -211,14 +225,21 @@ def test_viewer_sees_no_household_lists_and_small_counts_are_suppressed(monkeypa
         assert [fmt.count(v) for v in (0, 1, 2, 3)] == ["0", "<3", "<3", "3"]
     finally:
         fmt.suppress_small_counts(False)
-    assert User("v", "viewer", DAZESHAN).suppresses_small_counts("village") and not User("v", "viewer", DAZESHAN).suppresses_small_counts("town")
+    assert User("v", "viewer", DAZESHAN).suppresses_small_counts("village") and not User(
+        "v", "viewer", DAZESHAN
+    ).suppresses_small_counts("town")
     assert not User("a", "analyst", DAZESHAN).suppresses_small_counts("village")
 
 
 def test_analytics_cli_refuses_and_audits_outside_the_area(demo_db: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(demo_db), "--as-of", "2016-12", *args],
-                              cwd=PROJECT_DIR, capture_output=True, text=True, input="demo-pingdu-2017\n")
+        return subprocess.run(
+            [sys.executable, "-m", "analytics", "progress", "--db", str(demo_db), "--as-of", "2016-12", *args],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            input="demo-pingdu-2017\n",
+        )
 
     refused = run("--district", LAIXI, "--user", "demo_pingdu", "--password-stdin", "--json")
     assert refused.returncode != 0 and "无权查看莱西市" in refused.stderr and refused.stdout == ""
@@ -241,7 +262,10 @@ def test_sql_like_text_is_data(monkeypatch, demo_db: Path, tmp_path: Path) -> No
     assert accounts.users()["name"].tolist() == [PAYLOAD[:40]]
     with pytest.raises(LoginRefused):
         accounts.authenticate("' OR '1'='1", "' OR '1'='1", demo_allowed=True)
-    assert duckdb.connect(str(demo_db), read_only=True).execute("SELECT count(*) FROM household").fetchone()[0] == households
+    assert (
+        duckdb.connect(str(demo_db), read_only=True).execute("SELECT count(*) FROM household").fetchone()[0]
+        == households
+    )
 
 
 def test_imported_names_with_sql_and_html_are_stored_and_shown_as_text(tmp_path: Path) -> None:
@@ -257,7 +281,9 @@ def test_imported_names_with_sql_and_html_are_stored_and_shown_as_text(tmp_path:
     _, snapshot = import_files(db, write_files(tables, tmp_path / "in", "csv"), AS_OF, PAYLOAD)
     con = duckdb.connect(str(snapshot.path), read_only=True)
     names = {r[0] for r in con.execute("SELECT head_name FROM household").fetchall()}
-    assert {PAYLOAD, script} <= names and con.execute("SELECT count(*) FROM household").fetchone()[0] == len(tables["household"])
+    assert {PAYLOAD, script} <= names and con.execute("SELECT count(*) FROM household").fetchone()[0] == len(
+        tables["household"]
+    )
     shown = as_html_text(__import__("pandas").DataFrame({"name": [script], "tip": [script]}))
     assert "<" not in shown.iloc[0]["name"] and "&lt;img" in shown.iloc[0]["tip"]
 

@@ -22,7 +22,14 @@ from analytics.scope import Scope, months_between
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
 
-MONTHS = [dt.date(2016, 1, 1), dt.date(2016, 6, 1), dt.date(2016, 12, 1), dt.date(2017, 2, 1), dt.date(2017, 6, 1), sr.AS_OF]
+MONTHS = [
+    dt.date(2016, 1, 1),
+    dt.date(2016, 6, 1),
+    dt.date(2016, 12, 1),
+    dt.date(2017, 2, 1),
+    dt.date(2017, 6, 1),
+    sr.AS_OF,
+]
 AREAS = [(None, None), (sr.PINGDU, None), (sr.LAIXI, None), (sr.PINGDU, "370283109"), (sr.JIAOZHOU, None)]
 
 
@@ -80,9 +87,25 @@ def test_back_schedule_matches_hand_formulas(small) -> None:
         now, before = sr.expected_figures(sr.AS_OF, district), sr.expected_figures(before_month, district)
         places_now, places_before = sr.expected_places(sr.AS_OF, district), sr.expected_places(before_month, district)
         checks = {
-            "households": (now["households_baseline_exited"] + now["households_baseline_remaining"], now["households_baseline_exited"], before["households_baseline_exited"], dt.date(2016, 12, 31)),
-            "provincial_villages": (places_now["provincial_villages_total"], places_now["provincial_villages_exited"], places_before["provincial_villages_exited"], dt.date(2017, 12, 31)),
-            "weak_towns": (places_now["weak_towns_total"], places_now["weak_towns_exited"], places_before["weak_towns_exited"], dt.date(2017, 12, 31), True),
+            "households": (
+                now["households_baseline_exited"] + now["households_baseline_remaining"],
+                now["households_baseline_exited"],
+                before["households_baseline_exited"],
+                dt.date(2016, 12, 31),
+            ),
+            "provincial_villages": (
+                places_now["provincial_villages_total"],
+                places_now["provincial_villages_exited"],
+                places_before["provincial_villages_exited"],
+                dt.date(2017, 12, 31),
+            ),
+            "weak_towns": (
+                places_now["weak_towns_total"],
+                places_now["weak_towns_exited"],
+                places_before["weak_towns_exited"],
+                dt.date(2017, 12, 31),
+                True,
+            ),
         }
         for target, args in checks.items():
             if args[0] == 0:
@@ -110,7 +133,9 @@ def test_league_table_exit_rates(small) -> None:
         f = sr.expected_figures(sr.AS_OF, district)
         task = f["households_baseline_exited"] + f["households_baseline_remaining"]
         assert table.loc[district, "exit_rate"] == pytest.approx(f["households_baseline_exited"] / task)
-        assert table.loc[district, "returns_per_1000"] == pytest.approx(1000 * f["households_returned"] / f["households_baseline"])
+        assert table.loc[district, "returns_per_1000"] == pytest.approx(
+            1000 * f["households_returned"] / f["households_baseline"]
+        )
     assert sr.JIAOZHOU not in table.index
     assert list(table["rank"]) == [1, 2]
     assert table["exit_rate"].is_monotonic_decreasing
@@ -165,20 +190,54 @@ def test_remaining_curve_and_plan_path(small) -> None:
 
 def test_cli_progress_json_equals_analytics(tmp_path: Path, small) -> None:
     path = sr.build(tmp_path / "cli.duckdb")
-    result = subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(path), "--as-of", "2017-06", "--district", sr.PINGDU, "--json"],
-                            cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analytics",
+            "progress",
+            "--db",
+            str(path),
+            "--as-of",
+            "2017-06",
+            "--district",
+            sr.PINGDU,
+            "--json",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     printed = json.loads(result.stdout)
     assert printed == dataclasses.asdict(progress_figures(small, Scope(dt.date(2017, 6, 1), sr.PINGDU)))
-    for key in ("households_baseline", "persons_baseline", "households_exited", "persons_exited", "households_remaining",
-                "persons_remaining", "households_returned", "households_new", "provincial_villages_total", "provincial_villages_exited",
-                "weak_villages_total", "weak_villages_exited", "weak_towns_total", "weak_towns_exited"):
+    for key in (
+        "households_baseline",
+        "persons_baseline",
+        "households_exited",
+        "persons_exited",
+        "households_remaining",
+        "persons_remaining",
+        "households_returned",
+        "households_new",
+        "provincial_villages_total",
+        "provincial_villages_exited",
+        "weak_villages_total",
+        "weak_villages_exited",
+        "weak_towns_total",
+        "weak_towns_exited",
+    ):
         assert key in printed
 
 
 def test_cli_refuses_a_month_outside_the_data(tmp_path: Path) -> None:
     path = sr.build(tmp_path / "cli.duckdb")
-    result = subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(path), "--as-of", "2019-01"],
-                            cwd=PROJECT_DIR, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "progress", "--db", str(path), "--as-of", "2019-01"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "月份 2019-01 无效或超出数据范围" in result.stderr and "Traceback" not in result.stderr
 
@@ -202,11 +261,18 @@ def test_small_counts_are_suppressed_but_ratios_and_places_never() -> None:
         assert fmt.number(1.0) == "1" and fmt.number(2.0, 2) == "2" and fmt.number(2.7) == "2.7"  # ratios and averages
         assert fmt.whole(2) == "2"  # places (villages, towns), ranks
         # Tables: households/persons columns (by their unit) suppressed, others not.
-        assert fmt.column("现存贫困户", [5, 1, 40]) == ["保密", "<3", "40"]  # complementary: the total cannot give the 1 away
+        assert fmt.column("现存贫困户", [5, 1, 40]) == [
+            "保密",
+            "<3",
+            "40",
+        ]  # complementary: the total cannot give the 1 away
         assert fmt.column("现存贫困人口", [5, 1, 2, 40]) == ["5", "<3", "<3", "40"]  # two hidden already: no third
         assert fmt.column("已摘帽村", [1, 2]) == ["1", "2"] and fmt.column("名次", [1, 2]) == ["1", "2"]
         assert fmt.column("覆盖率", [0.5, 1.0]) == ["50.0%", "100.0%"]
-        assert fmt.column("现存贫困户", [0, 1]) == ["0", "<3"]  # nothing else to hide but a zero: a zero reveals nothing
+        assert fmt.column("现存贫困户", [0, 1]) == [
+            "0",
+            "<3",
+        ]  # nothing else to hide but a zero: a zero reveals nothing
         assert fmt.bar_values([1, 7, None]) == ([None, 7.0, None], ["<3", "7", "—"])
     finally:
         fmt.suppress_small_counts(False)

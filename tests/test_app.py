@@ -21,9 +21,21 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
 
-PAGES = ["views/overview.py", "views/map_distribution.py", "views/map_measures.py", "views/map_dynamics.py", "views/meeting.py", "views/summary.py", "views/quality.py"]
-SCOPES = [{}, {"district": "370285"}, {"district": "370283", "town": "370283108"},
-          {"district": "370283", "town": "370283108", "village": "370283108201"}]
+PAGES = [
+    "views/overview.py",
+    "views/map_distribution.py",
+    "views/map_measures.py",
+    "views/map_dynamics.py",
+    "views/meeting.py",
+    "views/summary.py",
+    "views/quality.py",
+]
+SCOPES = [
+    {},
+    {"district": "370285"},
+    {"district": "370283", "town": "370283108"},
+    {"district": "370283", "town": "370283108", "village": "370283108201"},
+]
 
 
 def app(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:
@@ -64,7 +76,10 @@ def test_overview_kpis_equal_analytics(monkeypatch, demo_db: Path) -> None:
     with duckdb.connect(str(demo_db), read_only=True) as con:
         f = progress_figures(con, Scope(dt.date(2017, 9, 1), "370285"))
     cards = html_texts(at)
-    assert f"脱贫户{f.households_baseline_exited:,} / {f.households_baseline_exited + f.households_baseline_remaining:,}户" in cards
+    assert (
+        f"脱贫户{f.households_baseline_exited:,} / {f.households_baseline_exited + f.households_baseline_remaining:,}户"
+        in cards
+    )
     assert f"省定贫困村摘帽{f.provincial_villages_exited} / {f.provincial_villages_total}个" in cards
     assert f"经济薄弱镇摘帽{f.weak_towns_exited} / {f.weak_towns_total}个" in cards
 
@@ -85,7 +100,10 @@ def test_overview_says_where_the_scope_stands_with_status_chips(monkeypatch, dem
     shown = html_texts(at)
     assert f"截至2017年09月，全市{len(cards)}项核心目标中{len(behind)}项滞后（{'、'.join(behind)}）" in shown
     assert f"综合得分最低的区市是{worst['area_name']}" in shown
-    chips = re.findall(r"<span class='status-chip' style='background:(#[0-9a-f]{6});[^']*'>([^<]+)</span>", " ".join(e.proto.body for e in at.get("html")))
+    chips = re.findall(
+        r"<span class='status-chip' style='background:(#[0-9a-f]{6});[^']*'>([^<]+)</span>",
+        " ".join(e.proto.body for e in at.get("html")),
+    )
     assert [status for _, status in chips] == [c.status for c in cards]
     assert {colour for colour, status in chips if status == "滞后"} <= {"#cf222e"}
     # The bar shows progress against the stage goal that is due, in the status colour.
@@ -99,7 +117,10 @@ def test_query_params_round_trip(monkeypatch, demo_db: Path) -> None:
     at = app(monkeypatch, demo_db, **params).run()
     assert not at.exception
     assert at.session_state["scope"] == Scope(dt.date(2016, 12, 1), "370283", "370283108")
-    assert {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k] for k in at.query_params} == params
+    assert {
+        k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
+        for k in at.query_params
+    } == params
     assert any("2016年12月" in c.value and "平度市 · 蓼兰镇" in c.value for c in at.caption)
 
 
@@ -123,7 +144,9 @@ def test_empty_database_gives_a_clear_message(monkeypatch, tmp_path: Path) -> No
     path = tmp_path / "empty.duckdb"
     with duckdb.connect(str(path)) as con:
         create_schema(con)
-        con.execute("INSERT INTO dataset_meta VALUES ('source', 'synthetic'), ('as_of_month', '2017-09'), ('baseline_month', '2015-12')")
+        con.execute(
+            "INSERT INTO dataset_meta VALUES ('source', 'synthetic'), ('as_of_month', '2017-09'), ('baseline_month', '2015-12')"
+        )
     at = app(monkeypatch, path).run()
     assert not at.exception
     assert "没有建档立卡户数据" in at.error[0].value
@@ -164,12 +187,18 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
     db = sr.build(tmp_path / "small.duckdb")
     source = duckdb.connect(str(db), read_only=True)
     for month in (dt.date(2016, 12, 1), dt.date(2017, 9, 1)):
-        import_files(db, write_files(export_tables(source, month, plain=True), tmp_path / f"{month}", "csv"), month, "测试")
+        import_files(
+            db, write_files(export_tables(source, month, plain=True), tmp_path / f"{month}", "csv"), month, "测试"
+        )
     AccessStore(store_path(db)).add_user("admin1", "admin", "city", "correct horse 1")
     at = login(app(monkeypatch, db).run(), "admin1", "correct horse 1")
     assert not at.exception, [e.value for e in at.exception]
     chooser = at.sidebar.selectbox(key="f_dataset")
-    assert chooser.options == ["示例数据（合成）· 2017年09月", "2016年12月 名册 · 第1次导入", "2017年09月 名册 · 第1次导入"]
+    assert chooser.options == [
+        "示例数据（合成）· 2017年09月",
+        "2016年12月 名册 · 第1次导入",
+        "2017年09月 名册 · 第1次导入",
+    ]
     assert chooser.value.endswith("2017-09_001.duckdb")  # the newest snapshot by default
     assert "数据截至 2017年09月" in " ".join(c.value for c in at.caption)
     chooser.set_value(str(tmp_path / "small.snapshots" / "2016-12_001.duckdb")).run()
@@ -203,7 +232,9 @@ def test_household_card_tables_speak_chinese(monkeypatch, demo_db: Path) -> None
     login(at, "demo_city", "demo-city-2017")
     at.switch_page("views/map_distribution.py").run()
     tables = [d.value for d in at.dataframe][1:]  # the household table first, then the card's tables
-    assert tables and all(not re.search(r"[a-z]{2,}_?[a-z]*", " ".join(map(str, t.columns))) for t in tables), [list(t.columns) for t in tables]
+    assert tables and all(not re.search(r"[a-z]{2,}_?[a-z]*", " ".join(map(str, t.columns))) for t in tables), [
+        list(t.columns) for t in tables
+    ]
     cells = " ".join(str(v) for t in tables for v in t.to_numpy().ravel())
     assert "None" not in cells and "00:00:00" not in cells and re.search(r"\d{4}年\d{2}月", cells)
 
@@ -242,4 +273,6 @@ def test_small_counts_are_hidden_from_a_viewer_below_their_level_only(monkeypatc
     with duckdb.connect(str(demo_db), read_only=True) as con:
         f = progress_figures(con, Scope(dt.date(2017, 9, 1), **town))
     assert f.weak_villages_exited < 3  # 2 of 4 weak villages: a small number, but of places
-    assert f"市定经济薄弱村摘帽{f.weak_villages_exited} / {f.weak_villages_total}个" in viewer_cards  # places never suppressed
+    assert (
+        f"市定经济薄弱村摘帽{f.weak_villages_exited} / {f.weak_villages_total}个" in viewer_cards
+    )  # places never suppressed

@@ -14,7 +14,11 @@ from analytics.plan import BASELINE
 from analytics.scope import Scope
 from bench import baseline
 
-SCOPES = [Scope(dt.date(2017, 9, 1)), Scope(dt.date(2016, 12, 1), "370283"), Scope(dt.date(2017, 9, 1), "370283", "370283108")]
+SCOPES = [
+    Scope(dt.date(2017, 9, 1)),
+    Scope(dt.date(2016, 12, 1), "370283"),
+    Scope(dt.date(2017, 9, 1), "370283", "370283108"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +48,11 @@ def test_harness_measures_every_question_scope_page_and_payload(tmp_path) -> Non
     records = run_scale(0.05, args, bandwidth=10e9)
     timed = [r for r in records if r["kind"] == "question"]
     assert len(timed) == 3 * len(questions()) and all(r["ours_ms"] > 0 and r["floor_ms"] > 0 for r in timed)
-    assert {r["question"] for r in timed if r["baseline_ms"]} == {"remaining_persons", "coverage_by_area", "poor_households_by_month"}
+    assert {r["question"] for r in timed if r["baseline_ms"]} == {
+        "remaining_persons",
+        "coverage_by_area",
+        "poor_households_by_month",
+    }
     assert {r["page"] for r in records if r["kind"] == "payload"} == {"distribution", "measures", "dynamics"}
     assert [r["page"] for r in records if r["kind"] == "page"] == list(PAGES[:1])
     assert 0 < next(r for r in records if r["kind"] == "cold_start")["seconds"] < 60

@@ -29,13 +29,22 @@ from analytics.meeting import (
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from reports.briefing import file_stem, generate
-from ui import charts
 from reports.slides import build_briefing
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
+from ui import charts
 
-TITLES = ["一、目标进度总览", "二、图一 贫困人口分布", "三、图二 措施到户覆盖与缺口", "四、图三 本月动态（2016年12月）", "五、红榜与黑榜（按综合得分）",
-          "六、倒排工期预警", "七、本月返贫与新识别（2016年12月）", "八、与上月、去年同月比较", "九、滞后事项与责任单位"]
+TITLES = [
+    "一、目标进度总览",
+    "二、图一 贫困人口分布",
+    "三、图二 措施到户覆盖与缺口",
+    "四、图三 本月动态（2016年12月）",
+    "五、红榜与黑榜（按综合得分）",
+    "六、倒排工期预警",
+    "七、本月返贫与新识别（2016年12月）",
+    "八、与上月、去年同月比较",
+    "九、滞后事项与责任单位",
+]
 DECEMBER = Scope(dt.date(2016, 12, 1))
 
 
@@ -45,7 +54,14 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection
 
 
 def test_composite_score_formula() -> None:
-    table = pd.DataFrame({"exit_rate": [1.0, 0.5], "pace_ratio": [3.0, None], "measures_coverage": [1.0, 0.0], "returns_per_1000": [0.0, 100.0]})
+    table = pd.DataFrame(
+        {
+            "exit_rate": [1.0, 0.5],
+            "pace_ratio": [3.0, None],
+            "measures_coverage": [1.0, 0.0],
+            "returns_per_1000": [0.0, 100.0],
+        }
+    )
     assert composite_score(table).tolist() == [100.0, 0.5 * 40 + 30 + 0 + 0]
 
 
@@ -53,7 +69,9 @@ def test_ranking_and_lists_on_the_fixture(small) -> None:
     table = league_table(small, Scope(sr.AS_OF))
     assert list(table["rank"]) == [1, 2] and table["score"].is_monotonic_decreasing
     lists = red_black_lists(small, Scope(sr.AS_OF))
-    assert list(lists.red["area_code"]) == [table.iloc[0]["area_code"]] and list(lists.black["area_code"]) == [table.iloc[1]["area_code"]]
+    assert list(lists.red["area_code"]) == [table.iloc[0]["area_code"]] and list(lists.black["area_code"]) == [
+        table.iloc[1]["area_code"]
+    ]
     moves = movers(small, Scope(sr.AS_OF))
     assert (moves["rank_change"] == moves["rank_before"] - moves["rank"]).all()
 
@@ -65,7 +83,11 @@ def test_overdue_work_scores_zero_pace_points(small) -> None:
         f = sr.expected_figures(sr.AS_OF, district)
         assert f["households_baseline_remaining"] > 0
         assert table.loc[district, "pace_ratio"] == 0
-        expected = 40 * table.loc[district, "exit_rate"] + 20 * table.loc[district, "measures_coverage"] + 10 * (1 - min(table.loc[district, "returns_per_1000"] / 50, 1))
+        expected = (
+            40 * table.loc[district, "exit_rate"]
+            + 20 * table.loc[district, "measures_coverage"]
+            + 10 * (1 - min(table.loc[district, "returns_per_1000"] / 50, 1))
+        )
         assert table.loc[district, "score"] == pytest.approx(round(expected, 1))
 
 
@@ -79,15 +101,24 @@ def test_a_batch_target_before_its_deadline_does_not_zero_the_pace(small) -> Non
     towns = rows[rows["target"] == "weak_towns"]
     assert (towns["rag"] == "待验收").all() and len(towns)
     households = rows[(rows["target"] == "households") & (rows["remaining"] > 0)].set_index("area_code")
-    for district, row in households.iterrows():
+    for district in households.index:
         judged = rows[(rows["area_code"] == district) & (rows["remaining"] > 0) & (rows["target"] != "weak_towns")]
-        assert table.loc[district, "pace_ratio"] == pytest.approx((judged["actual_pace"] / judged["required_pace"]).min())
+        assert table.loc[district, "pace_ratio"] == pytest.approx(
+            (judged["actual_pace"] / judged["required_pace"]).min()
+        )
 
 
-@pytest.mark.parametrize("areas, red, black, middle", [(5, 2, 2, 1), (6, 3, 3, 0), (9, 3, 3, 3), (2, 1, 1, 0), (1, 0, 0, 1)])
+@pytest.mark.parametrize(
+    "areas, red, black, middle", [(5, 2, 2, 1), (6, 3, 3, 0), (9, 3, 3, 3), (2, 1, 1, 0), (1, 0, 0, 1)]
+)
 def test_red_and_black_lists_hold_every_area_once(areas: int, red: int, black: int, middle: int) -> None:
-    table = pd.DataFrame({"area_code": [f"A{i}" for i in range(areas)], "area_name": [f"区{i}" for i in range(areas)],
-                          "score": sorted(range(areas), reverse=True)})
+    table = pd.DataFrame(
+        {
+            "area_code": [f"A{i}" for i in range(areas)],
+            "area_name": [f"区{i}" for i in range(areas)],
+            "score": sorted(range(areas), reverse=True),
+        }
+    )
     lists = split_ranking(table)
     assert (len(lists.red), len(lists.black), len(lists.middle)) == (red, black, middle)
     shown = list(lists.red["area_code"]) + list(lists.black["area_code"]) + list(lists.middle["area_code"])
@@ -98,11 +129,18 @@ def test_red_and_black_lists_hold_every_area_once(areas: int, red: int, black: i
 
 def test_month_comparison_on_the_fixture(small) -> None:
     table = month_comparison(small, Scope(sr.AS_OF)).set_index("key")
-    for column, month in (("this_month", sr.AS_OF), ("last_month", dt.date(2017, 8, 1)), ("last_year", dt.date(2016, 9, 1))):
+    for column, month in (
+        ("this_month", sr.AS_OF),
+        ("last_month", dt.date(2017, 8, 1)),
+        ("last_year", dt.date(2016, 9, 1)),
+    ):
         expected = sr.expected_figures(month)
         assert table.loc["persons_remaining", column] == expected["persons_remaining"]
         assert table.loc["households_returned", column] == expected["households_returned"]
-    assert table.loc["persons_remaining", "change_vs_last_month"] == table.loc["persons_remaining", "this_month"] - table.loc["persons_remaining", "last_month"]
+    assert (
+        table.loc["persons_remaining", "change_vs_last_month"]
+        == table.loc["persons_remaining", "this_month"] - table.loc["persons_remaining", "last_month"]
+    )
 
 
 def test_small_counts_follow_the_viewer_on_slides_and_exports(small, tmp_path: Path) -> None:
@@ -158,8 +196,14 @@ def test_slides_follow_the_analytics(demo: duckdb.DuckDBPyConnection) -> None:
     kpi_chart = briefing.slides[0].charts[0]
     share = figures.persons_baseline_exited / (figures.persons_baseline_exited + figures.persons_baseline_remaining)
     assert kpi_chart.series["完成率"][0] == round(100 * share, 1)
-    distribution = area_metrics(demo, DECEMBER, "district").dropna(subset=["remaining_persons"]).sort_values("remaining_persons", ascending=False)
-    assert briefing.slides[1].charts[0].series["现存贫困人口"] == distribution["remaining_persons"].astype(float).tolist()
+    distribution = (
+        area_metrics(demo, DECEMBER, "district")
+        .dropna(subset=["remaining_persons"])
+        .sort_values("remaining_persons", ascending=False)
+    )
+    assert (
+        briefing.slides[1].charts[0].series["现存贫困人口"] == distribution["remaining_persons"].astype(float).tolist()
+    )
     coverage = coverage_by_area(demo, DECEMBER, "district", "any").sort_values("coverage")
     assert briefing.slides[2].charts[0].series["覆盖率"] == (100 * coverage["coverage"]).round(1).tolist()
     flows = flows_by_area(demo, DECEMBER, "district", DECEMBER.as_of, DECEMBER.as_of)
@@ -179,7 +223,9 @@ def _slide_texts(deck: Path) -> list[list[str]]:
     return texts
 
 
-def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(briefing_files, demo: duckdb.DuckDBPyConnection) -> None:
+def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(
+    briefing_files, demo: duckdb.DuckDBPyConnection
+) -> None:
     city, district = briefing_files
     assert city.deck.name == f"{file_stem(DECEMBER)}.pptx" == "调度简报_370200_2016-12.pptx"
     assert district.deck.name == "调度简报_370283_2016-12.pptx"
@@ -188,7 +234,7 @@ def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(briefing_f
     assert len(prs.slides) == 1 + len(TITLES)
     assert prs.slide_width * 9 == prs.slide_height * 16
     texts = _slide_texts(city.deck)
-    for title, slide_texts in zip(TITLES, texts[1:]):
+    for title, slide_texts in zip(TITLES, texts[1:], strict=True):
         assert title in slide_texts and any("数据截至 2016年12月" in t for t in slide_texts)
     charts = [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
     kpi = build_briefing(demo, DECEMBER).slides[0].charts[0]
@@ -198,7 +244,9 @@ def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(briefing_f
     for picture in pictures:
         image = Image.open(io.BytesIO(picture.image.blob)).convert("L")
         assert len(set(image.resize((64, 64)).get_flattened_data())) > 10  # not blank
-    names = {r[0] for r in demo.execute("SELECT name FROM person").fetchall()} | {r[0] for r in demo.execute("SELECT helper_name FROM household").fetchall()}
+    names = {r[0] for r in demo.execute("SELECT name FROM person").fetchall()} | {
+        r[0] for r in demo.execute("SELECT helper_name FROM household").fetchall()
+    }
     everything = [t for slide in texts for t in slide]
     assert not any(t.strip() in names for t in everything)
     assert not any(re.search(r"\d{17}[\dX]|1[3589]\d{9}", t) for t in everything)
@@ -216,14 +264,18 @@ def test_exports_store_counts_as_numbers_and_rates_as_percentages(briefing_files
     distribution = book[book.sheetnames[2]]  # 现存贫困户 passes the small-count rule: still numbers
     header = [c.value for c in distribution[2]]
     households = [row[header.index("现存贫困户")] for row in distribution.iter_rows(min_row=3, max_row=7)]
-    assert all(isinstance(c.value, int) and c.number_format == "#,##0" for c in households), [c.value for c in households]
+    assert all(isinstance(c.value, int) and c.number_format == "#,##0" for c in households), [
+        c.value for c in households
+    ]
     kpi = book[book.sheetnames[1]]
     rates = [row[3] for row in kpi.iter_rows(min_row=3, max_row=7)]
     assert [c.number_format for c in rates] == ["0.0%"] * 5 and all(0 <= c.value <= 1 for c in rates)
     text = [t for slide in _slide_texts(briefing_files[0].deck) for t in slide]
     assert not [t for t in text if re.fullmatch(r"0\.\d\d+", t)], "a rate printed as a fraction (0.97)"
     assert any(re.fullmatch(r"\d+\.\d%", t) for t in text)
-    assert not [t for t in text if re.fullmatch(r"\d+(,\d{3})*", t) is None and re.fullmatch(r"\d{4,}", t)], "a count without separators"
+    assert not [t for t in text if re.fullmatch(r"\d+(,\d{3})*", t) is None and re.fullmatch(r"\d{4,}", t)], (
+        "a count without separators"
+    )
 
 
 def test_workbook_sheets_hold_the_slide_tables(briefing_files, demo: duckdb.DuckDBPyConnection) -> None:
@@ -231,29 +283,55 @@ def test_workbook_sheets_hold_the_slide_tables(briefing_files, demo: duckdb.Duck
     briefing = build_briefing(demo, DECEMBER)
     sheets = pd.ExcelFile(city.workbook).sheet_names
     assert sheets[0] == "说明" and len(sheets) == 1 + len(TITLES)
-    for sheet, slide in zip(sheets[1:], briefing.slides):
+    for sheet, slide in zip(sheets[1:], briefing.slides, strict=True):
         row = 0
         for title, expected in slide.tables.items():
             read = pd.read_excel(city.workbook, sheet_name=sheet, skiprows=row + 1, nrows=len(expected))
-            read = read.loc[:, ~read.columns.astype(str).str.startswith("Unnamed")]  # the sheet is as wide as its widest table
+            read = read.loc[
+                :, ~read.columns.astype(str).str.startswith("Unnamed")
+            ]  # the sheet is as wide as its widest table
             assert pd.read_excel(city.workbook, sheet_name=sheet, skiprows=row, nrows=0).columns[0] == title
             assert read.columns.tolist() == expected.columns.tolist(), (sheet, title)
             for column in expected.columns:
                 got, want = read[column], expected[column].reset_index(drop=True)
                 if pd.api.types.is_numeric_dtype(want):
-                    assert got.astype(float).round(4).fillna(-1).tolist() == want.astype(float).round(4).fillna(-1).tolist(), (sheet, title, column)
+                    assert (
+                        got.astype(float).round(4).fillna(-1).tolist()
+                        == want.astype(float).round(4).fillna(-1).tolist()
+                    ), (sheet, title, column)
                 else:
                     assert got.astype(str).tolist() == want.astype(str).tolist(), (sheet, title, column)
             row += len(expected) + 4
 
 
 def test_cli_writes_both_files(tmp_path: Path, demo_db: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "reports.briefing", "--db", str(demo_db), "--as-of", "2016-12", "--district", "370283", "--out", str(tmp_path)],
-                            cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reports.briefing",
+            "--db",
+            str(demo_db),
+            "--as-of",
+            "2016-12",
+            "--district",
+            "370283",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "用时" in result.stdout
     assert (tmp_path / "调度简报_370283_2016-12.pptx").exists() and (tmp_path / "调度简报_370283_2016-12.xlsx").exists()
-    bad = subprocess.run([sys.executable, "-m", "reports.briefing", "--db", str(demo_db), "--as-of", "2030-01", "--out", str(tmp_path)],
-                         cwd=PROJECT_DIR, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "reports.briefing", "--db", str(demo_db), "--as-of", "2030-01", "--out", str(tmp_path)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "无效或超出数据范围" in bad.stderr
 
 

@@ -29,18 +29,36 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
     with browser_page(1920, 1080) as page:
         seen = watch(page)
         page.goto(dashboard_url)
-        persons = f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+        persons = (
+            f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+        )
         households = f"{city.households_baseline_exited:,} / {city.households_baseline_exited + city.households_baseline_remaining:,}户"
         villages = f"{city.provincial_villages_exited} / {city.provincial_villages_total}个"
-        wait_for_texts(page, "总览", "示例数据（合成），非真实名单", "数据截至 2017年09月", persons, households, villages,
-                       "区市排名", "倒排工期预警", "规划指标完成情况", "莱西市")
+        wait_for_texts(
+            page,
+            "总览",
+            "示例数据（合成），非真实名单",
+            "数据截至 2017年09月",
+            persons,
+            households,
+            villages,
+            "区市排名",
+            "倒排工期预警",
+            "规划指标完成情况",
+            "莱西市",
+        )
         assert exceptions_on(page) == []
         screenshot(page, ARTIFACTS / "overview_city.png")
 
         # Choosing a district narrows everything and is written into the URL.
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="莱西市").click()
-        wait_for_texts(page, "范围：莱西市", f"{laixi.households_baseline_exited:,} / {laixi.households_baseline_exited + laixi.households_baseline_remaining:,}户", "镇街排名")
+        wait_for_texts(
+            page,
+            "范围：莱西市",
+            f"{laixi.households_baseline_exited:,} / {laixi.households_baseline_exited + laixi.households_baseline_remaining:,}户",
+            "镇街排名",
+        )
         page.wait_for_function("() => window.location.href.includes('district=370285')")
         assert url_query(page) == {"month": "2017-09", "district": "370285"}
         screenshot(page, ARTIFACTS / "overview_laixi.png")
@@ -61,8 +79,14 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
 def test_every_declared_url_path_opens_its_page(dashboard_url: str) -> None:
     """Issue 14 (sessions): /overview used to show Streamlit's English "Page not found" (the default page is
     served at "/" only)."""
-    pages = {"overview": "规划指标完成情况", "distribution": "图一 贫困人口分布", "measures": "图二 措施到户到人",
-             "dynamics": "图三 动态管理", "summary": "数据概况", "quality": "数据质量"}
+    pages = {
+        "overview": "规划指标完成情况",
+        "distribution": "图一 贫困人口分布",
+        "measures": "图二 措施到户到人",
+        "dynamics": "图三 动态管理",
+        "summary": "数据概况",
+        "quality": "数据质量",
+    }
     with browser_page(1600, 1000) as page:
         for path, title in pages.items():
             page.goto(f"{dashboard_url}/{path}")

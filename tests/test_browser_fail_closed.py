@@ -31,8 +31,13 @@ def test_stored_and_reflected_markdown_stay_text(tmp_path: Path, demo_db: Path) 
     shutil.copy(demo_db, db)
     shutil.copy(store_path(demo_db), store_path(db))
     with duckdb.connect(str(db)) as con:
-        first = con.execute("SELECT min(household_id) FROM household WHERE village_code = ?", [VILLAGE["village"]]).fetchone()[0]
-        con.execute("UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = ?", [IMAGE + LINK, first])
+        first = con.execute(
+            "SELECT min(household_id) FROM household WHERE village_code = ?", [VILLAGE["village"]]
+        ).fetchone()[0]
+        con.execute(
+            "UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = ?",
+            [IMAGE + LINK, first],
+        )
     with streamlit_server(db, "streamlit-markup.log") as url, browser_page(1920, 1080) as page:
         seen = watch(page)
         reflected = f"{url}/?district={quote('[登录已过期，请点此重新登录](http://' + TRAP + '/phish)')}&month={quote('![x](http://' + TRAP + '/beacon.png)')}"

@@ -51,12 +51,19 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
     good = write_files({t: tables[t] for t in ("household", "person", "status_event")}, tmp_path / "good", "csv", "gbk")
     broken = tables["household"].copy()
     broken.loc[4, "家庭人口数"] = "五口"
-    bad = write_files({"household": broken, "person": tables["person"], "status_event": tables["status_event"]}, tmp_path / "bad", "csv", "gbk")
+    bad = write_files(
+        {"household": broken, "person": tables["person"], "status_event": tables["status_event"]},
+        tmp_path / "bad",
+        "csv",
+        "gbk",
+    )
     before = store_hash(base)
     with streamlit_server(base, "streamlit-import.log") as url, browser_page(1600, 1000) as page:
         page.goto(url)
         wait_for_texts(page, "总览", "演示模式")
-        assert page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="数据管理").count() == 0  # not for the demo viewer
+        assert (
+            page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="数据管理").count() == 0
+        )  # not for the demo viewer
         sign_in(page, *ADMIN, in_sidebar=True)
         open_page(page, "数据管理", "数据管理", "尚未导入名册", "下载导入模板")
         page.locator("input[type=file]").first.set_input_files([str(p) for p in bad])
@@ -74,7 +81,9 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
         assert [s.path.name for s in list_snapshots(base)] == ["2017-09_001.duckdb"]
 
         open_page(page, "总览", "建档立卡名册导入数据", "数据版本")
-        persons = f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+        persons = (
+            f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+        )
         wait_for_texts(page, persons)
         assert "示例数据（合成），非真实名单" not in page.locator("body").inner_text()
         assert exceptions_on(page) == []
@@ -83,7 +92,9 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
         # must sign in, and demo accounts no longer work.
         page.reload()
         wait_for_texts(page, f"当前用户：{ADMIN[0]}")
-        page.context.clear_cookies()
+        page = page.context.browser.new_context(
+            viewport={"width": 1920, "height": 1080}, locale="zh-CN"
+        ).new_page()  # another browser
         page.goto(url)
         wait_for_texts(page, "请先登录")
         page.get_by_label("用户名").fill("demo_admin")
@@ -109,4 +120,6 @@ def _pingdu_towns(folder: Path) -> Path:
     towns = boundaries.towns("full", imported=False)
     pingdu = towns[towns["district_code"] == "370283"]
     shrunk = pingdu.to_crs("EPSG:4547").assign(geometry=lambda t: t.geometry.buffer(-200))
-    return _shapefile_zip(shrunk.rename(columns={"town_code": "code"})[["code", "name", "geometry"]], folder / "pingdu_towns")
+    return _shapefile_zip(
+        shrunk.rename(columns={"town_code": "code"})[["code", "name", "geometry"]], folder / "pingdu_towns"
+    )

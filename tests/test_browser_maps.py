@@ -17,7 +17,11 @@ from tests.browser import (
 )
 from tests.conftest import ARTIFACTS
 
-PAGES = [("distribution", "图一 贫困人口分布图"), ("measures", "图二 扶贫措施到户到人图"), ("dynamics", "图三 脱贫人口动态管理图")]
+PAGES = [
+    ("distribution", "图一 贫困人口分布图"),
+    ("measures", "图二 扶贫措施到户到人图"),
+    ("dynamics", "图三 脱贫人口动态管理图"),
+]
 
 
 def click_map_until(page, condition: str, attempts: int = 6) -> None:

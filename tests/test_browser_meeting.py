@@ -41,8 +41,7 @@ def test_meeting_runs_through_every_slide(dashboard_url: str) -> None:
         fresh = page.context.browser.new_page(viewport={"width": 1920, "height": 1080})
         fresh.goto(f"{dashboard_url}/meeting?month=2016-12&slide=5")
         # Five districts: two on each list and the middle one named, so no district is left out.
-        wait_for_texts(fresh, TITLES[4], "第 5 / 9 页", "红榜（前2）", "黑榜（后2）", "居中",
-                       "其余1个居中", *DISTRICTS)
+        wait_for_texts(fresh, TITLES[4], "第 5 / 9 页", "红榜（前2）", "黑榜（后2）", "居中", "其余1个居中", *DISTRICTS)
         assert url_query(fresh)["slide"] == "5"
         assert problems(seen) == {}
 
@@ -62,14 +61,27 @@ def test_every_slide_fits_the_screen_in_both_themes(dashboard_url: str) -> None:
             for dark in (False, True):
                 if dark:
                     page.keyboard.press("d")
-                    page.wait_for_function("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor === 'rgb(14, 17, 23)'",
-                                           timeout=60_000)
+                    page.wait_for_function(
+                        "() => getComputedStyle(document.querySelector('.stApp')).backgroundColor === 'rgb(14, 17, 23)'",
+                        timeout=60_000,
+                    )
                 for number in range(1, 10):
                     if number > 1 or dark:  # in dark, from slide 9 → wraps round to 1
                         page.keyboard.press("ArrowRight")
                     wait_for_texts(page, f"第 {number} / 9 页")
-                    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
-                                           " && Array.from(document.images).every((image) => image.complete)", timeout=60_000)
+                    page.wait_for_function(
+                        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
+                        " && Array.from(document.images).every((image) => image.complete)",
+                        timeout=60_000,
+                    )
                     main, client, document, viewport = page.evaluate(SCROLL)
-                    assert main <= client and document <= viewport, (width, dark, number, main, client, document, viewport)
+                    assert main <= client and document <= viewport, (
+                        width,
+                        dark,
+                        number,
+                        main,
+                        client,
+                        document,
+                        viewport,
+                    )
                     screenshot(page, ARTIFACTS / f"meeting_fit_{width}_{'dark' if dark else 'light'}_{number}.png")

@@ -33,14 +33,23 @@ from analytics.quality import district_quality_scores, quality_records, quality_
 from analytics.schedule import back_schedule
 from analytics.scope import Scope
 
-SCOPES = [Scope(dt.date(2017, 9, 1)), Scope(dt.date(2017, 9, 1), "370285"), Scope(dt.date(2016, 12, 1), "370283"),
-          Scope(dt.date(2017, 9, 1), "370283", "370283108"), Scope(dt.date(2017, 3, 1), "370215", "370215008"),
-          Scope(dt.date(2017, 9, 1), "370283", "370283120", "370283120241")]
+SCOPES = [
+    Scope(dt.date(2017, 9, 1)),
+    Scope(dt.date(2017, 9, 1), "370285"),
+    Scope(dt.date(2016, 12, 1), "370283"),
+    Scope(dt.date(2017, 9, 1), "370283", "370283108"),
+    Scope(dt.date(2017, 3, 1), "370215", "370215008"),
+    Scope(dt.date(2017, 9, 1), "370283", "370283120", "370283120241"),
+]
 RANGES = [(BASELINE, None), (dt.date(2016, 6, 1), dt.date(2016, 6, 1)), (dt.date(2017, 1, 1), None)]
 
 
 def test_cubes_are_built_with_the_roster(demo: duckdb.DuckDBPyConnection) -> None:
-    assert demo.execute("SELECT min(month), max(month), count(DISTINCT month) FROM cube_outcome").fetchone() == (BASELINE, dt.date(2017, 9, 1), 22)
+    assert demo.execute("SELECT min(month), max(month), count(DISTINCT month) FROM cube_outcome").fetchone() == (
+        BASELINE,
+        dt.date(2017, 9, 1),
+        22,
+    )
     assert demo.execute("SELECT count(DISTINCT unit) FROM cube_flow").fetchone()[0] == 2
     groups = {g for (g,) in demo.execute("SELECT DISTINCT measure_group FROM cube_coverage").fetchall()}
     assert {"any", "health", "education"} <= groups <= set(MEASURE_GROUPS)
@@ -53,8 +62,13 @@ def test_cube_path_equals_raw_path(demo: duckdb.DuckDBPyConnection, scope: Scope
         last = last or scope.as_of
         if last < first:
             continue
-        pd.testing.assert_frame_equal(poor_stock(demo, scope, group, first, last), poor_stock(demo, scope, group, first, last, use_cube=False))
-        pd.testing.assert_frame_equal(monthly_flows(demo, scope, group, first, last), monthly_flows(demo, scope, group, first, last, use_cube=False))
+        pd.testing.assert_frame_equal(
+            poor_stock(demo, scope, group, first, last), poor_stock(demo, scope, group, first, last, use_cube=False)
+        )
+        pd.testing.assert_frame_equal(
+            monthly_flows(demo, scope, group, first, last),
+            monthly_flows(demo, scope, group, first, last, use_cube=False),
+        )
 
 
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.area_code)
@@ -62,11 +76,15 @@ def test_outcome_and_coverage_cubes_equal_raw_paths(demo: duckdb.DuckDBPyConnect
     for month in (BASELINE, dt.date(2016, 7, 1), scope.as_of):
         at = scope.at(month)
         for group in (None, "district", "town", "village"):
-            pd.testing.assert_frame_equal(household_outcomes(demo, at, group), household_outcomes(demo, at, group, use_cube=False))
+            pd.testing.assert_frame_equal(
+                household_outcomes(demo, at, group), household_outcomes(demo, at, group, use_cube=False)
+            )
         level = "village" if scope.level in ("town", "village") else "town"
         for measure_group in MEASURE_GROUPS:
-            pd.testing.assert_frame_equal(coverage_by_area(demo, at, level, measure_group),
-                                          coverage_by_area(demo, at, level, measure_group, use_cube=False))
+            pd.testing.assert_frame_equal(
+                coverage_by_area(demo, at, level, measure_group),
+                coverage_by_area(demo, at, level, measure_group, use_cube=False),
+            )
 
 
 def test_a_snapshot_with_cubes_of_an_older_layout_is_answered_from_the_raw_tables(demo_db, tmp_path) -> None:
@@ -78,7 +96,9 @@ def test_a_snapshot_with_cubes_of_an_older_layout_is_answered_from_the_raw_table
     scope = Scope(dt.date(2017, 9, 1), "370283")
     with duckdb.connect(str(path), read_only=True) as older, duckdb.connect(str(demo_db), read_only=True) as current:
         pd.testing.assert_frame_equal(stock_flow_table(older, scope, "town"), stock_flow_table(current, scope, "town"))
-        pd.testing.assert_frame_equal(household_outcomes(older, scope, "town"), household_outcomes(current, scope, "town"))
+        pd.testing.assert_frame_equal(
+            household_outcomes(older, scope, "town"), household_outcomes(current, scope, "town")
+        )
 
 
 def test_slices_and_databases_without_cubes_use_the_raw_path(demo: duckdb.DuckDBPyConnection, tmp_path) -> None:
@@ -104,21 +124,34 @@ def without_cubes(demo_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnecti
 
 
 WHOLE_PAGE_QUESTIONS = {
-    "goal_progress": goal_progress, "league_table": league_table, "back_schedule": lambda c, s: back_schedule(c, s, "town"),
-    "area_metrics": lambda c, s: area_metrics(c, s, "village"), "village_points": village_points,
-    "quality_summary": quality_summary, "district_quality_scores": district_quality_scores,
-    "breakdown": lambda c, s: pd.concat([breakdown(c, s, d, p) for d in HOUSEHOLD_DIMENSIONS for p in POPULATIONS], ignore_index=True),
+    "goal_progress": goal_progress,
+    "league_table": league_table,
+    "back_schedule": lambda c, s: back_schedule(c, s, "town"),
+    "area_metrics": lambda c, s: area_metrics(c, s, "village"),
+    "village_points": village_points,
+    "quality_summary": quality_summary,
+    "district_quality_scores": district_quality_scores,
+    "breakdown": lambda c, s: pd.concat(
+        [breakdown(c, s, d, p) for d in HOUSEHOLD_DIMENSIONS for p in POPULATIONS], ignore_index=True
+    ),
     "measures_per_household": measures_per_household,
 }
 
 
 @pytest.mark.parametrize("question", WHOLE_PAGE_QUESTIONS)
-def test_questions_from_cubes_equal_raw_answers(demo: duckdb.DuckDBPyConnection, without_cubes: duckdb.DuckDBPyConnection, question: str) -> None:
+def test_questions_from_cubes_equal_raw_answers(
+    demo: duckdb.DuckDBPyConnection, without_cubes: duckdb.DuckDBPyConnection, question: str
+) -> None:
     """Every plan target, ranking, schedule, map layer and quality count is the same from the cubes as from the raw tables."""
     answer = WHOLE_PAGE_QUESTIONS[question]
     as_of = dt.date(2017, 9, 1)
-    scopes = [Scope(as_of), Scope(as_of, "370285"), Scope(as_of, "370283", "370283120", "370283120241"),
-              Scope(as_of, "370283", limit="370283"), Scope(as_of, "370283", "370283108", limit="370283108")]
+    scopes = [
+        Scope(as_of),
+        Scope(as_of, "370285"),
+        Scope(as_of, "370283", "370283120", "370283120241"),
+        Scope(as_of, "370283", limit="370283"),
+        Scope(as_of, "370283", "370283108", limit="370283108"),
+    ]
     months = (as_of,) if question.startswith(("quality", "district_quality")) else (dt.date(2016, 2, 1), as_of)
     for scope in scopes:
         for month in months:

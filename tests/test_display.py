@@ -32,14 +32,23 @@ FORMATTED = re.compile(r"^(?:—|<3|-?\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:%|万)?)$")
 
 
 def visible_texts(at: AppTest) -> list[str]:
-    texts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "warning", "info", "success", "error")
-             for e in getattr(at, kind)]
-    texts += [html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", e.proto.body, flags=re.S)) for e in at.get("html")]
+    texts = [
+        e.value
+        for kind in ("title", "header", "subheader", "caption", "markdown", "warning", "info", "success", "error")
+        for e in getattr(at, kind)
+    ]
+    texts += [
+        html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", e.proto.body, flags=re.S)) for e in at.get("html")
+    ]
     texts += [f"{m.label} {m.value}" for m in at.metric]
     for kind in ("selectbox", "radio", "multiselect", "select_slider"):
         for widget in getattr(at, kind):
             texts += [str(widget.label), *map(str, widget.options)]
-    texts += [str(e.label) for kind in ("button", "toggle", "checkbox", "text_input", "number_input", "expander") for e in getattr(at, kind)]
+    texts += [
+        str(e.label)
+        for kind in ("button", "toggle", "checkbox", "text_input", "number_input", "expander")
+        for e in getattr(at, kind)
+    ]
     return texts
 
 
@@ -79,7 +88,9 @@ def problems_on(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("scope", SCOPES)
 @pytest.mark.parametrize("page", PAGES)
-def test_no_identifier_code_or_raw_number_reaches_the_screen(monkeypatch, demo_db: Path, page: str, scope: str, role: str) -> None:
+def test_no_identifier_code_or_raw_number_reaches_the_screen(
+    monkeypatch, demo_db: Path, page: str, scope: str, role: str
+) -> None:
     at = app(monkeypatch, demo_db, **SCOPES[scope]).run()
     if ROLES[role]:
         login(at, *ROLES[role])

@@ -52,5 +52,10 @@ def test_baseline_households_are_never_new_entrants(small) -> None:
     flows = monthly_flows(small, Scope(AS_OF), None, dt.date(2014, 1, 1), BASELINE)
     assert int(flows["new"].sum()) == 0
     later = monthly_flows(small, Scope(AS_OF), None, dt.date(2016, 1, 1), AS_OF)
-    expected = sum(1 for h in households() for month, kind in h.events if kind in ("new", "identified") and BASELINE < month <= AS_OF)
+    expected = sum(
+        1
+        for h in households()
+        for month, kind in h.events
+        if kind in ("new", "identified") and BASELINE < month <= AS_OF
+    )
     assert int(later.loc[later["unit"] == "households", "new"].sum()) == expected

@@ -73,6 +73,7 @@ def test_a_database_that_does_not_say_synthetic_is_real(tmp_path: Path, demo_db:
 
 # --- 10. login without enumeration -------------------------------------------------------------
 
+
 def test_unknown_and_existing_names_get_the_same_message_and_cost(tmp_path: Path, monkeypatch) -> None:
     """Every refusal says the same words and verifies exactly one argon2 hash (the same cost whether the
     name exists, is locked or not): counted, not timed, so machine load cannot make it flaky."""
@@ -82,7 +83,9 @@ def test_unknown_and_existing_names_get_the_same_message_and_cost(tmp_path: Path
     accounts.add_user("李四", "analyst", "city", "right-password")
     verified = []
     real_verify = access.store._verified
-    monkeypatch.setattr(access.store, "_verified", lambda stored, password: verified.append(stored) or real_verify(stored, password))
+    monkeypatch.setattr(
+        access.store, "_verified", lambda stored, password: verified.append(stored) or real_verify(stored, password)
+    )
     messages = {"known": set(), "unknown": set()}
     for attempt in range(6):  # the fifth locks 李四; the sixth is refused as locked
         for kind, name in (("known", "李四"), ("unknown", f"nobody{attempt}")):
@@ -97,9 +100,15 @@ def test_unknown_and_existing_names_get_the_same_message_and_cost(tmp_path: Path
 
 # --- 11. the CLI authenticates --user --------------------------------------------------------------
 
+
 def _cli(db: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analytics", "progress", "--db", str(db), "--as-of", "2016-12", "--json", *args],
-                          cwd=PROJECT_DIR, capture_output=True, text=True, input=password)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", "progress", "--db", str(db), "--as-of", "2016-12", "--json", *args],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        input=password,
+    )
 
 
 def test_cli_user_needs_the_password_and_honours_lockout(demo_db: Path, tmp_path: Path) -> None:
@@ -124,6 +133,7 @@ def test_cli_user_needs_the_password_and_honours_lockout(demo_db: Path, tmp_path
 
 # --- 12. private files ---------------------------------------------------------------------------
 
+
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -142,14 +152,21 @@ def test_databases_snapshots_and_access_file_are_private(tmp_path: Path) -> None
     assert _mode(snapshot.path) == 0o600 and _mode(snapshot.path.parent) == 0o700
     assert _mode(access) == 0o600
     generated = tmp_path / "gen" / "g.duckdb"
-    subprocess.run([sys.executable, "-m", "roster.generate", "--seed", "1", "--scale", "0.02", "--out", str(generated)],
-                   cwd=PROJECT_DIR, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "roster.generate", "--seed", "1", "--scale", "0.02", "--out", str(generated)],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+    )
     assert _mode(generated) == 0o600
 
 
 # --- 13. no tracebacks to users ------------------------------------------------------------------
 
-def test_briefing_at_village_scope_is_made_with_a_clear_message_for_empty_charts(demo: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+
+def test_briefing_at_village_scope_is_made_with_a_clear_message_for_empty_charts(
+    demo: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     import datetime as dt
 
     from pptx import Presentation
@@ -160,7 +177,12 @@ def test_briefing_at_village_scope_is_made_with_a_clear_message_for_empty_charts
 
     village = Scope(dt.date(2017, 9, 1), PINGDU, "370283108", "370283108201")
     files = generate(demo, village, tmp_path, "测试")
-    texts = [shape.text_frame.text for slide in Presentation(str(files.deck)).slides for shape in slide.shapes if shape.has_text_frame]
+    texts = [
+        shape.text_frame.text
+        for slide in Presentation(str(files.deck)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    ]
     assert any(NO_DATA in t for t in texts)
 
 
@@ -188,8 +210,12 @@ def test_plain_escapes_every_markdown_construct() -> None:
 
 
 def test_reflected_url_values_are_not_echoed(monkeypatch, demo_db: Path) -> None:
-    at = app(monkeypatch, demo_db, district="[登录已过期，请点此重新登录](http://127.0.0.1:8699/phish)",
-             month="![x](http://127.0.0.1:8699/beacon.png)").run()
+    at = app(
+        monkeypatch,
+        demo_db,
+        district="[登录已过期，请点此重新登录](http://127.0.0.1:8699/phish)",
+        month="![x](http://127.0.0.1:8699/beacon.png)",
+    ).run()
     assert not at.exception
     shown = " ".join(w.value for w in at.warning)
     assert "无法识别的值" in shown and "http" not in shown and "](" not in shown
@@ -201,15 +227,22 @@ def test_household_card_shows_stored_markdown_and_masks_verbatim(monkeypatch, de
     shutil.copy(store_path(demo_db), store_path(db))
     village = "370283108201"
     with duckdb.connect(str(db)) as con:
-        household = con.execute("SELECT household_id FROM household WHERE village_code = ? AND size = 1 ORDER BY 1 LIMIT 1", [village]).fetchone()[0]
-        con.execute("UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = ?", [IMAGE + LINK, household])
+        household = con.execute(
+            "SELECT household_id FROM household WHERE village_code = ? AND size = 1 ORDER BY 1 LIMIT 1", [village]
+        ).fetchone()[0]
+        con.execute(
+            "UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = ?",
+            [IMAGE + LINK, household],
+        )
     at = app(monkeypatch, db, district=PINGDU, town="370283108", village=village).run()
     login(at, "demo_city", "demo-city-2017")
     at.switch_page("views/map_distribution.py").run()
     at.selectbox(key="card_household").set_value(household).run()
     assert not at.exception
     caption = next(c for c in at.caption if "证件号码" in c.value)
-    shown = caption.value.replace("\\", "").replace("\u2060", "")  # what the browser shows: escapes removed, nothing interpreted
+    shown = caption.value.replace("\\", "").replace(
+        "\u2060", ""
+    )  # what the browser shows: escapes removed, nothing interpreted
     assert "186****4887" in shown and "崔*云" in shown and IMAGE + LINK in shown
     assert "](" not in caption.value  # no Markdown link or image survives in the source
     assert {m.label: m.value for m in at.metric}["家庭人口"] == "1"
@@ -217,10 +250,15 @@ def test_household_card_shows_stored_markdown_and_masks_verbatim(monkeypatch, de
 
 # --- 8. a forged map selection cannot loop the server -----------------------------------------------
 
-def test_a_forged_map_selection_is_refused_once_and_never_reruns(monkeypatch, demo_db: Path, demo: duckdb.DuckDBPyConnection) -> None:
+
+def test_a_forged_map_selection_is_refused_once_and_never_reruns(
+    monkeypatch, demo_db: Path, demo: duckdb.DuckDBPyConnection
+) -> None:
     from streamlit.testing.v1 import AppTest
 
-    laixi_village = demo.execute("SELECT village_code FROM village WHERE village_code LIKE '370285%' ORDER BY 1 LIMIT 1").fetchone()[0]
+    laixi_village = demo.execute(
+        "SELECT village_code FROM village WHERE village_code LIKE '370285%' ORDER BY 1 LIMIT 1"
+    ).fetchone()[0]
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
     monkeypatch.setenv("FORGED_VILLAGE", laixi_village)
 
@@ -233,7 +271,17 @@ def test_a_forged_map_selection_is_refused_once_and_never_reruns(monkeypatch, de
         from ui.drill import follow_map_click
 
         class Forged:  # what a hand-written websocket message puts into the map's selection state
-            selection = {"objects": {"villages": [{"district_code": "370283", "town_code": "370283108", "village_code": os.environ["FORGED_VILLAGE"]}]}}
+            selection = {
+                "objects": {
+                    "villages": [
+                        {
+                            "district_code": "370283",
+                            "town_code": "370283108",
+                            "village_code": os.environ["FORGED_VILLAGE"],
+                        }
+                    ]
+                }
+            }
 
         st.session_state.user = User("forger", "analyst", "370283")
         st.session_state.runs = st.session_state.get("runs", 0) + 1
@@ -250,6 +298,7 @@ def test_a_forged_map_selection_is_refused_once_and_never_reruns(monkeypatch, de
 
 # --- 9. every denial is audited --------------------------------------------------------------------
 
+
 def test_a_town_of_another_district_in_the_url_is_audited(monkeypatch, demo_db: Path) -> None:
     def denials() -> int:
         return AccessStore(store_path(demo_db)).audit(action="denied")["details"].str.contains("370285001").sum()
@@ -260,7 +309,9 @@ def test_a_town_of_another_district_in_the_url_is_audited(monkeypatch, demo_db: 
     assert denials() == before + 1
 
 
-@pytest.mark.parametrize("page, permission", [("views/data_admin.py", "导入数据"), ("views/audit.py", "账号与审计管理")])
+@pytest.mark.parametrize(
+    "page, permission", [("views/data_admin.py", "导入数据"), ("views/audit.py", "账号与审计管理")]
+)
 def test_a_page_outside_the_role_refuses_and_audits(monkeypatch, demo_db: Path, page: str, permission: str) -> None:
     accounts = AccessStore(store_path(demo_db))
     before = len(accounts.audit("demo_city", "denied"))
@@ -285,7 +336,15 @@ def test_a_page_error_shows_a_reference_and_no_traceback(monkeypatch, demo_db: P
 
 # --- 3. exports carry no live formulas -------------------------------------------------------------
 
-FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://127.0.0.1:8699/x","点此")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://127.0.0.1:8699/x","点此")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+]
 
 
 def _live_cells(path: Path) -> list[str]:
@@ -295,8 +354,13 @@ def _live_cells(path: Path) -> list[str]:
     from storage.cells import FORMULA_START
 
     book = load_workbook(path, data_only=False)
-    return [f"{sheet.title}!{cell.coordinate}={cell.value!r}" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START))]
+    return [
+        f"{sheet.title}!{cell.coordinate}={cell.value!r}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START))
+    ]
 
 
 def _live_fields(data: bytes, encoding: str) -> list[str]:
@@ -305,7 +369,12 @@ def _live_fields(data: bytes, encoding: str) -> list[str]:
 
     from storage.cells import FORMULA_START
 
-    return [field for row in csv.reader(io.StringIO(data.decode(encoding), newline="")) for field in row if field.startswith(FORMULA_START)]
+    return [
+        field
+        for row in csv.reader(io.StringIO(data.decode(encoding), newline=""))
+        for field in row
+        if field.startswith(FORMULA_START)
+    ]
 
 
 def test_roster_export_neutralises_formulas_and_reimports_the_same_values(tmp_path: Path) -> None:
@@ -317,7 +386,10 @@ def test_roster_export_neutralises_formulas_and_reimports_the_same_values(tmp_pa
 
     db = small_roster.build(tmp_path / "small.duckdb")
     with duckdb.connect(str(db)) as con:
-        ids = [r[0] for r in con.execute("SELECT household_id FROM household ORDER BY 1 LIMIT ?", [len(FORMULAS)]).fetchall()]
+        ids = [
+            r[0]
+            for r in con.execute("SELECT household_id FROM household ORDER BY 1 LIMIT ?", [len(FORMULAS)]).fetchall()
+        ]
         for household, formula in zip(ids, FORMULAS, strict=True):
             con.execute("UPDATE household SET helper_unit = ? WHERE household_id = ?", [formula, household])
     tables = export_tables(duckdb.connect(str(db), read_only=True), dt.date(2017, 9, 1))
@@ -327,8 +399,14 @@ def test_roster_export_neutralises_formulas_and_reimports_the_same_values(tmp_pa
     assert all(_live_fields(p.read_bytes(), "utf-8") == [] for p in csvs)
     _, snapshot = import_files(db, csvs, dt.date(2017, 9, 1), "张三")
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
-        units = dict(con.execute("SELECT household_id, helper_unit FROM household WHERE household_id IN (SELECT unnest(?))", [ids]).fetchall())
-    assert [units[h] for h in ids] == [f.strip() for f in FORMULAS]  # the quote is taken off on import (cells are stripped)
+        units = dict(
+            con.execute(
+                "SELECT household_id, helper_unit FROM household WHERE household_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        )
+    assert [units[h] for h in ids] == [
+        f.strip() for f in FORMULAS
+    ]  # the quote is taken off on import (cells are stripped)
 
 
 def test_problem_report_csv_downloads_and_audit_exports_have_no_formulas(tmp_path: Path, demo_db: Path) -> None:
@@ -340,8 +418,11 @@ def test_problem_report_csv_downloads_and_audit_exports_have_no_formulas(tmp_pat
     from ui.exports import csv_bytes
 
     bad = tmp_path / "户表.csv"
-    bad.write_text("户编号,行政村代码,户主姓名,户主证件号码,家庭人口数,贫困户属性,主要致贫原因,识别标准,首次识别时间,危房户\n"
-                   f"H1,370283108201,=cmd0,370283195001294011,1,{FORMULAS[1]},因病,国家标准,2016-03,否\n", encoding="utf-8")
+    bad.write_text(
+        "户编号,行政村代码,户主姓名,户主证件号码,家庭人口数,贫困户属性,主要致贫原因,识别标准,首次识别时间,危房户\n"
+        f"H1,370283108201,=cmd0,370283195001294011,1,{FORMULAS[1]},因病,国家标准,2016-03,否\n",
+        encoding="utf-8",
+    )
     report = tmp_path / "问题清单.xlsx"
     report.write_bytes(report_xlsx(validate([bad])))
     assert _live_cells(report) == []
@@ -352,7 +433,12 @@ def test_problem_report_csv_downloads_and_audit_exports_have_no_formulas(tmp_pat
     with pytest.raises(LoginRefused):
         AccessStore(store_path(db)).authenticate(FORMULAS[0], "x", demo_allowed=False)
     out = tmp_path / "审计.xlsx"
-    subprocess.run([sys.executable, "-m", "access", "audit", "--db", str(db), "--out", str(out)], cwd=PROJECT_DIR, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "access", "audit", "--db", str(db), "--out", str(out)],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+    )
     assert _live_cells(out) == []
 
 
@@ -381,7 +467,9 @@ def roster_tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]
     return db, export_tables(duckdb.connect(str(db), read_only=True), AS_OF_DATE)
 
 
-def _import_changed(roster_tables, tmp_path: Path, table: str, header: str, value: object, fmt: str = "csv", as_of=AS_OF_DATE):
+def _import_changed(
+    roster_tables, tmp_path: Path, table: str, header: str, value: object, fmt: str = "csv", as_of=AS_OF_DATE
+):
     """Import the export with one cell (first data row) changed: (validation, snapshot, --check exit code)."""
     import shutil as sh
 
@@ -396,26 +484,50 @@ def _import_changed(roster_tables, tmp_path: Path, table: str, header: str, valu
     changed[table].loc[0, header] = value
     files = write_files(changed, tmp_path / "in", fmt, encoding="utf-8")
     result, snapshot = import_files(base, files, as_of, "测试")
-    check = subprocess.run([sys.executable, "-m", "roster.ingest", "--db", str(base), "--as-of", f"{as_of:%Y-%m}", "--check", *map(str, files)],
-                           cwd=PROJECT_DIR, capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "roster.ingest",
+            "--db",
+            str(base),
+            "--as-of",
+            f"{as_of:%Y-%m}",
+            "--check",
+            *map(str, files),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     return result, snapshot, check
 
 
 BAD_CELLS = [  # table, header, value, words of the reason
-    ("measure", "金额（元）", "NaN", "有限的数字"), ("measure", "金额（元）", "inf", "有限的数字"),
-    ("measure", "金额（元）", "1e400", "有限的数字"), ("measure", "金额（元）", "123456789012.5", "不能大于"),
-    ("income", "人均纯收入（元）", "NaN", "有限的数字"), ("household", "家庭人口数", "1e20", "不能大于"),
-    ("household", "家庭人口数", "-1", "不能小于 0"), ("household", "计划脱贫年度", "2035", "不能大于 2020"),
-    ("person", "健康状况", "残疾", "必须填写残疾类别"), ("person", "残疾类别", "肢体", "只有健康状况为“残疾”时"),
+    ("measure", "金额（元）", "NaN", "有限的数字"),
+    ("measure", "金额（元）", "inf", "有限的数字"),
+    ("measure", "金额（元）", "1e400", "有限的数字"),
+    ("measure", "金额（元）", "123456789012.5", "不能大于"),
+    ("income", "人均纯收入（元）", "NaN", "有限的数字"),
+    ("household", "家庭人口数", "1e20", "不能大于"),
+    ("household", "家庭人口数", "-1", "不能小于 0"),
+    ("household", "计划脱贫年度", "2035", "不能大于 2020"),
+    ("person", "健康状况", "残疾", "必须填写残疾类别"),
+    ("person", "残疾类别", "肢体", "只有健康状况为“残疾”时"),
     ("household", "首次识别时间", "2019-03", "晚于名册截至月份 2017-09"),
-    ("person", "出生日期", "2030-05-01", "晚于名册截至月份"), ("person", "出生日期", "2099-12-31", "晚于名册截至月份"),
-    ("household", "首次识别时间", "2013-05", "早于建档立卡开始"), ("status_event", "人编号", "P000", "只能是“新增”或“减少”"),
-    ("person", "公民身份号码", "37028319500129401", "应为18位"), ("person", "性别", "M", "不是允许的取值"),
+    ("person", "出生日期", "2030-05-01", "晚于名册截至月份"),
+    ("person", "出生日期", "2099-12-31", "晚于名册截至月份"),
+    ("household", "首次识别时间", "2013-05", "早于建档立卡开始"),
+    ("status_event", "人编号", "P000", "只能是“新增”或“减少”"),
+    ("person", "公民身份号码", "37028319500129401", "应为18位"),
+    ("person", "性别", "M", "不是允许的取值"),
 ]
 
 
 @pytest.mark.parametrize("table, header, value, reason", BAD_CELLS, ids=[f"{h}={v!r}" for _, h, v, _ in BAD_CELLS])
-def test_values_the_database_would_refuse_are_errors_naming_file_row_and_column(roster_tables, tmp_path: Path, table, header, value, reason) -> None:
+def test_values_the_database_would_refuse_are_errors_naming_file_row_and_column(
+    roster_tables, tmp_path: Path, table, header, value, reason
+) -> None:
     """Each case once made the import pass validation and then fail in the database write (or stored it silently)."""
     result, snapshot, check = _import_changed(roster_tables, tmp_path, table, header, value)
     report = result.report
@@ -446,15 +558,28 @@ def test_invisible_and_full_width_characters_are_normalised_with_a_warning(roste
     first = tables["household"].loc[0, "户编号"]
     changed = {**tables, "household": tables["household"].copy()}
     changed["household"].loc[0, "户编号"] = first + "\u200b"
-    result, snapshot, _ = _import_changed((db, changed), tmp_path, "person", "公民身份号码",
-                                          tables["person"].loc[0, "公民身份号码"].translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+    result, snapshot, _ = _import_changed(
+        (db, changed),
+        tmp_path,
+        "person",
+        "公民身份号码",
+        tables["person"].loc[0, "公民身份号码"].translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    )
     report = result.report
     assert snapshot is not None, report[report["级别"] == "错误"].to_string()
-    assert report["问题"].str.contains("已删除不可见字符").any() and report["问题"].str.contains("全角字符已转为半角").any()
+    assert (
+        report["问题"].str.contains("已删除不可见字符").any()
+        and report["问题"].str.contains("全角字符已转为半角").any()
+    )
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM household WHERE household_id = ?", [first]).fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM household WHERE household_id LIKE '%\u200b%'").fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM person WHERE id_number = ?", [tables["person"].loc[0, "公民身份号码"]]).fetchone()[0] == 1
+        assert (
+            con.execute(
+                "SELECT count(*) FROM person WHERE id_number = ?", [tables["person"].loc[0, "公民身份号码"]]
+            ).fetchone()[0]
+            == 1
+        )
 
 
 def test_a_household_moving_district_is_warned_and_recorded(roster_tables, tmp_path: Path) -> None:
@@ -465,18 +590,28 @@ def test_a_household_moving_district_is_warned_and_recorded(roster_tables, tmp_p
     base = tmp_path / "base.duckdb"
     shutil.copy(db, base)
     with duckdb.connect(str(db), read_only=True) as con:
-        district_of = dict(con.execute("SELECT v.village_code, t.district_code FROM village v JOIN town t USING (town_code)").fetchall())
+        district_of = dict(
+            con.execute(
+                "SELECT v.village_code, t.district_code FROM village v JOIN town t USING (town_code)"
+            ).fetchall()
+        )
     first, _ = import_files(base, write_files(tables, tmp_path / "a", "csv"), dt_month(2017, 8), "测试")
     assert first.errors == 0
     households = tables["household"].copy()
     row = households.index[households["行政村代码"].map(district_of) == PINGDU][0]
     laixi = next(code for code, district in district_of.items() if district == LAIXI)
     households.loc[row, "行政村代码"] = laixi
-    result, snapshot = import_files(base, write_files({**tables, "household": households}, tmp_path / "b", "csv"), AS_OF_DATE, "测试")
-    assert snapshot is not None and result.report["问题"].str.contains("所在区市由“平度市”变为“莱西市”").any(), result.report.to_string()
+    result, snapshot = import_files(
+        base, write_files({**tables, "household": households}, tmp_path / "b", "csv"), AS_OF_DATE, "测试"
+    )
+    assert snapshot is not None and result.report["问题"].str.contains("所在区市由“平度市”变为“莱西市”").any(), (
+        result.report.to_string()
+    )
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
-        change = con.execute("SELECT old_value, new_value FROM household_change WHERE field = 'village_code' AND household_id = ?",
-                             [households.loc[row, "户编号"]]).fetchone()
+        change = con.execute(
+            "SELECT old_value, new_value FROM household_change WHERE field = 'village_code' AND household_id = ?",
+            [households.loc[row, "户编号"]],
+        ).fetchone()
     assert change == (tables["household"].loc[row, "行政村代码"], laixi)
 
 
@@ -489,7 +624,12 @@ def dt_month(year: int, month: int):
 @pytest.mark.parametrize("month", ["2015-06", "2099-12"])
 def test_an_as_of_month_outside_the_plan_and_today_is_refused(roster_tables, tmp_path: Path, month: str) -> None:
     db, _ = roster_tables
-    run = subprocess.run([sys.executable, "-m", "roster.ingest", "--db", str(db), "--as-of", month, str(db)], cwd=PROJECT_DIR, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "roster.ingest", "--db", str(db), "--as-of", month, str(db)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "截至月份" in run.stderr and not (db.parent / "small.snapshots").exists()
 
 
@@ -507,7 +647,9 @@ def test_every_database_constraint_of_an_imported_table_has_a_validation_rule() 
     for table in TABLES:
         fields = {f.column: f for f in fields_of(table)}
         body = re.search(rf"CREATE TABLE {table} \((.*?)\n\);", text, re.S).group(1)
-        for column, rest in re.findall(r"^\s+(\w+)\s+(?:VARCHAR|INTEGER|BIGINT|DOUBLE|BOOLEAN|DATE|DECIMAL\(\d+, \d+\))(.*)$", body, re.M):
+        for column, rest in re.findall(
+            r"^\s+(\w+)\s+(?:VARCHAR|INTEGER|BIGINT|DOUBLE|BOOLEAN|DATE|DECIMAL\(\d+, \d+\))(.*)$", body, re.M
+        ):
             if (table, column) in auto_filled:
                 continue
             f = fields[column]  # every column of an imported table is importable
@@ -532,7 +674,7 @@ def test_file_level_messages_are_chinese(tmp_path: Path) -> None:
     broken = tmp_path / "坏.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     huge = tmp_path / "大.csv"
-    huge.write_text("户编号,户主姓名\n" + "H1,\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
+    huge.write_text("户编号,户主姓名\n" + 'H1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
     for path in (broken, huge):
         reasons = " ".join(validate([path]).report["问题"])
         words = set(re.findall(r"[A-Za-z]{3,}", reasons)) - {"Excel", "xlsx", "csv", "CSV", "UTF", "GBK"}
@@ -540,6 +682,7 @@ def test_file_level_messages_are_chinese(tmp_path: Path) -> None:
 
 
 # --- 6. problem reports mask every personal value ------------------------------------------------------
+
 
 def test_problem_reports_never_repeat_a_personal_value(roster_tables, tmp_path: Path) -> None:
     from roster.ingest import report_xlsx
@@ -559,6 +702,7 @@ def test_problem_reports_never_repeat_a_personal_value(roster_tables, tmp_path: 
 
 
 # --- 7. bounded work for uploads ----------------------------------------------------------------------
+
 
 def test_rows_are_counted_while_streaming_and_refused_before_the_rest_is_read(monkeypatch, tmp_path: Path) -> None:
     from roster import reading
@@ -592,7 +736,9 @@ def test_shared_strings_beyond_the_limit_are_refused_before_parsing(monkeypatch,
         list(reading.read_sheets(path))
 
 
-def test_web_imports_run_in_a_worker_with_a_memory_cap_and_a_time_limit(monkeypatch, roster_tables, tmp_path: Path) -> None:
+def test_web_imports_run_in_a_worker_with_a_memory_cap_and_a_time_limit(
+    monkeypatch, roster_tables, tmp_path: Path
+) -> None:
     from roster.export import write_files
     from roster.validate import Known
     from roster.worker import MEMORY_MB, SECONDS, run_import
@@ -602,7 +748,9 @@ def test_web_imports_run_in_a_worker_with_a_memory_cap_and_a_time_limit(monkeypa
     stages: list[str] = []
     monkeypatch.setenv(MEMORY_MB, "4096")
     ok = run_import(db, files, AS_OF_DATE, "测试", False, Known(), lambda stage, seconds: stages.append(stage))
-    assert ok.failure is None and ok.validation.errors == 0 and ok.rows["household"] == len(tables["household"]) and stages
+    assert (
+        ok.failure is None and ok.validation.errors == 0 and ok.rows["household"] == len(tables["household"]) and stages
+    )
     big = tmp_path / "big" / "户表.csv"  # 300,000 households: far more than 64 MB once parsed
     big.parent.mkdir()
     frame = tables["household"]
@@ -617,7 +765,9 @@ def test_web_imports_run_in_a_worker_with_a_memory_cap_and_a_time_limit(monkeypa
     assert not (db.parent / "small.snapshots").exists() or not list((db.parent / "small.snapshots").glob("*.duckdb"))
 
 
-def test_administrators_are_warned_when_data_files_are_readable_by_others(monkeypatch, demo_db: Path, tmp_path: Path) -> None:
+def test_administrators_are_warned_when_data_files_are_readable_by_others(
+    monkeypatch, demo_db: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "open.duckdb"
     shutil.copy(demo_db, db)
     shutil.copy(store_path(demo_db), store_path(db))

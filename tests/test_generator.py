@@ -45,19 +45,39 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 def test_baseline_reproduces_the_plan_exactly(demo: duckdb.DuckDBPyConnection) -> None:
     baseline = "SELECT household_id FROM status_event WHERE person_id IS NULL AND event_type = 'identified' AND event_month <= DATE '2015-12-01'"
     assert scalar(demo, f"SELECT count(DISTINCT household_id) FROM ({baseline})") == 28_535
-    assert scalar(demo, f"SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN ({baseline})") == 63_887
-    designations = dict(demo.execute("SELECT designation, count(*) FROM village WHERE designation IS NOT NULL GROUP BY 1").fetchall())
+    assert (
+        scalar(demo, f"SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN ({baseline})")
+        == 63_887
+    )
+    designations = dict(
+        demo.execute("SELECT designation, count(*) FROM village WHERE designation IS NOT NULL GROUP BY 1").fetchall()
+    )
     assert designations == {"provincial_poor": 200, "municipal_weak": 310}
-    weak = demo.execute("SELECT t.name, d.name FROM town t JOIN district d ON d.district_code = t.pairing_district_code WHERE is_weak_town ORDER BY 1").fetchall()
+    weak = demo.execute(
+        "SELECT t.name, d.name FROM town t JOIN district d ON d.district_code = t.pairing_district_code WHERE is_weak_town ORDER BY 1"
+    ).fetchall()
     assert dict(weak) == {
-        "蓼兰镇": "市南区", "崔家集镇": "市南区", "田庄镇": "市南区", "院上镇": "市北区", "河头店镇": "市北区",
-        "旧店镇": "崂山区", "云山镇": "崂山区", "大泽山镇": "崂山区", "日庄镇": "城阳区", "马连庄镇": "城阳区",
+        "蓼兰镇": "市南区",
+        "崔家集镇": "市南区",
+        "田庄镇": "市南区",
+        "院上镇": "市北区",
+        "河头店镇": "市北区",
+        "旧店镇": "崂山区",
+        "云山镇": "崂山区",
+        "大泽山镇": "崂山区",
+        "日庄镇": "城阳区",
+        "马连庄镇": "城阳区",
     }
 
 
 @pytest.mark.parametrize("child, column, parent, key", FOREIGN_KEYS)
-def test_every_foreign_key_resolves(demo: duckdb.DuckDBPyConnection, child: str, column: str, parent: str, key: str) -> None:
-    orphans = scalar(demo, f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})")
+def test_every_foreign_key_resolves(
+    demo: duckdb.DuckDBPyConnection, child: str, column: str, parent: str, key: str
+) -> None:
+    orphans = scalar(
+        demo,
+        f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})",
+    )
     assert orphans == 0
 
 
@@ -70,35 +90,66 @@ def test_households_live_in_real_2023_villages_of_the_five_rural_districts(demo:
     matched = used.merge(official, on=["village_code", "town_code", "district_code"], how="left", indicator=True)
     assert (matched["_merge"] == "both").all()
     assert set(used["district_code"]) == {"370283", "370285", "370281", "370215", "370211"}
-    assert scalar(demo, "SELECT count(*) FROM household h JOIN village v USING (village_code) WHERE NOT v.is_village_committee") == 0
+    assert (
+        scalar(
+            demo,
+            "SELECT count(*) FROM household h JOIN village v USING (village_code) WHERE NOT v.is_village_committee",
+        )
+        == 0
+    )
     shares = demo.execute(
         "SELECT t.district_code, count(*) / sum(count(*)) OVER () FROM household h JOIN village v USING (village_code) "
         "JOIN town t USING (town_code) GROUP BY 1"
     ).fetchall()
     assert sum(share for code, share in shares if code in ("370283", "370285")) > 0.6
-    designated_outside = scalar(demo, "SELECT count(*) FROM village v JOIN town t USING (town_code) WHERE designation IS NOT NULL AND (NOT v.is_village_committee OR t.district_code NOT IN ('370283','370285','370281','370215','370211'))")
+    designated_outside = scalar(
+        demo,
+        "SELECT count(*) FROM village v JOIN town t USING (town_code) WHERE designation IS NOT NULL AND (NOT v.is_village_committee OR t.district_code NOT IN ('370283','370285','370281','370215','370211'))",
+    )
     assert designated_outside == 0
-    weak_town_share = scalar(demo, "SELECT avg(CASE WHEN t.is_weak_town THEN 1 ELSE 0 END) FROM village v JOIN town t USING (town_code) WHERE designation = 'provincial_poor'")
+    weak_town_share = scalar(
+        demo,
+        "SELECT avg(CASE WHEN t.is_weak_town THEN 1 ELSE 0 END) FROM village v JOIN town t USING (town_code) WHERE designation = 'provincial_poor'",
+    )
     assert weak_town_share > 0.4
 
 
 def test_household_size_equals_member_count(demo: duckdb.DuckDBPyConnection) -> None:
-    mismatches = scalar(demo, """
+    mismatches = scalar(
+        demo,
+        """
         SELECT count(*) FROM household h
         WHERE h.size <> (SELECT count(*) FROM person p WHERE p.household_id = h.household_id
                          AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed'))
-    """)
+    """,
+    )
     assert mismatches == 0
 
 
 def test_first_batch_of_villages_exits_exactly_by_2016(demo: duckdb.DuckDBPyConnection) -> None:
-    exited = dict(demo.execute("SELECT designation, count(*) FROM village WHERE exit_month <= DATE '2016-12-01' GROUP BY 1").fetchall())
+    exited = dict(
+        demo.execute(
+            "SELECT designation, count(*) FROM village WHERE exit_month <= DATE '2016-12-01' GROUP BY 1"
+        ).fetchall()
+    )
     assert exited == {"provincial_poor": 51, "municipal_weak": 79}
 
 
 def test_extended_timeline_finishes_by_2018_with_a_late_district(extended: duckdb.DuckDBPyConnection) -> None:
-    assert scalar(extended, "SELECT count(*) FROM village WHERE designation IS NOT NULL AND (exit_month IS NULL OR exit_month > DATE '2018-12-01')") == 0
-    assert scalar(extended, "SELECT count(*) FROM town WHERE is_weak_town AND (exit_month IS NULL OR exit_month > DATE '2018-12-01')") == 0
+    assert (
+        scalar(
+            extended,
+            "SELECT count(*) FROM village WHERE designation IS NOT NULL AND (exit_month IS NULL OR exit_month > DATE '2018-12-01')",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            extended,
+            "SELECT count(*) FROM town WHERE is_weak_town AND (exit_month IS NULL OR exit_month > DATE '2018-12-01')",
+        )
+        == 0
+    )
     late_villages = scalar(extended, "SELECT count(*) FROM village WHERE exit_month > DATE '2017-12-01'")
     late_towns = extended.execute("SELECT name FROM town WHERE exit_month > DATE '2017-12-01' ORDER BY 1").fetchall()
     assert late_villages > 0 and len(late_towns) >= 1
@@ -107,22 +158,32 @@ def test_extended_timeline_finishes_by_2018_with_a_late_district(extended: duckd
 
 def test_lagging_district_is_visibly_behind_at_the_default_as_of(demo: duckdb.DuckDBPyConnection) -> None:
     """Share of each district's second-batch villages exited by 2017-09: 莱西市 far below the rest."""
-    shares = dict(demo.execute("""
+    shares = dict(
+        demo.execute("""
         SELECT t.district_code, avg(CASE WHEN v.exit_month IS NOT NULL THEN 1.0 ELSE 0 END)
         FROM village v JOIN town t USING (town_code)
         WHERE v.designation IS NOT NULL AND (v.exit_month IS NULL OR v.exit_month > DATE '2016-12-01')
         GROUP BY 1
-    """).fetchall())
+    """).fetchall()
+    )
     lagging = shares.pop("370285")
     assert lagging < 0.5 * min(shares.values())
     assert scalar(demo, "SELECT value FROM dataset_meta WHERE key = 'as_of_month'") == "2017-09"
 
 
 def test_dynamics_include_returns_new_registrations_and_natural_decrease(extended: duckdb.DuckDBPyConnection) -> None:
-    counts = dict(extended.execute("SELECT event_type, count(*) FROM status_event WHERE event_month >= DATE '2017-01-01' GROUP BY 1").fetchall())
+    counts = dict(
+        extended.execute(
+            "SELECT event_type, count(*) FROM status_event WHERE event_month >= DATE '2017-01-01' GROUP BY 1"
+        ).fetchall()
+    )
     assert counts["returned"] > 0 and counts["new"] > 0 and counts["removed"] > 0
-    assert scalar(extended, "SELECT min(event_month) FROM status_event WHERE event_type = 'returned'") >= dt.date(2017, 1, 1)
-    persons_2016 = scalar(extended, "SELECT count(*) FROM status_event WHERE event_type = 'exited' AND year(event_month) = 2016")
+    assert scalar(extended, "SELECT min(event_month) FROM status_event WHERE event_type = 'returned'") >= dt.date(
+        2017, 1, 1
+    )
+    persons_2016 = scalar(
+        extended, "SELECT count(*) FROM status_event WHERE event_type = 'exited' AND year(event_month) = 2016"
+    )
     assert persons_2016 > 0.9 * 28_535
 
 
@@ -136,7 +197,12 @@ def test_stock_flow_identity_holds_every_month_and_district(db: str, request: py
 def test_id_numbers_are_valid_except_the_recorded_faults(demo: duckdb.DuckDBPyConnection) -> None:
     persons = demo.execute("SELECT person_id, id_number, birth_date, sex FROM person").df()
     invalid = set(persons.loc[~persons["id_number"].map(is_valid), "person_id"])
-    recorded = {r[0] for r in demo.execute("SELECT record_id FROM dataset_fault WHERE fault_type = 'invalid_id_check_digit'").fetchall()}
+    recorded = {
+        r[0]
+        for r in demo.execute(
+            "SELECT record_id FROM dataset_fault WHERE fault_type = 'invalid_id_check_digit'"
+        ).fetchall()
+    }
     assert invalid == recorded and len(recorded) == 6
     birth = persons["id_number"].str[6:14]
     assert (birth == pd.to_datetime(persons["birth_date"]).dt.strftime("%Y%m%d")).all()
@@ -146,33 +212,60 @@ def test_id_numbers_are_valid_except_the_recorded_faults(demo: duckdb.DuckDBPyCo
 
 
 def test_person_in_two_households_is_recorded(demo: duckdb.DuckDBPyConnection) -> None:
-    shared = {r[0] for r in demo.execute(
-        "SELECT id_number FROM person GROUP BY 1 HAVING count(DISTINCT household_id) > 1").fetchall()}
-    recorded = {r[0] for r in demo.execute(
-        "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE f.fault_type = 'person_in_two_households'").fetchall()}
+    shared = {
+        r[0]
+        for r in demo.execute(
+            "SELECT id_number FROM person GROUP BY 1 HAVING count(DISTINCT household_id) > 1"
+        ).fetchall()
+    }
+    recorded = {
+        r[0]
+        for r in demo.execute(
+            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE f.fault_type = 'person_in_two_households'"
+        ).fetchall()
+    }
     assert shared == recorded and len(recorded) == 2
 
 
 def test_exit_with_income_below_the_line_is_recorded(demo: duckdb.DuckDBPyConnection) -> None:
-    below = {r[0] for r in demo.execute("""
+    below = {
+        r[0]
+        for r in demo.execute("""
         SELECT DISTINCT e.household_id FROM status_event e
         JOIN income i ON i.household_id = e.household_id AND i.year = year(e.event_month)
         JOIN poverty_line l ON l.year = i.year
         WHERE e.event_type = 'exited' AND e.person_id IS NULL AND i.per_capita_income_yuan < l.yuan
-    """).fetchall()}
-    recorded = {r[0] for r in demo.execute("SELECT record_id FROM dataset_fault WHERE fault_type = 'exit_income_below_line'").fetchall()}
+    """).fetchall()
+    }
+    recorded = {
+        r[0]
+        for r in demo.execute(
+            "SELECT record_id FROM dataset_fault WHERE fault_type = 'exit_income_below_line'"
+        ).fetchall()
+    }
     assert below == recorded and len(recorded) == 3
 
 
 def test_measures_follow_the_plan_standards(demo: duckdb.DuckDBPyConnection) -> None:
     monthly = "amount_yuan / (date_diff('month', start_month, end_month) + 1)"
     assert scalar(demo, f"SELECT min({monthly}) FROM measure WHERE measure_code = 'pwj_post'") >= 500
-    for code, per_year in (("edu_preschool_grant", 1800), ("edu_highschool_grant", 2000), ("edu_vocational_grant", 2000), ("edu_university_grant", 3000)):
-        full_years = demo.execute("SELECT DISTINCT round(amount_yuan) FROM measure WHERE measure_code = ? AND date_diff('month', start_month, end_month) = 11", [code]).fetchall()
+    for code, per_year in (
+        ("edu_preschool_grant", 1800),
+        ("edu_highschool_grant", 2000),
+        ("edu_vocational_grant", 2000),
+        ("edu_university_grant", 3000),
+    ):
+        full_years = demo.execute(
+            "SELECT DISTINCT round(amount_yuan) FROM measure WHERE measure_code = ? AND date_diff('month', start_month, end_month) = 11",
+            [code],
+        ).fetchall()
         assert full_years == [(per_year,)], code
     assert scalar(demo, f"SELECT min({monthly}) * 12 FROM measure WHERE measure_code = 'solar_household'") >= 3000
     assert scalar(demo, "SELECT max(amount_yuan) FROM measure WHERE measure_code = 'fin_fumin_loan'") <= 50_000
-    without = scalar(demo, "SELECT count(*) FROM household h WHERE NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id)")
+    without = scalar(
+        demo,
+        "SELECT count(*) FROM household h WHERE NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id)",
+    )
     assert 0 < without < 0.015 * 28_535
     assert scalar(demo, "SELECT count(*) FROM household WHERE helper_name IS NULL OR helper_unit IS NULL") == 0
     assert scalar(demo, "SELECT max(end_month) FROM measure") <= dt.date(2017, 9, 1)
@@ -180,9 +273,15 @@ def test_measures_follow_the_plan_standards(demo: duckdb.DuckDBPyConnection) -> 
 
 def test_household_composition_looks_like_the_rural_poor(demo: duckdb.DuckDBPyConnection) -> None:
     small = scalar(demo, "SELECT avg(CASE WHEN size <= 2 THEN 1.0 ELSE 0 END) FROM household")
-    causes = dict(demo.execute("SELECT main_cause, count(*) / sum(count(*)) OVER () FROM household GROUP BY 1").fetchall())
-    attributes = dict(demo.execute("SELECT attribute, count(*) / sum(count(*)) OVER () FROM household GROUP BY 1").fetchall())
-    no_labour = scalar(demo, "SELECT avg(CASE WHEN labor_ability IN ('丧失劳动力', '无劳动力') THEN 1.0 ELSE 0 END) FROM person")
+    causes = dict(
+        demo.execute("SELECT main_cause, count(*) / sum(count(*)) OVER () FROM household GROUP BY 1").fetchall()
+    )
+    attributes = dict(
+        demo.execute("SELECT attribute, count(*) / sum(count(*)) OVER () FROM household GROUP BY 1").fetchall()
+    )
+    no_labour = scalar(
+        demo, "SELECT avg(CASE WHEN labor_ability IN ('丧失劳动力', '无劳动力') THEN 1.0 ELSE 0 END) FROM person"
+    )
     assert small > 0.6
     assert causes["因病"] + causes["因残"] > 0.6
     assert attributes["低保贫困户"] + attributes["特困供养贫困户"] > 0.35
@@ -223,8 +322,8 @@ def test_history_does_not_depend_on_until(tmp_path: Path) -> None:
     generate(seed=7, scale=0.1, out=short, until="2016-12")
     generate(seed=7, scale=0.1, out=long, until="2017-09")
     query = "SELECT household_id, person_id, event_month, event_type FROM status_event WHERE event_month <= DATE '2016-12-01' ORDER BY ALL"
-    with duckdb.connect(str(short), read_only=True) as s, duckdb.connect(str(long), read_only=True) as l:
-        assert s.execute(query).fetchall() == l.execute(query).fetchall()
+    with duckdb.connect(str(short), read_only=True) as s, duckdb.connect(str(long), read_only=True) as whole:
+        assert s.execute(query).fetchall() == whole.execute(query).fetchall()
 
 
 def test_scale_multiplies_households_persons_and_villages(tmp_path: Path) -> None:
@@ -232,7 +331,13 @@ def test_scale_multiplies_households_persons_and_villages(tmp_path: Path) -> Non
     generate(seed=1, scale=2, out=path)
     con = duckdb.connect(str(path), read_only=True)
     assert scalar(con, "SELECT count(*) FROM status_event WHERE event_type = 'identified'") == 2 * 28_535
-    assert scalar(con, "SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN (SELECT household_id FROM status_event WHERE event_type = 'identified')") == 2 * 63_887
+    assert (
+        scalar(
+            con,
+            "SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN (SELECT household_id FROM status_event WHERE event_type = 'identified')",
+        )
+        == 2 * 63_887
+    )
     assert scalar(con, "SELECT count(*) FROM village WHERE designation IS NOT NULL") == 2 * 510
     assert scalar(con, "SELECT count(*) FROM village WHERE village_code LIKE '%-001'") > 0
 
@@ -242,7 +347,9 @@ def test_cli_refuses_bad_until_without_touching_the_database(tmp_path: Path) -> 
     out.write_bytes(b"existing")
     result = subprocess.run(
         [sys.executable, "-m", "roster.generate", "--until", "2021-01", "--out", str(out)],
-        cwd=PROJECT_DIR, capture_output=True, text=True,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert "--until 必须在 2016-01 与 2020-12 之间" in result.stderr

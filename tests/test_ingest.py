@@ -94,26 +94,43 @@ def assert_same_analytics(a: Path, b: Path, scopes: list[Scope], skip: tuple[str
 
 # --- clean files -------------------------------------------------------------------------------
 
+
 def test_demo_roster_round_trips_through_gbk_csv_to_identical_analytics(tmp_path: Path, demo_db: Path) -> None:
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
-    files = write_files(export_tables(duckdb.connect(str(demo_db), read_only=True), AS_OF), tmp_path / "out", "csv", "gbk")
+    files = write_files(
+        export_tables(duckdb.connect(str(demo_db), read_only=True), AS_OF), tmp_path / "out", "csv", "gbk"
+    )
     result, snapshot = import_files(base, files, AS_OF, "测试")
     assert result.errors == 0 and snapshot is not None, result.report.head()
-    assert_same_analytics(demo_db, snapshot.path, [Scope(AS_OF), Scope(AS_OF, "370285"), Scope(dt.date(2016, 12, 1), "370283", "370283107")])
+    assert_same_analytics(
+        demo_db,
+        snapshot.path,
+        [Scope(AS_OF), Scope(AS_OF, "370285"), Scope(dt.date(2016, 12, 1), "370283", "370283107")],
+    )
     meta = dict(duckdb.connect(str(snapshot.path), read_only=True).execute("SELECT * FROM dataset_meta").fetchall())
-    assert (meta["source"], meta["as_of_month"], meta["imported_by"], meta["events"]) == ("imported", "2017-09", "测试", "file")
+    assert (meta["source"], meta["as_of_month"], meta["imported_by"], meta["events"]) == (
+        "imported",
+        "2017-09",
+        "测试",
+        "file",
+    )
 
 
 def test_one_district_round_trips_through_xlsx(tmp_path: Path, demo_db: Path) -> None:
     """An xlsx workbook of 即墨区 (the district's own export) gives the district's analytics exactly."""
     tables = export_tables(duckdb.connect(str(demo_db), read_only=True), AS_OF)
     keep = set(tables["household"].loc[tables["household"]["行政村代码"].str.startswith("370215"), "户编号"])
-    district = {t: f[f["户编号"].isin(keep)] if "户编号" in f else f[f["行政村代码"].str.startswith("370215")] for t, f in tables.items()}
+    district = {
+        t: f[f["户编号"].isin(keep)] if "户编号" in f else f[f["行政村代码"].str.startswith("370215")]
+        for t, f in tables.items()
+    }
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
     result, snapshot = import_files(base, write_files(district, tmp_path / "out", "xlsx"), AS_OF, "测试")
     assert snapshot is not None, result.report.head()
     # The quality checks look for a 身份证 in two households across the whole city, which one district's file cannot show.
-    assert_same_analytics(demo_db, snapshot.path, [Scope(AS_OF, "370215"), Scope(dt.date(2017, 3, 1), "370215")], skip=("quality",))
+    assert_same_analytics(
+        demo_db, snapshot.path, [Scope(AS_OF, "370215"), Scope(dt.date(2017, 3, 1), "370215")], skip=("quality",)
+    )
 
 
 def test_monthly_plain_exports_rebuild_the_generators_events(tmp_path: Path, demo_db: Path) -> None:
@@ -129,8 +146,14 @@ def test_monthly_plain_exports_rebuild_the_generators_events(tmp_path: Path, dem
         assert snapshot is not None, result.report.head()
     query = """SELECT e.household_id, e.person_id, e.event_month, e.event_type FROM status_event e JOIN household h USING (household_id)
                WHERE h.village_code LIKE '370215008%' ORDER BY ALL"""
-    expected, rebuilt = source.execute(query).df(), duckdb.connect(str(snapshot.path), read_only=True).execute(query).df()
-    assert set(expected["event_type"]) == {"identified", "exited", "returned", "new", "removed"} and expected["person_id"].notna().any()
+    expected, rebuilt = (
+        source.execute(query).df(),
+        duckdb.connect(str(snapshot.path), read_only=True).execute(query).df(),
+    )
+    assert (
+        set(expected["event_type"]) == {"identified", "exited", "returned", "new", "removed"}
+        and expected["person_id"].notna().any()
+    )
     pd.testing.assert_frame_equal(expected, rebuilt)
     assert len(list_snapshots(base)) == 22
 
@@ -142,17 +165,28 @@ def test_snapshot_diff_records_attribute_and_cause_changes(tmp_path: Path, small
     second = export_tables(source, AS_OF, plain=True)
     household = second["household"].copy()
     row = household.index[household["贫困户属性"] == "一般贫困户"][0]
-    household.loc[row, ["贫困户属性", "主要致贫原因"]] = ["低保贫困户", "缺资金" if household.loc[row, "主要致贫原因"] != "缺资金" else "因病"]
-    result, snapshot = import_files(small_db, write_files({**second, "household": household}, tmp_path / "b", "csv"), AS_OF, "测试")
+    household.loc[row, ["贫困户属性", "主要致贫原因"]] = [
+        "低保贫困户",
+        "缺资金" if household.loc[row, "主要致贫原因"] != "缺资金" else "因病",
+    ]
+    result, snapshot = import_files(
+        small_db, write_files({**second, "household": household}, tmp_path / "b", "csv"), AS_OF, "测试"
+    )
     con = duckdb.connect(str(snapshot.path), read_only=True)
-    changes = con.execute("SELECT household_id, change_month, field, new_value FROM household_change ORDER BY field").fetchall()
-    assert changes == [(household.loc[row, "户编号"], AS_OF, "attribute", "低保贫困户"), (household.loc[row, "户编号"], AS_OF, "main_cause", household.loc[row, "主要致贫原因"])]
+    changes = con.execute(
+        "SELECT household_id, change_month, field, new_value FROM household_change ORDER BY field"
+    ).fetchall()
+    assert changes == [
+        (household.loc[row, "户编号"], AS_OF, "attribute", "低保贫困户"),
+        (household.loc[row, "户编号"], AS_OF, "main_cause", household.loc[row, "主要致贫原因"]),
+    ]
     shown = attribute_changes(con, Scope(AS_OF))
     assert shown["field"].tolist() == ["贫困户属性", "主要致贫原因"] and shown["old_value"].tolist()[0] == "一般贫困户"
     assert shown["head_name"].iloc[0] != household.loc[row, "户主姓名"] and "*" in shown["head_name"].iloc[0]  # masked
 
 
 # --- refused files -----------------------------------------------------------------------------
+
 
 def _rewrite(folder: Path, out: Path, table: str, change) -> list[Path]:
     """The CSV set with one table's frame changed by ``change``."""
@@ -173,6 +207,7 @@ def _set(column: str, row: int, value: str):
     def change(frame: pd.DataFrame) -> pd.DataFrame:
         frame.loc[row, column] = value
         return frame
+
     return change
 
 
@@ -181,7 +216,13 @@ MALFORMED = {  # case: (table file, change, expected words, column, spreadsheet 
     "unreadable month": ("户表", _set("首次识别时间", 1, "去年"), "无法识别的月份“去年”", "首次识别时间", 3),
     "near-miss enumeration": ("户表", _set("贫困户属性", 2, "低保户"), "是否为“低保贫困户”", "贫困户属性", 4),
     "unknown village code": ("户表", _set("行政村代码", 3, "370283999999"), "未知的村代码", "行政村代码", 5),
-    "duplicate household": ("户表", lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True), "重复：与前面的行相同", "户编号", None),
+    "duplicate household": (
+        "户表",
+        lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
+        "重复：与前面的行相同",
+        "户编号",
+        None,
+    ),
     "required value empty": ("户表", _set("户主姓名", 0, ""), "必填项为空", "户主姓名", 2),
     "missing required column": ("户表", lambda f: f.drop(columns=["贫困户属性"]), "缺少必填列", "贫困户属性", 1),
     "malformed 身份证": ("人员表", _set("公民身份号码", 0, "37028319"), "身份证号应为18位", "公民身份号码", 2),
@@ -193,17 +234,26 @@ MALFORMED = {  # case: (table file, change, expected words, column, spreadsheet 
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
-def test_malformed_table_is_refused_and_nothing_changes(case: str, tmp_path: Path, small_db: Path, small_files: Path) -> None:
+def test_malformed_table_is_refused_and_nothing_changes(
+    case: str, tmp_path: Path, small_db: Path, small_files: Path
+) -> None:
     table, change, words, column, row = MALFORMED[case]
     before = store_hash(small_db)
     result, snapshot = import_files(small_db, _rewrite(small_files, tmp_path / "bad", table, change), AS_OF, "测试")
     problem = _problem(result.report, words)
-    assert snapshot is None and problem["级别"] == "错误" and problem["列"] == column and problem["文件"].endswith(f"{table}.csv")
+    assert (
+        snapshot is None
+        and problem["级别"] == "错误"
+        and problem["列"] == column
+        and problem["文件"].endswith(f"{table}.csv")
+    )
     assert row is None or problem["行"] == row
     assert store_hash(small_db) == before
 
 
-def test_id_numbers_disagreeing_with_birth_date_or_sex_are_warnings(tmp_path: Path, small_db: Path, small_files: Path) -> None:
+def test_id_numbers_disagreeing_with_birth_date_or_sex_are_warnings(
+    tmp_path: Path, small_db: Path, small_files: Path
+) -> None:
     def change(frame: pd.DataFrame) -> pd.DataFrame:
         frame.loc[0, "出生日期"] = "1990-05-05"
         frame.loc[1, "性别"] = "女" if frame.loc[1, "性别"] == "男" else "男"
@@ -240,7 +290,9 @@ def test_unreadable_files_are_refused_by_name(tmp_path: Path, small_db: Path, sm
         assert report["问题"].str.contains(words, regex=False).any(), (name, report)
 
 
-def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_db: Path, small_files: Path) -> None:
+def test_oversized_file_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_db: Path, small_files: Path
+) -> None:
     import roster.reading as reading
 
     households = small_files / "名册_户表.csv"
@@ -251,7 +303,9 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: p
     assert report.iloc[0]["问题"].startswith("big.csv：文件超过")
 
 
-def test_zip_bomb_and_macro_workbooks_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_db: Path, small_files: Path) -> None:
+def test_zip_bomb_and_macro_workbooks_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_db: Path, small_files: Path
+) -> None:
     import zipfile
 
     import roster.reading as reading
@@ -269,7 +323,9 @@ def test_zip_bomb_and_macro_workbooks_are_refused(tmp_path: Path, monkeypatch: p
     assert "含宏" in _file_problem(tmp_path, small_db, small_files, [macro]).iloc[0]["问题"]
 
 
-def test_workbook_quirks_merged_titles_serial_dates_hidden_and_extra_sheets_formulas(tmp_path: Path, small_db: Path, small_files: Path) -> None:
+def test_workbook_quirks_merged_titles_serial_dates_hidden_and_extra_sheets_formulas(
+    tmp_path: Path, small_db: Path, small_files: Path
+) -> None:
     book = load_workbook(small_files / "名册.xlsx")
     sheet = book["户表"]
     sheet.insert_rows(1)
@@ -284,13 +340,21 @@ def test_workbook_quirks_merged_titles_serial_dates_hidden_and_extra_sheets_form
     book.save(tmp_path / "quirks.xlsx")
     result, snapshot = import_files(small_db, [tmp_path / "quirks.xlsx"], AS_OF, "测试")
     assert snapshot is not None, result.report
-    assert set(result.report["级别"]) == {"警告"} and _problem(result.report, "隐藏的工作表未读取")["工作表"] == "内部说明"
+    assert (
+        set(result.report["级别"]) == {"警告"} and _problem(result.report, "隐藏的工作表未读取")["工作表"] == "内部说明"
+    )
     assert _problem(result.report, "未找到可识别的表头")["工作表"] == "填表说明"
     household = sheet.cell(row=3, column=headers.index("户编号") + 1).value
-    month = duckdb.connect(str(snapshot.path), read_only=True).execute("SELECT identified_month FROM household WHERE household_id = ?", [household]).fetchone()[0]
+    month = (
+        duckdb.connect(str(snapshot.path), read_only=True)
+        .execute("SELECT identified_month FROM household WHERE household_id = ?", [household])
+        .fetchone()[0]
+    )
     assert month == dt.date(2015, 12, 1)
 
-    sheet.cell(row=4, column=headers.index("家庭人口数") + 1, value="=1+1")  # a formula with no saved value: never evaluated
+    sheet.cell(
+        row=4, column=headers.index("家庭人口数") + 1, value="=1+1"
+    )  # a formula with no saved value: never evaluated
     book.save(tmp_path / "formula.xlsx")
     report = _file_problem(tmp_path, small_db, small_files, [tmp_path / "formula.xlsx"])
     formula = _problem(report, "没有保存的计算结果")
@@ -301,16 +365,31 @@ def test_demo_faults_are_importable_warnings(demo_db: Path, tmp_path: Path) -> N
     """Bad check digits and a person in two households are warnings: stored, then shown on the quality page."""
     demo = duckdb.connect(str(demo_db), read_only=True)
     tables = export_tables(demo, AS_OF)
-    result = validate(write_files({t: tables[t] for t in ("household", "person", "status_event")}, tmp_path, "csv"), known_in(demo_db, AS_OF))
+    result = validate(
+        write_files({t: tables[t] for t in ("household", "person", "status_event")}, tmp_path, "csv"),
+        known_in(demo_db, AS_OF),
+    )
     report = result.report
     assert result.errors == 0
-    planted = {mask_id(r[0]) for r in demo.execute("SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'invalid_id_check_digit'").fetchall()}
+    planted = {
+        mask_id(r[0])
+        for r in demo.execute(
+            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'invalid_id_check_digit'"
+        ).fetchall()
+    }
     assert set(report.loc[report["问题"].str.startswith("身份证号校验码错误"), "值"]) == planted  # masked in the report
-    copies = {mask_id(r[0]) for r in demo.execute("SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'person_in_two_households'").fetchall()}
+    copies = {
+        mask_id(r[0])
+        for r in demo.execute(
+            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'person_in_two_households'"
+        ).fetchall()
+    }
     assert set(report.loc[report["问题"] == "同一身份证号出现在多户", "值"]) == copies
 
 
-def test_random_corruption_never_crashes_or_changes_stored_data(tmp_path_factory: pytest.TempPathFactory, small_files: Path) -> None:
+def test_random_corruption_never_crashes_or_changes_stored_data(
+    tmp_path_factory: pytest.TempPathFactory, small_files: Path
+) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
@@ -322,11 +401,16 @@ def test_random_corruption_never_crashes_or_changes_stored_data(tmp_path_factory
     cells = pd.read_csv(files[1], dtype=str, encoding="gbk", keep_default_na=False)
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(st.integers(0, len(clean) - 1), st.binary(min_size=1, max_size=8),
-           st.integers(0, len(cells) - 1), st.integers(0, len(cells.columns) - 1), st.text(max_size=12))
+    @given(
+        st.integers(0, len(clean) - 1),
+        st.binary(min_size=1, max_size=8),
+        st.integers(0, len(cells) - 1),
+        st.integers(0, len(cells.columns) - 1),
+        st.text(max_size=12),
+    )
     def check(position: int, noise: bytes, row: int, column: int, text: str) -> None:
         before = {p.name: p.read_bytes() for p in [db, *store_dir(db).glob("*")]}
-        (work / files[0].name).write_bytes(clean[:position] + noise + clean[position + len(noise):])
+        (work / files[0].name).write_bytes(clean[:position] + noise + clean[position + len(noise) :])
         damaged = cells.copy()
         damaged.iat[row, column] = text
         damaged.to_csv(work / files[1].name, index=False, encoding="gb18030")
@@ -348,8 +432,12 @@ def test_killed_import_leaves_the_previous_snapshot_intact(tmp_path: Path, demo_
     first, _ = import_files(base, august, dt.date(2017, 8, 1), "测试")
     assert first.errors == 0
     before = published(base)
-    process = subprocess.Popen([sys.executable, "-m", "roster.ingest", "--db", str(base), "--as-of", "2017-09", *map(str, files)],
-                               cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "roster.ingest", "--db", str(base), "--as-of", "2017-09", *map(str, files)],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not list(store_dir(base).glob(".*.partial")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -366,7 +454,9 @@ def test_killed_import_leaves_the_previous_snapshot_intact(tmp_path: Path, demo_
 
 def test_cli_exit_codes(tmp_path: Path, small_db: Path, small_files: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "roster.ingest", *args], cwd=PROJECT_DIR, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "roster.ingest", *args], cwd=PROJECT_DIR, capture_output=True, text=True
+        )
 
     files = [str(p) for p in csv_files(small_files)]
     checked = run("--check", str(small_files / "名册.xlsx"))
@@ -375,12 +465,16 @@ def test_cli_exit_codes(tmp_path: Path, small_db: Path, small_files: Path) -> No
     written = run("--db", str(small_db), "--as-of", "2017-09", "--user", "张三", *files)
     assert written.returncode == 0 and "已写入快照" in written.stdout and len(list_snapshots(small_db)) == 1
     (tmp_path / "empty.csv").write_bytes(b"")
-    refused = run("--db", str(small_db), "--as-of", "2017-10", "--report", str(tmp_path / "r.xlsx"), str(tmp_path / "empty.csv"))
+    refused = run(
+        "--db", str(small_db), "--as-of", "2017-10", "--report", str(tmp_path / "r.xlsx"), str(tmp_path / "empty.csv")
+    )
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and (tmp_path / "r.xlsx").exists()
     assert len(list_snapshots(small_db)) == 1
 
 
-@pytest.mark.parametrize("name", ["../户表.csv", "a/户表.csv", "..\\\\户表.csv", ".户表.csv", "户表.exe", "", "户表.csv\x00.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["../户表.csv", "a/户表.csv", "..\\\\户表.csv", ".户表.csv", "户表.exe", "", "户表.csv\x00.xlsx"]
+)
 def test_path_like_or_foreign_upload_names_are_refused(name: str) -> None:
     from roster.reading import InputRefused, safe_upload_name
 

@@ -53,14 +53,20 @@ def test_town_choropleth_inside_a_district(small) -> None:
     table = area_metrics(small, Scope(sr.AS_OF, sr.PINGDU), "town").set_index("area_code")
     assert set(table.index) == {"370283108", "370283109"}
     for town in table.index:
-        assert table.loc[town, "remaining_persons"] == sr.expected_figures(sr.AS_OF, sr.PINGDU, town)["persons_remaining"]
+        assert (
+            table.loc[town, "remaining_persons"] == sr.expected_figures(sr.AS_OF, sr.PINGDU, town)["persons_remaining"]
+        )
 
 
 def test_village_points(small) -> None:
     points = village_points(small, Scope(sr.AS_OF)).set_index("village_code")
     assert set(points.index) == {"A1", "A2", "A3", "A4", "B1", "B2", "C1"}  # C1: designated, no household
     for village in points.index:
-        expected = sum(hh.members_at(sr.AS_OF) for hh in sr.households() if hh.village == village and hh.status_at(sr.AS_OF) in sr.POOR)
+        expected = sum(
+            hh.members_at(sr.AS_OF)
+            for hh in sr.households()
+            if hh.village == village and hh.status_at(sr.AS_OF) in sr.POOR
+        )
         assert points.loc[village, "remaining_persons"] == expected
     assert bool(points.loc["A1", "exited"]) and not bool(points.loc["A3", "exited"])
     assert points.loc["C1", "registered_households"] == 0
@@ -69,8 +75,11 @@ def test_village_points(small) -> None:
 @pytest.mark.parametrize("population", ["remaining", "baseline"])
 def test_breakdown_by_cause_and_attribute(small, population) -> None:
     month = sr.AS_OF
-    chosen = [hh for hh in sr.households()
-              if (hh.status_at(month) in sr.POOR if population == "remaining" else hh.status_at(sr.BASELINE) in sr.POOR)]
+    chosen = [
+        hh
+        for hh in sr.households()
+        if (hh.status_at(month) in sr.POOR if population == "remaining" else hh.status_at(sr.BASELINE) in sr.POOR)
+    ]
     for dimension, key in (("main_cause", "cause"), ("attribute", "attribute")):
         got = breakdown(small, Scope(month), dimension, population).set_index("value")["households"].to_dict()
         assert got == dict(Counter(getattr(hh, key) for hh in chosen))
@@ -93,7 +102,7 @@ def test_coverage_by_district(small, group, month) -> None:
 @pytest.mark.parametrize("month", MONTHS)
 def test_gap_list(small, month) -> None:
     gaps = gap_list(small, Scope(month))
-    assert dict(zip(gaps["household_id"], gaps["gap"])) == sr.expected_gaps(month)
+    assert dict(zip(gaps["household_id"], gaps["gap"], strict=True)) == sr.expected_gaps(month)
     assert all("*" in name for name in gaps["head_name"])  # masked
 
 
@@ -105,14 +114,19 @@ def test_flows_by_area_over_a_period(small) -> None:
         totals = [0, 0, 0, 0]
         for month in months_between(first, last):
             _, new, returned, exited, removed, _ = sr.expected_flows(month, district)["households"]
-            totals = [a + b for a, b in zip(totals, (new, returned, exited, removed))]
+            totals = [a + b for a, b in zip(totals, (new, returned, exited, removed), strict=True)]
         assert table.loc[district, ["new", "returned", "exited", "removed"]].tolist() == totals
 
 
 @pytest.mark.parametrize("first, second", [(sr.BASELINE, sr.AS_OF), (dt.date(2016, 6, 1), dt.date(2017, 3, 1))])
 def test_status_transitions(small, first, second) -> None:
-    got = {(r.from_status, r.to_status): r.households for r in status_transitions(small, Scope(sr.AS_OF), first, second).itertuples()}
-    expected = Counter((sr.status_label(hh.status_at(first)), sr.status_label(hh.status_at(second))) for hh in sr.households())
+    got = {
+        (r.from_status, r.to_status): r.households
+        for r in status_transitions(small, Scope(sr.AS_OF), first, second).itertuples()
+    }
+    expected = Counter(
+        (sr.status_label(hh.status_at(first)), sr.status_label(hh.status_at(second))) for hh in sr.households()
+    )
     assert got == dict(expected)
 
 
@@ -122,7 +136,10 @@ def test_place_exit_timeline(small) -> None:
         expected = sr.expected_places(month)
         row = timeline.loc[pd.Timestamp(month)] if pd.Timestamp(month) in timeline.index else timeline.loc[month]
         assert (row.provincial_villages, row.weak_villages, row.weak_towns) == (
-            expected["provincial_villages_exited"], expected["weak_villages_exited"], expected["weak_towns_exited"])
+            expected["provincial_villages_exited"],
+            expected["weak_villages_exited"],
+            expected["weak_towns_exited"],
+        )
 
 
 def test_returned_households(small) -> None:
@@ -135,7 +152,9 @@ def test_returned_households(small) -> None:
 def test_household_table_and_card_are_masked_and_scoped(small) -> None:
     village = Scope(sr.AS_OF, sr.PINGDU, "370283108", "A1")
     table = household_table(small, village)
-    assert set(table["household_id"]) == {hh.household_id for hh in sr.households() if hh.village == "A1" and hh.status_at(sr.AS_OF)}
+    assert set(table["household_id"]) == {
+        hh.household_id for hh in sr.households() if hh.village == "A1" and hh.status_at(sr.AS_OF)
+    }
     assert table["head_id_number"].str.contains(r"^\d{6}\*{8}\d{3}[\dX]$").all()
     card = household_card(small, village, table["household_id"].iloc[0])
     assert all("*" in n for n in card["members"]["name"])
@@ -179,10 +198,19 @@ def test_map_payloads_stay_small_on_the_demo_roster(demo: duckdb.DuckDBPyConnect
 
 def test_points_beyond_the_limit_are_aggregated_by_village() -> None:
     n = MAX_POINTS + 10
-    points = pd.DataFrame({
-        "village_code": [f"V{i}-{i % 3}" for i in range(n)], "source_village_code": [f"V{i % 100}" for i in range(n)],
-        "name": "村", "lon": 120.0, "lat": 36.5, "designation": None, "exited": False, "remaining_persons": 1, "remaining_households": 1,
-    })
+    points = pd.DataFrame(
+        {
+            "village_code": [f"V{i}-{i % 3}" for i in range(n)],
+            "source_village_code": [f"V{i % 100}" for i in range(n)],
+            "name": "村",
+            "lon": 120.0,
+            "lat": 36.5,
+            "designation": None,
+            "exited": False,
+            "remaining_persons": 1,
+            "remaining_households": 1,
+        }
+    )
     merged = aggregate_points(points)
     assert len(merged) == 100 and merged["remaining_persons"].sum() == n
 
@@ -215,8 +243,19 @@ def test_count_classes_have_whole_limits_and_missing_areas_count_zero() -> None:
 
 def test_web_and_slide_maps_classify_the_same_figure_the_same_way(demo: duckdb.DuckDBPyConnection) -> None:
     city = Scope(dt.date(2017, 9, 1))
-    for metric, (_, web) in (("coverage", coverage_map(demo, city, "district", "any", default_method("coverage"), 5)),
-                             ("remaining_persons", distribution_map(demo, city, "district", "remaining_persons", default_method("remaining_persons"), 5, False))):
+    for metric, (_, web) in (
+        ("coverage", coverage_map(demo, city, "district", "any", default_method("coverage"), 5)),
+        (
+            "remaining_persons",
+            distribution_map(
+                demo, city, "district", "remaining_persons", default_method("remaining_persons"), 5, False
+            ),
+        ),
+    ):
         assert slide_classes(demo, city, metric) == web, metric
-    zero = [i for i in distribution_map(demo, city, "district", "remaining_persons", "jenks", 5, False)[1].index if i is None]
+    zero = [
+        i
+        for i in distribution_map(demo, city, "district", "remaining_persons", "jenks", 5, False)[1].index
+        if i is None
+    ]
     assert zero == []  # urban districts without registered poor are 0, not 无数据

@@ -19,8 +19,22 @@ from roster.parse import (
 FIELD = {(f.table, f.column): f for f in FIELDS}
 
 
-@pytest.mark.parametrize("raw", ["2016-03", "2016/3", "2016.03", "2016年3月", "201603", 201603, "2016-03-15",
-                                 dt.date(2016, 3, 9), dt.datetime(2016, 3, 9, 8), 42430, 42430.0])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2016-03",
+        "2016/3",
+        "2016.03",
+        "2016年3月",
+        "201603",
+        201603,
+        "2016-03-15",
+        dt.date(2016, 3, 9),
+        dt.datetime(2016, 3, 9, 8),
+        42430,
+        42430.0,
+    ],
+)
 def test_months_in_many_spellings(raw) -> None:
     assert parse_month(raw).value == dt.date(2016, 3, 1)
 
@@ -53,7 +67,9 @@ def test_enumerations_come_from_the_schema_and_suggest_near_misses() -> None:
     assert allowed_values("household", "attribute") == ("一般贫困户", "低保贫困户", "特困供养贫困户")
     assert all(f.allowed() for f in FIELDS if f.kind == "enum")
     assert parse_enum("因病", FIELD[("household", "main_cause")]).value == "因病"
-    assert parse_enum("低保户", FIELD[("household", "attribute")]).error == "“低保户”不是允许的取值，是否为“低保贫困户”？"
+    assert (
+        parse_enum("低保户", FIELD[("household", "attribute")]).error == "“低保户”不是允许的取值，是否为“低保贫困户”？"
+    )
     assert "允许值：男、女" in parse_enum("M", FIELD[("person", "sex")]).error
     assert parse_enum("脱贫", FIELD[("status_event", "event_type")]).value == "exited"
 
@@ -81,13 +97,18 @@ def test_template_is_generated_from_the_fields(tmp_path) -> None:
     assert book.sheetnames == [title for title, _ in TABLES.values()] + ["措施代码"]
     assert book["措施代码"].max_row == 226  # the plan's 225 measures
     skipped = validate([path]).report
-    assert sorted(skipped.loc[skipped["问题"].str.startswith("只有表头"), "工作表"]) == sorted(t for t, _ in TABLES.values())
+    assert sorted(skipped.loc[skipped["问题"].str.startswith("只有表头"), "工作表"]) == sorted(
+        t for t, _ in TABLES.values()
+    )
     for table, (title, _) in TABLES.items():
         sheet = book[title]
         fields = fields_of(table)
         assert [c.value for c in sheet[1]] == [f.header for f in fields]
-        for cell, field in zip(sheet[1], fields):
+        for cell, field in zip(sheet[1], fields, strict=False):
             assert cell.comment is not None and ("必填" if field.required else "选填") in cell.comment.text
-        lists = {str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1.strip('"').split(",") for v in sheet.data_validations.dataValidation}
-        for cell, field in zip(sheet[1], fields):
+        lists = {
+            str(v.sqref).split(":")[0].rstrip("0123456789"): v.formula1.strip('"').split(",")
+            for v in sheet.data_validations.dataValidation
+        }
+        for cell, field in zip(sheet[1], fields, strict=False):
             assert lists.get(cell.column_letter, []) == list(field.allowed()), field.header

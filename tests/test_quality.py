@@ -57,16 +57,25 @@ def test_income_heaping_bands(demo: duckdb.DuckDBPyConnection) -> None:
 def test_summary_and_scores_on_the_small_roster(tmp_path_factory: pytest.TempPathFactory) -> None:
     con = duckdb.connect(str(sr.build(tmp_path_factory.mktemp("quality") / "small.duckdb")), read_only=True)
     summary = quality_summary(con, Scope(sr.AS_OF)).set_index("check")["count"]
-    exited_without = {hh.household_id for hh in sr.households()
-                      if hh.status_at(sr.AS_OF) is not None
-                      and [k for _, k in hh.events if k in ("exited", "returned")][-1:] == ["exited"]
-                      and not any(start <= sr.AS_OF for _, _, start in hh.measures)}
+    exited_without = {
+        hh.household_id
+        for hh in sr.households()
+        if hh.status_at(sr.AS_OF) is not None
+        and [k for _, k in hh.events if k in ("exited", "returned")][-1:] == ["exited"]
+        and not any(start <= sr.AS_OF for _, _, start in hh.measures)
+    }
     assert summary["exits_without_measures"] == len(exited_without)
     assert summary["invalid_ids"] == 0 and summary["duplicate_persons"] == 0
     scores = district_quality_scores(con, Scope(sr.AS_OF)).set_index("area_code")
     for district in (sr.PINGDU, sr.LAIXI):
-        active = sum(sr.active_at(hh, sr.AS_OF) for hh in sr.households() if sr.DISTRICT_OF_VILLAGE[hh.village] == district)
-        failing = {h for h in exited_without if sr.DISTRICT_OF_VILLAGE[next(x.village for x in sr.households() if x.household_id == h)] == district}
+        active = sum(
+            sr.active_at(hh, sr.AS_OF) for hh in sr.households() if sr.DISTRICT_OF_VILLAGE[hh.village] == district
+        )
+        failing = {
+            h
+            for h in exited_without
+            if sr.DISTRICT_OF_VILLAGE[next(x.village for x in sr.households() if x.household_id == h)] == district
+        }
         assert scores.loc[district, "score"] == pytest.approx(max(0.0, round(100 - 1000 * len(failing) / active, 1)))
 
 
@@ -80,7 +89,11 @@ def test_completeness_per_district_against_the_oracle(tmp_path) -> None:
         con.execute("UPDATE household SET phone = '13800000000' WHERE household_id = ?", [pingdu[0].household_id])
     con = duckdb.connect(str(db), read_only=True)
     table = completeness(con, AS_OF).set_index("area_code")
-    expected = {d: sum(sr.in_scope(hh, d) for hh in active) for d in (sr.PINGDU, sr.LAIXI) if any(sr.in_scope(hh, d) for hh in active)}
+    expected = {
+        d: sum(sr.in_scope(hh, d) for hh in active)
+        for d in (sr.PINGDU, sr.LAIXI)
+        if any(sr.in_scope(hh, d) for hh in active)
+    }
     assert table["households"].to_dict() == expected
     assert table.loc[sr.PINGDU, "phone"] == pytest.approx(1 / len(pingdu)) and table.loc[sr.LAIXI, "phone"] == 0
     assert (table["helper_name"] == 1).all() and (table["income_last_year"] == 0).all()
@@ -92,7 +105,22 @@ def test_exited_villages_are_judged_against_the_plan_deadlines(tmp_path) -> None
     their own deadline (end-2018), judged on the latest indicator year up to the month."""
     path = sr.build(tmp_path / "villages.duckdb")
     con = duckdb.connect(str(path))
-    row = {"industries": 1, **{f"proj_{p}": True for p in ("road", "drinking_water", "electricity", "culture_square", "lighting", "irrigation", "office", "service")}}
+    row = {
+        "industries": 1,
+        **{
+            f"proj_{p}": True
+            for p in (
+                "road",
+                "drinking_water",
+                "electricity",
+                "culture_square",
+                "lighting",
+                "irrigation",
+                "office",
+                "service",
+            )
+        },
+    }
     indicators = [  # A1 exited 2016-06 rich but projects open; A2 exited 2017-07 poor; B1 exited 2016-11, fine in 2016, open in 2018
         {"village_code": "A1", "year": 2016, "collective_income_wan": 20, **row, "proj_lighting": False},
         {"village_code": "A2", "year": 2017, "collective_income_wan": 9, **row},

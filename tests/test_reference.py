@@ -44,7 +44,10 @@ def test_browser_layers_are_small_and_keep_shared_borders() -> None:
     full, simple = boundaries.towns("full", imported=False), boundaries.towns("browser", imported=False)
     assert list(simple["town_code"]) == list(full["town_code"])
     assert simple.geometry.is_valid.all()
-    assert shapely.get_num_coordinates(simple.geometry.values).sum() < 0.25 * shapely.get_num_coordinates(full.geometry.values).sum()
+    assert (
+        shapely.get_num_coordinates(simple.geometry.values).sum()
+        < 0.25 * shapely.get_num_coordinates(full.geometry.values).sum()
+    )
     # Within each district, neighbouring simplified towns neither overlap nor open gaps along shared borders.
     for _, group in simple.groupby("district_code"):
         geoms = group.geometry.values
@@ -60,10 +63,12 @@ def test_every_village_point_lies_inside_its_town_and_district() -> None:
     points = gpd.GeoSeries(gpd.points_from_xy(villages["lon"], villages["lat"]), crs="EPSG:4326")
     towns = boundaries.towns("full", imported=False).set_index("town_code").geometry
     districts = boundaries.districts("full").set_index("district_code").geometry
-    in_district = np.array([districts[d].contains(p) for d, p in zip(villages["district_code"], points)])
+    in_district = np.array([districts[d].contains(p) for d, p in zip(villages["district_code"], points, strict=True)])
     assert in_district.all()
     with_town = villages["town_code"].isin(towns.index).to_numpy()
-    in_town = np.array([towns[t].contains(p) for t, p in zip(villages.loc[with_town, "town_code"], points[with_town])])
+    in_town = np.array(
+        [towns[t].contains(p) for t, p in zip(villages.loc[with_town, "town_code"], points[with_town], strict=True)]
+    )
     assert in_town.all()
     assert set(villages.loc[~with_town, "point_method"]) == {"generated_in_district"}
 

@@ -37,7 +37,10 @@ def chain(tmp_path: Path) -> tuple[Path, list[Path]]:
     last = events[events["人编号"].isna()].groupby("户编号").tail(1)
     undone = last[(last["变动类型"] == "脱贫") & (last["变动月份"] < "2017-09")].iloc[0]
     full["status_event"] = events.drop(index=undone.name)
-    full["household"].loc[full["household"]["户编号"] == undone["户编号"], ["贫困户状态", "脱贫时间"]] = ["未脱贫", None]
+    full["household"].loc[full["household"]["户编号"] == undone["户编号"], ["贫困户状态", "脱贫时间"]] = [
+        "未脱贫",
+        None,
+    ]
     paths.append(import_files(db, write_files(full, tmp_path / "rewrite", "csv"), THIRD, "测试")[1].path)
     return db, paths
 

@@ -15,8 +15,16 @@ from tests import tiny_roster
 def test_district_summary_on_tiny_roster(tmp_path: Path) -> None:
     con = duckdb.connect(str(tiny_roster.build(tmp_path / "tiny.duckdb")), read_only=True)
     table = district_summary(con, Scope(dataset_info(con).as_of)).set_index("area_code")
-    columns = ["baseline_households", "baseline_persons", "poor_households", "poor_persons",
-               "provincial_villages", "municipal_villages", "villages_exited", "weak_towns"]
+    columns = [
+        "baseline_households",
+        "baseline_persons",
+        "poor_households",
+        "poor_persons",
+        "provincial_villages",
+        "municipal_villages",
+        "villages_exited",
+        "weak_towns",
+    ]
     assert table.loc[tiny_roster.PINGDU, columns].tolist() == [3, 5, 0, 0, 1, 0, 1, 1]
     assert table.loc[tiny_roster.LAIXI, columns].tolist() == [1, 3, 2, 6, 0, 1, 0, 1]
     assert table.loc[CITY_CODE, columns].tolist() == [4, 8, 2, 6, 1, 1, 1, 2]

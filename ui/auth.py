@@ -31,7 +31,13 @@ from ui.text import plain
 
 DENIALS_PER_CAUSE = 20
 SESSION_COOKIE = "dashboard_session"
-PERMISSION_LABELS = {"admin": "账号与审计管理", "import": "导入数据", "export": "导出", "households": "查看户名单", "pii": "查看未脱敏个人信息"}
+PERMISSION_LABELS = {
+    "admin": "账号与审计管理",
+    "import": "导入数据",
+    "export": "导出",
+    "households": "查看户名单",
+    "pii": "查看未脱敏个人信息",
+}
 
 
 @st.cache_resource
@@ -72,7 +78,9 @@ def _login_form(demo_allowed: bool, where) -> None:
         if st.form_submit_button("登录"):
             try:
                 user = access_store().authenticate(name.strip(), password, demo_allowed)
-                st.session_state.update(user=user, last_seen=session.now(), session_token=access_store().open_session(user.name))
+                st.session_state.update(
+                    user=user, last_seen=session.now(), session_token=access_store().open_session(user.name)
+                )
                 st.session_state.pop("cookie_cleared", None)
                 st.rerun()
             except LoginRefused as refused:
@@ -92,8 +100,10 @@ def _sign_out(reason: str) -> None:
 def _cookie_script(token: str | None) -> str:
     """JavaScript that sets (or, without a token, removes) the session cookie of the page."""
     value = f"{token}; Max-Age={int(session.session_timeout().total_seconds())}" if token else "; Max-Age=0"
-    return (f"<script>const secure = window.parent.location.protocol === 'https:' ? '; Secure' : '';"
-            f"window.parent.document.cookie = '{SESSION_COOKIE}={value}; Path=/; SameSite=Strict' + secure;</script>")
+    return (
+        f"<script>const secure = window.parent.location.protocol === 'https:' ? '; Secure' : '';"
+        f"window.parent.document.cookie = '{SESSION_COOKIE}={value}; Path=/; SameSite=Strict' + secure;</script>"
+    )
 
 
 def _resumed_user(real: bool) -> User | None:
@@ -201,8 +211,10 @@ def warn_exposed_files(user: User) -> None:
     db = database_path()
     files = exposed([db, store_path(db), store_dir(db), *(s.path for s in list_snapshots(db))])
     if files:
-        st.warning("以下文件或目录其他系统用户也可读取（含个人信息），请改为仅所有者可读（chmod 600 文件、chmod 700 目录）："
-                   + "、".join(plain(p.name) for p in files))
+        st.warning(
+            "以下文件或目录其他系统用户也可读取（含个人信息），请改为仅所有者可读（chmod 600 文件、chmod 700 目录）："
+            + "、".join(plain(p.name) for p in files)
+        )
 
 
 def log_page_view(page: str, scope: Scope) -> None:

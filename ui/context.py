@@ -45,7 +45,11 @@ def _label(path: str, mtime: float) -> str:
         return f"{Path(path).name}（无法读取）"
     if info.source == "imported":
         return f"{fmt.month(info.as_of)} 名册 · 第{info.meta.get('snapshot', '')[8:11].lstrip('0')}次导入"
-    return f"示例数据（合成）· {fmt.month(info.as_of)}" if info.is_synthetic else f"{SOURCE_LABELS.get(info.source, info.source)} · {fmt.month(info.as_of)}"
+    return (
+        f"示例数据（合成）· {fmt.month(info.as_of)}"
+        if info.is_synthetic
+        else f"{SOURCE_LABELS.get(info.source, info.source)} · {fmt.month(info.as_of)}"
+    )
 
 
 def dataset_label(path: str) -> str:

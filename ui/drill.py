@@ -85,5 +85,11 @@ def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         steps = [(label, target) for label, target in steps if target and len(target[-1]) >= len(scope.limit)]
     columns = st.columns([1] * len(steps) + [8 - len(steps)])
     for i, (label, target) in enumerate(steps):
-        columns[i].button(("" if i == 0 else "› ") + label, key=f"crumb_{i}", disabled=i == len(steps) - 1,
-                          on_click=_request, args=target, type="tertiary")
+        columns[i].button(
+            ("" if i == 0 else "› ") + label,
+            key=f"crumb_{i}",
+            disabled=i == len(steps) - 1,
+            on_click=_request,
+            args=target,
+            type="tertiary",
+        )

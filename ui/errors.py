@@ -24,4 +24,6 @@ def reported_errors() -> Iterator[None]:
     except Exception:  # st.stop and st.rerun are not Exceptions and pass through
         reference = uuid.uuid4().hex[:8]
         LOG.exception("page error, reference %s", reference)
-        st.error(f"页面出现错误（编号 {reference}），请稍后重试；如再次出现，请把编号告诉管理员。详细信息已记入服务器日志。")
+        st.error(
+            f"页面出现错误（编号 {reference}），请稍后重试；如再次出现，请把编号告诉管理员。详细信息已记入服务器日志。"
+        )

@@ -37,12 +37,16 @@ _AREAS = {
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _all_options(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None) -> list[str]:
+def _all_options(
+    _con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None
+) -> list[str]:
     params = [] if parent is None else [parent]
     return [ALL] + [r[0] for r in _con.execute(_AREAS[level], params).fetchall()]
 
 
-def _options(con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None, limit: str | None) -> list[str]:
+def _options(
+    con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None, limit: str | None
+) -> list[str]:
     """A level's choices inside the user's area: no “whole area” above it, only its own district or town."""
     options = _all_options(con, db, level, parent)
     if limit and len(limit) >= {"district": 6, "town": 9, "village": 12}[level]:
@@ -58,7 +62,9 @@ def _keep_inside(key: str, options: list[str], names: dict[str, str]) -> None:
         requested = str(st.session_state[key])
         if requested != ALL or st.session_state.get("area_requested"):
             audit_denied("filter", widget=key, requested=requested)
-            st.session_state.setdefault("scope_notices", []).append(f"无权查看{names.get(requested, requested)}，已显示该账号的范围。")
+            st.session_state.setdefault("scope_notices", []).append(
+                f"无权查看{names.get(requested, requested)}，已显示该账号的范围。"
+            )
         st.session_state[key] = options[0]
 
 
@@ -69,13 +75,22 @@ def _names(_con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level:
 
 def _seed_from_url(con: duckdb.DuckDBPyConnection, info: DatasetInfo, limit: str | None) -> None:
     params = st.query_params
-    scope, notices = resolve_scope(con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"), limit)
+    scope, notices = resolve_scope(
+        con, info, params.get("month"), params.get("district"), params.get("town"), params.get("village"), limit
+    )
     if notices:  # every unusable value is audited: outside the area, a town of another district, a bad month
-        audit_denied("url", requested={k: params.get(k) for k in ("month", "district", "town", "village")}, reason="；".join(notices))
+        audit_denied(
+            "url",
+            requested={k: params.get(k) for k in ("month", "district", "town", "village")},
+            reason="；".join(notices),
+        )
     notices = [notice + "，已显示该账号的范围。" if notice.startswith("无权") else notice for notice in notices]
     st.session_state.update(
-        f_month=month_label(scope.as_of), f_district=scope.district or ALL, f_town=scope.town or ALL,
-        f_village=scope.village or ALL, scope_notices=notices,
+        f_month=month_label(scope.as_of),
+        f_district=scope.district or ALL,
+        f_town=scope.town or ALL,
+        f_village=scope.village or ALL,
+        scope_notices=notices,
         area_requested=any(params.get(k) for k in ("district", "town", "village")),
     )
 
@@ -93,8 +108,14 @@ def sidebar_dataset() -> None:
     if st.session_state.get("f_dataset") not in choices:
         st.session_state.f_dataset = choices[-1]
     if len(choices) > 1:
-        st.sidebar.selectbox("数据版本", choices, key="f_dataset", format_func=dataset_label, on_change=_start_at_new_as_of,
-                             help="每次导入名册生成一个快照；可切换查看以前的快照。")
+        st.sidebar.selectbox(
+            "数据版本",
+            choices,
+            key="f_dataset",
+            format_func=dataset_label,
+            on_change=_start_at_new_as_of,
+            help="每次导入名册生成一个快照；可切换查看以前的快照。",
+        )
 
 
 def _clear_below(*keys: str) -> None:
@@ -102,7 +123,9 @@ def _clear_below(*keys: str) -> None:
         st.session_state[key] = ALL
 
 
-def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float, float], limit: str | None) -> Scope:
+def sidebar_scope(
+    con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[str, float, float], limit: str | None
+) -> Scope:
     """Draw the filters inside the user's area ``limit`` and return the chosen scope (also kept in
     ``st.session_state.scope``); the scope itself refuses anything outside the area."""
     if "f_month" not in st.session_state:
@@ -115,14 +138,26 @@ def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[s
     district_names, town_names, village_names = (_names(con, db, level) for level in ("district", "town", "village"))
     districts = _options(con, db, "district", None, limit)
     _keep_inside("f_district", districts, district_names)
-    sidebar.selectbox("区市", districts, key="f_district",
-                      format_func=lambda c: district_names.get(c, "全市"), on_change=_clear_below, args=("f_town", "f_village"))
+    sidebar.selectbox(
+        "区市",
+        districts,
+        key="f_district",
+        format_func=lambda c: district_names.get(c, "全市"),
+        on_change=_clear_below,
+        args=("f_town", "f_village"),
+    )
     district = st.session_state.f_district or None
     if district:
         towns = _options(con, db, "town", district, limit)
         _keep_inside("f_town", towns, town_names)
-        sidebar.selectbox("镇（街道）", towns, key="f_town",
-                          format_func=lambda c: town_names.get(c, "全部镇街"), on_change=_clear_below, args=("f_village",))
+        sidebar.selectbox(
+            "镇（街道）",
+            towns,
+            key="f_town",
+            format_func=lambda c: town_names.get(c, "全部镇街"),
+            on_change=_clear_below,
+            args=("f_village",),
+        )
     town = (st.session_state.get("f_town") or None) if district else None
     if town:
         villages = _options(con, db, "village", town, limit)
@@ -131,7 +166,9 @@ def sidebar_scope(con: duckdb.DuckDBPyConnection, info: DatasetInfo, db: tuple[s
     village = (st.session_state.get("f_village") or None) if town else None
     scope, _ = resolve_scope(con, info, st.session_state.f_month, district, town, village, limit)
     st.session_state.scope = scope
-    _mirror_in_url({"month": month_label(scope.as_of), "district": scope.district, "town": scope.town, "village": scope.village})
+    _mirror_in_url(
+        {"month": month_label(scope.as_of), "district": scope.district, "town": scope.town, "village": scope.village}
+    )
     return scope
 
 

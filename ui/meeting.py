@@ -45,24 +45,27 @@ def slide_css(dark: bool, projector: bool) -> str:
     """Styles for a 1920×1080 projector: KPI numbers 50 px, labels 26 px, tables 20 px, high contrast; in
     projector mode no sidebar, header or control bar."""
     c = _DARK if dark else _LIGHT
-    hidden = ("section[data-testid='stSidebar'], header[data-testid='stHeader'], .st-key-meeting_controls {display: none !important;}"
-              if projector else "")
+    hidden = (
+        "section[data-testid='stSidebar'], header[data-testid='stHeader'], .st-key-meeting_controls {display: none !important;}"
+        if projector
+        else ""
+    )
     return f"""<style>
-    .stApp, .stApp [data-testid='stAppViewContainer'], .stApp section[data-testid='stSidebar'] {{background: {c['background']}; color: {c['text']};}}
-    .stApp p, .stApp span, .stApp label, .stApp th, .stApp [data-testid='stTable'] table {{color: {c['text']};}}
+    .stApp, .stApp [data-testid='stAppViewContainer'], .stApp section[data-testid='stSidebar'] {{background: {c["background"]}; color: {c["text"]};}}
+    .stApp p, .stApp span, .stApp label, .stApp th, .stApp [data-testid='stTable'] table {{color: {c["text"]};}}
     .stApp button, .stApp input, .stApp [data-baseweb='input'], .stApp [data-testid='stNumberInputContainer'] {{
-        background: {c['button']} !important; color: {c['text']} !important; border-color: {c['muted']};}}
+        background: {c["button"]} !important; color: {c["text"]} !important; border-color: {c["muted"]};}}
     .block-container {{padding-top: 1rem; padding-bottom: 0; max-width: 100%;}}
     .slide-title {{font-size: 44px; font-weight: 700; line-height: 1.2; margin: 0;}}
-    .slide-footer {{font-size: 20px; color: {c['muted']}; margin-bottom: 8px;}}
+    .slide-footer {{font-size: 20px; color: {c["muted"]}; margin-bottom: 8px;}}
     .kpi-label {{font-size: 26px; font-weight: 600; white-space: nowrap;}}
     .kpi-value {{font-size: 50px; font-weight: 700; line-height: 1.1; white-space: nowrap;}}
-    .kpi-note {{font-size: 20px; color: {c['muted']};}}
+    .kpi-note {{font-size: 20px; color: {c["muted"]};}}
     .kpi-note .status-chip {{font-size: 20px;}}
     .table-title {{font-size: 26px; font-weight: 600; margin-top: 4px;}}
     .stApp [data-testid='stImage'] img {{max-height: 640px; width: auto !important; max-width: 100%;}}
     .stApp [data-testid='stTable'] td, .stApp [data-testid='stTable'] th {{font-size: 20px; padding-top: 4px; padding-bottom: 4px;}}
-    .stApp [data-testid='stTable'] th {{background: {c['table']};}}
+    .stApp [data-testid='stTable'] th {{background: {c["table"]};}}
     .stApp [data-testid='stTable'] td p {{color: inherit;}}
     {hidden}
     </style>"""

@@ -33,20 +33,31 @@ def _saved(files: list[UploadedFile], folder: Path) -> tuple[list[Path], list[Pr
     return paths, refused
 
 
-def check_or_import(db: Path, files: list[UploadedFile], as_of: dt.date, user: str, write: bool, known: Known) -> Outcome:
+def check_or_import(
+    db: Path, files: list[UploadedFile], as_of: dt.date, user: str, write: bool, known: Known
+) -> Outcome:
     """Validate the uploads in a capped worker process (and write a snapshot when asked and nothing blocks it),
     showing the stage and the time taken while it runs."""
     status = st.empty()
     with tempfile.TemporaryDirectory(prefix="roster-upload-") as folder:
         paths, refused = _saved(files, Path(folder))
-        outcome = run_import(db, paths, as_of, user, write and not refused, known,
-                             lambda stage, seconds: status.info(f"{stage}……已用时 {seconds:,.0f} 秒"))
+        outcome = run_import(
+            db,
+            paths,
+            as_of,
+            user,
+            write and not refused,
+            known,
+            lambda stage, seconds: status.info(f"{stage}……已用时 {seconds:,.0f} 秒"),
+        )
     status.empty()
     outcome.validation.problems[:0] = refused
     return outcome
 
 
-def import_uploaded_boundaries(db: Path, level: str, upload: UploadedFile, code_field: str | None) -> BoundaryReport | str:
+def import_uploaded_boundaries(
+    db: Path, level: str, upload: UploadedFile, code_field: str | None
+) -> BoundaryReport | str:
     """Import an uploaded boundary file: the report, or the reason it was refused."""
     try:
         name = safe_upload_name(upload.name, SUFFIXES)

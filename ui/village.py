@@ -17,10 +17,24 @@ from ui.exports import may_list_households
 from ui.text import plain
 
 TABLE_COLUMNS = {
-    "household_id": "户编号", "head_name": "户主", "head_id_number": "证件号码", "size": "人口", "attribute": "属性",
-    "main_cause": "主要致贫原因", "status": "状态", "measures": "措施数", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位",
+    "household_id": "户编号",
+    "head_name": "户主",
+    "head_id_number": "证件号码",
+    "size": "人口",
+    "attribute": "属性",
+    "main_cause": "主要致贫原因",
+    "status": "状态",
+    "measures": "措施数",
+    "helper_name": "帮扶责任人",
+    "helper_unit": "帮扶单位",
 }
-EVENT_LABELS = {"identified": "识别", "new": "新识别/成员加入", "exited": "脱贫", "returned": "返贫", "removed": "自然减少/成员减少"}
+EVENT_LABELS = {
+    "identified": "识别",
+    "new": "新识别/成员加入",
+    "exited": "脱贫",
+    "returned": "返贫",
+    "removed": "自然减少/成员减少",
+}
 
 
 def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
@@ -35,21 +49,39 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     st.dataframe(table[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS), hide_index=True, width="stretch")
     if table.empty:
         return
-    chosen = st.selectbox("查看户卡", table["household_id"], format_func=lambda h: f"{h} {table.set_index('household_id').at[h, 'head_name']}", key="card_household")
+    chosen = st.selectbox(
+        "查看户卡",
+        table["household_id"],
+        format_func=lambda h: f"{h} {table.set_index('household_id').at[h, 'head_name']}",
+        key="card_household",
+    )
     unmasked = _unmask_control(chosen)
-    card = household_card(connection(), scope, chosen, unmasked=True) if unmasked else cached(household_card, scope, chosen)
+    card = (
+        household_card(connection(), scope, chosen, unmasked=True)
+        if unmasked
+        else cached(household_card, scope, chosen)
+    )
     facts = card["facts"]
-    st.markdown(f"#### 户卡 {plain(facts['household_id'])}（{plain(facts['district_name'])} {plain(facts['town_name'])} {plain(facts['village_name'])}）")
+    st.markdown(
+        f"#### 户卡 {plain(facts['household_id'])}（{plain(facts['district_name'])} {plain(facts['town_name'])} {plain(facts['village_name'])}）"
+    )
     cols = st.columns(4)
     cols[0].metric("户主", facts["head_name"])
     cols[1].metric("家庭人口", fmt.count(facts["size"]))  # facts is a Series: .size would be its length
     cols[2].metric("贫困户属性", facts["attribute"])
     cols[3].metric("主要致贫原因", facts["main_cause"])
-    st.caption(f"证件号码 {plain(facts['head_id_number'])} · 电话 {plain(facts['phone'] or '—')} · 识别 {fmt.month(facts['identified_month'])} · "
-               f"帮扶责任人 {plain(facts['helper_name'])}（{plain(facts['helper_unit'])}）")
+    st.caption(
+        f"证件号码 {plain(facts['head_id_number'])} · 电话 {plain(facts['phone'] or '—')} · 识别 {fmt.month(facts['identified_month'])} · "
+        f"帮扶责任人 {plain(facts['helper_name'])}（{plain(facts['helper_unit'])}）"
+    )
     left, right = st.columns(2)
     _card_table(left, "家庭成员", card["members"].drop(columns="person_id"), "无在册成员")
-    _card_table(right, "状态记录", card["history"].assign(event_type=card["history"]["event_type"].map(EVENT_LABELS)), "无状态记录")
+    _card_table(
+        right,
+        "状态记录",
+        card["history"].assign(event_type=card["history"]["event_type"].map(EVENT_LABELS)),
+        "无状态记录",
+    )
     _card_table(st, "帮扶措施（按年）", card["measures"], "截至所选月份无帮扶措施记录")
 
 
@@ -62,7 +94,11 @@ def _card_table(where, title: str, frame: pd.DataFrame, empty: str) -> None:
     shown = frame.copy()
     for column in [c for c in shown.columns if c.endswith("_month")]:
         shown[column] = shown[column].map(lambda v: fmt.month(None if pd.isna(v) else v))
-    where.dataframe(shown.astype(object).where(shown.notna(), "—").rename(columns=with_labels(list(shown.columns))), hide_index=True, width="stretch")
+    where.dataframe(
+        shown.astype(object).where(shown.notna(), "—").rename(columns=with_labels(list(shown.columns))),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _unmask_control(household_id: str) -> bool:

@@ -18,7 +18,9 @@ from ui.uploads import check_or_import, import_uploaded_boundaries
 admin = require("import")
 base = database_path()
 st.title("数据管理")
-st.caption(f"基础数据库：{plain(base.name)} · 快照目录：{plain(store_dir(base).name)}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。")
+st.caption(
+    f"基础数据库：{plain(base.name)} · 快照目录：{plain(store_dir(base).name)}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。"
+)
 
 st.subheader("已导入的快照")
 snapshots = catalogue(base)
@@ -28,10 +30,16 @@ else:
     st.dataframe(snapshots, hide_index=True, width="stretch")
 
 st.subheader("导入名册")
-st.markdown("户表、人员表必需；帮扶措施表、村级指标表、收入表、状态变动表可选（未提供的沿用上一快照）。"
-            "没有状态变动表时，按“贫困户状态”与上一快照比对生成脱贫、返贫、新识别、自然减少和成员增减。")
-st.download_button("下载导入模板（xlsx）", write_template_bytes(), file_name="名册导入模板.xlsx", key="template_download")
-uploads = st.file_uploader("选择 CSV（UTF-8 或 GBK）或 XLSX 文件", type=["csv", "xlsx"], accept_multiple_files=True, key="roster_upload")
+st.markdown(
+    "户表、人员表必需；帮扶措施表、村级指标表、收入表、状态变动表可选（未提供的沿用上一快照）。"
+    "没有状态变动表时，按“贫困户状态”与上一快照比对生成脱贫、返贫、新识别、自然减少和成员增减。"
+)
+st.download_button(
+    "下载导入模板（xlsx）", write_template_bytes(), file_name="名册导入模板.xlsx", key="template_download"
+)
+uploads = st.file_uploader(
+    "选择 CSV（UTF-8 或 GBK）或 XLSX 文件", type=["csv", "xlsx"], accept_multiple_files=True, key="roster_upload"
+)
 months = [m.strftime("%Y-%m") for m in months_between(dt.date(2015, 12, 1), dt.date(2020, 12, 1))]
 left, right = st.columns(2)
 as_of = left.selectbox("名册截至月份", months, index=months.index("2017-09"), key="import_month")
@@ -44,8 +52,15 @@ if checking or importing:
     month = dt.date.fromisoformat(as_of + "-01")
     outcome = check_or_import(base, uploads, month, admin.name, importing, known_in(base, month))
     st.session_state.import_outcome = (as_of, importing, outcome)
-    audit("import", checked_only=not importing, files=[u.name for u in uploads], month=as_of, written=bool(outcome.snapshot),
-          errors=outcome.validation.errors, failure=outcome.failure)
+    audit(
+        "import",
+        checked_only=not importing,
+        files=[u.name for u in uploads],
+        month=as_of,
+        written=bool(outcome.snapshot),
+        errors=outcome.validation.errors,
+        failure=outcome.failure,
+    )
     if outcome.snapshot:  # a new snapshot: show it everywhere, starting with the sidebar
         st.session_state.f_dataset = str(outcome.snapshot.path)
         st.session_state.pop("f_month", None)
@@ -60,7 +75,9 @@ if "import_outcome" in st.session_state:
     for column, (table, rows) in zip(counts[2:], outcome.rows.items(), strict=True):
         column.metric(f"{TABLES[table][0]}行数", f"{rows:,}")
     if snapshot:
-        st.success(f"已导入：{plain(dataset_label(str(snapshot.path)))}（{plain(snapshot.path.name)}）。侧栏“数据版本”已切换到此快照。")
+        st.success(
+            f"已导入：{plain(dataset_label(str(snapshot.path)))}（{plain(snapshot.path.name)}）。侧栏“数据版本”已切换到此快照。"
+        )
     elif failure:
         st.error(f"未导入：{plain(failure)}。数据库未作任何改动。")
     elif result.errors:
@@ -69,21 +86,48 @@ if "import_outcome" in st.session_state:
         st.success("校验通过，没有阻止导入的问题。")
     if result.problems:
         st.dataframe(result.report.head(1000), hide_index=True, width="stretch", height=320)
-        st.download_button("下载完整问题清单（xlsx）", report_xlsx(result), file_name=f"导入问题清单_{month_text}.xlsx", key="report_download")
+        st.download_button(
+            "下载完整问题清单（xlsx）",
+            report_xlsx(result),
+            file_name=f"导入问题清单_{month_text}.xlsx",
+            key="report_download",
+        )
 
 st.subheader("导入真实边界")
-st.markdown("镇（街道）或村级边界：GeoJSON、Shapefile（zip 压缩包）或 GeoPackage，任意坐标系（自动换算为 WGS84），"
-            "按区划代码匹配；匹配上的边界立即替换内置的近似镇界或生成的村点。")
-level = st.radio("层级", ["town", "village"], format_func={"town": "镇（街道）", "village": "村（社区）"}.get, horizontal=True, key="boundary_level")
+st.markdown(
+    "镇（街道）或村级边界：GeoJSON、Shapefile（zip 压缩包）或 GeoPackage，任意坐标系（自动换算为 WGS84），"
+    "按区划代码匹配；匹配上的边界立即替换内置的近似镇界或生成的村点。"
+)
+level = st.radio(
+    "层级",
+    ["town", "village"],
+    format_func={"town": "镇（街道）", "village": "村（社区）"}.get,
+    horizontal=True,
+    key="boundary_level",
+)
 boundary_file = st.file_uploader("选择边界文件", type=["geojson", "json", "zip", "gpkg"], key="boundary_upload")
 code_field = st.text_input("区划代码列名（留空自动识别）", key="boundary_code_field", max_chars=40)
 if st.button("导入边界", disabled=boundary_file is None, key="boundary_run"):
     outcome = import_uploaded_boundaries(base, level, boundary_file, code_field.strip() or None)
-    audit("import", boundary_file=boundary_file.name, level=level, matched=0 if isinstance(outcome, str) else outcome.matched)
+    audit(
+        "import",
+        boundary_file=boundary_file.name,
+        level=level,
+        matched=0 if isinstance(outcome, str) else outcome.matched,
+    )
     if isinstance(outcome, str):
         st.error(f"未导入：{plain(outcome)}")
     else:
-        counts = outcome.report["status"].value_counts().sort_index(key=lambda status: status != "已匹配", kind="stable")
+        counts = (
+            outcome.report["status"].value_counts().sort_index(key=lambda status: status != "已匹配", kind="stable")
+        )
         (st.success if outcome.written else st.warning)(
-            "；".join(f"{status} {count:,} 个" for status, count in counts.items()) + ("。地图已改用新边界。" if outcome.written else "。没有可用的边界，未写入。"))
-        st.dataframe(outcome.report.rename(columns={"code": "区划代码", "name": "名称", "status": "结果"}), hide_index=True, width="stretch", height=280)
+            "；".join(f"{status} {count:,} 个" for status, count in counts.items())
+            + ("。地图已改用新边界。" if outcome.written else "。没有可用的边界，未写入。")
+        )
+        st.dataframe(
+            outcome.report.rename(columns={"code": "区划代码", "name": "名称", "status": "结果"}),
+            hide_index=True,
+            width="stretch",
+            height=280,
+        )

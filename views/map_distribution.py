@@ -22,8 +22,14 @@ show_url_notices()
 breadcrumbs(con, scope)
 
 controls = st.columns([1, 2, 2, 1, 1])
-choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
-                           disabled=scope.level != "city", key="dist_level")
+choice = controls[0].radio(
+    "区划层级",
+    ["district", "town"],
+    format_func={"district": "区市", "town": "镇街"}.get,
+    horizontal=True,
+    disabled=scope.level != "city",
+    key="dist_level",
+)
 metric = controls[1].selectbox("指标", list(METRICS), format_func=METRICS.get, key="dist_metric")
 method = controls[2].selectbox("分级方法", methods_for(metric), format_func=METHODS.get, key="dist_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="dist_k")
@@ -34,14 +40,21 @@ spec, classes = cached(distribution_map, scope, level, metric, method, int(class
 left, right = st.columns([3, 2])
 with left:
     show_map(spec, "map_distribution")
-    st.caption("深蓝粗线：10 个经济薄弱镇；村点颜色：深红 省定贫困村、橙 市定经济薄弱村、灰 一般村，已摘帽的村颜色变淡；点大小按现存贫困人口。"
-               + ("贫困发生率的分母（农村人口）为合成数据。" if info.is_synthetic else ""))
+    st.caption(
+        "深蓝粗线：10 个经济薄弱镇；村点颜色：深红 省定贫困村、橙 市定经济薄弱村、灰 一般村，已摘帽的村颜色变淡；点大小按现存贫困人口。"
+        + ("贫困发生率的分母（农村人口）为合成数据。" if info.is_synthetic else "")
+    )
 with right:
     legend(classes, METRICS[metric], charts.legend_formatter(metric))
-    population = st.radio("人群", list(POPULATIONS), format_func=POPULATIONS.get, horizontal=True, key="dist_population")
+    population = st.radio(
+        "人群", list(POPULATIONS), format_func=POPULATIONS.get, horizontal=True, key="dist_population"
+    )
     for dimension, title in DIMENSIONS.items():
         frame = cached(breakdown, scope, dimension, population)
-        st.plotly_chart(charts.breakdown_bar(frame, title, "户" if dimension in ("main_cause", "attribute") else "人"),
-                        config={"displaylogo": False}, key=f"breakdown_{dimension}")
+        st.plotly_chart(
+            charts.breakdown_bar(frame, title, "户" if dimension in ("main_cause", "attribute") else "人"),
+            config={"displaylogo": False},
+            key=f"breakdown_{dimension}",
+        )
 
 household_section(con, scope)

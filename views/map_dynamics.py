@@ -29,8 +29,16 @@ from ui.maps import legend, show_map
 from ui.village import household_section
 
 PLACE_LABELS = {"provincial_villages": "省定贫困村", "weak_villages": "市定经济薄弱村", "weak_towns": "经济薄弱镇"}
-RETURN_COLUMNS = {"household_id": "户编号", "town_name": "镇街", "village_name": "村", "head_name": "户主", "size": "人口",
-                  "main_cause": "主要致贫原因", "returned_month": "返贫月份", "status": "目前状态"}
+RETURN_COLUMNS = {
+    "household_id": "户编号",
+    "town_name": "镇街",
+    "village_name": "村",
+    "head_name": "户主",
+    "size": "人口",
+    "main_cause": "主要致贫原因",
+    "returned_month": "返贫月份",
+    "status": "目前状态",
+}
 
 con, info = open_dataset()
 scope = current_scope()
@@ -41,10 +49,22 @@ breadcrumbs(con, scope)
 months = months_between(add_months(BASELINE, 1), scope.as_of)
 labels = [month_label(m) for m in months]
 controls = st.columns([1, 1, 3, 1, 1])
-choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
-                           disabled=scope.level != "city", key="dyn_level")
+choice = controls[0].radio(
+    "区划层级",
+    ["district", "town"],
+    format_func={"district": "区市", "town": "镇街"}.get,
+    horizontal=True,
+    disabled=scope.level != "city",
+    key="dyn_level",
+)
 flow = controls[1].selectbox("流量", list(FLOW_LABELS), format_func=FLOW_LABELS.get, index=2, key="dyn_flow")
-period = controls[2].select_slider("时段", options=labels, value=(labels[0], labels[-1]), key="dyn_period", format_func=lambda m: fmt.month(parse_month(m)))
+period = controls[2].select_slider(
+    "时段",
+    options=labels,
+    value=(labels[0], labels[-1]),
+    key="dyn_period",
+    format_func=lambda m: fmt.month(parse_month(m)),
+)
 method = controls[3].selectbox("分级方法", methods_for(flow), format_func=METHODS.get, key="dyn_method")
 classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
 first, last = (dt.date.fromisoformat(p + "-01") for p in period)
@@ -64,8 +84,14 @@ def stepping_map() -> None:
         st.session_state.dyn_step = (st.session_state.get("dyn_step", -1) + 1) % len(labels)
     step = st.session_state.get("dyn_step")
     month_first, month_last = (months[step], months[step]) if step is not None else (first, last)
-    step_cols[3].markdown(f"**地图时段：{fmt.month(month_first)}" + ("" if month_first == month_last else f" 至 {fmt.month(month_last)}") + "**")
-    spec, classes = cached(flow_map, scope, level, flow, month_first, month_last, method, int(classes_wanted), fmt.suppressing())
+    step_cols[3].markdown(
+        f"**地图时段：{fmt.month(month_first)}"
+        + ("" if month_first == month_last else f" 至 {fmt.month(month_last)}")
+        + "**"
+    )
+    spec, classes = cached(
+        flow_map, scope, level, flow, month_first, month_last, method, int(classes_wanted), fmt.suppressing()
+    )
     show_map(spec, "map_dynamics")
     legend(classes, f"{FLOW_LABELS[flow]}（户）", charts.legend_formatter(flow))
 
@@ -80,13 +106,33 @@ with left:
 with right:
     st.markdown("**存量流量恒等式（户）：期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末**")
     table = cached(stock_flow_table, scope, None)
-    table = table[(table["unit"] == "households") & (table["month"].dt.date >= first) & (table["month"].dt.date <= last)]
+    table = table[
+        (table["unit"] == "households") & (table["month"].dt.date >= first) & (table["month"].dt.date <= last)
+    ]
     shown = table.assign(month=table["month"].map(fmt.month))
-    shown = shown.rename(columns={"month": "月份", "opening": "期初", "new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少", "closing": "期末", "difference": "差额"})
+    shown = shown.rename(
+        columns={
+            "month": "月份",
+            "opening": "期初",
+            "new": "新识别",
+            "returned": "返贫",
+            "exited": "脱贫",
+            "removed": "自然减少",
+            "closing": "期末",
+            "difference": "差额",
+        }
+    )
     breaks = int((shown["差额"] != 0).sum())
-    (st.error if breaks else st.success)(f"{'有 ' + str(breaks) + ' 个月恒等式不成立（差额≠0 已标红）' if breaks else '所选时段每个月恒等式均成立'}")
-    st.dataframe(tables.counts(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]]).style.map(
-        lambda v: "background-color: #f4a6a6" if v != "0" else "", subset=["差额"]), hide_index=True, height=300)
+    (st.error if breaks else st.success)(
+        f"{'有 ' + str(breaks) + ' 个月恒等式不成立（差额≠0 已标红）' if breaks else '所选时段每个月恒等式均成立'}"
+    )
+    st.dataframe(
+        tables.counts(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]]).style.map(
+            lambda v: "background-color: #f4a6a6" if v != "0" else "", subset=["差额"]
+        ),
+        hide_index=True,
+        height=300,
+    )
 
 st.subheader("月度流量")
 st.plotly_chart(charts.stacked_flows(table, FLOW_LABELS), config={"displaylogo": False}, key="flows_chart")
@@ -95,31 +141,53 @@ left, right = st.columns(2)
 with left:
     st.subheader("状态转移")
     pair = st.columns(2)
-    month_a = pair[0].selectbox("起始月份", [month_label(BASELINE)] + labels, index=0, key="dyn_from", format_func=lambda m: fmt.month(parse_month(m)))
-    month_b = pair[1].selectbox("结束月份", labels, index=len(labels) - 1, key="dyn_to", format_func=lambda m: fmt.month(parse_month(m)))
-    transitions = cached(status_transitions, scope, dt.date.fromisoformat(month_a + "-01"), dt.date.fromisoformat(month_b + "-01"))
+    month_a = pair[0].selectbox(
+        "起始月份",
+        [month_label(BASELINE)] + labels,
+        index=0,
+        key="dyn_from",
+        format_func=lambda m: fmt.month(parse_month(m)),
+    )
+    month_b = pair[1].selectbox(
+        "结束月份", labels, index=len(labels) - 1, key="dyn_to", format_func=lambda m: fmt.month(parse_month(m))
+    )
+    transitions = cached(
+        status_transitions, scope, dt.date.fromisoformat(month_a + "-01"), dt.date.fromisoformat(month_b + "-01")
+    )
     label_a, label_b = (fmt.month(parse_month(m)) for m in (month_a, month_b))
-    st.plotly_chart(charts.transition_sankey(transitions, label_a, label_b), config={"displaylogo": False}, key="sankey")
+    st.plotly_chart(
+        charts.transition_sankey(transitions, label_a, label_b), config={"displaylogo": False}, key="sankey"
+    )
     with st.expander("转移矩阵（户）"):
         matrix = transitions.pivot_table(index="from_status", columns="to_status", values="households", fill_value=0)
-        st.dataframe(tables.counts(matrix.rename_axis(index=f"{label_a}状态", columns=f"{label_b}状态")), width="stretch")
+        st.dataframe(
+            tables.counts(matrix.rename_axis(index=f"{label_a}状态", columns=f"{label_b}状态")), width="stretch"
+        )
 with right:
     st.subheader("村、镇摘帽进度与阶段目标")
     timeline = cached(place_exit_timeline, scope)
     goals = stage_goals(scope, cached(scope_places, scope))
     st.plotly_chart(charts.exit_timeline(timeline, goals, PLACE_LABELS), config={"displaylogo": False}, key="timeline")
-    st.caption("阶段目标：2016 年底 51 个省定贫困村、79 个市定经济薄弱村摘帽（全市口径）；2017 年底其余村和 10 个经济薄弱镇全部摘帽。")
+    st.caption(
+        "阶段目标：2016 年底 51 个省定贫困村、79 个市定经济薄弱村摘帽（全市口径）；2017 年底其余村和 10 个经济薄弱镇全部摘帽。"
+    )
 
 st.subheader("返贫户名单")
 returns = cached(returned_households, scope)
 st.caption(f"截至 {fmt.month(scope.as_of)} 共 {fmt.count(len(returns))} 户（姓名已脱敏）。")
 if may_list_households():
     shown_returns = returns[list(RETURN_COLUMNS)].rename(columns=RETURN_COLUMNS)
-    st.dataframe(shown_returns, hide_index=True, width="stretch", height=280, column_config=tables.number_columns(shown_returns))
+    st.dataframe(
+        shown_returns, hide_index=True, width="stretch", height=280, column_config=tables.number_columns(shown_returns)
+    )
     changes = cached(attribute_changes, scope)
     with st.expander(f"属性、致贫原因变更（快照比对得出）：{fmt.count(len(changes))} 条"):
-        st.caption("导入的月度名册与上一快照相比，贫困户属性或主要致贫原因发生变化的户（姓名已脱敏）。示例数据不含此类变更。")
+        st.caption(
+            "导入的月度名册与上一快照相比，贫困户属性或主要致贫原因发生变化的户（姓名已脱敏）。示例数据不含此类变更。"
+        )
         shown_changes = changes.rename(columns=with_labels(list(changes.columns)))
-        st.dataframe(shown_changes, hide_index=True, width="stretch", column_config=tables.number_columns(shown_changes))
+        st.dataframe(
+            shown_changes, hide_index=True, width="stretch", column_config=tables.number_columns(shown_changes)
+        )
 
 household_section(con, scope)

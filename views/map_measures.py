@@ -23,8 +23,18 @@ from ui.filters import show_url_notices
 from ui.maps import legend, show_map
 from ui.village import household_section
 
-GAP_COLUMNS = {"household_id": "户编号", "town_name": "镇街", "village_name": "村", "head_name": "户主", "size": "人口",
-               "attribute": "属性", "main_cause": "主要致贫原因", "gap": "缺口", "helper_name": "帮扶责任人", "helper_unit": "帮扶单位"}
+GAP_COLUMNS = {
+    "household_id": "户编号",
+    "town_name": "镇街",
+    "village_name": "村",
+    "head_name": "户主",
+    "size": "人口",
+    "attribute": "属性",
+    "main_cause": "主要致贫原因",
+    "gap": "缺口",
+    "helper_name": "帮扶责任人",
+    "helper_unit": "帮扶单位",
+}
 
 con, info = open_dataset()
 scope = current_scope()
@@ -33,9 +43,17 @@ show_url_notices()
 breadcrumbs(con, scope)
 
 controls = st.columns([1, 2, 2, 1])
-choice = controls[0].radio("区划层级", ["district", "town"], format_func={"district": "区市", "town": "镇街"}.get, horizontal=True,
-                           disabled=scope.level != "city", key="cov_level")
-group = controls[1].selectbox("措施类别", list(MEASURE_GROUPS), format_func=lambda g: MEASURE_GROUPS[g][0], key="cov_group")
+choice = controls[0].radio(
+    "区划层级",
+    ["district", "town"],
+    format_func={"district": "区市", "town": "镇街"}.get,
+    horizontal=True,
+    disabled=scope.level != "city",
+    key="cov_level",
+)
+group = controls[1].selectbox(
+    "措施类别", list(MEASURE_GROUPS), format_func=lambda g: MEASURE_GROUPS[g][0], key="cov_group"
+)
 method = controls[2].selectbox("分级方法", methods_for("coverage"), format_func=METHODS.get, key="cov_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="cov_k")
 
@@ -45,26 +63,37 @@ left, right = st.columns([3, 2])
 with left:
     show_map(spec, "map_measures")
 with right:
-    legend(classes, f"{MEASURE_GROUPS[group][0]}覆盖率（在册户中已有该类措施的比例）", charts.legend_formatter("coverage"))
+    legend(
+        classes, f"{MEASURE_GROUPS[group][0]}覆盖率（在册户中已有该类措施的比例）", charts.legend_formatter("coverage")
+    )
     helpers = cached(helper_load, scope)
     cols = st.columns(3)
     cols[0].metric("帮扶责任人覆盖", fmt.percent(helpers["coverage"]))
     cols[1].metric("帮扶责任人", fmt.count(helpers["helpers"]))
     cols[2].metric("每人联系户数", fmt.number(helpers["mean_load"], 1))
-    st.caption(f"在册户 {fmt.count(helpers['households'])}，有帮扶责任人 {fmt.count(helpers['with_helper'])}；一名责任人最多联系 {helpers['max_load']} 户。")
+    st.caption(
+        f"在册户 {fmt.count(helpers['households'])}，有帮扶责任人 {fmt.count(helpers['with_helper'])}；一名责任人最多联系 {helpers['max_load']} 户。"
+    )
     st.markdown("**每户措施数**")
-    st.plotly_chart(charts.histogram_bar(cached(measures_per_household, scope), "measures", "households", "措施种数", "户"),
-                    config={"displaylogo": False}, key="measures_hist")
+    st.plotly_chart(
+        charts.histogram_bar(cached(measures_per_household, scope), "measures", "households", "措施种数", "户"),
+        config={"displaylogo": False},
+        key="measures_hist",
+    )
 
 st.subheader("缺口清单")
 gaps = cached(gap_list, scope)
 counts = gaps["gap"].value_counts()
-st.caption(f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 {fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。")
+st.caption(
+    f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 {fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。"
+)
 with st.expander("致贫原因与应有措施的对应关系"):
     st.table(cause_mapping(con))
 if may_list_households():
     shown_gaps = gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS)
-    st.dataframe(shown_gaps, hide_index=True, width="stretch", height=320, column_config=tables.number_columns(shown_gaps))
+    st.dataframe(
+        shown_gaps, hide_index=True, width="stretch", height=320, column_config=tables.number_columns(shown_gaps)
+    )
 
 st.subheader(f"资金投入（元，2016年1月至{fmt.month(scope.as_of)}）")
 funds = cached(funds_by_category, scope, CHILD_LEVEL[scope.level])

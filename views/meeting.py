@@ -7,7 +7,6 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import fmt
-
 from reports.briefing import generate
 from reports.slides import Chart, build_briefing
 from reports.static_chart import render_chart
@@ -59,8 +58,16 @@ with st.container(key="meeting_controls"):
         st.session_state.meeting_files = (files.deck, files.workbook, files.seconds)
     if "meeting_files" in st.session_state:
         deck, workbook, seconds = st.session_state.meeting_files
-        controls[6].download_button("下载 PPTX", Path(deck).read_bytes(), file_name=Path(deck).name, key="dl_pptx", help=f"用时 {seconds:.1f} 秒")
-        controls[7].download_button("下载 Excel", Path(workbook).read_bytes(), file_name=Path(workbook).name, key="dl_xlsx")
+        controls[6].download_button(
+            "下载 PPTX",
+            Path(deck).read_bytes(),
+            file_name=Path(deck).name,
+            key="dl_pptx",
+            help=f"用时 {seconds:.1f} 秒",
+        )
+        controls[7].download_button(
+            "下载 Excel", Path(workbook).read_bytes(), file_name=Path(workbook).name, key="dl_xlsx"
+        )
 
 st.html(CARD_CSS + slide_css(dark, hide_sidebar))
 st.iframe(KEYBOARD_JS, height=1)
@@ -70,12 +77,18 @@ st.session_state.meeting_url_slide = str(current + 1)
 slide = slides[current]
 st.markdown(f"<div class='slide-title'>{escape(slide.title)}</div>", unsafe_allow_html=True)
 keys = " · P 键显示控制栏" if hide_sidebar else ""
-st.markdown(f"<div class='slide-footer'>{escape(briefing.footer)} · 第 {current + 1} / {len(slides)} 页{keys}</div>", unsafe_allow_html=True)
+st.markdown(
+    f"<div class='slide-footer'>{escape(briefing.footer)} · 第 {current + 1} / {len(slides)} 页{keys}</div>",
+    unsafe_allow_html=True,
+)
 if slide.kpis:
     for column, tile in zip(st.columns(len(slide.kpis)), slide.kpis, strict=True):
         status = f" {chip(tile.status)}" if tile.status else ""
-        column.markdown(f"<div class='kpi-label'>{escape(tile.label)}</div><div class='kpi-value'>{escape(tile.value)}</div>"
-                        f"<div class='kpi-note'>{escape(tile.note)}{status}</div>", unsafe_allow_html=True)
+        column.markdown(
+            f"<div class='kpi-label'>{escape(tile.label)}</div><div class='kpi-value'>{escape(tile.value)}</div>"
+            f"<div class='kpi-note'>{escape(tile.note)}{status}</div>",
+            unsafe_allow_html=True,
+        )
 wide = any(len(frame.columns) > 6 for frame in slide.tables.values())
 left, right = st.columns([2, 3] if wide else [3, 2]) if (slide.map_metric or slide.charts) else (None, st.container())
 if left is not None:
@@ -94,6 +107,7 @@ with right:
 if slide.note:
     st.caption(plain(slide.note))
 if auto:
+
     @st.fragment(run_every=int(auto))
     def _advance() -> None:
         if st.session_state.get("meeting_ticks", 0) > 0:

@@ -33,8 +33,10 @@ cards = kpi_cards(figures, goals, scope.level == "city", scope.as_of)
 child = CHILD_LEVEL[scope.level]
 level_label = {"district": "区市", "town": "镇街", "village": "村"}[child]
 league = cached(league_table, scope)
-st.html(CARD_CSS + f"<div class='overview-headline' style='font-size:1.25rem;font-weight:600'>"
-        f"{escape(headline(cards, league, scope.as_of, scope_label(con, scope), level_label))}</div>")
+st.html(
+    CARD_CSS + f"<div class='overview-headline' style='font-size:1.25rem;font-weight:600'>"
+    f"{escape(headline(cards, league, scope.as_of, scope_label(con, scope), level_label))}</div>"
+)
 for column, card in zip(st.columns(len(cards)), cards, strict=True):
     with column:
         st.html(kpi_card(card))
@@ -47,8 +49,10 @@ with left:
 with right:
     st.subheader(f"{level_label}排名")
     st.table(tables.league(league, level_label))
-    st.caption("按综合得分排名（与调度会红黑榜同一口径）：40×户脱贫率 + 30×min(进度/应有进度, 1.5)/1.5 + 20×措施覆盖率 + 10×(1 − min(每千户返贫/50, 1))；"
-               "进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（取各目标中最低者，有目标过期未完成记为0）；每千户返贫按基期户数计。")
+    st.caption(
+        "按综合得分排名（与调度会红黑榜同一口径）：40×户脱贫率 + 30×min(进度/应有进度, 1.5)/1.5 + 20×措施覆盖率 + 10×(1 − min(每千户返贫/50, 1))；"
+        "进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（取各目标中最低者，有目标过期未完成记为0）；每千户返贫按基期户数计。"
+    )
 
 st.subheader("倒排工期预警（红 / 黄）")
 behind = cached(behind_schedule, scope, child)

@@ -29,6 +29,12 @@ cols[3].metric("省定贫困村 / 市定经济薄弱村", f"{total.provincial_vi
 cols[4].metric("经济薄弱镇", fmt.count(total.weak_towns))
 
 st.subheader(f"分{below}统计（范围：{plain(area)}；截至 {fmt.month(scope.as_of)}）")
-shown = table.drop(columns="area_code").rename(columns={"area_name": below, **with_labels(list(table.columns))}).set_index(below)
+shown = (
+    table.drop(columns="area_code")
+    .rename(columns={"area_name": below, **with_labels(list(table.columns))})
+    .set_index(below)
+)
 st.table(shown.map(fmt.count))
-st.caption("基期为 2015 年 12 月末在册的建档立卡贫困户；现存贫困户按截至月末最后一次状态事件计算（见 docs/schema.md）。")
+st.caption(
+    "基期为 2015 年 12 月末在册的建档立卡贫困户；现存贫困户按截至月末最后一次状态事件计算（见 docs/schema.md）。"
+)

@@ -51,14 +51,18 @@ def _synthetic_population(keys: pd.Series) -> np.ndarray:
 def _rural_village_pool(shard: int) -> pd.DataFrame:
     """Village committees of the five districts with poor households; shard k > 0 copies them as ``code-k``."""
     villages = boundaries.villages()
-    pool = villages[villages["is_village_committee"] & villages["district_code"].isin(config.HOUSEHOLD_SHARE_BY_DISTRICT)]
+    pool = villages[
+        villages["is_village_committee"] & villages["district_code"].isin(config.HOUSEHOLD_SHARE_BY_DISTRICT)
+    ]
     pool = pool.assign(source_village_code=pool["village_code"], point_generated=True).reset_index(drop=True)
     pool["rural_population"] = _synthetic_population(pool["village_code"] + f"#{shard}")
     if shard == 0:
         return pool
     pool["village_code"] = pool["village_code"] + f"-{shard:03d}"
     pool["name"] = pool["name"] + f"（{shard}）"
-    areas = village_areas(pool["town_code"], pool["district_code"], boundaries.towns("full", imported=False), boundaries.districts("full"))
+    areas = village_areas(
+        pool["town_code"], pool["district_code"], boundaries.towns("full", imported=False), boundaries.districts("full")
+    )
     lon, lat = place_points_in_polygons(areas, pool["village_code"].tolist())
     pool["lon"], pool["lat"] = lon.round(6), lat.round(6)
     return pool
@@ -70,13 +74,13 @@ def _designate(pool: pd.DataFrame, weak_towns: set[str], scale: float, rng: np.r
     codes = list(config.DESIGNATED_BY_DISTRICT)
     prov = apportion(round(config.PROVINCIAL_VILLAGES * scale), [config.DESIGNATED_BY_DISTRICT[c][0] for c in codes])
     muni = apportion(round(config.MUNICIPAL_VILLAGES * scale), [config.DESIGNATED_BY_DISTRICT[c][1] for c in codes])
-    for code, n_prov, n_muni in zip(codes, prov, muni):
+    for code, n_prov, n_muni in zip(codes, prov, muni, strict=True):
         members = pool.index[pool["district_code"] == code].to_numpy()
         in_weak = pool.loc[members, "town_code"].isin(weak_towns).to_numpy()
         # Random order, weak-town villages first: they take the provincial slots, then municipal ones.
         order = members[np.lexsort((rng.random(len(members)), ~in_weak))]
         designation[order[:n_prov]] = "provincial_poor"
-        designation[order[n_prov:n_prov + n_muni]] = "municipal_weak"
+        designation[order[n_prov : n_prov + n_muni]] = "municipal_weak"
     return designation
 
 
@@ -91,8 +95,12 @@ def _village_exit_months(pool: pd.DataFrame, scale: float, rng: np.random.Genera
     exit_m = np.full(len(pool), np.nan)
     lagging = (pool["district_code"] == config.LAGGING_DISTRICT).to_numpy()
     m2016, w2016 = _month_weights(months.index(2016, 6), months.index(2016, 12), [1, 1, 2, 2, 3, 4, 6])
-    m2017, w2017 = _month_weights(months.index(2017, 1), months.index(2017, 12), [2, 3, 4, 5, 6, 7, 8, 8, 9, 10, 10, 12])
-    m2017_late, w2017_late = _month_weights(months.index(2017, 1), months.index(2017, 12), [0, 0, 1, 1, 1, 1, 1, 1, 1, 6, 8, 10])
+    m2017, w2017 = _month_weights(
+        months.index(2017, 1), months.index(2017, 12), [2, 3, 4, 5, 6, 7, 8, 8, 9, 10, 10, 12]
+    )
+    m2017_late, w2017_late = _month_weights(
+        months.index(2017, 1), months.index(2017, 12), [0, 0, 1, 1, 1, 1, 1, 1, 1, 6, 8, 10]
+    )
     m2018, w2018 = _month_weights(months.index(2018, 3), months.index(2018, 12), [1] * 10)
     for designation, first_batch in config.FIRST_BATCH.items():
         idx = np.flatnonzero((pool["designation"] == designation).to_numpy())
@@ -120,7 +128,11 @@ def build(scale: float, shard: int, rng: np.random.Generator) -> Geography:
     if shard == 0:
         others = boundaries.villages()
         others = others[~others["village_code"].isin(pool["village_code"])]
-        frames.append(others.assign(source_village_code=others["village_code"], point_generated=True, designation=None, exit_m=np.nan))
+        frames.append(
+            others.assign(
+                source_village_code=others["village_code"], point_generated=True, designation=None, exit_m=np.nan
+            )
+        )
     village = pd.concat(frames, ignore_index=True).sort_values("village_code", ignore_index=True)
     village["in_weak_town"] = village["town_code"].isin(weak)
     return Geography(district_table(), towns, village)

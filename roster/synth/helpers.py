@@ -8,7 +8,20 @@ import pandas as pd
 from geo.boundaries import DISTRICT_NAMES
 from roster.synth import names
 
-DEPARTMENTS = ("农业局", "民政局", "人社局", "教育局", "卫计局", "住建局", "财政局", "发改局", "商务局", "林业局", "水利局", "交通局")
+DEPARTMENTS = (
+    "农业局",
+    "民政局",
+    "人社局",
+    "教育局",
+    "卫计局",
+    "住建局",
+    "财政局",
+    "发改局",
+    "商务局",
+    "林业局",
+    "水利局",
+    "交通局",
+)
 
 
 def assign(households: pd.DataFrame, towns: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -8,8 +8,24 @@ import pandas as pd
 from roster import months
 from roster.synth import config
 
-VILLAGE_PROJECTS = ("proj_road", "proj_drinking_water", "proj_electricity", "proj_culture_square", "proj_lighting", "proj_irrigation", "proj_office", "proj_service")
-TOWN_PROJECTS = ("proj_road", "proj_drainage", "proj_sewage", "proj_culture_square", "proj_service_center", "proj_townscape")
+VILLAGE_PROJECTS = (
+    "proj_road",
+    "proj_drinking_water",
+    "proj_electricity",
+    "proj_culture_square",
+    "proj_lighting",
+    "proj_irrigation",
+    "proj_office",
+    "proj_service",
+)
+TOWN_PROJECTS = (
+    "proj_road",
+    "proj_drainage",
+    "proj_sewage",
+    "proj_culture_square",
+    "proj_service_center",
+    "proj_townscape",
+)
 FIRST_YEAR = 2015
 
 
@@ -35,12 +51,16 @@ def village_indicators(villages: pd.DataFrame, last_year: int, rng: np.random.Ge
     late = (v["district_code"] == config.LAGGING_DISTRICT).to_numpy()
     first_industry = np.minimum(exit_year, rng.integers(2015, 2018, n))
     second_industry = np.where(rng.random(n) < 0.5, first_industry + rng.integers(1, 3, n), 9999)
-    completion = {p: _completion_years(rng, n, {2016: 0.3, 2017: 0.4, 2018: 0.27, 2019: 0.03}, late) for p in VILLAGE_PROJECTS}
+    completion = {
+        p: _completion_years(rng, n, {2016: 0.3, 2017: 0.4, 2018: 0.27, 2019: 0.03}, late) for p in VILLAGE_PROJECTS
+    }
     rows = []
     for year in years:
         share = np.clip((year - FIRST_YEAR) / np.maximum(exit_year - FIRST_YEAR, 1), 0, 1)
         income = np.where(year <= exit_year, start + (at_exit - start) * share, at_exit * growth ** (year - exit_year))
-        frame = pd.DataFrame({"village_code": v["village_code"], "year": year, "collective_income_wan": np.round(income, 2)})
+        frame = pd.DataFrame(
+            {"village_code": v["village_code"], "year": year, "collective_income_wan": np.round(income, 2)}
+        )
         frame["industries"] = (year >= first_industry).astype(int) + (year >= second_industry).astype(int)
         for project, done in completion.items():
             frame[project] = year >= done

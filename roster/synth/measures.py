@@ -56,7 +56,14 @@ def by_calendar_year(g: Grants) -> pd.DataFrame:
 class MeasurePlanner:
     """Draws every measure family for one roster; ``hh_end``/``person_end`` bound what may be paid."""
 
-    def __init__(self, households: pd.DataFrame, persons: pd.DataFrame, hh_end: np.ndarray, person_end: np.ndarray, rng: np.random.Generator):
+    def __init__(
+        self,
+        households: pd.DataFrame,
+        persons: pd.DataFrame,
+        hh_end: np.ndarray,
+        person_end: np.ndarray,
+        rng: np.random.Generator,
+    ):
         self.h, self.p, self.rng = households, persons, rng
         self.hh_end, self.person_end = hh_end, person_end
         self.hh_start = np.maximum(households["identified_m"].to_numpy(), 0)
@@ -71,12 +78,16 @@ class MeasurePlanner:
     def _persons(self, mask: np.ndarray, coverage: float = 1.0) -> np.ndarray:
         return np.flatnonzero(mask & self.served[self.p_hh] & (self.rng.random(len(mask)) < coverage))
 
-    def _for_households(self, code: str, funding: str, idx: np.ndarray, monthly: np.ndarray, start=None, duration=None) -> Grants:
+    def _for_households(
+        self, code: str, funding: str, idx: np.ndarray, monthly: np.ndarray, start=None, duration=None
+    ) -> Grants:
         start = self.hh_start[idx] if start is None else np.maximum(start, self.hh_start[idx])
         end = self.hh_end[idx] if duration is None else np.minimum(start + duration - 1, self.hh_end[idx])
         return Grants(code, funding, idx, np.full(len(idx), -1), start, end, monthly)
 
-    def _for_persons(self, code: str, funding: str, idx: np.ndarray, monthly: np.ndarray, start=None, duration=None) -> Grants:
+    def _for_persons(
+        self, code: str, funding: str, idx: np.ndarray, monthly: np.ndarray, start=None, duration=None
+    ) -> Grants:
         hh = self.p_hh[idx]
         begin = np.maximum(self.hh_start[hh], self.p["joined_m"].fillna(-1).to_numpy()[idx].astype(np.int64))
         start = begin if start is None else np.maximum(start, begin)
@@ -106,9 +117,13 @@ class MeasurePlanner:
         candidates = self._persons(able)
         wanted = min(len(candidates), round(config.PUBLIC_WELFARE_JOBS * len(self.h) / config.BASE_HOUSEHOLDS))
         chosen = np.sort(self.rng.choice(candidates, size=wanted, replace=False))
-        start = np.where(self.rng.random(wanted) < 0.85, self.rng.integers(1, 12, wanted), self.rng.integers(12, 24, wanted))
+        start = np.where(
+            self.rng.random(wanted) < 0.85, self.rng.integers(1, 12, wanted), self.rng.integers(12, 24, wanted)
+        )
         self.p.loc[chosen, "in_public_job"] = True
-        return [self._for_persons("pwj_post", "市级财政专项扶贫资金", chosen, self._uniform(500, 800, wanted), start, 36)]
+        return [
+            self._for_persons("pwj_post", "市级财政专项扶贫资金", chosen, self._uniform(500, 800, wanted), start, 36)
+        ]
 
     def education(self) -> list[Grants]:
         school = self.p["school_status"].to_numpy()
@@ -131,7 +146,9 @@ class MeasurePlanner:
         on_dibao = np.isin(self.h["attribute"].to_numpy()[self.p_hh[serious]], ["低保贫困户", "特困供养贫困户"])
         yearly = self._uniform(3000, 30000, len(serious), 100) / 12
         return [
-            self._for_persons("health_chronic_free_meds", "卫生计生部门", chronic, self._uniform(40, 120, len(chronic))),
+            self._for_persons(
+                "health_chronic_free_meds", "卫生计生部门", chronic, self._uniform(40, 120, len(chronic))
+            ),
             self._for_persons("ma_dibao", "民政部门", serious[on_dibao], yearly[on_dibao]),
             self._for_persons("ma_low_income", "民政部门", serious[~on_dibao], yearly[~on_dibao]),
         ]
@@ -139,14 +156,21 @@ class MeasurePlanner:
     def disability(self) -> list[Grants]:
         disabled = self.p["disability"].notna().to_numpy()
         living = self._persons(disabled, 0.95)
-        severe = self._persons(disabled & np.isin(self.p["disability"].to_numpy(), ["智力", "精神", "多重", "肢体"]), 0.6)
+        severe = self._persons(
+            disabled & np.isin(self.p["disability"].to_numpy(), ["智力", "精神", "多重", "肢体"]), 0.6
+        )
         return [
             self._for_persons("dis_living_allowance", "残联", living, np.full(len(living), 100.0)),
             self._for_persons("dis_care_allowance", "残联", severe, np.full(len(severe), 100.0)),
         ]
 
     def development(self) -> list[Grants]:
-        labour = np.bincount(self.p_hh, weights=np.isin(self.p["labor_ability"].to_numpy(), LABOURERS[:2]), minlength=len(self.h)) > 0
+        labour = (
+            np.bincount(
+                self.p_hh, weights=np.isin(self.p["labor_ability"].to_numpy(), LABOURERS[:2]), minlength=len(self.h)
+            )
+            > 0
+        )
         project = self._households(labour, 0.75)
         dividend = self._households(np.ones(len(self.h), dtype=bool), 0.35)
         designated = self.h["designation"].notna().to_numpy()
@@ -154,19 +178,49 @@ class MeasurePlanner:
         dilapidated = self._households(self.h["dilapidated_house"].to_numpy())
         heads = self._persons((self.p["pos"].to_numpy() == 0) & labour[self.p_hh], 0.05)
         return [
-            self._for_households("industry_income_project", "市级财政专项扶贫资金", project, self._uniform(2000, 6000, len(project), 100),
-                                 self.rng.integers(2, 9, len(project)), 1),
-            self._for_households("asset_equity_dividend", "扶贫资金股权化收益", dividend, 1600 * self.h["size"].to_numpy()[dividend] / 12),
-            self._for_households("solar_household", "光伏扶贫收益", solar, self._uniform(250, 300, len(solar), 1), self.rng.integers(5, 18, len(solar))),
-            self._for_households("housing_renovation", "住建部门", dilapidated, self._uniform(15000, 30000, len(dilapidated), 100),
-                                 self.rng.integers(3, 11, len(dilapidated)), 1),
-            self._for_persons("fin_fumin_loan", "金融机构", heads, self._uniform(10000, 50000, len(heads), 1000), self.rng.integers(3, 20, len(heads)), 1),
+            self._for_households(
+                "industry_income_project",
+                "市级财政专项扶贫资金",
+                project,
+                self._uniform(2000, 6000, len(project), 100),
+                self.rng.integers(2, 9, len(project)),
+                1,
+            ),
+            self._for_households(
+                "asset_equity_dividend", "扶贫资金股权化收益", dividend, 1600 * self.h["size"].to_numpy()[dividend] / 12
+            ),
+            self._for_households(
+                "solar_household",
+                "光伏扶贫收益",
+                solar,
+                self._uniform(250, 300, len(solar), 1),
+                self.rng.integers(5, 18, len(solar)),
+            ),
+            self._for_households(
+                "housing_renovation",
+                "住建部门",
+                dilapidated,
+                self._uniform(15000, 30000, len(dilapidated), 100),
+                self.rng.integers(3, 11, len(dilapidated)),
+                1,
+            ),
+            self._for_persons(
+                "fin_fumin_loan",
+                "金融机构",
+                heads,
+                self._uniform(10000, 50000, len(heads), 1000),
+                self.rng.integers(3, 20, len(heads)),
+                1,
+            ),
         ]
 
     def employment(self) -> list[Grants]:
         age = self.p["age"].to_numpy()
         working = (age >= 16) & (age <= 59)
-        matching = self._persons(working & np.isin(self.p["labor_ability"].to_numpy(), LABOURERS[:2]) & ~self.p["in_public_job"].to_numpy(), 0.4)
+        matching = self._persons(
+            working & np.isin(self.p["labor_ability"].to_numpy(), LABOURERS[:2]) & ~self.p["in_public_job"].to_numpy(),
+            0.4,
+        )
         pension = self._persons(working & (self.p["school_status"].to_numpy() == "非在校生"), 0.9)
         checkup = self._persons(age >= 35, 0.6)
         return [
@@ -177,7 +231,15 @@ class MeasurePlanner:
 
     def all_rows(self) -> pd.DataFrame:
         self.p["in_public_job"] = False
-        families = (self.social_security, self.public_welfare_jobs, self.education, self.health, self.disability, self.development, self.employment)
+        families = (
+            self.social_security,
+            self.public_welfare_jobs,
+            self.education,
+            self.health,
+            self.disability,
+            self.development,
+            self.employment,
+        )
         rows = pd.concat([by_calendar_year(g) for family in families for g in family()], ignore_index=True)
         for column in ("measure_code", "funding_source"):
             rows[column] = rows[column].astype(str).astype("category")

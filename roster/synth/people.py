@@ -20,9 +20,11 @@ def place_households(villages: pd.DataFrame, n: int, rng: np.random.Generator) -
     codes = list(config.HOUSEHOLD_SHARE_BY_DISTRICT)
     per_district = apportion(n, [config.HOUSEHOLD_SHARE_BY_DISTRICT[c] for c in codes])
     placed = []
-    for code, count in zip(codes, per_district):
+    for code, count in zip(codes, per_district, strict=True):
         local = villages[(villages["district_code"] == code) & villages["is_village_committee"]]
-        weight = local["designation"].map(config.VILLAGE_WEIGHT).fillna(1.0) * np.where(local["in_weak_town"], config.WEAK_TOWN_WEIGHT, 1.0)
+        weight = local["designation"].map(config.VILLAGE_WEIGHT).fillna(1.0) * np.where(
+            local["in_weak_town"], config.WEAK_TOWN_WEIGHT, 1.0
+        )
         designated = local["designation"].notna().to_numpy()
         guaranteed = designated if designated.sum() <= count else np.zeros(len(local), dtype=bool)
         counts = guaranteed.astype(np.int64) + rng.multinomial(count - guaranteed.sum(), weight / weight.sum())
@@ -123,7 +125,9 @@ def _assign_attributes(sizes: np.ndarray, elderly: np.ndarray, rng: np.random.Ge
     n = len(sizes)
     attribute = np.full(n, "一般贫困户", dtype=object)
     singles = np.flatnonzero((sizes == 1) & elderly)
-    tekun = rng.choice(singles, size=min(len(singles), round(n * config.ATTRIBUTE_SHARES["特困供养贫困户"])), replace=False)
+    tekun = rng.choice(
+        singles, size=min(len(singles), round(n * config.ATTRIBUTE_SHARES["特困供养贫困户"])), replace=False
+    )
     attribute[tekun] = "特困供养贫困户"
     others = np.flatnonzero(attribute == "一般贫困户")
     dibao = rng.choice(others, size=round(n * config.ATTRIBUTE_SHARES["低保贫困户"]), replace=False)
@@ -142,7 +146,9 @@ def _assign_causes(n: int, has_student: np.ndarray, rng: np.random.Generator) ->
     return cause
 
 
-def _match_head_health(health: np.ndarray, cause: np.ndarray, hh: np.ndarray, pos: np.ndarray, rng: np.random.Generator) -> None:
+def _match_head_health(
+    health: np.ndarray, cause: np.ndarray, hh: np.ndarray, pos: np.ndarray, rng: np.random.Generator
+) -> None:
     """Give the head of a 因病 / 因残 household the illness or disability behind it."""
     head = pos == 0
     ill = head & (cause[hh] == "因病") & ~np.isin(health, ["患有大病", "长期慢性病"])
@@ -165,7 +171,9 @@ def households_with_members(
     one_or_two = np.where(sizes == 1, config.ELDERLY_HOUSEHOLD_SHARE[1], config.ELDERLY_HOUSEHOLD_SHARE[2])
     elderly = (sizes <= 2) & (rng.random(n) < one_or_two)
     households = pd.DataFrame({"village_code": place_households(villages, n, rng), "size": sizes})
-    households = households.merge(villages[["village_code", "town_code", "district_code"]], on="village_code", how="left")
+    households = households.merge(
+        villages[["village_code", "town_code", "district_code"]], on="village_code", how="left"
+    )
     households["elderly"] = elderly
     households["attribute"] = _assign_attributes(sizes, elderly, rng)
     hh, pos, age, relation, is_male = _ages_and_relations(sizes, elderly, rng)
@@ -185,7 +193,9 @@ def baseline(villages: pd.DataFrame, scale: float, rng: np.random.Generator) -> 
     sizes = household_sizes(n, round(config.BASE_PERSONS * scale), rng)
     households, persons = households_with_members(villages, sizes, rng)
     in_2014 = rng.random(n) < 0.8  # the national registration drive of 2014; the rest added during 2015
-    households["identified_m"] = np.where(in_2014, months.index(2014, 10), rng.integers(months.index(2015, 1), months.BASELINE + 1, n))
+    households["identified_m"] = np.where(
+        in_2014, months.index(2014, 10), rng.integers(months.index(2015, 1), months.BASELINE + 1, n)
+    )
     return households, persons
 
 

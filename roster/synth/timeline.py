@@ -76,9 +76,22 @@ def household_events(households: pd.DataFrame, rng: np.random.Generator) -> pd.D
     frames = []
     for order, (month, kind) in enumerate(candidates):
         keep = (month < removal) & (month <= months.LAST)
-        frames.append(pd.DataFrame({"hh": np.flatnonzero(keep), "month": month[keep], "event_type": np.broadcast_to(kind, n)[keep], "order": order}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "hh": np.flatnonzero(keep),
+                    "month": month[keep],
+                    "event_type": np.broadcast_to(kind, n)[keep],
+                    "order": order,
+                }
+            )
+        )
     keep = removal <= months.LAST  # later than every kept event of the household
-    frames.append(pd.DataFrame({"hh": np.flatnonzero(keep), "month": removal[keep], "event_type": "removed", "order": len(candidates)}))
+    frames.append(
+        pd.DataFrame(
+            {"hh": np.flatnonzero(keep), "month": removal[keep], "event_type": "removed", "order": len(candidates)}
+        )
+    )
     events = pd.concat(frames, ignore_index=True).sort_values(["hh", "month", "order"], ignore_index=True)
     return events.drop(columns="order").astype({"month": np.int64})
 
@@ -87,7 +100,9 @@ def _month_keys(hh: np.ndarray, month: np.ndarray) -> np.ndarray:
     return hh.astype(np.int64) * 1000 + (month.astype(np.int64) + 100)
 
 
-def member_departures(persons: pd.DataFrame, events: pd.DataFrame, households: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def member_departures(
+    persons: pd.DataFrame, events: pd.DataFrame, households: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     """Members (not heads) who die or move away while their household goes on: (person, hh, month)."""
     candidates = persons[persons["pos"] > 0]
     old = candidates["age"].to_numpy() >= 70
@@ -97,7 +112,9 @@ def member_departures(persons: pd.DataFrame, events: pd.DataFrame, households: p
     return _outside_household_events(candidates.index.to_numpy(), candidates["hh"].to_numpy(), month, events)
 
 
-def birth_months(households: pd.DataFrame, persons: pd.DataFrame, events: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def birth_months(
+    households: pd.DataFrame, persons: pd.DataFrame, events: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     """At most one child born into each young couple's household: (hh, month)."""
     couples = persons.loc[persons["relation"] == "配偶", "hh"].unique()
     young = households.index[households["head_age"] < 50]
@@ -107,7 +124,9 @@ def birth_months(households: pd.DataFrame, persons: pd.DataFrame, events: pd.Dat
     return _outside_household_events(np.full(len(eligible), -1), eligible, month, events).drop(columns="person")
 
 
-def _outside_household_events(person: np.ndarray, hh: np.ndarray, month: np.ndarray, events: pd.DataFrame) -> pd.DataFrame:
+def _outside_household_events(
+    person: np.ndarray, hh: np.ndarray, month: np.ndarray, events: pd.DataFrame
+) -> pd.DataFrame:
     """Keep person events that fall while the household is registered and in a month of no household event."""
     first = events.groupby("hh")["month"].min()
     last = events[events["event_type"] == "removed"].groupby("hh")["month"].min()
