@@ -68,6 +68,10 @@ class Context:
     _figures: dict = field(default_factory=dict)
     target: str = ""
 
+    def at(self, month: dt.date) -> Context:
+        """The same target and shared figures, judged at another month."""
+        return Context(self.con, self.scope.at(month), self._figures, self.target)
+
     def cube_figures(self) -> dict[str, float] | None:
         """The target's additive figures from ``cube_goal`` (None when the cube cannot answer)."""
         key = ("cube", self.scope)
@@ -549,7 +553,7 @@ def _judge(
         return _schedule_judgement(row["rag"], row["deadline"])
     start = max(add_months(as_of, -PACE_WINDOW), BASELINE)
     window = months_left(start, as_of)
-    before = evaluator(Context(ctx.con, ctx.scope.at(start), ctx._figures, ctx.target)) if window > 0 else None
+    before = evaluator(ctx.at(start)) if window > 0 else None
     if before is None or before.value != before.value or not before.target:
         return Judgement(NO_DATA, "没有三个月前的可比数据，无法判断进度")
     return pace_judgement(measurement.value / measurement.target, before.value / before.target, window, left)
@@ -587,11 +591,11 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             continue
         standing = is_standing(indicator, evaluator)
         judged = scope.as_of if standing else _judged_month(scope.as_of, deadline)
-        ctx = Context(con, scope.at(judged), figures, target_id)
-        measurement = evaluator(ctx)
+        ctx = Context(con, scope, figures, target_id)
+        measurement = evaluator(ctx.at(judged))
         key = SCHEDULE_KEYS.get(target_id)
         row = schedule.loc[key] if key in schedule.index else None
-        judgement = _judge(Context(con, scope, figures, target_id), indicator, evaluator, deadline, row, measurement)
+        judgement = _judge(ctx, indicator, evaluator, deadline, row, measurement)
         value, goal, unit, note = (
             (measurement.value, measurement.target, measurement.unit, measurement.note)
             if measurement
