@@ -29,7 +29,7 @@ import pandas as pd
 from analytics import fmt
 from analytics.dynamics import OPEN_END, cube_answers, scope_outcomes
 from analytics.places import scope_places
-from analytics.plan import BASELINE, DEFAULT_DEADLINE
+from analytics.plan import BASELINE, DEFAULT_DEADLINE, all_projects_done
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
 from analytics.scope import (
     CUBE_FILTER_SQL,
@@ -400,19 +400,7 @@ def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
 
 
 _LABOUR = "EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"
-_EIGHT = " AND ".join(
-    f"i.{c}"
-    for c in (
-        "proj_road",
-        "proj_drinking_water",
-        "proj_electricity",
-        "proj_culture_square",
-        "proj_lighting",
-        "proj_irrigation",
-        "proj_office",
-        "proj_service",
-    )
-)
+_EIGHT = all_projects_done("i")
 
 EVALUATORS: dict[str, Evaluator] = {
     "exit_households_total": _all_exit("baseline_exited_households", "baseline_remaining_households", "户", 28_535),

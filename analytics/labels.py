@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+LEVEL_LABELS: dict[str, str] = {"district": "区市", "town": "镇街", "village": "村"}
+
 COLUMN_LABELS: dict[str, str] = {
     "district_code": "区市代码",
     "district_name": "区市",

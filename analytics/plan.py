@@ -9,3 +9,19 @@ BASELINE = dt.date(2015, 12, 1)  # the plan's base year ends 2015-12; stocks sta
 DEFAULT_DEADLINE = dt.date(2020, 12, 31)
 HOUSEHOLD_STAGE_DEADLINE = dt.date(2016, 12, 31)  # all registered households and persons exit
 PLACE_STAGE_DEADLINE = dt.date(2017, 12, 31)  # all villages and weak towns exit
+# The plan's 八项工程 of a poor (weak) village, as flags of ``village_indicator`` (due end-2018).
+VILLAGE_EIGHT_PROJECTS = (
+    "proj_road",
+    "proj_drinking_water",
+    "proj_electricity",
+    "proj_culture_square",
+    "proj_lighting",
+    "proj_irrigation",
+    "proj_office",
+    "proj_service",
+)
+
+
+def all_projects_done(alias: str, columns: tuple[str, ...] = VILLAGE_EIGHT_PROJECTS) -> str:
+    """SQL: every project flag of the row ``alias`` is true."""
+    return " AND ".join(f"{alias}.{c}" for c in columns)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analytics.coverage import gap_list
 from analytics.dynamics import cube_answers, household_outcomes, household_states
+from analytics.plan import all_projects_done
 from analytics.privacy import masked
 from analytics.scope import (
     CUBE_FILTER_SQL,
@@ -141,19 +142,7 @@ def exit_income_heaping(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     return frame.astype({"households": "int64"})
 
 
-_EIGHT_PROJECTS = " AND ".join(
-    f"l.{c}"
-    for c in (
-        "proj_road",
-        "proj_drinking_water",
-        "proj_electricity",
-        "proj_culture_square",
-        "proj_lighting",
-        "proj_irrigation",
-        "proj_office",
-        "proj_service",
-    )
-)
+_EIGHT_PROJECTS = all_projects_done("l")
 
 
 def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from analytics.distribution import area_metrics
 from analytics.exits import FLOW_LABELS, flows_by_area
 from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
-from analytics.labels import SOURCE_LABELS
+from analytics.labels import LEVEL_LABELS, SOURCE_LABELS
 from analytics.league import WEIGHTS
 from analytics.meeting import (
     COMPARISON_ROWS,
@@ -31,8 +31,6 @@ from analytics.meeting import (
 from analytics.progress import progress_figures
 from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule, behind_schedule
 from analytics.scope import CHILD_LEVEL, Scope, scope_label
-
-LEVEL_LABELS = {"district": "区市", "town": "镇街", "village": "村"}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import fmt
 from analytics.classify import METHODS, methods_for
 from analytics.distribution import DIMENSIONS, METRICS, POPULATIONS, breakdown
+from analytics.labels import LEVEL_LABELS
 from analytics.scope import scope_label
 from geo.maps import distribution_map, map_level
 from ui import charts
@@ -25,7 +26,7 @@ controls = st.columns([1, 2, 2, 1, 1])
 choice = controls[0].radio(
     "区划层级",
     ["district", "town"],
-    format_func={"district": "区市", "town": "镇街"}.get,
+    format_func=LEVEL_LABELS.get,
     horizontal=True,
     disabled=scope.level != "city",
     key="dist_level",

@@ -14,7 +14,7 @@ from analytics.exits import (
     returned_households,
     stage_goals,
 )
-from analytics.labels import with_labels
+from analytics.labels import LEVEL_LABELS, with_labels
 from analytics.places import scope_places
 from analytics.plan import BASELINE
 from analytics.scope import add_months, month_label, months_between, parse_month, scope_label
@@ -52,7 +52,7 @@ controls = st.columns([1, 1, 3, 1, 1])
 choice = controls[0].radio(
     "区划层级",
     ["district", "town"],
-    format_func={"district": "区市", "town": "镇街"}.get,
+    format_func=LEVEL_LABELS.get,
     horizontal=True,
     disabled=scope.level != "city",
     key="dyn_level",

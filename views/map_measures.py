@@ -12,6 +12,7 @@ from analytics.coverage import (
     helper_load,
     measures_per_household,
 )
+from analytics.labels import LEVEL_LABELS
 from analytics.scope import CHILD_LEVEL, scope_label
 from geo.maps import coverage_map, map_level
 from ui import charts, tables
@@ -46,7 +47,7 @@ controls = st.columns([1, 2, 2, 1])
 choice = controls[0].radio(
     "区划层级",
     ["district", "town"],
-    format_func={"district": "区市", "town": "镇街"}.get,
+    format_func=LEVEL_LABELS.get,
     horizontal=True,
     disabled=scope.level != "city",
     key="cov_level",
@@ -98,7 +99,7 @@ if may_list_households():
 st.subheader(f"资金投入（元，2016年1月至{fmt.month(scope.as_of)}）")
 funds = cached(funds_by_category, scope, CHILD_LEVEL[scope.level])
 pivot = funds.pivot_table(index="area_name", columns="category_zh", values="yuan", aggfunc="sum", fill_value=0)
-level_label = {"district": "区市", "town": "镇街", "village": "村"}[CHILD_LEVEL[scope.level]]
+level_label = LEVEL_LABELS[CHILD_LEVEL[scope.level]]
 st.dataframe(pivot.apply(fmt.large_column).rename_axis(index=level_label, columns="措施类别"), width="stretch")
 
 household_section(con, scope)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics.goals import goal_progress
 from analytics.kpi import headline, kpi_cards
+from analytics.labels import LEVEL_LABELS
 from analytics.league import league_table
 from analytics.progress import progress_figures, remaining_curve
 from analytics.schedule import behind_schedule
@@ -31,7 +32,7 @@ goals = cached(goal_progress, scope)
 
 cards = kpi_cards(figures, goals, scope.level == "city", scope.as_of)
 child = CHILD_LEVEL[scope.level]
-level_label = {"district": "区市", "town": "镇街", "village": "村"}[child]
+level_label = LEVEL_LABELS[child]
 league = cached(league_table, scope)
 st.html(
     CARD_CSS + f"<div class='overview-headline' style='font-size:1.25rem;font-weight:600'>"

@@ -3,20 +3,18 @@
 import streamlit as st
 
 from analytics import fmt
-from analytics.labels import with_labels
+from analytics.labels import LEVEL_LABELS, with_labels
 from analytics.scope import CHILD_LEVEL, scope_label
 from analytics.summary import district_summary, summary_area
 from ui.cache import cached
 from ui.context import current_scope, open_dataset, page_header
 from ui.text import plain
 
-LEVEL_NAMES = {"district": "区市", "town": "镇街", "village": "村"}
-
 con, info = open_dataset()
 scope = current_scope()
 home = summary_area(scope)
 area = scope_label(con, home)
-below = LEVEL_NAMES[CHILD_LEVEL[home.level]]
+below = LEVEL_LABELS[CHILD_LEVEL[home.level]]
 page_header("数据概况", info, f"{area}（分{below}）", scope)
 
 table = cached(district_summary, scope)
