@@ -179,6 +179,20 @@ def test_meeting_page_generates_the_briefing_in_one_click(monkeypatch, demo_db: 
     assert len(at.get("download_button")) == 2
 
 
+def test_meeting_slides_carry_their_pictures_inline(monkeypatch, demo_db: Path) -> None:
+    """A presenter pressing → before a picture loaded asked for a file the next run had already dropped (a 404 and a
+    broken image in Chromium); slide pictures travel inside the page instead."""
+    at = login(app(monkeypatch, demo_db, month="2016-12").run(), *DEMO_CITY)
+    at.switch_page("views/meeting.py").run()
+    urls = []
+    for number in range(9):
+        at.session_state["meeting_slide"] = number
+        at.run()
+        assert not at.exception
+        urls += [url for image in at.get("image") for url in image.value]
+    assert len(urls) >= 4 and all(url.startswith("data:image/png;base64,") for url in urls), [u[:30] for u in urls]
+
+
 def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeypatch, tmp_path: Path) -> None:
     from roster.export import export_tables, write_files
     from roster.ingest import import_files

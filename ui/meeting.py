@@ -6,6 +6,8 @@ do), so it never scrolls at 1280×720 either.
 
 from __future__ import annotations
 
+import base64
+
 DESIGN_WIDTH, DESIGN_HEIGHT = 1920, 1080
 
 # Arrow keys and a presenter clicker (PageUp/PageDown) press the page's own 上一页 / 下一页 buttons; P and D
@@ -69,3 +71,9 @@ def slide_css(dark: bool, projector: bool) -> str:
     .stApp [data-testid='stTable'] td p {{color: inherit;}}
     {hidden}
     </style>"""
+
+
+def inline_png(data: bytes) -> str:
+    """A PNG as a data URL: the picture arrives with its slide, so paging faster than it loads never asks the
+    server for a file the next run has already released (Streamlit's media store answers that with a 404)."""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

@@ -15,7 +15,7 @@ from ui import charts
 from ui.auth import audit, current_user
 from ui.cache import cached
 from ui.context import connection, current_scope, open_dataset
-from ui.meeting import KEYBOARD_JS, slide_css
+from ui.meeting import KEYBOARD_JS, inline_png, slide_css
 from ui.status import CARD_CSS, chip
 from ui.text import plain
 
@@ -94,9 +94,9 @@ left, right = st.columns([2, 3] if wide else [3, 2]) if (slide.map_metric or sli
 if left is not None:
     with left:
         if slide.map_metric:
-            st.image(cached(render_map, scope, slide.map_metric), width="stretch")
+            st.image(inline_png(cached(render_map, scope, slide.map_metric)), width="stretch")
         else:
-            st.image(chart_image(slide.charts[0], dark), width="stretch")
+            st.image(inline_png(chart_image(slide.charts[0], dark)), width="stretch")
 with right:
     for title, frame in slide.tables.items():
         st.markdown(f"<div class='table-title'>{escape(title)}</div>", unsafe_allow_html=True)
