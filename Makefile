@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
 GENERATOR_SOURCES := $(shell find roster analytics -name '*.py') roster/schema.sql $(wildcard data/reference/*)
 
-.PHONY: run test lint setup system-deps fonts demo-data
+.PHONY: run test test-fast lint typecheck setup system-deps fonts demo-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ test: setup system-deps
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+typecheck: setup
+	$(PY) -m mypy

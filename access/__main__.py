@@ -19,8 +19,8 @@ import duckdb
 
 from access.roles import CITY
 from access.store import ACTIONS, AccessStore, AccountError, store_path
-from analytics.db import connect
 from storage.cells import neutralised_frame
+from storage.db import connect
 from storage.files import use_private_umask
 
 DEMO_ACCOUNTS = (  # name, role, area, pii, password — only usable while the data are synthetic
@@ -47,7 +47,7 @@ def checked_area(db: Path, area: str) -> str:
 
 def _password(args: argparse.Namespace) -> str:
     if args.password:
-        return args.password
+        return str(args.password)
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
     first, second = getpass.getpass("密码："), getpass.getpass("再输入一次：")
@@ -69,7 +69,7 @@ def ensure_demo_accounts(db: Path) -> list[str]:
 
 def _users(args: argparse.Namespace, store: AccessStore) -> str:
     if args.command == "list":
-        return store.users().to_string(index=False)
+        return str(store.users().to_string(index=False))
     if args.command == "add":
         store.add_user(
             args.name, args.role, checked_area(args.db, args.scope), _password(args), pii=args.pii, by=args.by

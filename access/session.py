@@ -6,8 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from analytics.db import connect
 from roster.snapshot import list_snapshots
+from storage.db import connect
 
 SYNTHETIC = "synthetic"  # dataset_meta.source of generated demo data
 ALLOW_ANONYMOUS = "DASHBOARD_ALLOW_ANONYMOUS"  # "1": no login even with real data (warned on every page)

@@ -200,8 +200,8 @@ class AccessStore:
         locked; the audit log records the real reason."""
         row, now = self._row(name), self.clock()
         usable = row is not None and not row["disabled"] and (demo_allowed or not row["demo"])
-        correct = _verified(row["password_hash"] if usable else _dummy_hash(), password)
-        if not usable:
+        correct = _verified(row["password_hash"] if row is not None and usable else _dummy_hash(), password)
+        if row is None or not usable:
             self.record(name, "login_failed", reason="unknown, disabled or demo account")
             raise LoginRefused(REFUSED)
         if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
@@ -265,9 +265,10 @@ class AccessStore:
 
     def _row(self, name: str) -> sqlite3.Row | None:
         with self._connect() as con:
-            return con.execute("SELECT * FROM account WHERE name = ?", (name,)).fetchone()
+            row: sqlite3.Row | None = con.execute("SELECT * FROM account WHERE name = ?", (name,)).fetchone()
+            return row
 
-    def _update(self, name: str, assignments: str, values: tuple) -> None:
+    def _update(self, name: str, assignments: str, values: tuple[object, ...]) -> None:
         with self._connect() as con:
             if con.execute(f"UPDATE account SET {assignments} WHERE name = ?", (*values, name)).rowcount == 0:
                 raise AccountError(f"没有账号“{name}”")

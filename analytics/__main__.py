@@ -20,8 +20,8 @@ from access.session import holds_real_data
 from access.store import AccessStore, LoginRefused, store_path
 from analytics import dynamics, goals, league, progress, schedule
 from analytics.dataset import dataset_info
-from analytics.db import connect
 from analytics.scope import Scope, resolve_scope
+from storage.db import connect
 
 
 class CliError(Exception):
@@ -87,7 +87,7 @@ def cmd_timings(args: argparse.Namespace) -> str:
     }
     lines = [f"{'函数':<30}" + "".join(f"{name:>12}" for name in scopes)]
     names = list(timed_calls(con, Scope(info.as_of)))
-    results = {name: [] for name in names}
+    results: dict[str, list[float]] = {name: [] for name in names}
     for scope in scopes.values():
         for name, call in timed_calls(con, scope).items():
             call()  # warm

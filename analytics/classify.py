@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storage.values import known
+
 METHODS = {
     "fixed": "固定分档（比例）",
     "quantile": "分位数（等数量）",
@@ -68,11 +70,8 @@ def methods_for(metric: str) -> list[str]:
 
 def fill_missing(values: Sequence[float | None], scale: Scale) -> list[float | None]:
     """Areas without a figure: zero for counts, no data (None) otherwise."""
-    return [0.0 if scale.whole and _missing(v) else (None if _missing(v) else float(v)) for v in values]
-
-
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    present = [known(v) for v in values]
+    return [0.0 if scale.whole and v is None else v for v in present]
 
 
 def palette(k: int) -> list[str]:
@@ -128,7 +127,7 @@ def jenks_breaks(values: Sequence[float], k: int) -> list[float]:
 
     def ssd(i: int, j: int) -> float:  # values i..j-1
         s, s2, m = prefix[j] - prefix[i], prefix_sq[j] - prefix_sq[i], j - i
-        return s2 - s * s / m
+        return float(s2 - s * s / m)
 
     cost = [[math.inf] * (n + 1) for _ in range(k + 1)]
     split = [[0] * (n + 1) for _ in range(k + 1)]
@@ -170,18 +169,19 @@ def _limits(known: list[float], method: str, k: int, scale: Scale) -> list[float
 def classify(values: Sequence[float | None], method: str, k: int = 5, scale: Scale = Scale()) -> Classes:
     """Classes for ``values`` (None or NaN = no data); fewer classes when there are fewer distinct values;
     warmer colours for worse values (see the module docstring)."""
-    known = [float(v) for v in values if not _missing(v)]
-    if not known:
+    present = [known(v) for v in values]
+    figures = [v for v in present if v is not None]
+    if not figures:
         return Classes((), (), tuple(None for _ in values))
-    limits = _limits(known, method, k, scale)
+    limits = _limits(figures, method, k, scale)
     colours = palette(len(limits) - 1)
     if not scale.higher_is_worse:
         colours = colours[::-1]
-    index = []
-    for v in values:
-        if _missing(v):
+    index: list[int | None] = []
+    for v in present:
+        if v is None:
             index.append(None)
         else:
-            position = int(np.searchsorted(limits, float(v), side="left")) - 1  # classes are (lower, upper]
+            position = int(np.searchsorted(np.asarray(limits), v, side="left")) - 1  # classes are (lower, upper]
             index.append(min(max(position, 0), len(limits) - 2))
     return Classes(tuple(limits), tuple(colours), tuple(index))

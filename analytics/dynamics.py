@@ -35,6 +35,7 @@ from analytics.scope import (
     Scope,
 )
 from analytics.sql import execute
+from storage.db import single
 
 POOR = "('identified', 'new', 'returned')"
 OPEN_END = "DATE '9999-12-01'"  # the month a span that has not ended ends
@@ -262,9 +263,9 @@ def cube_answers(
     if scope.attribute or scope.main_cause or first < BASELINE:
         return False
     try:
-        built = con.execute(
-            f"SELECT max(month) FROM {cube} WHERE district_code IS NOT NULL AND town_code IS NOT NULL"
-        ).fetchone()[0]
+        built = single(
+            con.execute(f"SELECT max(month) FROM {cube} WHERE district_code IS NOT NULL AND town_code IS NOT NULL")
+        )
     except (duckdb.CatalogException, duckdb.BinderException):  # made before this cube existed, or in an older layout
         return False
     return built is not None and last <= built and (not latest_only or first == built)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import math
+import datetime as dt
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+from storage.values import known, missing
 
 SMALL = 3
 # (background, text) of every status and traffic light: 达标 green, 进度正常 blue, 滞后 red, 数据不足 grey.
@@ -33,7 +35,7 @@ STATUS_COLOURS = {
 SHARE_WORDS = ("率", "比例")
 COUNT_UNITS = ("户", "人")  # a header naming one of these holds counts of households or persons
 HIDDEN = "保密"
-_suppress_small = contextvars.ContextVar("suppress_small", default=False)
+_suppress_small: contextvars.ContextVar[bool] = contextvars.ContextVar("suppress_small", default=False)
 
 
 def suppress_small_counts(on: bool) -> None:
@@ -41,13 +43,10 @@ def suppress_small_counts(on: bool) -> None:
     _suppress_small.set(on)
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def count(value: float | None) -> str:
     """28535 → ``28,535``; missing → ``—``; 1 or 2 → ``<3`` while small counts are suppressed."""
-    if _missing(value):
+    value = known(value)
+    if value is None:
         return "—"
     if _suppress_small.get() and 0 < value < SMALL:
         return f"<{SMALL}"
@@ -56,7 +55,8 @@ def count(value: float | None) -> str:
 
 def whole(value: float | None) -> str:
     """A whole number that is not a count of households or persons (villages, towns, ranks): never suppressed."""
-    return "—" if _missing(value) else f"{round(value):,}"
+    value = known(value)
+    return "—" if value is None else f"{round(value):,}"
 
 
 @contextlib.contextmanager
@@ -76,15 +76,16 @@ def suppressing() -> bool:
 
 
 def _small(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not _missing(value) and 0 < value < SMALL
+    return isinstance(value, numbers.Real) and not missing(value) and 0 < float(value) < SMALL
 
 
-def bar_values(values) -> tuple[list[float | None], list[str]]:
+def bar_values(values: Iterable[float | None]) -> tuple[list[float | None], list[str]]:
     """Bar heights and labels of a chart of counts: a suppressed count is no bar, labelled ``<3``."""
-    heights, labels = [], []
+    heights: list[float | None] = []
+    labels: list[str] = []
     for v in values:
         hidden = suppressing() and _small(v)
-        heights.append(None if hidden or _missing(v) else float(v))
+        heights.append(None if hidden or v is None or missing(v) else float(v))
         labels.append(count(v))
     return heights, labels
 
@@ -94,54 +95,60 @@ def is_count_column(name: str) -> bool:
     return any(unit in name for unit in COUNT_UNITS)
 
 
-def column(name: str, values, counts: bool | None = None) -> list[str]:
+def column(name: str, values: Iterable[object], counts: bool | None = None) -> list[str]:
     """A table column as read (see :func:`cell`), with complementary suppression of household/person counts;
     ``counts`` says whether it holds them when the header does not name the unit (default: by the header)."""
-    values = list(values)
+    cells = list(values)
     counts = is_count_column(name) if counts is None else counts
-    shown = [(count(v) if counts and isinstance(v, numbers.Integral) else cell(name, v)) for v in values]
-    whole_counts = [i for i, v in enumerate(values) if isinstance(v, numbers.Integral) and not isinstance(v, bool)]
+    shown = [(count(int(v)) if counts and isinstance(v, numbers.Integral) else cell(name, v)) for v in cells]
+    whole_counts = {
+        i: int(v) for i, v in enumerate(cells) if isinstance(v, numbers.Integral) and not isinstance(v, bool)
+    }
     if suppressing() and counts:
-        small = [i for i in whole_counts if _small(values[i])]
-        partners = sorted((values[i], i) for i in whole_counts if values[i] >= SMALL)
+        small = [i for i, v in whole_counts.items() if _small(v)]
+        partners = sorted((v, i) for i, v in whole_counts.items() if v >= SMALL)
         if len(small) == 1 and partners:
             shown[partners[0][1]] = HIDDEN
     return shown
 
 
-def large_column(values) -> list[str]:
+def large_column(values: Iterable[float | None]) -> list[str]:
     """A column of amounts in one unit: all in 万 (one decimal) when its largest reaches 100,000, else whole."""
-    known = [abs(v) for v in values if not _missing(v)]
-    in_wan = bool(known) and max(known) >= 100_000
-    return ["—" if _missing(v) else (f"{v / 10_000:,.1f}万" if in_wan else f"{round(v):,}") for v in values]
+    amounts = [known(v) for v in values]
+    present = [abs(v) for v in amounts if v is not None]
+    in_wan = bool(present) and max(present) >= 100_000
+    return ["—" if v is None else (f"{v / 10_000:,.1f}万" if in_wan else f"{round(v):,}") for v in amounts]
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
     """0.9934 → ``99.3%``."""
-    return "—" if _missing(share) else f"{share * 100:.{decimals}f}%"
+    share = known(share)
+    return "—" if share is None else f"{share * 100:.{decimals}f}%"
 
 
 def number(value: float | None, decimals: int = 1) -> str:
     """A measured value (ratio, average, amount): whole numbers without decimals, others with ``decimals``;
     never suppressed — the small-count rule is about counts of households and persons only."""
-    if _missing(value):
+    value = known(value)
+    if value is None:
         return "—"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
 
 
 def fixed(value: float | None, decimals: int = 1) -> str:
     """A score, ratio or average with a fixed number of decimals, so a column reads alike (70.0 beside 69.8)."""
-    return "—" if _missing(value) else f"{value:,.{decimals}f}"
+    value = known(value)
+    return "—" if value is None else f"{value:,.{decimals}f}"
 
 
-def month(value) -> str:
+def month(value: dt.date | None) -> str:
     """A month as ``2017年09月``."""
-    return "—" if _missing_date(value) else f"{value:%Y年%m月}"
+    return "—" if value is None or missing(value) else f"{value:%Y年%m月}"
 
 
-def day(value) -> str:
+def day(value: dt.date | None) -> str:
     """A date as ``2017年9月30日``."""
-    return "—" if _missing_date(value) else f"{value.year}年{value.month}月{value.day}日"
+    return "—" if value is None or missing(value) else f"{value.year}年{value.month}月{value.day}日"
 
 
 def months_left(value: int) -> str:
@@ -151,28 +158,27 @@ def months_left(value: int) -> str:
     return "本月到期" if value == 0 else f"已过期{-value}个月"
 
 
-def _missing_date(value) -> bool:
-    return value is None or value != value  # None, NaN or NaT
-
-
 def is_share_column(name: str) -> bool:
     """Columns holding shares (0–1) by their header: 覆盖率, 脱贫率, 仍未脱贫比例 …"""
     return any(word in name for word in SHARE_WORDS)
 
 
-def cell(column: str, value) -> str:
+def cell(column: str, value: object) -> str:
     """One table cell as read on a slide or in a deck: shares as percentages, counts with separators
     (household/person counts under the small-count rule), other numbers with exactly one decimal, dates as 2017年9月30日, missing as ``—``."""
     if isinstance(value, str):
         return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return "—"
-    if hasattr(value, "year"):
+    if isinstance(value, dt.date):
         return day(value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    if is_share_column(column) and 0 <= value <= 1:
-        return percent(value)
-    if float(value).is_integer() and not isinstance(value, float):
-        return count(value) if is_count_column(column) else whole(value)
-    return fixed(value, 1)
+    if not isinstance(value, numbers.Real):
+        return str(value)
+    number = float(value)
+    if is_share_column(column) and 0 <= number <= 1:
+        return percent(number)
+    if isinstance(value, numbers.Integral):
+        return count(number) if is_count_column(column) else whole(number)
+    return fixed(number, 1)

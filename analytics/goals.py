@@ -22,6 +22,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -40,6 +41,7 @@ from analytics.scope import (
     add_months,
 )
 from analytics.sql import execute
+from storage.db import first_row, single
 
 MET, ON_TRACK, BEHIND, NO_DATA = "达标", "进度正常", "滞后", "数据不足"
 NOT_MEASURABLE_REASON = "名册与村镇指标表中没有这项数据"
@@ -65,7 +67,7 @@ class Context:
 
     con: duckdb.DuckDBPyConnection
     scope: Scope
-    _figures: dict = field(default_factory=dict)
+    _figures: dict[tuple[str, Scope], Any] = field(default_factory=dict)
     target: str = ""
 
     def at(self, month: dt.date) -> Context:
@@ -98,15 +100,17 @@ Evaluator = Callable[[Context], Measurement | None]
 
 # --- helpers ---------------------------------------------------------------------------------------
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, **params: object) -> float:
-    value = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **params}).fetchone()[0]
+    value = single(execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **params}))
     return float(value or 0)
 
 
 def _counts(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str) -> dict[str, float]:
     """``applies``: rows of ``base_sql`` (``FROM … WHERE …``); ``meets``: those meeting ``rule_sql``."""
-    meets, applies = execute(
-        con, f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}", {**scope.sql_params(), "at": scope.as_of}
-    ).fetchone()
+    meets, applies = first_row(
+        execute(
+            con, f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}", {**scope.sql_params(), "at": scope.as_of}
+        )
+    )
     return {"applies": float(applies), "meets": float(meets)}
 
 
@@ -250,9 +254,9 @@ class AnnualStandard(Additive):
 
     def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
         sql = f"SELECT count(*), sum({_ANNUALISED}), min({_ANNUALISED}) FROM {_SCOPED_MEASURES} AND m.measure_code = $code AND m.start_month <= $at"
-        rows, amount, lowest = execute(
-            con, sql, {**scope.sql_params(), "at": scope.as_of, "code": self.code}
-        ).fetchone()
+        rows, amount, lowest = first_row(
+            execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "code": self.code})
+        )
         return {"applies": rows, "meets": 0, "amount": amount or 0.0, "lowest": lowest}
 
     def spans_sql(self) -> str:
@@ -553,7 +557,8 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         "SELECT id, indicator_zh, chapter, deadline, target_value FROM plan_target ORDER BY rowid"
     ).fetchall()
     schedule = back_schedule(con, scope).set_index("target")
-    rows, figures = [], {}
+    rows: list[tuple[object, ...]] = []
+    figures: dict[tuple[str, Scope], Any] = {}
     for target_id, indicator, chapter, deadline, plan_value in targets:
         deadline = deadline or DEFAULT_DEADLINE
         evaluator = EVALUATORS.get(target_id)

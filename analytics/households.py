@@ -79,10 +79,6 @@ def household_card(
         ORDER BY e.event_month, e.event_id""",
         params,
     ).df()
-    show = (lambda frame: frame) if unmasked else masked
-    return {
-        "facts": show(facts).iloc[0],
-        "members": show(members),
-        "measures": show(measures),
-        "history": show(history),
-    }
+    if not unmasked:
+        facts, members, measures, history = (masked(f) for f in (facts, members, measures, history))
+    return {"facts": facts.iloc[0], "members": members, "measures": measures, "history": history}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import duckdb
 
 from analytics.dataset import DatasetInfo
+from storage.db import single
 
 CITY_CODE = "370200"
 CITY_NAME = "全市"
@@ -199,11 +200,11 @@ def scope_label(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     """Chinese name of the scope's area, e.g. ``平度市 · 蓼兰镇``."""
     parts = [CITY_NAME]
     if scope.district:
-        parts = [con.execute("SELECT name FROM district WHERE district_code = ?", [scope.district]).fetchone()[0]]
+        parts = [single(con.execute("SELECT name FROM district WHERE district_code = ?", [scope.district]))]
     if scope.town:
-        parts.append(con.execute("SELECT name FROM town WHERE town_code = ?", [scope.town]).fetchone()[0])
+        parts.append(single(con.execute("SELECT name FROM town WHERE town_code = ?", [scope.town])))
     if scope.village:
-        parts.append(con.execute("SELECT name FROM village WHERE village_code = ?", [scope.village]).fetchone()[0])
+        parts.append(single(con.execute("SELECT name FROM village WHERE village_code = ?", [scope.village])))
     label = " · ".join(parts)
     slices = [s for s in (scope.attribute, scope.main_cause) if s]
     return label + (f"（{'、'.join(slices)}）" if slices else "")

@@ -16,10 +16,10 @@ import duckdb
 import pandas as pd
 
 from analytics.dataset import dataset_info
-from analytics.db import connect
 from analytics.dynamics import FLOW_COLUMNS, monthly_flows, poor_stock
 from analytics.quality import quality_summary
 from analytics.scope import Scope, add_months
+from storage.db import connect
 
 UNITS = ("persons", "households")
 

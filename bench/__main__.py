@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -64,7 +66,9 @@ PAGES = (
     "views/quality.py",
 )
 Question = tuple[
-    Callable[[duckdb.DuckDBPyConnection, Scope], object], Callable[[dict, Scope], object] | None, tuple[str, ...]
+    Callable[[duckdb.DuckDBPyConnection, Scope], object],
+    Callable[[dict[str, Any], Scope], object] | None,
+    tuple[str, ...],
 ]
 
 
@@ -135,7 +139,7 @@ def scopes(as_of: dt.date) -> dict[str, Scope]:
     return {"city": Scope(as_of), "district": Scope(as_of, "370283"), "town": Scope(as_of, "370283", "370283108")}
 
 
-def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[dict]:
+def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[dict[str, Any]]:
     db, generated = ensure_db(args.work, scale)
     build = {
         "scale": scale,
@@ -146,7 +150,7 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
     }
     con = duckdb.connect(str(db), read_only=True)
     as_of = dataset_info(con).as_of
-    records = [
+    records: list[dict[str, Any]] = [
         build
         | {
             "households": con.execute("SELECT count(*) FROM household").fetchall()[0][0],
@@ -157,29 +161,30 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
     sizes = {t: table_bytes(con, (t,)) for t in ROSTER_TABLES}
     for name, (ours, naive, tables) in questions().items():
         for scope_name, scope in scopes(as_of).items():
-            record = {
+            record: dict[str, Any] = {
                 "scale": scale,
                 "kind": "question",
                 "question": name,
                 "scope": scope_name,
-                "ours_ms": round(median_ms(lambda o=ours, s=scope: o(con, s), args.repeat), 1),
+                "ours_ms": round(median_ms(functools.partial(ours, con, scope), args.repeat), 1),
                 "floor_ms": round(1000 * sum(sizes[t] for t in tables) / bandwidth, 2),
                 "baseline_ms": None,
             }
             if naive is not None:
                 frames = frames or baseline.load(con)
                 record["baseline_ms"] = round(
-                    median_ms(lambda n=naive, s=scope, f=frames: n(f, s), *baseline_runs(scale, args.repeat)), 1
+                    median_ms(functools.partial(naive, frames, scope), *baseline_runs(scale, args.repeat)), 1
                 )
             records.append(record)
             print(_line(record), flush=True)
     city = scopes(as_of)["city"]
-    for page, spec in (
-        ("distribution", lambda: maps.distribution_map(con, city, "town", "remaining_persons", "quantile", 5, True)),
-        ("measures", lambda: maps.coverage_map(con, city, "town", "any", "quantile", 5)),
-        ("dynamics", lambda: maps.flow_map(con, city, "town", "exited", as_of, as_of, "quantile", 5)),
-    ):
-        records.append({"scale": scale, "kind": "payload", "page": page, "bytes": spec()[0].payload_bytes})
+    specs = {
+        "distribution": maps.distribution_map(con, city, "town", "remaining_persons", "quantile", 5, True)[0],
+        "measures": maps.coverage_map(con, city, "town", "any", "quantile", 5)[0],
+        "dynamics": maps.flow_map(con, city, "town", "exited", as_of, as_of, "quantile", 5)[0],
+    }
+    for page, spec in specs.items():
+        records.append({"scale": scale, "kind": "payload", "page": page, "bytes": spec.payload_bytes})
     for page in PAGES[:1] if args.quick else PAGES:
         cold, warm = page_ms(db, page, args.repeat)
         records.append({"scale": scale, "kind": "page", "page": page, "cold_ms": round(cold), "warm_ms": round(warm)})
@@ -190,7 +195,7 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
     return records
 
 
-def _line(r: dict) -> str:
+def _line(r: dict[str, Any]) -> str:
     ratio = f"{r['baseline_ms'] / r['ours_ms']:8.1f}×" if r.get("baseline_ms") and r["ours_ms"] else " " * 9
     multiple = r["ours_ms"] / r["floor_ms"] if r["floor_ms"] else None
     floor = "" if multiple is None else f"{multiple:8.2f}×" if multiple < 10 else f"{multiple:8.0f}×"

@@ -27,6 +27,7 @@ import duckdb
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Origin, Subprotocol
 
 from analytics.dataset import dataset_info
 from analytics.progress import progress_figures
@@ -35,7 +36,7 @@ from bench.server import dashboard_server
 
 PAGES = ("overview", "distribution", "measures", "dynamics", "meeting", "summary", "quality")
 URL_PATHS = {"overview": ""} | {page: page for page in PAGES[1:]}  # the overview is the app's main page, at "/"
-SCOPES = (
+SCOPES: tuple[dict[str, str], ...] = (
     {},
     {"district": "370283"},
     {"district": "370285"},
@@ -79,7 +80,8 @@ async def run_page(
     request.rerun_script.query_string = "&".join(f"{k}={v}" for k, v in params.items())
     start = time.perf_counter()
     await ws.send(request.SerializeToString())
-    cards, exceptions = {}, []
+    cards: dict[str, str] = {}
+    exceptions: list[str] = []
     while True:
         message = ForwardMsg()
         message.ParseFromString(await ws.recv())
@@ -110,7 +112,11 @@ async def session(
         try:
             browser = {"Cookie": f"_streamlit_xsrf=load-test-{seed}-{rng.random():.12f}"}  # each link: its own browser
             async with websockets.connect(
-                stream, subprotocols=["streamlit"], origin=url, max_size=None, additional_headers=browser
+                stream,
+                subprotocols=[Subprotocol("streamlit")],
+                origin=Origin(url),
+                max_size=None,
+                additional_headers=browser,
             ) as ws:
                 for _ in range(rng.randint(1, 3)):
                     page = rng.choice(pages)
@@ -132,7 +138,10 @@ def cold_start_s(db: Path, log: Path) -> float:
 
     async def first_overview(url: str) -> None:
         async with websockets.connect(
-            url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], origin=url, max_size=None
+            url.replace("http://", "ws://") + "/_stcore/stream",
+            subprotocols=[Subprotocol("streamlit")],
+            origin=Origin(url),
+            max_size=None,
         ) as ws:
             await run_page(ws, "overview", {})
 

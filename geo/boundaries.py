@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from analytics.db import database_path
+from storage.db import database_path
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"

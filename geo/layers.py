@@ -30,7 +30,7 @@ def hex_to_rgb(colour: str, alpha: int = 255) -> list[int]:
     return [int(colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def _rings(geometry) -> list[list[list[list[float]]]]:
+def _rings(geometry: shapely.Geometry) -> list[list[list[list[float]]]]:
     """Each polygon part as [exterior, holes...] with rounded coordinates."""
     parts = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
     out = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -184,7 +185,9 @@ def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, gr
     )
 
 
-def flow_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first, last) -> pd.DataFrame:
+def flow_values(
+    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first: dt.date, last: dt.date
+) -> pd.DataFrame:
     table = flows_by_area(con, _area_scope(scope), level, first, last)
     text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
     return pd.DataFrame(
@@ -228,8 +231,8 @@ def flow_map(
     scope: Scope,
     level: str,
     flow: str,
-    first,
-    last,
+    first: dt.date,
+    last: dt.date,
     method: str,
     k: int,
     hide_small: bool = False,

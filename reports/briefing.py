@@ -20,12 +20,12 @@ from access.session import holds_real_data
 from access.store import AccessStore, LoginRefused, store_path
 from analytics import fmt
 from analytics.dataset import dataset_info
-from analytics.db import connect
 from analytics.scope import Scope, resolve_scope
 from reports.deck import write_deck
 from reports.slides import ExportMark, build_briefing
 from reports.static_map import render_map
 from reports.workbook import write_workbook
+from storage.db import connect
 from storage.files import use_private_umask
 
 
@@ -87,13 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     store = AccessStore(store_path(args.db))
     if notices:
         store.record(
-            user and user.name, "denied", command="briefing", district=args.district, reason="；".join(notices)
+            user.name if user else None, "denied", command="briefing", district=args.district, reason="；".join(notices)
         )
         print("错误：" + "；".join(notices), file=sys.stderr)
         return 2
     hide_small = user.suppresses_small_counts(scope.level) if user else False
     files = generate(con, scope, args.out, user.name if user else getpass.getuser(), hide_small)
-    store.record(user and user.name, "export", file=files.deck.name, command="briefing")
+    store.record(user.name if user else None, "export", file=files.deck.name, command="briefing")
     print(f"已生成 {files.deck} 和 {files.workbook}，用时 {files.seconds:.1f} 秒")
     return 0
 

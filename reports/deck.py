@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pptx import Presentation
@@ -28,7 +29,7 @@ FONT = "Noto Sans CJK SC"
 NO_DATA = "所选范围本页没有可画的数据"
 
 
-def _text(slide, text: str, left, top, width, height, size: int, bold: bool = False) -> None:
+def _text(slide: Any, text: str, left: int, top: int, width: int, height: int, size: int, bold: bool = False) -> None:
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     run = frame.paragraphs[0].add_run()
@@ -36,7 +37,7 @@ def _text(slide, text: str, left, top, width, height, size: int, bold: bool = Fa
     run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
 
 
-def _chart(slide, chart: Chart, left, top, width, height) -> None:
+def _chart(slide: Any, chart: Chart, left: int, top: int, width: int, height: int) -> None:
     if not chart.categories:  # e.g. a village has no lower level to compare, or nothing happened this month
         _text(slide, f"{chart.title}：{NO_DATA}", left, top, width, height, 20)
         return
@@ -58,7 +59,9 @@ def _shown_rows(frame: pd.DataFrame) -> int:
     return min(len(frame), WIDE_TABLE_ROWS if len(frame.columns) > 6 else MAX_TABLE_ROWS)
 
 
-def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height, font_size: int) -> None:
+def _table(
+    slide: Any, title: str, frame: pd.DataFrame, left: int, top: int, width: int, row_height: int, font_size: int
+) -> None:
     shown = frame.head(_shown_rows(frame))
     rows, cols = len(shown) + 1, max(len(shown.columns), 1)
     shape = slide.shapes.add_table(rows, cols, left, top, width, Emu(row_height * rows))
@@ -91,7 +94,7 @@ def _table(slide, title: str, frame: pd.DataFrame, left, top, width, row_height,
     _text(slide, title + more, left, top - Inches(0.35), width, Inches(0.35), 13, bold=True)
 
 
-def _kpi_row(page, kpis: list[Tile], top) -> None:
+def _kpi_row(page: Any, kpis: list[Tile], top: int) -> None:
     width = Inches(12.3 / len(kpis))
     for i, tile in enumerate(kpis):
         left = Inches(0.5) + width * i
@@ -102,7 +105,7 @@ def _kpi_row(page, kpis: list[Tile], top) -> None:
             _chip(page, tile.status, left, top + Inches(1.1))
 
 
-def _chip(page, status: str, left, top) -> None:
+def _chip(page: Any, status: str, left: int, top: int) -> None:
     """A status as a coloured rounded box with white (or dark) bold text."""
     background, text = fmt.STATUS_COLOURS[status]
     shape = page.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, Inches(0.9), Inches(0.28))

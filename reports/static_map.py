@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path
 
 import duckdb
 import matplotlib
@@ -12,6 +13,7 @@ import pandas as pd
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from analytics import fmt  # noqa: E402
@@ -20,22 +22,31 @@ from analytics.scope import CHILD_LEVEL, Scope  # noqa: E402
 from geo.boundaries import OSM_ATTRIBUTION  # noqa: E402
 from geo.maps import area_classes, coverage_values, distribution_values, polygons  # noqa: E402
 
+CJK_FILE_STEMS = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "wqy-zenhei", "msyh")
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")
 TITLES = {"remaining_persons": "现存贫困人口（人）", "coverage": "帮扶措施覆盖率"}
 
 
 def cjk_font() -> str:
-    """The first installed CJK font family (fonts-noto-cjk on Debian). matplotlib's font cache may have been
-    built before the fonts were installed (``make run`` before ``make test``), so when it knows none the font
-    list is rebuilt from the disk once; raises only if there is truly none."""
-    for rebuilt in (False, True):
-        if rebuilt:
-            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-        installed = {f.name for f in font_manager.fontManager.ttflist}
-        for name in CJK_FONTS:
-            if name in installed:
-                return name
-    raise RuntimeError("没有找到中文字体，请安装 fonts-noto-cjk（make test 会自动安装）")
+    """The first CJK font family matplotlib knows (fonts-noto-cjk on Debian). Its font cache may predate the
+    fonts (``make run`` before ``make test``): then the CJK font files on disk are registered by path. Raises,
+    naming the families looked for and the package, only when there is none on the machine."""
+    found = _known_cjk_family()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if any(stem in Path(path).name for stem in CJK_FILE_STEMS):
+                font_manager.fontManager.addfont(path)
+        found = _known_cjk_family()
+    if found is None:
+        raise RuntimeError(
+            f"没有找到中文字体（{'、'.join(CJK_FONTS)}）：请安装 Debian 软件包 fonts-noto-cjk（make run 与 make test 会自动安装）"
+        )
+    return found
+
+
+def _known_cjk_family() -> str | None:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def _values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
@@ -63,7 +74,7 @@ def slide_classes(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, k: 
     )[1]
 
 
-def _scale_bar(ax, bounds) -> None:
+def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     minx, miny, maxx, maxy = bounds
     km_per_degree = 111.32 * math.cos(math.radians((miny + maxy) / 2))
     length_km = max(1, round((maxx - minx) * km_per_degree / 5, -1) or 5)

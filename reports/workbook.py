@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics import fmt
 from reports.slides import Briefing, ExportMark
@@ -72,7 +73,7 @@ def number_format(column: str, value: object) -> str | None:
     return "#,##0" if float(value).is_integer() and not isinstance(value, float) else "#,##0.0"
 
 
-def _format(sheet, frame: pd.DataFrame, header_row: int) -> None:
+def _format(sheet: Worksheet, frame: pd.DataFrame, header_row: int) -> None:
     for j, column in enumerate(frame.columns, start=1):
         sheet.cell(row=header_row + 1, column=j).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(j)].width = max(10, min(40, 2 * len(str(column)) + 4))

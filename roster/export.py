@@ -20,6 +20,7 @@ import pandas as pd
 
 from roster.fields import TABLES, fields_of
 from storage.cells import csv_text, neutralised_frame
+from storage.db import single
 from storage.files import use_private_umask
 
 _LAST = """
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     use_private_umask()
     con = duckdb.connect(str(args.db), read_only=True)
-    month_text = args.month or con.execute("SELECT value FROM dataset_meta WHERE key = 'as_of_month'").fetchone()[0]
+    month_text = args.month or single(con.execute("SELECT value FROM dataset_meta WHERE key = 'as_of_month'"))
     month = dt.date.fromisoformat(month_text + "-01")
     paths = write_files(
         export_tables(con, month, args.plain), args.out, args.format, args.encoding, f"名册_{month_text}"

@@ -57,7 +57,8 @@ _CHECK_IN = re.compile(r"CREATE TABLE (\w+)|^\s+(\w+)\s+VARCHAR[^\n]*?CHECK \(\2
 
 @cache
 def _enumerations() -> dict[tuple[str, str], tuple[str, ...]]:
-    found, table = {}, None
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    table = ""
     for match in _CHECK_IN.finditer(_schema_text()):
         if match.group(1):
             table = match.group(1)
@@ -79,8 +80,10 @@ def _schema_text() -> str:
 
 
 def _column_rule(column: str, sql_type: str, precision: str | None, scale: str | None, rest: str) -> ColumnRule:
+    low: float | None
+    high: float | None
     low, high = _TYPE_RANGE.get(sql_type, (None, None))
-    if precision:  # DECIMAL(p, s): below 10^(p-s) in absolute value
+    if precision and scale:  # DECIMAL(p, s): below 10^(p-s) in absolute value
         sql_type, high = "DECIMAL", 10 ** (int(precision) - int(scale)) - 10 ** -int(scale)
         low = -high
     at_least = re.search(rf"CHECK \({column} >= (-?[\d.]+)\)", rest)

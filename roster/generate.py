@@ -180,7 +180,15 @@ def build_shard(
 
 
 def _people_tables(
-    households, persons, events, measures, income, until, scale, offsets: Offsets, rng
+    households: pd.DataFrame,
+    persons: pd.DataFrame,
+    events: pd.DataFrame,
+    measures: pd.DataFrame,
+    income: pd.DataFrame,
+    until: int,
+    scale: float,
+    offsets: Offsets,
+    rng: np.random.Generator,
 ) -> dict[str, pd.DataFrame]:
     """Give rows their permanent identifiers and keep what exists at ``until``."""
     registered = np.sort(events.loc[events["person"] < 0, "hh"].unique())

@@ -27,4 +27,5 @@ def is_valid(id_number: str) -> bool:
 def check_digits(digits: np.ndarray) -> np.ndarray:
     """Check characters (as ASCII codes) for an (n, 17) array of digit values."""
     codes = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)
-    return codes[(digits.astype(np.int64) @ WEIGHTS) % 11]
+    checks: np.ndarray = codes[(digits.astype(np.int64) @ WEIGHTS) % 11]
+    return checks

@@ -56,7 +56,7 @@ def _excel_serial(raw: object) -> dt.date | None:
     return None
 
 
-def _as_date(raw: object, patterns) -> dt.date | None:
+def _as_date(raw: object, patterns: tuple[re.Pattern[str], ...]) -> dt.date | None:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -86,7 +86,8 @@ def _year_number(raw: object) -> bool:
 def parse_month(raw: object) -> Parsed:
     """2016-03, 2016/3, 2016年3月, 201603, a date or an Excel serial date → the first of that month."""
     if _year_number(raw):
-        return Parsed(None, f"“{int(raw)}”只有年份，应写年月（如 {int(raw)}-03）")
+        year = int(str(raw).split(".")[0])
+        return Parsed(None, f"“{year}”只有年份，应写年月（如 {year}-03）")
     value = _as_date(raw, _MONTH_PATTERNS)
     if value is None:
         return Parsed(None, f"无法识别的月份“{raw}”（可写 2016-03、2016年3月 或 201603）")

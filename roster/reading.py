@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,9 +91,7 @@ def _csv_reason(err: csv.Error) -> str:
     return "引号不配对或含有空字符"
 
 
-def _bounded(
-    path: Path, rows: Iterator[list[object]] | Iterator[tuple[object, ...]], sheet: str = ""
-) -> list[list[object]]:
+def _bounded(path: Path, rows: Iterable[Sequence[object]], sheet: str = "") -> list[list[object]]:
     """The rows of a sheet, refused as soon as they exceed the row, cell or cell-length limits (before the rest is read)."""
     kept, cells = [], 0
     where = f"{path.name}{('（工作表“' + sheet + '”）') if sheet else ''}"

@@ -31,6 +31,7 @@ from roster import diff
 from roster.fields import TABLES
 from roster.schema import create_schema, insert_frame
 from roster.validate import Validation
+from storage.db import single
 from storage.files import make_private, private_dir
 
 LOG = logging.getLogger("roster")
@@ -82,7 +83,7 @@ def catalogue(db: Path) -> pd.DataFrame:
                 f"{name}（{rows:,} 行）"
                 for name, rows in con.execute("SELECT file_name, rows FROM snapshot_file").fetchall()
             )
-            households = con.execute("SELECT count(*) FROM household").fetchone()[0]
+            households = single(con.execute("SELECT count(*) FROM household"))
         finally:
             con.close()
         rows.append(
@@ -92,7 +93,7 @@ def catalogue(db: Path) -> pd.DataFrame:
                 snapshot.number,
                 meta.get("imported_at", ""),
                 meta.get("imported_by", ""),
-                {"file": "状态变动表", "diff": "与上一快照比对"}.get(meta.get("events"), ""),
+                {"file": "状态变动表", "diff": "与上一快照比对"}.get(meta.get("events") or "", ""),
                 households,
                 files,
             )
@@ -200,14 +201,14 @@ class _Writer:
             return events.assign(event_id=_numbered(events, "event_id")), "file"
         if previous is not None:
             found = diff.snapshot_events(previous, households, persons, baseline, self.as_of)
-            start = self.con.execute("SELECT coalesce(max(event_id), 0) FROM prev.status_event").fetchone()[0] + 1
+            start = single(self.con.execute("SELECT coalesce(max(event_id), 0) FROM prev.status_event")) + 1
         else:
             found, start = diff.first_snapshot_events(households, baseline, self.as_of), 1
         return found.assign(event_id=range(start, start + len(found))), "diff"
 
     def _previous_as_of(self) -> dt.date:
         return dt.date.fromisoformat(
-            self.con.execute("SELECT value FROM prev.dataset_meta WHERE key = 'as_of_month'").fetchone()[0] + "-01"
+            single(self.con.execute("SELECT value FROM prev.dataset_meta WHERE key = 'as_of_month'")) + "-01"
         )
 
     def _prepared(self, table: str) -> pd.DataFrame:
@@ -270,7 +271,7 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
             con.execute(f"ATTACH {_quoted(db)} AS ref (READ_ONLY)")
             for table in REFERENCE_TABLES:
                 con.execute(f"INSERT INTO {table} SELECT * FROM ref.{table}")
-            baseline = con.execute("SELECT value FROM ref.dataset_meta WHERE key = 'baseline_month'").fetchone()[0]
+            baseline = single(con.execute("SELECT value FROM ref.dataset_meta WHERE key = 'baseline_month'"))
             if previous:
                 con.execute(f"ATTACH {_quoted(previous.path)} AS prev (READ_ONLY)")
             writer = _Writer(con, result, as_of, previous is not None)
@@ -315,5 +316,7 @@ def _publish(partial: Path, final: Path) -> Snapshot:
     finally:
         os.close(directory)
     match = _NAME.match(final.name)
+    if match is None:
+        raise ImportFailed(f"{final.name} 不是快照文件名")
     year, month, number = map(int, match.groups())
     return Snapshot(final, dt.date(year, month, 1), number)

@@ -218,7 +218,7 @@ def _parse_sheet(
         parsed[f.column], flagged = parse_column(f, raw)
         for i, outcome in flagged.items():
             value = "" if raw[i] is None else str(raw[i])
-            reason, severity = (outcome.error, ERROR) if outcome.error else (outcome.warning, WARNING)
+            reason, severity = (outcome.error, ERROR) if outcome.error else (outcome.warning or "", WARNING)
             result.problems.append(Problem(file, sheet.name, row_numbers[i], f.header, value, reason, severity))
     frame = pd.DataFrame(parsed)
     for f in fields_of(table):  # optional columns absent from the file are empty

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from roster.ingest import as_of_refusal
@@ -49,7 +50,14 @@ def time_limit_s() -> float:
 
 
 def _work(
-    connection, db: Path, paths: list[Path], as_of: dt.date, user: str, write: bool, known: Known, cap_mb: int
+    connection: Connection,
+    db: Path,
+    paths: list[Path],
+    as_of: dt.date,
+    user: str,
+    write: bool,
+    known: Known,
+    cap_mb: int,
 ) -> None:
     """The worker: validate, maybe write, send the outcome (tables stay here: only problems and row counts travel).
     The cap is address space beyond what the loaded program (Python, pandas, DuckDB) already holds."""
@@ -123,7 +131,8 @@ def run_import(
                 except EOFError:  # the worker died without a word (killed, or out of memory outside Python)
                     break
                 if kind == "outcome":
-                    return value
+                    outcome: Outcome = value
+                    return outcome
                 stage = value
             elif not worker.is_alive() and not receive.poll():
                 break

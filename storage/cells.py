@@ -31,7 +31,7 @@ def neutralised_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_text(frame: pd.DataFrame) -> str:
     """``frame`` as CSV text without live formulas; RFC 4180 line ends, so a carriage return inside a cell is
     quoted and cannot start a row of its own."""
-    return neutralised_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return str(neutralised_frame(frame).to_csv(index=False, lineterminator="\r\n"))
 
 
 def restored(text: str) -> str:

@@ -223,7 +223,7 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
 
 
 def test_duckdb_memory_can_be_capped_per_process(monkeypatch, demo_db: Path, tmp_path: Path) -> None:
-    from analytics.db import connect
+    from storage.db import connect
 
     db = tmp_path / "copy.duckdb"  # a file no other connection of this process holds with another configuration
     db.write_bytes(demo_db.read_bytes())

@@ -339,7 +339,7 @@ def test_progress_figures_are_a_dataclass(small) -> None:
     assert dataclasses.is_dataclass(progress_figures(small, Scope(sr.AS_OF)))
 
 
-def test_a_font_cache_built_before_the_cjk_fonts_is_rebuilt(monkeypatch) -> None:
+def test_a_font_cache_built_before_the_cjk_fonts_registers_them_by_path(monkeypatch) -> None:
     """`make run` then `make test` on a fresh machine: matplotlib's font cache may predate fonts-noto-cjk.
     The slide renderer must look again instead of telling the user to install fonts that are installed."""
     import copy
@@ -353,3 +353,20 @@ def test_a_font_cache_built_before_the_cjk_fonts_is_rebuilt(monkeypatch) -> None
     monkeypatch.setattr(font_manager, "fontManager", stale)
     assert cjk_font() in CJK_FONTS
     assert any(f.name in CJK_FONTS for f in font_manager.fontManager.ttflist)
+
+
+def test_a_machine_without_cjk_fonts_is_told_which_package_to_install(monkeypatch) -> None:
+    import copy
+
+    from matplotlib import font_manager
+
+    from reports.static_map import CJK_FONTS, cjk_font
+
+    stale = copy.copy(font_manager.fontManager)
+    stale.ttflist = [f for f in font_manager.fontManager.ttflist if f.name not in CJK_FONTS]
+    monkeypatch.setattr(font_manager, "fontManager", stale)
+    monkeypatch.setattr(
+        font_manager, "findSystemFonts", lambda *a, **k: ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"]
+    )
+    with pytest.raises(RuntimeError, match="Noto Sans CJK SC.*fonts-noto-cjk"):
+        cjk_font()

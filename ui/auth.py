@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import streamlit as st
@@ -22,9 +23,9 @@ import streamlit as st
 from access import session
 from access.roles import DEMO_VIEWER, ROLE_LABELS, User
 from access.store import AccessStore, LoginRefused, store_path
-from analytics.db import database_path
 from analytics.scope import Scope, area_label
 from roster.snapshot import list_snapshots, store_dir
+from storage.db import database_path
 from storage.files import exposed
 from ui.context import connection, dataset_choices
 from ui.text import plain
@@ -46,7 +47,7 @@ def _store(db: str) -> AccessStore:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _provably_synthetic(db: str, versions: tuple) -> bool:
+def _provably_synthetic(db: str, versions: tuple[object, ...]) -> bool:
     return session.provably_synthetic(Path(db))  # raises when it cannot tell: an error is never cached
 
 
@@ -71,7 +72,7 @@ def audit(action: str, **details: object) -> None:
     access_store().record(user.name if user else None, action, **details)
 
 
-def _login_form(demo_allowed: bool, where) -> None:
+def _login_form(demo_allowed: bool, where: Any) -> None:
     with where.form("login", clear_on_submit=True):
         name = st.text_input("用户名", key="login_name", max_chars=40)
         password = st.text_input("密码", type="password", key="login_password")

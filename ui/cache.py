@@ -14,7 +14,7 @@ from ui.context import connection, database_key
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _call(module: str, name: str, db: tuple[str, float, float], scope: Scope, args: tuple) -> Any:
+def _call(module: str, name: str, db: tuple[str, float, float], scope: Scope, args: tuple[Any, ...]) -> Any:
     function = getattr(importlib.import_module(module), name)
     return function(connection(), scope, *args)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
@@ -66,14 +69,14 @@ def breakdown_bar(frame: pd.DataFrame, title: str, unit: str) -> go.Figure:
     return fig
 
 
-def _suppressed_bars(values: list) -> tuple[list[float], list[str], list[str]]:
+def _suppressed_bars(values: list[float | None]) -> tuple[list[float], list[str], list[str]]:
     """Bars of counts under the small-count rule: a hidden count is a zero-length bar labelled ``<3`` outside."""
     heights, labels = fmt.bar_values(values)
     positions = ["outside" if h is None else "auto" for h in heights]
     return [0.0 if h is None else h for h in heights], labels, positions
 
 
-def legend_formatter(metric: str):
+def legend_formatter(metric: str) -> Callable[[float | None, int], str]:
     """How a metric's class limits read in the legend: ``f(value, decimals)``."""
     return fmt.percent if SCALES[metric].share else fmt.number
 
@@ -114,14 +117,14 @@ def stacked_flows(flows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for flow, label in labels.items():
         sign = -1 if flow in ("exited", "removed") else 1
-        heights, labels = fmt.bar_values(flows[flow].tolist())  # counts of households: the small-count rule
+        heights, texts = fmt.bar_values(flows[flow].tolist())  # counts of households: the small-count rule
         fig.add_trace(
             go.Bar(
                 x=flows["month"],
                 y=[None if h is None else sign * h for h in heights],
                 name=label,
                 marker_color=colours[flow],
-                customdata=labels,
+                customdata=texts,
                 hovertemplate=f"{label}：%{{customdata}} 户<extra></extra>",
             )
         )
@@ -156,7 +159,7 @@ def transition_sankey(table: pd.DataFrame, first_label: str, second_label: str) 
     return fig
 
 
-def exit_timeline(timeline: pd.DataFrame, goals: list, labels: dict[str, str]) -> go.Figure:
+def exit_timeline(timeline: pd.DataFrame, goals: list[Any], labels: dict[str, str]) -> go.Figure:
     """Cumulative village and town exits per month, with the stage goals as markers."""
     colours = {"provincial_villages": "#b2182b", "weak_villages": "#ef8a62", "weak_towns": "#2166ac"}
     fig = go.Figure()

@@ -15,11 +15,11 @@ import streamlit as st
 
 from analytics import fmt
 from analytics.dataset import DatasetInfo, dataset_info
-from analytics.db import connect, database_path
 from analytics.labels import SOURCE_LABELS
 from analytics.scope import Scope
 from geo.boundaries import boundaries_version
 from roster.snapshot import list_snapshots
+from storage.db import connect, database_path, single
 from ui.text import plain
 
 LOG = logging.getLogger("dashboard")
@@ -84,7 +84,7 @@ def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:
     con = connection()
     try:
         info = dataset_info(con)
-        empty = con.execute("SELECT count(*) = 0 FROM household").fetchone()[0]
+        empty = single(con.execute("SELECT count(*) = 0 FROM household"))
     except (duckdb.Error, KeyError) as err:
         st.error(f"数据库 {plain(path.name)} 不完整、正被其他程序写入或结构不符，无法读取。{BUILD_HINT}")
         LOG.warning("cannot open %s: %s", path, err)
@@ -97,7 +97,8 @@ def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:
 
 def current_scope() -> Scope:
     """The scope chosen in the sidebar (set by app.py before the page runs)."""
-    return st.session_state["scope"]
+    scope: Scope = st.session_state["scope"]
+    return scope
 
 
 def _made_on(stamp: str) -> str:

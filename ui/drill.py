@@ -7,7 +7,9 @@ sidebar before its widgets) then moves the filters. Breadcrumbs do the same from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import duckdb
 import streamlit as st
@@ -29,7 +31,7 @@ def _request(district: str = "", town: str = "", village: str = "") -> None:
     st.session_state.drill = (district, town, village)
 
 
-def drill_target(selection: dict) -> tuple[str, str, str] | None:
+def drill_target(selection: Mapping[str, Any]) -> tuple[str, str, str] | None:
     """The (district, town, village) a map selection points at, if any."""
     for layer_objects in selection.get("objects", {}).values():
         for obj in layer_objects:
@@ -55,7 +57,7 @@ def refusal(target: tuple[str, str, str], limit: str | None) -> str | None:
     return None
 
 
-def follow_map_click(event) -> None:
+def follow_map_click(event: Any) -> None:
     """After a map click, drill into what was clicked (also from inside a fragment).
 
     A selection stays in the chart's state across reruns, so a target that is already the current area is
@@ -74,7 +76,7 @@ def follow_map_click(event) -> None:
 def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """青岛市 › 区市 › 镇街 › 村 — each step a button that moves the scope back up."""
     parts = scope_label(con, replace(scope, attribute=None, main_cause=None)).split(" · ")
-    steps = [("青岛市", ())]
+    steps: list[tuple[str, tuple[str | None, ...]]] = [("青岛市", ())]
     if scope.district:
         steps.append((parts[0], (scope.district,)))
     if scope.town:
@@ -82,7 +84,7 @@ def breadcrumbs(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     if scope.village:
         steps.append((parts[2], (scope.district, scope.town, scope.village)))
     if scope.limit:  # no steps above the user's own area
-        steps = [(label, target) for label, target in steps if target and len(target[-1]) >= len(scope.limit)]
+        steps = [(label, target) for label, target in steps if target and len(target[-1] or "") >= len(scope.limit)]
     columns = st.columns([1] * len(steps) + [8 - len(steps)])
     for i, (label, target) in enumerate(steps):
         columns[i].button(

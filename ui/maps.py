@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -19,7 +20,7 @@ def show_map(spec: MapSpec, key: str, height: int = 560) -> None:
     st.caption(f"{OSM_ATTRIBUTION} · {boundary_sources()} · 点击区域或村可下钻")
 
 
-def legend(classes: Classes, title: str, fmt) -> None:
+def legend(classes: Classes, title: str, fmt: Callable[[float | None, int], str]) -> None:
     """Class colours, limits and counts, plus the no-data class."""
     items = "".join(
         f'<div style="display:flex;align-items:center;gap:8px;margin:2px 0">'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -82,7 +84,7 @@ def unmeasurable(rows: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def number_columns(frame: pd.DataFrame) -> dict:
+def number_columns(frame: pd.DataFrame) -> dict[str, Any]:
     """Column configuration for a long list shown with ``st.dataframe``: its numeric columns keep sorting as
     numbers and read with thousands separators (the browser's zh-CN grouping, like ``fmt.count``)."""
     return {

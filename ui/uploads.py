@@ -39,6 +39,10 @@ def check_or_import(
     """Validate the uploads in a capped worker process (and write a snapshot when asked and nothing blocks it),
     showing the stage and the time taken while it runs."""
     status = st.empty()
+
+    def progress(stage: str, seconds: float) -> None:
+        status.info(f"{stage}……已用时 {seconds:,.0f} 秒")
+
     with tempfile.TemporaryDirectory(prefix="roster-upload-") as folder:
         paths, refused = _saved(files, Path(folder))
         outcome = run_import(
@@ -48,7 +52,7 @@ def check_or_import(
             user,
             write and not refused,
             known,
-            lambda stage, seconds: status.info(f"{stage}……已用时 {seconds:,.0f} 秒"),
+            progress,
         )
     status.empty()
     outcome.validation.problems[:0] = refused

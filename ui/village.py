@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -85,7 +87,7 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     _card_table(st, "帮扶措施（按年）", card["measures"], "截至所选月份无帮扶措施记录")
 
 
-def _card_table(where, title: str, frame: pd.DataFrame, empty: str) -> None:
+def _card_table(where: Any, title: str, frame: pd.DataFrame, empty: str) -> None:
     """A household-card table as people read it: Chinese headers, months as 2016年03月, “—” for nothing."""
     where.markdown(f"**{title}**")
     if frame.empty:

@@ -4,12 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics.db import database_path
 from analytics.scope import months_between
 from roster.fields import TABLES
 from roster.ingest import known_in, report_xlsx
 from roster.snapshot import catalogue, store_dir
 from roster.template import write_template_bytes
+from storage.db import database_path
 from ui.auth import audit, require
 from ui.context import dataset_label
 from ui.text import plain
@@ -107,26 +107,26 @@ level = st.radio(
 )
 boundary_file = st.file_uploader("选择边界文件", type=["geojson", "json", "zip", "gpkg"], key="boundary_upload")
 code_field = st.text_input("区划代码列名（留空自动识别）", key="boundary_code_field", max_chars=40)
-if st.button("导入边界", disabled=boundary_file is None, key="boundary_run"):
-    outcome = import_uploaded_boundaries(base, level, boundary_file, code_field.strip() or None)
+if st.button("导入边界", disabled=boundary_file is None, key="boundary_run") and boundary_file is not None:
+    boundaries = import_uploaded_boundaries(base, level, boundary_file, code_field.strip() or None)
     audit(
         "import",
         boundary_file=boundary_file.name,
         level=level,
-        matched=0 if isinstance(outcome, str) else outcome.matched,
+        matched=0 if isinstance(boundaries, str) else boundaries.matched,
     )
-    if isinstance(outcome, str):
-        st.error(f"未导入：{plain(outcome)}")
+    if isinstance(boundaries, str):
+        st.error(f"未导入：{plain(boundaries)}")
     else:
         counts = (
-            outcome.report["status"].value_counts().sort_index(key=lambda status: status != "已匹配", kind="stable")
+            boundaries.report["status"].value_counts().sort_index(key=lambda status: status != "已匹配", kind="stable")
         )
-        (st.success if outcome.written else st.warning)(
+        (st.success if boundaries.written else st.warning)(
             "；".join(f"{status} {count:,} 个" for status, count in counts.items())
-            + ("。地图已改用新边界。" if outcome.written else "。没有可用的边界，未写入。")
+            + ("。地图已改用新边界。" if boundaries.written else "。没有可用的边界，未写入。")
         )
         st.dataframe(
-            outcome.report.rename(columns={"code": "区划代码", "name": "名称", "status": "结果"}),
+            boundaries.report.rename(columns={"code": "区划代码", "name": "名称", "status": "结果"}),
             hide_index=True,
             width="stretch",
             height=280,

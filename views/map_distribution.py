@@ -10,6 +10,7 @@ from analytics.scope import scope_label
 from geo.maps import distribution_map, map_level
 from ui import charts
 from ui.cache import cached
+from ui.choices import pick
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
 from ui.filters import show_url_notices
@@ -31,8 +32,8 @@ choice = controls[0].radio(
     disabled=scope.level != "city",
     key="dist_level",
 )
-metric = controls[1].selectbox("指标", list(METRICS), format_func=METRICS.get, key="dist_metric")
-method = controls[2].selectbox("分级方法", methods_for(metric), format_func=METHODS.get, key="dist_method")
+metric = pick(controls[1], "指标", METRICS, "dist_metric")
+method = pick(controls[2], "分级方法", {m: METHODS[m] for m in methods_for(metric)}, "dist_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="dist_k")
 villages = controls[4].toggle("显示村点", value=True, key="dist_villages")
 

@@ -21,6 +21,7 @@ from analytics.scope import add_months, month_label, months_between, parse_month
 from geo.maps import flow_map, map_level
 from ui import charts, tables
 from ui.cache import cached
+from ui.choices import pick
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
 from ui.exports import may_list_households
@@ -57,7 +58,7 @@ choice = controls[0].radio(
     disabled=scope.level != "city",
     key="dyn_level",
 )
-flow = controls[1].selectbox("流量", list(FLOW_LABELS), format_func=FLOW_LABELS.get, index=2, key="dyn_flow")
+flow = pick(controls[1], "流量", FLOW_LABELS, "dyn_flow", index=2)
 period = controls[2].select_slider(
     "时段",
     options=labels,
@@ -65,7 +66,7 @@ period = controls[2].select_slider(
     key="dyn_period",
     format_func=lambda m: fmt.month(parse_month(m)),
 )
-method = controls[3].selectbox("分级方法", methods_for(flow), format_func=METHODS.get, key="dyn_method")
+method = pick(controls[3], "分级方法", {m: METHODS[m] for m in methods_for(flow)}, "dyn_method")
 classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
 first, last = (dt.date.fromisoformat(p + "-01") for p in period)
 level = map_level(scope.level, choice)

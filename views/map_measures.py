@@ -17,6 +17,7 @@ from analytics.scope import CHILD_LEVEL, scope_label
 from geo.maps import coverage_map, map_level
 from ui import charts, tables
 from ui.cache import cached
+from ui.choices import pick
 from ui.context import current_scope, open_dataset, page_header
 from ui.drill import breadcrumbs
 from ui.exports import may_list_households
@@ -52,10 +53,8 @@ choice = controls[0].radio(
     disabled=scope.level != "city",
     key="cov_level",
 )
-group = controls[1].selectbox(
-    "措施类别", list(MEASURE_GROUPS), format_func=lambda g: MEASURE_GROUPS[g][0], key="cov_group"
-)
-method = controls[2].selectbox("分级方法", methods_for("coverage"), format_func=METHODS.get, key="cov_method")
+group = pick(controls[1], "措施类别", {g: label for g, (label, *_) in MEASURE_GROUPS.items()}, "cov_group")
+method = pick(controls[2], "分级方法", {m: METHODS[m] for m in methods_for("coverage")}, "cov_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="cov_k")
 
 level = map_level(scope.level, choice)

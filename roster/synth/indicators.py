@@ -44,7 +44,7 @@ def village_indicators(villages: pd.DataFrame, last_year: int, rng: np.random.Ge
     """Designated villages: collective income rising to >= 15 万元 by the exit year (a few fall short)."""
     v = villages[villages["designation"].notna()].reset_index(drop=True)
     n, years = len(v), _years(last_year)
-    exit_year = months.year_of(v["exit_m"].fillna(months.LAST).to_numpy()).astype(int)
+    exit_year = np.asarray(months.year_of(v["exit_m"].fillna(months.LAST).to_numpy())).astype(int)
     start = rng.uniform(0, 8, n)
     at_exit = np.where(rng.random(n) < 0.94, rng.uniform(15, 25, n), rng.uniform(10, 14.9, n))
     growth = rng.uniform(1.05, 1.15, n)
@@ -89,7 +89,7 @@ def poor_at_year_end(events: pd.DataFrame, n_households: int, year: int, as_of: 
     last = known.groupby("hh")["event_type"].last()
     status = pd.Series("none", index=range(n_households), dtype=object)
     status[last.index] = last.to_numpy()
-    return status.to_numpy()
+    return np.asarray(status.to_numpy())
 
 
 def household_income(events: pd.DataFrame, n_households: int, as_of: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -79,14 +79,26 @@ class MeasurePlanner:
         return np.flatnonzero(mask & self.served[self.p_hh] & (self.rng.random(len(mask)) < coverage))
 
     def _for_households(
-        self, code: str, funding: str, idx: np.ndarray, monthly: np.ndarray, start=None, duration=None
+        self,
+        code: str,
+        funding: str,
+        idx: np.ndarray,
+        monthly: np.ndarray,
+        start: np.ndarray | None = None,
+        duration: int | None = None,
     ) -> Grants:
         start = self.hh_start[idx] if start is None else np.maximum(start, self.hh_start[idx])
         end = self.hh_end[idx] if duration is None else np.minimum(start + duration - 1, self.hh_end[idx])
         return Grants(code, funding, idx, np.full(len(idx), -1), start, end, monthly)
 
     def _for_persons(
-        self, code: str, funding: str, idx: np.ndarray, monthly: np.ndarray, start=None, duration=None
+        self,
+        code: str,
+        funding: str,
+        idx: np.ndarray,
+        monthly: np.ndarray,
+        start: np.ndarray | None = None,
+        duration: int | None = None,
     ) -> Grants:
         hh = self.p_hh[idx]
         begin = np.maximum(self.hh_start[hh], self.p["joined_m"].fillna(-1).to_numpy()[idx].astype(np.int64))

@@ -62,7 +62,7 @@ def id_numbers(
     first17 = stems + np.char.zfill(serial.astype(str), 3).astype(object)
     digits = np.frombuffer("".join(first17).encode(), dtype=np.uint8).reshape(n, 17) - ord("0")
     checks = check_digits(digits).astype(np.uint8).view("S1").astype(str).astype(object)
-    return first17 + checks
+    return np.asarray(first17 + checks)
 
 
 def _unique_serials(rng: np.random.Generator, stems: np.ndarray, is_male: np.ndarray) -> np.ndarray:

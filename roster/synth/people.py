@@ -108,7 +108,7 @@ def _health(age: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     band = np.where(age < 16, 0, np.where(age < 60, 1, 2))
     table = np.array([config.HEALTH_SHARES_BY_AGE[k] for k in ("child", "adult", "elderly")])
     cumulative = np.cumsum(table, axis=1)[band]
-    return labels[(rng.random(len(age))[:, None] > cumulative).sum(axis=1).clip(0, 3)]
+    return np.asarray(labels[(rng.random(len(age))[:, None] > cumulative).sum(axis=1).clip(0, 3)])
 
 
 def _labor_ability(age: np.ndarray, health: np.ndarray, school: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -218,7 +218,7 @@ def build_members(households: pd.DataFrame, m: Members, rng: np.random.Generator
     n = len(m.hh)
     family_name = names.surnames(rng, len(households))[m.hh]
     surname = np.where(m.relation == "配偶", names.surnames(rng, n), family_name)
-    disability = np.where(m.health == "残疾", choose(rng, config.DISABILITY_SHARES, n), None)
+    disability = np.where(m.health == "残疾", choose(rng, config.DISABILITY_SHARES, n), np.array(None))
     return pd.DataFrame(
         {
             "hh": m.hh,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -14,10 +15,10 @@ def apportion(total: int, weights: Sequence[float]) -> np.ndarray:
     counts = np.floor(quotas).astype(np.int64)
     short = total - counts.sum()
     counts[np.argsort(-(quotas - counts), kind="stable")[:short]] += 1
-    return counts
+    return np.asarray(counts)
 
 
-def choose(rng: np.random.Generator, shares: Mapping, n: int) -> np.ndarray:
+def choose(rng: np.random.Generator, shares: Mapping[Any, float], n: int) -> np.ndarray:
     """``n`` keys of ``shares`` drawn with probabilities proportional to its values."""
     keys = np.empty(len(shares), dtype=object)
     keys[:] = list(shares)

@@ -39,7 +39,7 @@ def baseline_exit_months(households: pd.DataFrame, rng: np.random.Generator) -> 
 
 def new_household_months(n: int, rng: np.random.Generator) -> np.ndarray:
     """Identification months of 新识别 households, 2017-01 .. 2020-06, most in 2017."""
-    weights = [4] * 12 + [2] * 12 + [1] * 12 + [1] * 6
+    weights = [4.0] * 12 + [2.0] * 12 + [1.0] * 12 + [1.0] * 6
     return _draw_months(rng, months.index(2017, 1), weights, n)
 
 
@@ -67,7 +67,7 @@ def household_events(households: pd.DataFrame, rng: np.random.Generator) -> pd.D
     return_m = np.where(returns, np.maximum(year_after_exit, months.index(2017, 1)) + rng.integers(0, 30, n), NEVER)
     second_exit = np.where(returns, return_m + rng.integers(6, 15, n), NEVER)
     removal = _removal_months(households, start, rng)
-    candidates = [
+    candidates: list[tuple[np.ndarray, np.ndarray | str]] = [
         (start, np.where(is_new, "new", "identified")),
         (first_exit, "exited"),
         (return_m, "returned"),
@@ -81,7 +81,7 @@ def household_events(households: pd.DataFrame, rng: np.random.Generator) -> pd.D
                 {
                     "hh": np.flatnonzero(keep),
                     "month": month[keep],
-                    "event_type": np.broadcast_to(kind, n)[keep],
+                    "event_type": np.broadcast_to(np.asarray(kind), n)[keep],
                     "order": order,
                 }
             )

@@ -1,9 +1,10 @@
-"""Where the database is and how to open it."""
+"""Where the database is, how to open it, and the one value of a one-row query (configuration: the bottom layer)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -21,3 +22,16 @@ def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     DuckDB's memory per process (default: 80 % of RAM), for several replicas on one machine."""
     limit = os.environ.get("DASHBOARD_DUCKDB_MEMORY")
     return duckdb.connect(str(path or database_path()), read_only=True, config={"memory_limit": limit} if limit else {})
+
+
+def first_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row an executed query must return (an aggregate, a lookup that must hit)."""
+    row = result.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row
+
+
+def single(result: duckdb.DuckDBPyConnection) -> Any:
+    """The one value of an executed one-row query: ``single(con.execute("SELECT count(*) …"))``."""
+    return first_row(result)[0]
