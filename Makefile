@@ -33,6 +33,10 @@ system-deps:
 test: setup system-deps
 	$(PY) -m pytest
 
+# The inner loop: neither browser nor slow tests, on both cores (pytest-xdist).
+test-fast: setup
+	$(PY) -m pytest -m "not browser and not slow" -n 2
+
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -19,6 +19,7 @@ import duckdb
 
 from access.roles import CITY
 from access.store import ACTIONS, AccessStore, AccountError, store_path
+from analytics.areas import area_codes, towns_with_districts
 from storage.cells import neutralised_frame
 from storage.db import connect
 from storage.files import use_private_umask
@@ -36,10 +37,7 @@ def checked_area(db: Path, area: str) -> str:
     if area == CITY:
         return area
     with connect(db) as con:
-        known = {
-            r[0]
-            for r in con.execute("SELECT district_code FROM district UNION ALL SELECT town_code FROM town").fetchall()
-        }
+        known = set(towns_with_districts(con)["town_code"]) | set(area_codes(con, "district"))
     if area not in known:
         raise AccountError(f"范围“{area}”不是 city、区市代码或镇街代码")
     return area

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from analytics.dataset import dataset_source
 from roster.snapshot import list_snapshots
 from storage.db import connect
 
@@ -41,10 +42,10 @@ def provably_synthetic(db: Path) -> bool:
         return True
     try:
         with connect(db) as con:
-            row = con.execute("SELECT value FROM dataset_meta WHERE key = 'source'").fetchone()
+            source = dataset_source(con)
     except Exception as err:  # any failure to read the source means: not provably synthetic
         raise SourceUnreadable(str(err)) from err
-    return row is not None and row[0] == SYNTHETIC
+    return source == SYNTHETIC
 
 
 def holds_real_data(db: Path) -> bool:

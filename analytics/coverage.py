@@ -10,7 +10,6 @@ import duckdb
 import pandas as pd
 
 from analytics.dynamics import cube_answers, household_states
-from analytics.privacy import masked
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -18,6 +17,7 @@ from analytics.scope import (
     area_names,
 )
 from analytics.sql import execute
+from storage.privacy import masked
 
 # Measure groups shown on the map, as catalogue categories (data/reference/plan_measures.csv).
 MEASURE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {

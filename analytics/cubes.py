@@ -29,9 +29,9 @@ import pandas as pd
 from analytics import distribution, dynamics, goals, quality
 from analytics.coverage import MEASURE_GROUPS
 from analytics.dataset import dataset_info
-from analytics.plan import BASELINE
 from analytics.scope import Scope
 from analytics.sql import execute
+from storage.months import BASELINE
 
 CUBES = (
     "cube_outcome",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from storage.months import first_of_month
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
@@ -20,11 +22,6 @@ class DatasetInfo:
         return self.source == "synthetic"
 
 
-def _first_of_month(text: str) -> dt.date:
-    year, month = text[:7].split("-")
-    return dt.date(int(year), int(month), 1)
-
-
 def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
     """Read ``dataset_meta``; a missing key is an error naming it."""
     meta = dict(con.execute("SELECT key, value FROM dataset_meta").fetchall())
@@ -32,5 +29,16 @@ def dataset_info(con: duckdb.DuckDBPyConnection) -> DatasetInfo:
         if key not in meta:
             raise KeyError(f"dataset_meta 缺少 {key}")
     return DatasetInfo(
-        meta["source"], _first_of_month(meta["as_of_month"]), _first_of_month(meta["baseline_month"]), meta
+        meta["source"], first_of_month(meta["as_of_month"]), first_of_month(meta["baseline_month"]), meta
     )
+
+
+def dataset_source(con: duckdb.DuckDBPyConnection) -> str | None:
+    """``dataset_meta``'s source ('synthetic', 'imported'), None when it does not say."""
+    row = con.execute("SELECT value FROM dataset_meta WHERE key = 'source'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def has_households(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the roster holds any household."""
+    return con.execute("SELECT 1 FROM household LIMIT 1").fetchone() is not None

@@ -26,7 +26,6 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.plan import BASELINE
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -36,6 +35,7 @@ from analytics.scope import (
 )
 from analytics.sql import execute
 from storage.db import single
+from storage.months import BASELINE
 
 POOR = "('identified', 'new', 'returned')"
 OPEN_END = "DATE '9999-12-01'"  # the month a span that has not ended ends

@@ -9,8 +9,9 @@ import pandas as pd
 
 from analytics.dynamics import FLOW_COLUMNS, household_states, monthly_flows
 from analytics.places import place_progress
-from analytics.privacy import masked
-from analytics.scope import Scope, area_names, months_between
+from analytics.scope import Scope, area_names
+from storage.months import months_between
+from storage.privacy import masked
 
 FLOW_LABELS = {"new": "新识别", "returned": "返贫", "exited": "脱贫", "removed": "自然减少"}
 

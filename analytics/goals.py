@@ -30,18 +30,12 @@ import pandas as pd
 from analytics import fmt
 from analytics.dynamics import OPEN_END, cube_answers, scope_outcomes
 from analytics.places import scope_places
-from analytics.plan import BASELINE, DEFAULT_DEADLINE, all_projects_done
+from analytics.plan import DEFAULT_DEADLINE, all_projects_done
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
-from analytics.scope import (
-    CUBE_FILTER_SQL,
-    HOUSEHOLD_FILTER_SQL,
-    PLACE_FILTER_SQL,
-    TOWN_FILTER_SQL,
-    Scope,
-    add_months,
-)
+from analytics.scope import CUBE_FILTER_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
 from storage.db import first_row, single
+from storage.months import BASELINE, add_months
 
 MET, ON_TRACK, BEHIND, NO_DATA = "达标", "进度正常", "滞后", "数据不足"
 NOT_MEASURABLE_REASON = "名册与村镇指标表中没有这项数据"

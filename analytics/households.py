@@ -6,9 +6,9 @@ import duckdb
 import pandas as pd
 
 from analytics.dynamics import STATUS_LABELS, household_states
-from analytics.privacy import masked
 from analytics.scope import Scope
 from analytics.sql import execute
+from storage.privacy import masked
 
 _TABLE_SQL = """
 SELECT h.household_id, v.name AS village_name, h.head_name, h.head_id_number, h.size, h.attribute, h.main_cause,

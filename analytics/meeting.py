@@ -16,9 +16,9 @@ import pandas as pd
 
 from analytics.dynamics import household_states
 from analytics.league import league_table
-from analytics.plan import BASELINE
 from analytics.progress import progress_figures
-from analytics.scope import Scope, add_months
+from analytics.scope import Scope
+from storage.months import BASELINE, add_months
 
 LIST_SIZE = 3
 

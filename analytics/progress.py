@@ -11,8 +11,9 @@ import pandas as pd
 
 from analytics.dynamics import poor_stock, scope_outcomes
 from analytics.places import scope_places
-from analytics.plan import BASELINE, HOUSEHOLD_STAGE_DEADLINE
-from analytics.scope import Scope, months_between
+from analytics.plan import HOUSEHOLD_STAGE_DEADLINE
+from analytics.scope import Scope
+from storage.months import BASELINE, months_between
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ import pandas as pd
 from analytics.coverage import gap_list
 from analytics.dynamics import cube_answers, household_outcomes, household_states
 from analytics.plan import all_projects_done
-from analytics.privacy import masked
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -28,6 +27,7 @@ from analytics.scope import (
     area_names,
 )
 from analytics.sql import execute
+from storage.privacy import masked
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

@@ -27,7 +27,8 @@ import pandas as pd
 from analytics.dynamics import household_outcomes
 from analytics.places import place_progress
 from analytics.plan import HOUSEHOLD_STAGE_DEADLINE, PLACE_STAGE_DEADLINE
-from analytics.scope import Scope, add_months, area_names
+from analytics.scope import Scope, area_names
+from storage.months import add_months
 
 PACE_WINDOW = 3
 RED_FACTOR = 1.5

@@ -18,11 +18,11 @@ import duckdb
 
 from analytics.dataset import DatasetInfo
 from storage.db import single
+from storage.months import month_label, parse_month
 
 CITY_CODE = "370200"
 CITY_NAME = "全市"
 CHILD_LEVEL = {"city": "district", "district": "town", "town": "village", "village": "village"}
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ECHOABLE = re.compile(r"^[0-9-]{1,12}$")
 
 
@@ -110,32 +110,6 @@ GROUP_SQL = {
 # The same over a cube (c), which carries its village's town and district codes.
 CUBE_FILTER_SQL = PLACE_FILTER_SQL.replace("t.", "c.").replace("v.", "c.")
 CUBE_GROUP_SQL = {level: sql.replace("t.", "c.").replace("v.", "c.") for level, sql in GROUP_SQL.items()}
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """First days of every month from ``first`` to ``last`` inclusive."""
-    out, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        out.append(dt.date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    total = month.year * 12 + month.month - 1 + n
-    return dt.date(total // 12, total % 12 + 1, 1)
-
-
-def month_label(month: dt.date) -> str:
-    return f"{month:%Y-%m}"
-
-
-def parse_month(text: str) -> dt.date | None:
-    """``YYYY-MM`` to the first of that month; None when malformed."""
-    match = _MONTH.match(text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _echoed(raw: str) -> str:

@@ -18,8 +18,9 @@ import pandas as pd
 from analytics.dataset import dataset_info
 from analytics.dynamics import FLOW_COLUMNS, monthly_flows, poor_stock
 from analytics.quality import quality_summary
-from analytics.scope import Scope, add_months
+from analytics.scope import Scope
 from storage.db import connect
+from storage.months import add_months
 
 UNITS = ("persons", "households")
 

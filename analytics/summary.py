@@ -7,8 +7,8 @@ import pandas as pd
 
 from analytics.dynamics import poor_stock
 from analytics.places import place_progress
-from analytics.plan import BASELINE
 from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
+from storage.months import BASELINE
 
 COUNT_COLUMNS = (
     "baseline_households",

@@ -37,8 +37,8 @@ from analytics import (
     schedule,
     summary,
 )
+from analytics.cubes import build_cubes
 from analytics.dataset import dataset_info
-from analytics.plan import BASELINE
 from analytics.scope import Scope
 from bench import baseline
 from bench.load import cold_start_s
@@ -53,6 +53,7 @@ from bench.measure import (
 from geo import maps
 from roster.generate import generate
 from roster.schema import create_schema
+from storage.months import BASELINE
 
 CHILD = {"city": "district", "district": "town", "town": "village"}
 ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
@@ -125,7 +126,7 @@ def ensure_db(work: Path, scale: float) -> tuple[Path, float | None]:
         return path, None
     path.unlink(missing_ok=True)
     start = time.perf_counter()
-    generate(2017, scale, path)
+    generate(2017, scale, path, derive=build_cubes)
     return path, time.perf_counter() - start
 
 

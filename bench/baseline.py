@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 
 from analytics.coverage import MEASURE_GROUPS
-from analytics.plan import BASELINE
 from analytics.scope import Scope
+from storage.months import BASELINE
 
 POOR = ("identified", "new", "returned")
 

@@ -1,9 +1,10 @@
-"""Whole map specifications (pydeck decks) from analytics outputs: pure functions, no Streamlit."""
+"""Whole map specifications (pydeck decks) drawn from the figures of ``analytics.map_values``: rendering only,
+no SQL and no Streamlit."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import duckdb
 import geopandas as gpd
@@ -12,9 +13,7 @@ import pydeck as pdk
 
 from analytics import fmt
 from analytics.classify import SCALES, Classes, classify, fill_missing
-from analytics.coverage import MEASURE_GROUPS, coverage_by_area
-from analytics.distribution import METRICS, area_metrics, village_points
-from analytics.exits import FLOW_LABELS, flows_by_area
+from analytics.map_values import coverage_values, distribution_values, flow_values, village_values
 from analytics.places import weak_towns
 from analytics.scope import Scope
 from geo import boundaries
@@ -105,18 +104,6 @@ def map_level(scope_level: str, choice: str) -> str:
     return choice if scope_level == "city" else "town"
 
 
-def _village_tips(points: pd.DataFrame) -> pd.DataFrame:
-    kind = (
-        points["designation"]
-        .map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"})
-        .fillna("一般村")
-    )
-    status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
-    return points.assign(
-        tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人"
-    )
-
-
 def area_classes(
     areas: gpd.GeoDataFrame, values: pd.DataFrame, metric: str, method: str, k: int
 ) -> tuple[pd.DataFrame, Classes]:
@@ -144,55 +131,9 @@ def build_map(
     areas = polygons(level, scope.district, scope.town)
     values, classes = area_classes(areas, values, metric, method, k)
     weak = weak_towns(con, scope)
-    points = _village_tips(boundaries.with_imported_points(village_points(con, scope))) if with_villages else None
+    points = village_values(con, scope) if with_villages else None
     label_areas = level == "district" or len(areas) <= 30
     return choropleth(areas, values, classes, weak, points, label_areas), classes
-
-
-def _area_scope(scope: Scope) -> Scope:
-    """Below district level the map shows the town, so its figures are the town's."""
-    return replace(scope, village=None)
-
-
-def _tips(label: str, text: pd.Series) -> pd.Series:
-    """Tooltip text (plain: the deck's template adds the area name in bold)."""
-    return label + "：" + text
-
-
-def distribution_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
-    table = area_metrics(con, _area_scope(scope), level)
-    formatter = {"share_still_poor": fmt.percent, "incidence": lambda v: fmt.number(v, 1)}.get(metric, fmt.count)
-    text = table[metric].map(formatter) + "；现存贫困户 " + table["remaining_households"].map(fmt.count)
-    return pd.DataFrame({"area_code": table["area_code"], "value": table[metric], "tip": _tips(METRICS[metric], text)})
-
-
-def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str) -> pd.DataFrame:
-    table = coverage_by_area(con, _area_scope(scope), level, group)
-    text = (
-        table["coverage"].map(fmt.percent)
-        + "（"
-        + table["covered"].map(fmt.count)
-        + " / "
-        + table["households"].map(fmt.count)
-        + " 户）"
-    )
-    return pd.DataFrame(
-        {
-            "area_code": table["area_code"],
-            "value": table["coverage"],
-            "tip": _tips(MEASURE_GROUPS[group][0] + "覆盖率", text),
-        }
-    )
-
-
-def flow_values(
-    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first: dt.date, last: dt.date
-) -> pd.DataFrame:
-    table = flows_by_area(con, _area_scope(scope), level, first, last)
-    text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
-    return pd.DataFrame(
-        {"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)}
-    )
 
 
 # The map builders are cached by the pages, so their tooltips take the small-count flag as an argument.

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from analytics import fmt
+from analytics.areas import towns_with_districts
 from analytics.coverage import coverage_by_area, gap_list
 from analytics.dataset import dataset_info
 from analytics.distribution import area_metrics
@@ -336,11 +337,8 @@ def closing_owners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     rows = rows[rows["rag"] == RAG_RED].sort_values(
         ["deadline", "target", "remaining"], key=_severity_key, ascending=[True, True, False]
     )
-    towns = con.execute(
-        "SELECT t.town_code, t.name, d.name FROM town t JOIN district d USING (district_code)"
-    ).fetchall()
-    town_name = {code: name for code, name, _ in towns}
-    district_name = {code: district for code, _, district in towns}
+    towns = towns_with_districts(con).set_index("town_code")
+    town_name, district_name = towns["town_name"], towns["district_name"]
     return pd.DataFrame(
         {
             "区市（主体责任）": rows["area_code"].map(district_name),

@@ -18,9 +18,10 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from analytics import fmt  # noqa: E402
 from analytics.classify import SCALES, Classes, default_method  # noqa: E402
+from analytics.map_values import coverage_values, distribution_values  # noqa: E402
 from analytics.scope import CHILD_LEVEL, Scope  # noqa: E402
 from geo.boundaries import OSM_ATTRIBUTION  # noqa: E402
-from geo.maps import area_classes, coverage_values, distribution_values, polygons  # noqa: E402
+from geo.maps import area_classes, polygons  # noqa: E402
 
 CJK_FILE_STEMS = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "wqy-zenhei", "msyh")
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei")

@@ -22,6 +22,7 @@ from roster.fields import TABLES, fields_of
 from storage.cells import csv_text, neutralised_frame
 from storage.db import single
 from storage.files import use_private_umask
+from storage.months import first_of_month
 
 _LAST = """
 WITH last AS (
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     use_private_umask()
     con = duckdb.connect(str(args.db), read_only=True)
     month_text = args.month or single(con.execute("SELECT value FROM dataset_meta WHERE key = 'as_of_month'"))
-    month = dt.date.fromisoformat(month_text + "-01")
+    month = first_of_month(month_text)
     paths = write_files(
         export_tables(con, month, args.plain), args.out, args.format, args.encoding, f"名册_{month_text}"
     )

@@ -22,10 +22,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.cubes import build_cubes
 from geo.boundaries import REFERENCE_DIR
 from roster import months
 from roster.schema import TABLE_ORDER, create_schema, insert_frame
+from roster.snapshot import Derive
 from roster.synth import (
     config,
     faults,
@@ -278,8 +278,9 @@ def _insert_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFram
             insert_frame(con, table, tables[table][columns])
 
 
-def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNTIL) -> Timings:
-    """Build one synthetic roster database shard by shard; the file appears only when complete."""
+def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNTIL, *, derive: Derive) -> Timings:
+    """Build one synthetic roster database shard by shard, with the tables ``derive`` adds (the cubes); the file
+    appears only when complete."""
     try:
         until_m = months.parse(until)
     except ValueError:
@@ -309,14 +310,14 @@ def generate(seed: int, scale: float, out: Path, until: str = config.DEFAULT_UNT
         }
         insert_frame(con, "dataset_meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
         with timings.stage("预聚合"):
-            build_cubes(con)
+            derive(con)
         con.execute("CHECKPOINT")
     make_private(partial)
     os.replace(partial, out)
     return timings
 
 
-def main() -> None:
+def main(*, derive: Derive) -> None:
     parser = argparse.ArgumentParser(description="生成合成的建档立卡示例数据库（DuckDB）")
     parser.add_argument("--seed", type=int, default=2017)
     parser.add_argument("--scale", type=float, default=1.0, help="户数、人数、村数的倍数（1 = 青岛规划口径）")
@@ -327,12 +328,14 @@ def main() -> None:
     args = parser.parse_args()
     use_private_umask()
     try:
-        timings = generate(args.seed, args.scale, args.out, args.until)
+        timings = generate(args.seed, args.scale, args.out, args.until, derive=derive)
     except UsageError as err:
         parser.exit(2, f"错误：{err}\n")
     size_mb = args.out.stat().st_size / 1e6
     print(f"已生成 {args.out}（{size_mb:.1f} MB，scale={args.scale:g}，截至 {args.until}）：{timings.report()}")
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # the entry point wires the layers: the demo database carries the analytics cubes
+    from analytics.cubes import build_cubes
+
+    main(derive=build_cubes)

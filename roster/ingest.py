@@ -22,11 +22,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics.plan import BASELINE
-from roster.snapshot import ImportFailed, Snapshot, latest_before, write_snapshot
-from roster.validate import Known, Validation, current_month, validate
+from roster.snapshot import Derive, ImportFailed, Snapshot, latest_before, write_snapshot
+from roster.validate import Known, Validation, validate
 from storage.cells import neutralised_frame
 from storage.files import use_private_umask
+from storage.months import BASELINE, current_month, parse_month
 
 
 def known_in(db: Path, as_of: dt.date | None) -> Known:
@@ -51,14 +51,16 @@ def as_of_refusal(as_of: dt.date) -> str | None:
     return None
 
 
-def import_files(db: Path, files: list[Path], as_of: dt.date, imported_by: str) -> tuple[Validation, Snapshot | None]:
-    """Validate ``files`` and, when no error blocks it, write them as a new snapshot of ``db``."""
+def import_files(
+    db: Path, files: list[Path], as_of: dt.date, imported_by: str, *, derive: Derive
+) -> tuple[Validation, Snapshot | None]:
+    """Validate ``files`` and, when no error blocks it, write them (with what ``derive`` adds) as a new snapshot of ``db``."""
     if refusal := as_of_refusal(as_of):
         raise ImportFailed(refusal)
     result = validate(files, known_in(db, as_of), as_of)
     if result.errors:
         return result, None
-    return result, write_snapshot(db, result, as_of, files, imported_by)
+    return result, write_snapshot(db, result, as_of, files, imported_by, derive=derive)
 
 
 def report_xlsx(result: Validation) -> bytes:
@@ -73,10 +75,10 @@ def report_xlsx(result: Validation) -> bytes:
 
 
 def _month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为 YYYY-MM，收到 {text}") from None
+    month = parse_month(text)
+    if month is None:
+        raise argparse.ArgumentTypeError(f"应为 YYYY-MM，收到 {text}")
+    return month
 
 
 def _print_report(result: Validation, report_path: Path | None) -> None:
@@ -95,7 +97,7 @@ def _print_report(result: Validation, report_path: Path | None) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, derive: Derive) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m roster.ingest", description="校验并导入建档立卡名册文件（CSV/XLSX）"
     )
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check or result.errors:
         return 0 if result.errors == 0 and args.check else 1
     try:
-        snapshot = write_snapshot(args.db, result, args.as_of, args.files, args.user)
+        snapshot = write_snapshot(args.db, result, args.as_of, args.files, args.user, derive=derive)
     except ImportFailed as err:
         print(f"错误：{err}", file=sys.stderr)
         return 1
@@ -135,5 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # the entry point wires the layers: snapshots carry the analytics cubes
+    from analytics.cubes import build_cubes
+
+    sys.exit(main(derive=build_cubes))

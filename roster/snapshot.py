@@ -20,21 +20,25 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from analytics.cubes import build_cubes
 from roster import diff
 from roster.fields import TABLES
 from roster.schema import create_schema, insert_frame
 from roster.validate import Validation
 from storage.db import single
 from storage.files import make_private, private_dir
+from storage.months import first_of_month
 
 LOG = logging.getLogger("roster")
+# Adds the derived tables to a roster database before it is published (the caller passes
+# ``analytics.cubes.build_cubes``: the roster layer writes, the analytics layer knows what to derive).
+Derive = Callable[[duckdb.DuckDBPyConnection], None]
 REFERENCE_TABLES = ("district", "town", "village", "measure_type", "town_indicator", "poverty_line", "plan_target")
 CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change")
 _NAME = re.compile(r"^(\d{4})-(\d{2})_(\d{3})\.duckdb$")
@@ -207,9 +211,7 @@ class _Writer:
         return found.assign(event_id=range(start, start + len(found))), "diff"
 
     def _previous_as_of(self) -> dt.date:
-        return dt.date.fromisoformat(
-            single(self.con.execute("SELECT value FROM prev.dataset_meta WHERE key = 'as_of_month'")) + "-01"
-        )
+        return first_of_month(single(self.con.execute("SELECT value FROM prev.dataset_meta WHERE key = 'as_of_month'")))
 
     def _prepared(self, table: str) -> pd.DataFrame:
         frame = self.tables[table]
@@ -256,8 +258,11 @@ def clean_partials(store: Path) -> None:
             pass
 
 
-def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Path], imported_by: str) -> Snapshot:
-    """Write a validated import as a new snapshot of ``db``; all or nothing."""
+def write_snapshot(
+    db: Path, result: Validation, as_of: dt.date, files: list[Path], imported_by: str, *, derive: Derive
+) -> Snapshot:
+    """Write a validated import as a new snapshot of ``db``, with the tables ``derive`` adds (the cubes,
+    ``analytics.cubes.build_cubes``); all or nothing."""
     if result.errors:
         raise ImportFailed(f"有 {result.errors} 个错误，未导入")
     store = private_dir(store_dir(db))
@@ -275,11 +280,11 @@ def write_snapshot(db: Path, result: Validation, as_of: dt.date, files: list[Pat
             if previous:
                 con.execute(f"ATTACH {_quoted(previous.path)} AS prev (READ_ONLY)")
             writer = _Writer(con, result, as_of, previous is not None)
-            events = writer.roster(dt.date.fromisoformat(baseline + "-01"))
+            events = writer.roster(first_of_month(baseline))
             insert_frame(con, "snapshot_file", _sources(result, files))
             name = _publish_name(store, as_of)
             insert_frame(con, "dataset_meta", _meta(db, name, as_of, imported_by, events, baseline))
-            build_cubes(con)
+            derive(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics.privacy import PERSONAL_COLUMNS, masked
 from roster.fields import TABLES, Field, fields_of, header_map
 from roster.parse import parse_column
 from roster.reading import InputRefused, Sheet, read_sheets
+from storage.months import current_month
+from storage.privacy import PERSONAL_COLUMNS, masked
 
 HEADER_SCAN_ROWS = 5
 ROSTER_START = dt.date(2014, 1, 1)  # 建档立卡 began in 2014: no roster month lies before it
@@ -450,10 +451,6 @@ TABLE_RULES = {
     "end_month >= start_month AND year(end_month) = year(start_month)": _check_measures,
     "person_id IS NULL OR event_type IN ('new', 'removed')": _check_person_events,
 }
-
-
-def current_month() -> dt.date:
-    return dt.date.today().replace(day=1)
 
 
 def validate(paths: list[Path], known: Known | None = None, as_of: dt.date | None = None) -> Validation:

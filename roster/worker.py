@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from roster.ingest import as_of_refusal
-from roster.snapshot import ImportFailed, Snapshot, write_snapshot
+from roster.snapshot import Derive, ImportFailed, Snapshot, write_snapshot
 from roster.validate import Known, Validation, validate
 
 LOG = logging.getLogger("roster")
@@ -58,6 +58,7 @@ def _work(
     write: bool,
     known: Known,
     cap_mb: int,
+    derive: Derive,
 ) -> None:
     """The worker: validate, maybe write, send the outcome (tables stay here: only problems and row counts travel).
     The cap is address space beyond what the loaded program (Python, pandas, DuckDB) already holds."""
@@ -71,7 +72,7 @@ def _work(
         if write and not result.errors:
             connection.send(("stage", "write"))
             try:
-                snapshot = write_snapshot(db, result, as_of, paths, user)
+                snapshot = write_snapshot(db, result, as_of, paths, user, derive=derive)
             except ImportFailed as err:
                 failure = str(err)
         connection.send(("outcome", Outcome(Validation(problems=result.problems), rows, snapshot, failure)))
@@ -111,6 +112,8 @@ def run_import(
     write: bool,
     known: Known,
     progress: Callable[[str, float], None] = lambda stage, seconds: None,
+    *,
+    derive: Derive,
 ) -> Outcome:
     """Validate (and, when ``write`` and nothing blocks it, import) ``paths`` in a capped worker process."""
     if refusal := as_of_refusal(as_of):
@@ -118,7 +121,7 @@ def run_import(
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_work, args=(send, db, paths, as_of, user, write, known, memory_cap_mb()), daemon=True
+        target=_work, args=(send, db, paths, as_of, user, write, known, memory_cap_mb(), derive), daemon=True
     )
     started, limit, stage = time.monotonic(), time_limit_s(), "read"
     worker.start()

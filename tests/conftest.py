@@ -17,13 +17,25 @@ from tests import small_roster
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
+# Test tiers (markers in pyproject.toml): `make test` runs everything, `make test-fast` neither tier.
+SLOW_FILES = {"test_load.py", "test_bench.py", "test_display.py", "test_app.py", "test_generator.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests (a live dashboard in Chromium) by their file name; slow ones (each above about 10 s, or
+    whole pages in AppTest) by their file, or marked where they stand."""
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    generate(seed=2017, scale=1, out=path)
+    generate(seed=2017, scale=1, out=path, derive=build_cubes)
     ensure_demo_accounts(path)
     return path
 
@@ -32,7 +44,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def extended_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same roster carried on to the end of the plan period (2020-12)."""
     path = tmp_path_factory.mktemp("extended") / "extended.duckdb"
-    generate(seed=2017, scale=1, out=path, until="2020-12")
+    generate(seed=2017, scale=1, out=path, until="2020-12", derive=build_cubes)
     return path
 
 

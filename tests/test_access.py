@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from access.roles import User
 from access.store import AccessStore, LoginRefused, store_path
+from analytics.cubes import build_cubes
 from analytics.households import household_card
 from analytics.progress import progress_figures
 from analytics.scope import Scope, ScopeDenied, home_scope
@@ -278,7 +279,7 @@ def test_imported_names_with_sql_and_html_are_stored_and_shown_as_text(tmp_path:
     script = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     tables["household"].loc[0, "户主姓名"] = PAYLOAD
     tables["household"].loc[1, "户主姓名"] = script
-    _, snapshot = import_files(db, write_files(tables, tmp_path / "in", "csv"), AS_OF, PAYLOAD)
+    _, snapshot = import_files(db, write_files(tables, tmp_path / "in", "csv"), AS_OF, PAYLOAD, derive=build_cubes)
     con = duckdb.connect(str(snapshot.path), read_only=True)
     names = {r[0] for r in con.execute("SELECT head_name FROM household").fetchall()}
     assert {PAYLOAD, script} <= names and con.execute("SELECT count(*) FROM household").fetchone()[0] == len(

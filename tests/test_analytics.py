@@ -18,7 +18,8 @@ from analytics.goals import BEHIND, MET, NO_DATA, goal_progress
 from analytics.league import league_table
 from analytics.progress import progress_figures, remaining_curve
 from analytics.schedule import back_schedule
-from analytics.scope import Scope, months_between
+from analytics.scope import Scope
+from storage.months import months_between
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
 

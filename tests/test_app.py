@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from access.store import AccessStore, store_path
 from analytics import fmt
+from analytics.cubes import build_cubes
 from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
 from analytics.league import league_table
@@ -202,7 +203,11 @@ def test_data_page_lists_snapshots_and_the_sidebar_switches_between_them(monkeyp
     source = duckdb.connect(str(db), read_only=True)
     for month in (dt.date(2016, 12, 1), dt.date(2017, 9, 1)):
         import_files(
-            db, write_files(export_tables(source, month, plain=True), tmp_path / f"{month}", "csv"), month, "测试"
+            db,
+            write_files(export_tables(source, month, plain=True), tmp_path / f"{month}", "csv"),
+            month,
+            "测试",
+            derive=build_cubes,
         )
     AccessStore(store_path(db)).add_user("admin1", "admin", "city", "correct horse 1")
     at = login(app(monkeypatch, db).run(), "admin1", "correct horse 1")

@@ -10,9 +10,9 @@ import pytest
 
 from analytics.coverage import coverage_by_area
 from analytics.dynamics import poor_stock, scope_outcomes
-from analytics.plan import BASELINE
 from analytics.scope import Scope
 from bench import baseline
+from storage.months import BASELINE
 
 SCOPES = [
     Scope(dt.date(2017, 9, 1)),

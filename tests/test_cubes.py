@@ -28,10 +28,10 @@ from analytics.dynamics import (
 )
 from analytics.goals import goal_progress
 from analytics.league import league_table
-from analytics.plan import BASELINE
 from analytics.quality import district_quality_scores, quality_records, quality_summary
 from analytics.schedule import back_schedule
 from analytics.scope import Scope
+from storage.months import BASELINE
 
 SCOPES = [
     Scope(dt.date(2017, 9, 1)),

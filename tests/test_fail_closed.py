@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from access.store import AccessStore, LoginRefused, store_path
+from analytics.cubes import build_cubes
 from tests.conftest import PROJECT_DIR
 from tests.test_app import app, login
 
@@ -147,7 +148,9 @@ def test_databases_snapshots_and_access_file_are_private(tmp_path: Path) -> None
     import datetime as dt
 
     tables = export_tables(duckdb.connect(str(db), read_only=True), dt.date(2017, 9, 1))
-    _, snapshot = import_files(db, write_files(tables, tmp_path / "in", "csv"), dt.date(2017, 9, 1), "张三")
+    _, snapshot = import_files(
+        db, write_files(tables, tmp_path / "in", "csv"), dt.date(2017, 9, 1), "张三", derive=build_cubes
+    )
     access = AccessStore(store_path(db)).path
     assert _mode(snapshot.path) == 0o600 and _mode(snapshot.path.parent) == 0o700
     assert _mode(access) == 0o600
@@ -397,7 +400,7 @@ def test_roster_export_neutralises_formulas_and_reimports_the_same_values(tmp_pa
     assert _live_cells(xlsx) == []
     csvs = write_files(tables, tmp_path / "csv", "csv", encoding="utf-8")
     assert all(_live_fields(p.read_bytes(), "utf-8") == [] for p in csvs)
-    _, snapshot = import_files(db, csvs, dt.date(2017, 9, 1), "张三")
+    _, snapshot = import_files(db, csvs, dt.date(2017, 9, 1), "张三", derive=build_cubes)
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
         units = dict(
             con.execute(
@@ -412,9 +415,9 @@ def test_roster_export_neutralises_formulas_and_reimports_the_same_values(tmp_pa
 def test_problem_report_csv_downloads_and_audit_exports_have_no_formulas(tmp_path: Path, demo_db: Path) -> None:
     import pandas as pd
 
-    from analytics.privacy import masked
     from roster.ingest import report_xlsx
     from roster.validate import validate
+    from storage.privacy import masked
     from ui.exports import csv_bytes
 
     bad = tmp_path / "户表.csv"
@@ -483,7 +486,7 @@ def _import_changed(
     changed[table][header] = changed[table][header].astype(object)
     changed[table].loc[0, header] = value
     files = write_files(changed, tmp_path / "in", fmt, encoding="utf-8")
-    result, snapshot = import_files(base, files, as_of, "测试")
+    result, snapshot = import_files(base, files, as_of, "测试", derive=build_cubes)
     check = subprocess.run(
         [
             sys.executable,
@@ -595,14 +598,20 @@ def test_a_household_moving_district_is_warned_and_recorded(roster_tables, tmp_p
                 "SELECT v.village_code, t.district_code FROM village v JOIN town t USING (town_code)"
             ).fetchall()
         )
-    first, _ = import_files(base, write_files(tables, tmp_path / "a", "csv"), dt_month(2017, 8), "测试")
+    first, _ = import_files(
+        base, write_files(tables, tmp_path / "a", "csv"), dt_month(2017, 8), "测试", derive=build_cubes
+    )
     assert first.errors == 0
     households = tables["household"].copy()
     row = households.index[households["行政村代码"].map(district_of) == PINGDU][0]
     laixi = next(code for code, district in district_of.items() if district == LAIXI)
     households.loc[row, "行政村代码"] = laixi
     result, snapshot = import_files(
-        base, write_files({**tables, "household": households}, tmp_path / "b", "csv"), AS_OF_DATE, "测试"
+        base,
+        write_files({**tables, "household": households}, tmp_path / "b", "csv"),
+        AS_OF_DATE,
+        "测试",
+        derive=build_cubes,
     )
     assert snapshot is not None and result.report["问题"].str.contains("所在区市由“平度市”变为“莱西市”").any(), (
         result.report.to_string()
@@ -747,7 +756,9 @@ def test_web_imports_run_in_a_worker_with_a_memory_cap_and_a_time_limit(
     files = write_files(tables, tmp_path / "in", "csv")
     stages: list[str] = []
     monkeypatch.setenv(MEMORY_MB, "4096")
-    ok = run_import(db, files, AS_OF_DATE, "测试", False, Known(), lambda stage, seconds: stages.append(stage))
+    ok = run_import(
+        db, files, AS_OF_DATE, "测试", False, Known(), lambda stage, seconds: stages.append(stage), derive=build_cubes
+    )
     assert (
         ok.failure is None and ok.validation.errors == 0 and ok.rows["household"] == len(tables["household"]) and stages
     )
@@ -756,11 +767,11 @@ def test_web_imports_run_in_a_worker_with_a_memory_cap_and_a_time_limit(
     frame = tables["household"]
     __import__("pandas").concat([frame] * (300_000 // len(frame) + 1), ignore_index=True).to_csv(big, index=False)
     monkeypatch.setenv(MEMORY_MB, "64")
-    starved = run_import(db, [big], AS_OF_DATE, "测试", True, Known())
+    starved = run_import(db, [big], AS_OF_DATE, "测试", True, Known(), derive=build_cubes)
     assert starved.snapshot is None and "内存" in starved.failure
     monkeypatch.setenv(MEMORY_MB, "4096")
     monkeypatch.setenv(SECONDS, "0.2")
-    late = run_import(db, files, AS_OF_DATE, "测试", True, Known())
+    late = run_import(db, files, AS_OF_DATE, "测试", True, Known(), derive=build_cubes)
     assert late.snapshot is None and "时限" in late.failure
     assert not (db.parent / "small.snapshots").exists() or not list((db.parent / "small.snapshots").glob("*.duckdb"))
 

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from analytics.cubes import build_cubes
 from analytics.dynamics import stock_flow_breaks
 from analytics.scope import Scope
 from geo import boundaries
@@ -310,17 +311,17 @@ def _content_hash(path: Path) -> str:
 
 def test_same_seed_gives_identical_content(tmp_path: Path) -> None:
     a, b, c = tmp_path / "a.duckdb", tmp_path / "b.duckdb", tmp_path / "c.duckdb"
-    generate(seed=7, scale=0.1, out=a)
-    generate(seed=7, scale=0.1, out=b)
-    generate(seed=8, scale=0.1, out=c)
+    generate(seed=7, scale=0.1, out=a, derive=build_cubes)
+    generate(seed=7, scale=0.1, out=b, derive=build_cubes)
+    generate(seed=8, scale=0.1, out=c, derive=build_cubes)
     assert _content_hash(a) == _content_hash(b)
     assert _content_hash(a) != _content_hash(c)
 
 
 def test_history_does_not_depend_on_until(tmp_path: Path) -> None:
     short, long = tmp_path / "short.duckdb", tmp_path / "long.duckdb"
-    generate(seed=7, scale=0.1, out=short, until="2016-12")
-    generate(seed=7, scale=0.1, out=long, until="2017-09")
+    generate(seed=7, scale=0.1, out=short, until="2016-12", derive=build_cubes)
+    generate(seed=7, scale=0.1, out=long, until="2017-09", derive=build_cubes)
     query = "SELECT household_id, person_id, event_month, event_type FROM status_event WHERE event_month <= DATE '2016-12-01' ORDER BY ALL"
     with duckdb.connect(str(short), read_only=True) as s, duckdb.connect(str(long), read_only=True) as whole:
         assert s.execute(query).fetchall() == whole.execute(query).fetchall()
@@ -328,7 +329,7 @@ def test_history_does_not_depend_on_until(tmp_path: Path) -> None:
 
 def test_scale_multiplies_households_persons_and_villages(tmp_path: Path) -> None:
     path = tmp_path / "x2.duckdb"
-    generate(seed=1, scale=2, out=path)
+    generate(seed=1, scale=2, out=path, derive=build_cubes)
     con = duckdb.connect(str(path), read_only=True)
     assert scalar(con, "SELECT count(*) FROM status_event WHERE event_type = 'identified'") == 2 * 28_535
     assert (

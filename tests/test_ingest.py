@@ -17,13 +17,14 @@ import pytest
 from openpyxl import load_workbook
 
 from analytics import coverage, distribution, dynamics, goals, league, progress, quality
+from analytics.cubes import build_cubes
 from analytics.exits import attribute_changes
-from analytics.privacy import mask_id
 from analytics.scope import Scope
 from roster.export import export_tables, write_files
 from roster.ingest import import_files, known_in
 from roster.snapshot import list_snapshots, store_dir
 from roster.validate import validate
+from storage.privacy import mask_id
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
 
@@ -95,12 +96,13 @@ def assert_same_analytics(a: Path, b: Path, scopes: list[Scope], skip: tuple[str
 # --- clean files -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_roster_round_trips_through_gbk_csv_to_identical_analytics(tmp_path: Path, demo_db: Path) -> None:
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
     files = write_files(
         export_tables(duckdb.connect(str(demo_db), read_only=True), AS_OF), tmp_path / "out", "csv", "gbk"
     )
-    result, snapshot = import_files(base, files, AS_OF, "测试")
+    result, snapshot = import_files(base, files, AS_OF, "测试", derive=build_cubes)
     assert result.errors == 0 and snapshot is not None, result.report.head()
     assert_same_analytics(
         demo_db,
@@ -116,6 +118,7 @@ def test_demo_roster_round_trips_through_gbk_csv_to_identical_analytics(tmp_path
     )
 
 
+@pytest.mark.slow
 def test_one_district_round_trips_through_xlsx(tmp_path: Path, demo_db: Path) -> None:
     """An xlsx workbook of 即墨区 (the district's own export) gives the district's analytics exactly."""
     tables = export_tables(duckdb.connect(str(demo_db), read_only=True), AS_OF)
@@ -125,7 +128,9 @@ def test_one_district_round_trips_through_xlsx(tmp_path: Path, demo_db: Path) ->
         for t, f in tables.items()
     }
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
-    result, snapshot = import_files(base, write_files(district, tmp_path / "out", "xlsx"), AS_OF, "测试")
+    result, snapshot = import_files(
+        base, write_files(district, tmp_path / "out", "xlsx"), AS_OF, "测试", derive=build_cubes
+    )
     assert snapshot is not None, result.report.head()
     # The quality checks look for a 身份证 in two households across the whole city, which one district's file cannot show.
     assert_same_analytics(
@@ -133,6 +138,7 @@ def test_one_district_round_trips_through_xlsx(tmp_path: Path, demo_db: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_monthly_plain_exports_rebuild_the_generators_events(tmp_path: Path, demo_db: Path) -> None:
     """Exports without an event log, one per month, diffed snapshot by snapshot, give the same events."""
     source = duckdb.connect(str(demo_db), read_only=True)
@@ -142,7 +148,9 @@ def test_monthly_plain_exports_rebuild_the_generators_events(tmp_path: Path, dem
         tables = export_tables(source, month, plain=True)
         keep = set(tables["household"].loc[tables["household"]["行政村代码"].str.startswith(town), "户编号"])
         tables = {t: f[f["户编号"].isin(keep)] for t, f in tables.items()}
-        result, snapshot = import_files(base, write_files(tables, tmp_path / f"{month:%Y-%m}", "csv"), month, "测试")
+        result, snapshot = import_files(
+            base, write_files(tables, tmp_path / f"{month:%Y-%m}", "csv"), month, "测试", derive=build_cubes
+        )
         assert snapshot is not None, result.report.head()
     query = """SELECT e.household_id, e.person_id, e.event_month, e.event_type FROM status_event e JOIN household h USING (household_id)
                WHERE h.village_code LIKE '370215008%' ORDER BY ALL"""
@@ -161,7 +169,7 @@ def test_monthly_plain_exports_rebuild_the_generators_events(tmp_path: Path, dem
 def test_snapshot_diff_records_attribute_and_cause_changes(tmp_path: Path, small_db: Path) -> None:
     source = duckdb.connect(str(small_db), read_only=True)
     first = export_tables(source, dt.date(2017, 8, 1), plain=True)
-    import_files(small_db, write_files(first, tmp_path / "a", "csv"), dt.date(2017, 8, 1), "测试")
+    import_files(small_db, write_files(first, tmp_path / "a", "csv"), dt.date(2017, 8, 1), "测试", derive=build_cubes)
     second = export_tables(source, AS_OF, plain=True)
     household = second["household"].copy()
     row = household.index[household["贫困户属性"] == "一般贫困户"][0]
@@ -170,7 +178,11 @@ def test_snapshot_diff_records_attribute_and_cause_changes(tmp_path: Path, small
         "缺资金" if household.loc[row, "主要致贫原因"] != "缺资金" else "因病",
     ]
     result, snapshot = import_files(
-        small_db, write_files({**second, "household": household}, tmp_path / "b", "csv"), AS_OF, "测试"
+        small_db,
+        write_files({**second, "household": household}, tmp_path / "b", "csv"),
+        AS_OF,
+        "测试",
+        derive=build_cubes,
     )
     con = duckdb.connect(str(snapshot.path), read_only=True)
     changes = con.execute(
@@ -239,7 +251,9 @@ def test_malformed_table_is_refused_and_nothing_changes(
 ) -> None:
     table, change, words, column, row = MALFORMED[case]
     before = store_hash(small_db)
-    result, snapshot = import_files(small_db, _rewrite(small_files, tmp_path / "bad", table, change), AS_OF, "测试")
+    result, snapshot = import_files(
+        small_db, _rewrite(small_files, tmp_path / "bad", table, change), AS_OF, "测试", derive=build_cubes
+    )
     problem = _problem(result.report, words)
     assert (
         snapshot is None
@@ -259,7 +273,9 @@ def test_id_numbers_disagreeing_with_birth_date_or_sex_are_warnings(
         frame.loc[1, "性别"] = "女" if frame.loc[1, "性别"] == "男" else "男"
         return frame
 
-    result, snapshot = import_files(small_db, _rewrite(small_files, tmp_path / "w", "人员表", change), AS_OF, "测试")
+    result, snapshot = import_files(
+        small_db, _rewrite(small_files, tmp_path / "w", "人员表", change), AS_OF, "测试", derive=build_cubes
+    )
     assert snapshot is not None and result.errors == 0
     assert _problem(result.report, "出生日期与身份证号中的出生日期不符")["行"] == 2  # no dates: both are personal
     assert _problem(result.report, "与身份证号第17位不符")["行"] == 3
@@ -267,7 +283,7 @@ def test_id_numbers_disagreeing_with_birth_date_or_sex_are_warnings(
 
 def _file_problem(tmp_path: Path, small_db: Path, small_files: Path, files: list[Path]) -> pd.DataFrame:
     before = store_hash(small_db)
-    result, snapshot = import_files(small_db, files, AS_OF, "测试")
+    result, snapshot = import_files(small_db, files, AS_OF, "测试", derive=build_cubes)
     assert snapshot is None and store_hash(small_db) == before
     return result.report
 
@@ -338,7 +354,7 @@ def test_workbook_quirks_merged_titles_serial_dates_hidden_and_extra_sheets_form
     hidden.append(["内部备注"])
     book.create_sheet("填表说明").append(["请按模板填写"])
     book.save(tmp_path / "quirks.xlsx")
-    result, snapshot = import_files(small_db, [tmp_path / "quirks.xlsx"], AS_OF, "测试")
+    result, snapshot = import_files(small_db, [tmp_path / "quirks.xlsx"], AS_OF, "测试", derive=build_cubes)
     assert snapshot is not None, result.report
     assert (
         set(result.report["级别"]) == {"警告"} and _problem(result.report, "隐藏的工作表未读取")["工作表"] == "内部说明"
@@ -395,7 +411,7 @@ def test_random_corruption_never_crashes_or_changes_stored_data(
 
     work = tmp_path_factory.mktemp("fuzz")
     db = sr.build(work / "small.duckdb")
-    import_files(db, csv_files(small_files), AS_OF, "测试")
+    import_files(db, csv_files(small_files), AS_OF, "测试", derive=build_cubes)
     files = csv_files(small_files)
     clean = files[0].read_bytes()
     cells = pd.read_csv(files[1], dtype=str, encoding="gbk", keep_default_na=False)
@@ -414,7 +430,9 @@ def test_random_corruption_never_crashes_or_changes_stored_data(
         damaged = cells.copy()
         damaged.iat[row, column] = text
         damaged.to_csv(work / files[1].name, index=False, encoding="gb18030")
-        result, snapshot = import_files(db, [work / files[0].name, work / files[1].name], dt.date(2017, 10, 1), "测试")
+        result, snapshot = import_files(
+            db, [work / files[0].name, work / files[1].name], dt.date(2017, 10, 1), "测试", derive=build_cubes
+        )
         after = {p.name: p.read_bytes() for p in [db, *store_dir(db).glob("*")]}
         assert all(after[name] == data for name, data in before.items())
         assert set(after) - set(before) == ({snapshot.path.name} if snapshot else set())
@@ -424,12 +442,13 @@ def test_random_corruption_never_crashes_or_changes_stored_data(
     check()
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_the_previous_snapshot_intact(tmp_path: Path, demo_db: Path) -> None:
     base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
     source = duckdb.connect(str(demo_db), read_only=True)
     august = write_files(export_tables(source, dt.date(2017, 8, 1)), tmp_path / "august", "csv")
     files = write_files(export_tables(source, AS_OF), tmp_path / "out", "csv")
-    first, _ = import_files(base, august, dt.date(2017, 8, 1), "测试")
+    first, _ = import_files(base, august, dt.date(2017, 8, 1), "测试", derive=build_cubes)
     assert first.errors == 0
     before = published(base)
     process = subprocess.Popen(
@@ -447,7 +466,9 @@ def test_killed_import_leaves_the_previous_snapshot_intact(tmp_path: Path, demo_
     assert process.returncode != 0, "the import finished before it could be killed"
     assert [s.path.name for s in list_snapshots(base)] == ["2017-08_001.duckdb"]
     assert published(base) == before  # byte for byte; at most a hidden .partial file was left behind
-    _, again = import_files(base, files, AS_OF, "测试")  # the next import clears what the killed one left
+    _, again = import_files(
+        base, files, AS_OF, "测试", derive=build_cubes
+    )  # the next import clears what the killed one left
     assert again is not None and again.path.name == "2017-09_001.duckdb"
     assert not list(store_dir(base).glob(".*"))
 

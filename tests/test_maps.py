@@ -25,11 +25,12 @@ from analytics.distribution import area_metrics, breakdown, village_points
 from analytics.dynamics import status_transitions
 from analytics.exits import flows_by_area, place_exit_timeline, returned_households
 from analytics.households import household_card, household_table
-from analytics.privacy import mask_id, mask_name, mask_phone
-from analytics.scope import Scope, months_between
+from analytics.scope import Scope
 from geo.layers import MAX_POINTS, aggregate_points
 from geo.maps import coverage_map, distribution_map, flow_map
 from reports.static_map import slide_classes
+from storage.months import months_between
+from storage.privacy import mask_id, mask_name, mask_phone
 from tests import small_roster as sr
 
 MONTHS = [dt.date(2016, 6, 1), dt.date(2017, 2, 1), sr.AS_OF]

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from analytics.cubes import build_cubes
 from analytics.scope import Scope
 from analytics.snapshots import quality_trend, snapshot_identity
 from roster.export import export_tables, write_files
@@ -31,7 +32,11 @@ def chain(tmp_path: Path) -> tuple[Path, list[Path]]:
         tables = export_tables(source, month, plain=True)
         if month == SECOND:
             tables["household"].loc[0, "家庭人口数"] = str(int(tables["household"].loc[0, "家庭人口数"]) + 1)
-        paths.append(import_files(db, write_files(tables, tmp_path / f"{month}", "csv"), month, "测试")[1].path)
+        paths.append(
+            import_files(db, write_files(tables, tmp_path / f"{month}", "csv"), month, "测试", derive=build_cubes)[
+                1
+            ].path
+        )
     full = export_tables(source, SECOND)
     events = full["status_event"]
     last = events[events["人编号"].isna()].groupby("户编号").tail(1)
@@ -41,7 +46,9 @@ def chain(tmp_path: Path) -> tuple[Path, list[Path]]:
         "未脱贫",
         None,
     ]
-    paths.append(import_files(db, write_files(full, tmp_path / "rewrite", "csv"), THIRD, "测试")[1].path)
+    paths.append(
+        import_files(db, write_files(full, tmp_path / "rewrite", "csv"), THIRD, "测试", derive=build_cubes)[1].path
+    )
     return db, paths
 
 

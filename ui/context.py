@@ -14,12 +14,12 @@ import duckdb
 import streamlit as st
 
 from analytics import fmt
-from analytics.dataset import DatasetInfo, dataset_info
+from analytics.dataset import DatasetInfo, dataset_info, has_households
 from analytics.labels import SOURCE_LABELS
 from analytics.scope import Scope
 from geo.boundaries import boundaries_version
 from roster.snapshot import list_snapshots
-from storage.db import connect, database_path, single
+from storage.db import connect, database_path
 from ui.text import plain
 
 LOG = logging.getLogger("dashboard")
@@ -84,7 +84,7 @@ def open_dataset() -> tuple[duckdb.DuckDBPyConnection, DatasetInfo]:
     con = connection()
     try:
         info = dataset_info(con)
-        empty = single(con.execute("SELECT count(*) = 0 FROM household"))
+        empty = not has_households(con)
     except (duckdb.Error, KeyError) as err:
         st.error(f"数据库 {plain(path.name)} 不完整、正被其他程序写入或结构不符，无法读取。{BUILD_HINT}")
         LOG.warning("cannot open %s: %s", path, err)

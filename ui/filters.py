@@ -11,17 +11,10 @@ import duckdb
 import streamlit as st
 
 from analytics import fmt
+from analytics.areas import area_codes
 from analytics.dataset import DatasetInfo
-from analytics.plan import BASELINE
-from analytics.scope import (
-    Scope,
-    add_months,
-    area_names,
-    month_label,
-    months_between,
-    parse_month,
-    resolve_scope,
-)
+from analytics.scope import Scope, area_names, resolve_scope
+from storage.months import BASELINE, add_months, month_label, months_between, parse_month
 from ui.auth import audit_denied
 from ui.context import dataset_choices, dataset_label
 from ui.drill import apply_pending_drill
@@ -29,19 +22,12 @@ from ui.text import plain
 
 ALL = ""  # the “whole area” option of a selectbox
 
-_AREAS = {
-    "district": "SELECT district_code FROM district ORDER BY 1",
-    "town": "SELECT town_code FROM town WHERE district_code = ? ORDER BY 1",
-    "village": "SELECT village_code FROM village WHERE town_code = ? ORDER BY 1",
-}
-
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _all_options(
     _con: duckdb.DuckDBPyConnection, db: tuple[str, float, float], level: str, parent: str | None
 ) -> list[str]:
-    params = [] if parent is None else [parent]
-    return [ALL] + [r[0] for r in _con.execute(_AREAS[level], params).fetchall()]
+    return [ALL, *area_codes(_con, level, parent)]
 
 
 def _options(

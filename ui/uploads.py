@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from analytics.cubes import build_cubes
 from geo.boundary_import import (
     SUFFIXES,
     BoundaryRefused,
@@ -53,6 +54,7 @@ def check_or_import(
             write and not refused,
             known,
             progress,
+            derive=build_cubes,
         )
     status.empty()
     outcome.validation.problems[:0] = refused

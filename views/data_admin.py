@@ -4,12 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics.scope import months_between
 from roster.fields import TABLES
 from roster.ingest import known_in, report_xlsx
 from roster.snapshot import catalogue, store_dir
 from roster.template import write_template_bytes
 from storage.db import database_path
+from storage.months import first_of_month, months_between
 from ui.auth import audit, require
 from ui.context import dataset_label
 from ui.text import plain
@@ -49,7 +49,7 @@ checking = check.button("只校验", disabled=not uploads, key="import_check", w
 importing = run.button("校验并导入", type="primary", disabled=not uploads, key="import_run", width="stretch")
 
 if checking or importing:
-    month = dt.date.fromisoformat(as_of + "-01")
+    month = first_of_month(as_of)
     outcome = check_or_import(base, uploads, month, admin.name, importing, known_in(base, month))
     st.session_state.import_outcome = (as_of, importing, outcome)
     audit(

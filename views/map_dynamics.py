@@ -1,7 +1,5 @@
 """图三 脱贫人口动态管理图: exits, returns, new registrations and natural decrease over time."""
 
-import datetime as dt
-
 import streamlit as st
 
 from analytics import fmt
@@ -16,9 +14,9 @@ from analytics.exits import (
 )
 from analytics.labels import LEVEL_LABELS, with_labels
 from analytics.places import scope_places
-from analytics.plan import BASELINE
-from analytics.scope import add_months, month_label, months_between, parse_month, scope_label
+from analytics.scope import scope_label
 from geo.maps import flow_map, map_level
+from storage.months import BASELINE, add_months, first_of_month, month_label, months_between, parse_month
 from ui import charts, tables
 from ui.cache import cached
 from ui.choices import pick
@@ -68,7 +66,7 @@ period = controls[2].select_slider(
 )
 method = pick(controls[3], "分级方法", {m: METHODS[m] for m in methods_for(flow)}, "dyn_method")
 classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
-first, last = (dt.date.fromisoformat(p + "-01") for p in period)
+first, last = (first_of_month(p) for p in period)
 level = map_level(scope.level, choice)
 
 
@@ -152,9 +150,7 @@ with left:
     month_b = pair[1].selectbox(
         "结束月份", labels, index=len(labels) - 1, key="dyn_to", format_func=lambda m: fmt.month(parse_month(m))
     )
-    transitions = cached(
-        status_transitions, scope, dt.date.fromisoformat(month_a + "-01"), dt.date.fromisoformat(month_b + "-01")
-    )
+    transitions = cached(status_transitions, scope, first_of_month(month_a), first_of_month(month_b))
     label_a, label_b = (fmt.month(parse_month(m)) for m in (month_a, month_b))
     st.plotly_chart(
         charts.transition_sankey(transitions, label_a, label_b), config={"displaylogo": False}, key="sankey"

@@ -1,0 +1,78 @@
+"""What the maps show, per area: the value each area is coloured by and its tooltip text, for the web maps
+(``geo.maps``) and the slide maps (``reports.static_map``) alike. Below district level a map shows towns, so its
+figures are the town's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import duckdb
+import pandas as pd
+
+from analytics import fmt
+from analytics.coverage import MEASURE_GROUPS, coverage_by_area
+from analytics.distribution import METRICS, area_metrics, village_points
+from analytics.exits import FLOW_LABELS, flows_by_area
+from analytics.scope import Scope
+from geo import boundaries
+
+
+def _area_scope(scope: Scope) -> Scope:
+    """Below district level the map shows the town, so its figures are the town's."""
+    return replace(scope, village=None)
+
+
+def _tips(label: str, text: pd.Series) -> pd.Series:
+    """Tooltip text (plain: the deck's template adds the area name in bold)."""
+    return label + "：" + text
+
+
+def distribution_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
+    table = area_metrics(con, _area_scope(scope), level)
+    formatter = {"share_still_poor": fmt.percent, "incidence": lambda v: fmt.number(v, 1)}.get(metric, fmt.count)
+    text = table[metric].map(formatter) + "；现存贫困户 " + table["remaining_households"].map(fmt.count)
+    return pd.DataFrame({"area_code": table["area_code"], "value": table[metric], "tip": _tips(METRICS[metric], text)})
+
+
+def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str) -> pd.DataFrame:
+    table = coverage_by_area(con, _area_scope(scope), level, group)
+    text = (
+        table["coverage"].map(fmt.percent)
+        + "（"
+        + table["covered"].map(fmt.count)
+        + " / "
+        + table["households"].map(fmt.count)
+        + " 户）"
+    )
+    return pd.DataFrame(
+        {
+            "area_code": table["area_code"],
+            "value": table["coverage"],
+            "tip": _tips(MEASURE_GROUPS[group][0] + "覆盖率", text),
+        }
+    )
+
+
+def flow_values(
+    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first: dt.date, last: dt.date
+) -> pd.DataFrame:
+    table = flows_by_area(con, _area_scope(scope), level, first, last)
+    text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
+    return pd.DataFrame(
+        {"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)}
+    )
+
+
+def village_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The scope's village points (imported positions where there are any) with their tooltip text."""
+    points = boundaries.with_imported_points(village_points(con, scope))
+    kind = (
+        points["designation"]
+        .map({"provincial_poor": "省定贫困村", "municipal_weak": "市定经济薄弱村"})
+        .fillna("一般村")
+    )
+    status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
+    return points.assign(
+        tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人"
+    )
