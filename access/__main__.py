@@ -1,6 +1,7 @@
 """Account administration and the audit log from the command line.
 
-    python -m access users add --db PATH --name NAME --role analyst --scope 370283 [--pii] [--password PW | --password-stdin]
+    python -m access users add --db PATH --name NAME --role analyst --scope 370283 [--pii] [--password PW |
+    --password-stdin]
     python -m access users list|disable|enable|reset-password|set-scope|grant-pii|revoke-pii --db PATH --name NAME ...
     python -m access demo-accounts --db PATH          (the demo accounts of the synthetic data; see README)
     python -m access audit --db PATH [--user NAME] [--action ACTION] [--out FILE.xlsx]

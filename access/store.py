@@ -1,8 +1,8 @@
 """Accounts and the append-only audit log, in a SQLite file next to the database.
 
 SQLite (not DuckDB) because the dashboard, the CLI and several server processes write to it at once.
-Passwords are stored only as argon2id hashes, session tokens only as SHA-256 digests. The audit table refuses UPDATE and DELETE (triggers),
-and this module has no code path that changes or removes audit rows.
+Passwords are stored only as argon2id hashes, session tokens only as SHA-256 digests. The audit table refuses
+UPDATE and DELETE (triggers), and this module has no code path that changes or removes audit rows.
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ CREATE TABLE IF NOT EXISTS session (
     ended_at   TEXT,
     end_reason TEXT
 );
-CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
-CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, '审计日志只能追加'); END;
 """
 ACTIONS = {
     "login": "登录",
@@ -125,8 +127,9 @@ class AccessStore:
         """Audit rows, newest first, optionally for one user, one action, or from a day on."""
         with self._connect() as con:
             rows = con.execute(
-                "SELECT id, at, user, action, details FROM audit WHERE (? IS NULL OR user = ?) AND (? IS NULL OR action = ?) "
-                "AND (? IS NULL OR at >= ?) ORDER BY id DESC LIMIT ?",
+                "SELECT id, at, user, action, details FROM audit"
+                " WHERE (? IS NULL OR user = ?) AND (? IS NULL OR action = ?) AND (? IS NULL OR at >= ?)"
+                " ORDER BY id DESC LIMIT ?",
                 (user, user, action, action, since and since.isoformat(), since and since.isoformat(), limit),
             ).fetchall()
         return pd.DataFrame([dict(r) for r in rows], columns=["id", "at", "user", "action", "details"])
@@ -146,7 +149,8 @@ class AccessStore:
         with self._connect() as con:
             try:
                 con.execute(
-                    "INSERT INTO account (name, role, area, pii, demo, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO account (name, role, area, pii, demo, password_hash, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         role,
@@ -168,7 +172,8 @@ class AccessStore:
     def users(self) -> pd.DataFrame:
         with self._connect() as con:
             rows = con.execute(
-                "SELECT name, role, area, pii, demo, disabled, failures, locked_until, created_at FROM account ORDER BY name"
+                "SELECT name, role, area, pii, demo, disabled, failures, locked_until, created_at"
+                " FROM account ORDER BY name"
             ).fetchall()
         return pd.DataFrame(
             [dict(r) for r in rows],

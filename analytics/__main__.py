@@ -1,6 +1,7 @@
 """Command line access to the analytics, for scripts and checks.
 
-python -m analytics progress --db PATH --as-of YYYY-MM [--district CODE] [--town CODE] [--json] [--user NAME [--password-stdin]]
+python -m analytics progress --db PATH --as-of YYYY-MM [--district CODE] [--town CODE] [--json] [--user NAME
+[--password-stdin]]
 python -m analytics timings --db PATH
 """
 

@@ -84,7 +84,8 @@ def coverage_by_area(
 _GAPS_SQL = """
 , gaps AS (
     SELECT s.household_id,
-           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE)) AS no_measure,
+           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS no_measure,
            CASE h.main_cause {cause_cases} ELSE false END AS cause_unmatched
     FROM sized s JOIN household h USING (household_id)
     WHERE s.is_active
@@ -149,7 +150,8 @@ def measures_per_household(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.D
 def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
     """Funds paid (元) from 2016-01 to the month, by area and measure category (households in scope)."""
     select = """
-    SELECT s.area_code, m.category_code, mt.category_zh, sum(m.amount_yuan * (date_diff('month', m.start_month, least(m.end_month, CAST($at AS DATE))) + 1)
+    SELECT s.area_code, m.category_code, mt.category_zh, sum(m.amount_yuan * (date_diff('month', m.start_month,
+        least(m.end_month, CAST($at AS DATE))) + 1)
                                                 / (date_diff('month', m.start_month, m.end_month) + 1)) AS yuan
     FROM sized s JOIN measure m ON m.household_id = s.household_id
     JOIN (SELECT DISTINCT category_code, category_zh FROM measure_type) mt USING (category_code)

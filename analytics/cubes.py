@@ -48,7 +48,8 @@ _HOUSEHOLDS = """,
 hh AS (
     SELECT ev.household_id, any_value(a.area_code) AS village_code,
            coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN {poor}, false) AS b,
-           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
+               AND ev.event_month > $baseline) AS first_new,
            min(ev.event_month) AS first_event
     FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
 ),
@@ -59,7 +60,10 @@ spells AS (
 active AS (SELECT * FROM spells WHERE event_type <> 'removed')
 """.replace("{poor}", dynamics.POOR)
 
-_MEMBERS_AT = "(SELECT count(*) FROM members p WHERE p.household_id = {h}.household_id AND p.joined <= {m} AND {m} < p.left_month)"
+_MEMBERS_AT = (
+    "(SELECT count(*) FROM members p"
+    " WHERE p.household_id = {h}.household_id AND p.joined <= {m} AND {m} < p.left_month)"
+)
 
 _OUTCOME_SPANS = (
     _HOUSEHOLDS
@@ -80,11 +84,13 @@ spans AS (
     FROM spells WHERE event_type IN {poor}
     UNION ALL
     SELECT s.village_code, greatest(s.start, p.joined), least(s.stop, p.left_month),
-           unnest(CASE WHEN s.b THEN ['remaining_persons', 'baseline_remaining_persons'] ELSE ['remaining_persons'] END), 1
+           unnest(CASE WHEN s.b THEN ['remaining_persons', 'baseline_remaining_persons']
+               ELSE ['remaining_persons'] END), 1
     FROM spells s JOIN members p USING (household_id) WHERE s.event_type IN {poor}
     UNION ALL
     SELECT hh.village_code, x.start, x.stop,
-           unnest(CASE WHEN hh.b THEN ['exited_households', 'exited_persons', 'baseline_exited_households', 'baseline_exited_persons']
+           unnest(CASE WHEN hh.b THEN ['exited_households', 'exited_persons', 'baseline_exited_households',
+               'baseline_exited_persons']
                        ELSE ['exited_households', 'exited_persons'] END),
            unnest([1, {persons_at_exit}, 1, {persons_at_exit}])
     FROM exit_spells x JOIN hh USING (household_id) WHERE x.event_type = 'exited'
@@ -93,7 +99,8 @@ spans AS (
     UNION ALL
     SELECT village_code, $baseline, {open}, 'baseline_persons', {persons_at_baseline} FROM hh WHERE b
     UNION ALL
-    SELECT village_code, CASE WHEN b THEN $baseline ELSE first_new END, {open}, 'registered_households', 1 FROM hh WHERE b OR first_new IS NOT NULL
+    SELECT village_code, CASE WHEN b THEN $baseline ELSE first_new END, {open}, 'registered_households', 1 FROM hh
+        WHERE b OR first_new IS NOT NULL
     UNION ALL
     SELECT village_code, first_event, {open}, 'recorded_households', 1 FROM hh
     UNION ALL
@@ -132,16 +139,19 @@ _PROFILE_SPANS = (
     _HOUSEHOLDS
     + """,
 profile AS (
-    SELECT household_id, unnest(['main_cause', 'attribute']) AS dimension, unnest([main_cause, attribute]) AS value FROM household
+    SELECT household_id, unnest(['main_cause', 'attribute']) AS dimension, unnest([main_cause, attribute]) AS value
+        FROM household
 ),
 spans AS (
     SELECT s.village_code, f.dimension, f.value, s.start, s.stop, 'remaining_households' AS col, 1 AS n
     FROM spells s JOIN profile f USING (household_id) WHERE s.event_type IN {poor}
     UNION ALL
-    SELECT s.village_code, f.dimension, f.value, greatest(s.start, p.joined), least(s.stop, p.left_month), 'remaining_persons', 1
+    SELECT s.village_code, f.dimension, f.value, greatest(s.start, p.joined), least(s.stop, p.left_month),
+        'remaining_persons', 1
     FROM spells s JOIN profile f USING (household_id) JOIN members p USING (household_id) WHERE s.event_type IN {poor}
     UNION ALL
-    SELECT hh.village_code, f.dimension, f.value, $baseline, {open}, unnest(['baseline_households', 'baseline_persons']),
+    SELECT hh.village_code, f.dimension, f.value, $baseline, {open}, unnest(['baseline_households',
+        'baseline_persons']),
            unnest([1, {persons_at_baseline}])
     FROM hh JOIN profile f USING (household_id) WHERE hh.b
 )
@@ -157,13 +167,16 @@ _MEASURE_COUNT_SPANS = (
     + f""",
 firsts AS (SELECT household_id, measure_code, min(start_month) AS first FROM measure GROUP BY ALL),
 levels AS (
-    SELECT household_id, row_number() OVER w AS measures, first AS start, coalesce(lead(first) OVER w, {dynamics.OPEN_END}) AS stop
+    SELECT household_id, row_number() OVER w AS measures, first AS start, coalesce(lead(first) OVER w,
+        {dynamics.OPEN_END}) AS stop
     FROM firsts WINDOW w AS (PARTITION BY household_id ORDER BY first, measure_code)
     UNION ALL
-    SELECT hh.household_id, 0, DATE '1900-01-01', coalesce(min(f.first), {dynamics.OPEN_END}) FROM hh LEFT JOIN firsts f USING (household_id) GROUP BY 1
+    SELECT hh.household_id, 0, DATE '1900-01-01', coalesce(min(f.first), {dynamics.OPEN_END}) FROM hh LEFT
+        JOIN firsts f USING (household_id) GROUP BY 1
 ),
 spans AS (
-    SELECT a.village_code, l.measures, greatest(a.start, l.start) AS start, least(a.stop, l.stop) AS stop, 'households' AS col, 1 AS n
+    SELECT a.village_code, l.measures, greatest(a.start, l.start) AS start, least(a.stop, l.stop) AS stop,
+        'households' AS col, 1 AS n
     FROM active a JOIN levels l USING (household_id)
 )
 """
@@ -216,14 +229,16 @@ def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
         keys=("measures",),
         keep="households > 0",
     )
+    goal_spans, goal_params = _goal_spans(con)
     _running(
         con,
         city,
         "cube_goal",
-        _goal_spans(),
+        goal_spans,
         {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"},
         keys=("target_id",),
         keep="applies > 0",
+        span_params=goal_params,
     )
     _insert(con, "cube_quality", _quality_records(con, city))
 
@@ -251,14 +266,21 @@ def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFram
         con.unregister("_villages")
 
 
-def _goal_spans() -> str:
-    """The spans of every additive plan target, tagged with its id."""
-    parts = [
-        f"SELECT village_code, '{target}' AS target_id, start, stop, col, n FROM ({evaluator.spans_sql()}) AS s(village_code, start, stop, col, n)"
-        for target, evaluator in goals.EVALUATORS.items()
-        if isinstance(evaluator, goals.Additive)
-    ]
-    return _GOAL_LIFE + ",\nspans AS (\n" + "\nUNION ALL\n".join(parts) + "\n)"
+def _goal_spans(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, object]]:
+    """The spans of every additive plan target, tagged with its id, and their parameters: each target's id,
+    measure code and plan figure (from ``plan_target``) bound as ``$target_i``, ``$code_i``, ``$plan_i``."""
+    plan = dict(con.execute("SELECT id, target_value FROM plan_target").fetchall())
+    additive = [(t, e) for t, e in goals.EVALUATORS.items() if isinstance(e, goals.Additive)]
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    for i, (target, evaluator) in enumerate(additive):
+        spans = evaluator.spans_sql(goals.Bound(f"$code_{i}", f"$plan_{i}"))
+        parts.append(
+            f"SELECT village_code, $target_{i} AS target_id, start, stop, col, n FROM ({spans}) AS"
+            " s(village_code, start, stop, col, n)"
+        )
+        params |= {f"target_{i}": target, f"code_{i}": evaluator.code, f"plan_{i}": plan.get(target)}
+    return _GOAL_LIFE + ",\nspans AS (\n" + "\nUNION ALL\n".join(parts) + "\n)", params
 
 
 def _running(
@@ -269,6 +291,7 @@ def _running(
     columns: dict[str, str],
     keys: tuple[str, ...] = (),
     keep: str = "true",
+    span_params: dict[str, object] | None = None,
 ) -> None:
     """Write into ``cube`` the month-end values of ``columns`` (running ``sum`` or ``min``) per village, ``keys``
     and every month from the baseline to the as-of month, from the CTE ``spans`` (village_code, *keys,
@@ -290,9 +313,11 @@ def _running(
         UNION ALL SELECT {group}, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ({minima})
     ),
     d AS (
-        SELECT {group}, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at AND col NOT IN ({minima}) GROUP BY ALL
+        SELECT {group}, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ({minima}) GROUP BY ALL
         UNION ALL
-        SELECT {group}, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at AND col IN ({minima}) GROUP BY ALL
+        SELECT {group}, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ({minima}) GROUP BY ALL
     ),
     grid AS (
         SELECT DISTINCT {group}, CAST(m.month AS DATE) AS month
@@ -311,7 +336,7 @@ def _running(
     execute(
         con,
         f"INSERT INTO {cube} BY NAME " + dynamics.events_sql("village", body),
-        {**city.sql_params(), "baseline": BASELINE, "at": city.as_of},
+        {**city.sql_params(), "baseline": BASELINE, "at": city.as_of, **(span_params or {})},
     )
 
 
@@ -321,7 +346,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
     con.register("_cube", frame)
     try:
         con.execute(f"""INSERT INTO {table} BY NAME
-                        SELECT f.*, v.town_code, t.district_code FROM _cube f JOIN village v USING (village_code) JOIN town t USING (town_code)
+                        SELECT f.*, v.town_code, t.district_code FROM _cube f JOIN village v USING (village_code)
+                            JOIN town t USING (town_code)
                         ORDER BY f.month, f.village_code""")
     finally:
         con.unregister("_cube")

@@ -97,15 +97,18 @@ def _age_band_sql(column: str) -> str:
 
 
 _HOUSEHOLD_DIMENSION = """
-SELECT h.{dimension} AS value, count(*) AS households, sum(CASE WHEN $population = 'remaining' THEN s.persons_now ELSE s.persons_baseline END) AS persons
+SELECT h.{dimension} AS value, count(*) AS households, sum(CASE WHEN $population = 'remaining' THEN s.persons_now
+    ELSE s.persons_baseline END) AS persons
 FROM sized s JOIN household h USING (household_id)
 WHERE CASE WHEN $population = 'remaining' THEN s.is_poor ELSE s.is_baseline END
 GROUP BY 1
 """
 _PERSON_DIMENSION = """
 SELECT {value} AS value, count(DISTINCT h.household_id) AS households, count(*) AS persons
-FROM sized s JOIN members m USING (household_id) JOIN person p USING (person_id) JOIN household h ON h.household_id = s.household_id
-WHERE CASE WHEN $population = 'remaining' THEN s.is_poor AND m.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < m.left_month
+FROM sized s JOIN members m USING (household_id) JOIN person p USING (person_id)
+    JOIN household h ON h.household_id = s.household_id
+WHERE CASE WHEN $population = 'remaining' THEN s.is_poor AND m.joined <= CAST($at AS DATE)
+    AND CAST($at AS DATE) < m.left_month
            ELSE s.is_baseline AND m.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < m.left_month END
 GROUP BY 1
 """
@@ -114,7 +117,8 @@ GROUP BY 1
 HOUSEHOLD_DIMENSIONS = ("main_cause", "attribute")
 PROFILE_COLUMNS = ("remaining_households", "remaining_persons", "baseline_households", "baseline_persons")
 _CUBE_PROFILE = f"""
-SELECT c.value, CAST(sum(c.{{population}}_households) AS BIGINT) AS households, CAST(sum(c.{{population}}_persons) AS BIGINT) AS persons
+SELECT c.value, CAST(sum(c.{{population}}_households) AS BIGINT) AS households,
+    CAST(sum(c.{{population}}_persons) AS BIGINT) AS persons
 FROM cube_profile c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) AND c.dimension = $dimension
 GROUP BY 1 HAVING sum(c.{{population}}_households) > 0
 """

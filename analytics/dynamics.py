@@ -77,7 +77,8 @@ poor_household_month AS (
     WHERE ev.event_type IN {poor}
 ),
 household_stock AS (
-    SELECT month, area_code, count(*) AS households FROM poor_household_month JOIN area USING (household_id) GROUP BY ALL
+    SELECT month, area_code, count(*) AS households FROM poor_household_month JOIN area USING (household_id)
+        GROUP BY ALL
 ),
 person_stock AS (
     SELECT phm.month, a.area_code, count(*) AS persons
@@ -92,7 +93,8 @@ flow_events AS (
                 WHEN ev.event_type = 'removed' AND ev.prev_type IN {poor} THEN 'removed'
                 WHEN ev.event_type IN ('returned', 'exited') THEN ev.event_type END AS flow,
            (SELECT count(*) FROM members p
-             WHERE p.household_id = ev.household_id AND p.joined <= ev.event_month AND ev.event_month < p.left_month) AS persons
+             WHERE p.household_id = ev.household_id AND p.joined <= ev.event_month
+                 AND ev.event_month < p.left_month) AS persons
     FROM ev WHERE ev.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 ),
 member_flows AS (
@@ -100,7 +102,8 @@ member_flows AS (
     FROM status_event e
     JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
     WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
-      AND (e.event_type <> 'new' OR e.event_month > CAST($baseline AS DATE))  -- members by the baseline are baseline persons
+      AND (e.event_type <> 'new'
+          OR e.event_month > CAST($baseline AS DATE))  -- members by the baseline are baseline persons
 ),
 flows AS (
     SELECT month, area_code, flow, count(*) AS households, sum(persons) AS persons
@@ -116,11 +119,15 @@ state AS (
     SELECT household_id,
            arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
            arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited', 'returned')) AS exit_state,
-           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited', 'returned')) AS exit_month,
-           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE) AND event_month <= CAST($at AS DATE)) AS new_events,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
            count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN {poor} AND event_month <= CAST($at AS DATE)) AS removed_poor
+           count(*) FILTER (event_type = 'removed' AND prev_type IN {poor}
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
 sized AS (
@@ -133,7 +140,8 @@ sized AS (
               AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
            s.at_baseline IN {poor} AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
            s.at_month IN {poor} AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analytics.dynamics import FLOW_COLUMNS, household_states, monthly_flows
 from analytics.places import place_progress
+from analytics.plan import FIRST_BATCH, PLACE_STAGE_DEADLINE, plan_deadline, plan_figure
 from analytics.scope import Scope, area_names
 from storage.months import months_between
 from storage.privacy import masked
@@ -44,15 +45,32 @@ def place_exit_timeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def stage_goals_text(scope: Scope, totals: pd.Series) -> str:
+    """The stage goals as a caption: the plan's first batch by its deadline (city scope), then everything left."""
+    towns = int(totals["weak_towns_total"])
+    rest = f"{PLACE_STAGE_DEADLINE.year} 年底{'其余' if scope.level == 'city' else '全部'}村" + (
+        f"和 {towns} 个经济薄弱镇" if towns else ""
+    )
+    if scope.level != "city":
+        return f"阶段目标：{rest}摘帽。"
+    (villages, _), (weak, _) = FIRST_BATCH["provincial_villages"], FIRST_BATCH["weak_villages"]
+    first = f"{int(plan_figure(villages))} 个省定贫困村、{int(plan_figure(weak))} 个市定经济薄弱村"
+    return f"阶段目标：{plan_deadline(villages).year} 年底 {first}摘帽（全市口径）；{rest}全部摘帽。"
+
+
 def stage_goals(scope: Scope, totals: pd.Series) -> list[tuple[dt.date, str, int]]:
     """(deadline month, series, count) to draw against the timeline: the plan's 2016 batch at city level."""
+    everything = PLACE_STAGE_DEADLINE.replace(day=1)
     goals = [
-        (dt.date(2017, 12, 1), "provincial_villages", int(totals["provincial_villages_total"])),
-        (dt.date(2017, 12, 1), "weak_villages", int(totals["weak_villages_total"])),
-        (dt.date(2017, 12, 1), "weak_towns", int(totals["weak_towns_total"])),
+        (everything, "provincial_villages", int(totals["provincial_villages_total"])),
+        (everything, "weak_villages", int(totals["weak_villages_total"])),
+        (everything, "weak_towns", int(totals["weak_towns_total"])),
     ]
     if scope.level == "city":
-        goals += [(dt.date(2016, 12, 1), "provincial_villages", 51), (dt.date(2016, 12, 1), "weak_villages", 79)]
+        goals += [
+            (plan_deadline(target).replace(day=1), series, int(plan_figure(target)))
+            for series, (target, _) in FIRST_BATCH.items()
+        ]
     return [g for g in goals if g[2] > 0]
 
 
@@ -86,8 +104,10 @@ places AS (  -- a moved household's old and new village by name
 )
 SELECT c.household_id, t.name AS town_name, v.name AS village_name, h.head_name, c.change_month,
        CASE c.field WHEN 'attribute' THEN '贫困户属性' WHEN 'main_cause' THEN '主要致贫原因' ELSE '所在村' END AS field,
-       CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.old_value) ELSE c.old_value END AS old_value,
-       CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.new_value) ELSE c.new_value END AS new_value
+       CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.old_value)
+           ELSE c.old_value END AS old_value,
+       CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.new_value)
+           ELSE c.new_value END AS new_value
 FROM sized s JOIN household_change c USING (household_id) JOIN household h USING (household_id)
 JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE c.change_month <= CAST($at AS DATE)
@@ -96,5 +116,6 @@ ORDER BY c.change_month DESC, c.household_id, c.field
 
 
 def attribute_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Changes of 贫困户属性, 主要致贫原因 or village (moves) found between imported snapshots, up to the month (names masked)."""
+    """Changes of 贫困户属性, 主要致贫原因 or village (moves) found between imported snapshots, up to the month (names
+    masked)."""
     return masked(household_states(con, scope, _CHANGES_SQL))

@@ -165,7 +165,9 @@ def is_share_column(name: str) -> bool:
 
 def cell(column: str, value: object) -> str:
     """One table cell as read on a slide or in a deck: shares as percentages, counts with separators
-    (household/person counts under the small-count rule), other numbers with exactly one decimal, dates as 2017年9月30日, missing as ``—``."""
+    (household/person counts under the small-count rule), other numbers with exactly one decimal, dates as
+    2017年9月30日,
+    missing as ``—``."""
     if isinstance(value, str):
         return value
     if missing(value):

@@ -19,9 +19,10 @@ Targets without a deadline (other than standing obligations) are paced to the en
 from __future__ import annotations
 
 import datetime as dt
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -30,7 +31,7 @@ import pandas as pd
 from analytics import fmt
 from analytics.dynamics import OPEN_END, cube_answers, scope_outcomes
 from analytics.places import scope_places
-from analytics.plan import DEFAULT_DEADLINE, all_projects_done
+from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, all_projects_done
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
 from analytics.scope import CUBE_FILTER_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
@@ -63,10 +64,11 @@ class Context:
     scope: Scope
     _figures: dict[tuple[str, Scope], Any] = field(default_factory=dict)
     target: str = ""
+    plan_value: float = math.nan  # the target's figure in the plan (``plan_target.target_value``)
 
     def at(self, month: dt.date) -> Context:
         """The same target and shared figures, judged at another month."""
-        return Context(self.con, self.scope.at(month), self._figures, self.target)
+        return replace(self, scope=self.scope.at(month))
 
     def cube_figures(self) -> dict[str, float] | None:
         """The target's additive figures from ``cube_goal`` (None when the cube cannot answer)."""
@@ -98,13 +100,12 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, **params: ob
     return float(value or 0)
 
 
-def _counts(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str) -> dict[str, float]:
+def _counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str, **params: object
+) -> dict[str, float]:
     """``applies``: rows of ``base_sql`` (``FROM … WHERE …``); ``meets``: those meeting ``rule_sql``."""
-    meets, applies = first_row(
-        execute(
-            con, f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}", {**scope.sql_params(), "at": scope.as_of}
-        )
-    )
+    sql = f"SELECT count(*) FILTER ({rule_sql}), count(*) {base_sql}"
+    meets, applies = first_row(execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **params}))
     return {"applies": float(applies), "meets": float(meets)}
 
 
@@ -121,14 +122,22 @@ def _share(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql
 _SCOPED_HOUSEHOLDS = (
     f"household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
 )
-_SCOPED_PERSONS = f"person p JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
+_SCOPED_PERSONS = (
+    "person p JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)"
+    f" WHERE {HOUSEHOLD_FILTER_SQL}"
+)
 _SCOPED_VILLAGES = f"village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"
-_SCOPED_MEASURES = f"measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
-_ACTIVE = """EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL AND e.event_month <= $at)
+_SCOPED_MEASURES = (
+    "measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)"
+    f" WHERE {HOUSEHOLD_FILTER_SQL}"
+)
+_ACTIVE = """EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL
+    AND e.event_month <= $at)
     AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL
                     AND e.event_type = 'removed' AND e.event_month <= $at)"""
 _MEMBER_AT = """(p.joined_month IS NULL OR p.joined_month <= $at)
-    AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed' AND e.event_month <= $at)"""
+    AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed'
+        AND e.event_month <= $at)"""
 _LATEST_YEAR = "(SELECT max(year) FROM {table} WHERE year <= year(CAST($at AS DATE)))"
 
 
@@ -150,24 +159,41 @@ ADDITIVE_COLUMNS = ("applies", "meets", "amount")
 
 
 @dataclass(frozen=True)
+class Bound:
+    """The SQL parameters (``$name``) that hold an additive target's measure code and the plan's figure: one pair
+    per target, so the cube's single query over every target binds them side by side."""
+
+    code: str
+    plan: str
+
+
+@dataclass(frozen=True)
 class Additive(ABC):
-    """A target measured by counts (and amounts) that add up over villages, from ``cube_goal`` when it can answer."""
+    """A target measured by counts (and amounts) of ``code`` measures that add up over villages, from
+    ``cube_goal`` when it can answer."""
 
     unit: str
+    code: str
 
     def __call__(self, ctx: Context) -> Measurement | None:
         figures = ctx.cube_figures()
-        return self.judge(figures if figures is not None else self.raw(ctx.con, ctx.scope), ctx.scope)
+        return self.judge(figures if figures is not None else self.raw(ctx), ctx)
 
-    @abstractmethod
-    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+    def raw(self, ctx: Context) -> dict[str, float]:
         """The figures from the raw tables."""
+        return self.raw_figures(ctx.con, ctx.scope, Bound("$code", "$plan"), code=self.code, plan=ctx.plan_value)
 
     @abstractmethod
-    def spans_sql(self) -> str:
-        """The spans the cube sums (see above)."""
+    def raw_figures(
+        self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
+    ) -> dict[str, float]:
+        """The figures from the raw tables, with the measure code and the plan's figure bound as ``bound`` names."""
 
-    def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
+    @abstractmethod
+    def spans_sql(self, bound: Bound) -> str:
+        """The spans the cube sums (see above), with the measure code and the plan's figure bound as ``bound``."""
+
+    def judge(self, figures: dict[str, float], ctx: Context) -> Measurement | None:
         """Met when everything it applies to keeps to it; None when nothing applies."""
         if not figures["applies"]:
             return None
@@ -201,40 +227,48 @@ class WithMeasure(Additive):
     """Active households (``per`` household) or their members (``per`` person) meeting ``eligible_sql`` (over
     ``h`` or ``p``) that have a ``code`` measure started by the month."""
 
-    code: str
     eligible_sql: str
     per: str
 
-    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
+    def raw_figures(
+        self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
+    ) -> dict[str, float]:
         base, alias, key, _ = _UNITS[self.per]
-        has = f"EXISTS (SELECT 1 FROM measure m WHERE m.{key} = {alias}.{key} AND m.measure_code = '{self.code}' AND m.start_month <= $at)"
-        return _counts(con, scope, f"{base} AND {self.eligible_sql}", has)
+        has = (
+            f"EXISTS (SELECT 1 FROM measure m WHERE m.{key} = {alias}.{key} AND m.measure_code = {bound.code}"
+            " AND m.start_month <= $at)"
+        )
+        return _counts(con, scope, f"{base} AND {self.eligible_sql}", has, **params)
 
-    def spans_sql(self) -> str:
+    def spans_sql(self, bound: Bound) -> str:
         _, _, key, spans = _UNITS[self.per]
         eligible = f"{spans} WHERE {self.eligible_sql}"
         return f"""
         SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM ({eligible})
         UNION ALL
         SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM ({eligible}) x
-        JOIN (SELECT {key}, min(start_month) AS first FROM measure WHERE measure_code = '{self.code}' GROUP BY 1) f USING ({key})"""
+        JOIN (SELECT {key}, min(start_month) AS first FROM measure WHERE measure_code = {bound.code}
+            GROUP BY 1) f USING ({key})"""
 
 
 @dataclass(frozen=True)
 class RowsWithin(Additive):
-    """Measure rows of ``code`` started by the month that keep to ``rule_sql`` (over ``m``), against all of them."""
+    """Measure rows of ``code`` started by the month that keep to ``rule`` (SQL over ``m``, given the SQL of the
+    plan's figure), against all of them."""
 
-    code: str
-    rule_sql: str
+    rule: Callable[[str], str]
 
-    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
-        base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = '{self.code}' AND m.start_month <= $at"
-        return _counts(con, scope, base, self.rule_sql)
+    def raw_figures(
+        self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
+    ) -> dict[str, float]:
+        base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = {bound.code} AND m.start_month <= $at"
+        return _counts(con, scope, base, self.rule(bound.plan), **params)
 
-    def spans_sql(self) -> str:
+    def spans_sql(self, bound: Bound) -> str:
         return f"""
-        SELECT a.area_code, m.start_month, {OPEN_END}, unnest(CASE WHEN {self.rule_sql} THEN ['applies', 'meets'] ELSE ['applies'] END), 1
-        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = '{self.code}'"""
+        SELECT a.area_code, m.start_month, {OPEN_END},
+            unnest(CASE WHEN {self.rule(bound.plan)} THEN ['applies', 'meets'] ELSE ['applies'] END), 1
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = {bound.code}"""
 
 
 @dataclass(frozen=True)
@@ -242,70 +276,94 @@ class AnnualStandard(Additive):
     """Average (or, ``at_least``, lowest) annualised amount of ``code`` rows started by the month against the
     plan's yearly standard (met within 1 % of it, or at least it)."""
 
-    code: str
-    standard: float
     at_least: bool
 
-    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
-        sql = f"SELECT count(*), sum({_ANNUALISED}), min({_ANNUALISED}) FROM {_SCOPED_MEASURES} AND m.measure_code = $code AND m.start_month <= $at"
-        rows, amount, lowest = first_row(
-            execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "code": self.code})
+    def raw_figures(
+        self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
+    ) -> dict[str, float]:
+        sql = (
+            f"SELECT count(*), sum({_ANNUALISED}), min({_ANNUALISED}) FROM {_SCOPED_MEASURES}"
+            f" AND m.measure_code = {bound.code} AND m.start_month <= $at"
         )
+        rows, amount, lowest = first_row(execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **params}))
         return {"applies": rows, "meets": 0, "amount": amount or 0.0, "lowest": lowest}
 
-    def spans_sql(self) -> str:
+    def spans_sql(self, bound: Bound) -> str:
         return f"""
-        SELECT a.area_code, m.start_month, {OPEN_END}, unnest(['applies', 'amount', 'lowest']), unnest([1, {_ANNUALISED}, {_ANNUALISED}])
-        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = '{self.code}'"""
+        SELECT a.area_code, m.start_month, {OPEN_END},
+            unnest(['applies', 'amount', 'lowest']), unnest([1, {_ANNUALISED}, {_ANNUALISED}])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = {bound.code}"""
 
-    def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
-        rows = int(figures["applies"])
+    def judge(self, figures: dict[str, float], ctx: Context) -> Measurement | None:
+        rows, standard = int(figures["applies"]), ctx.plan_value
         if not rows:
             return None
         value = round(float(figures["lowest"] if self.at_least else figures["amount"] / rows), 1)
-        met = value >= self.standard if self.at_least else abs(value - self.standard) <= 0.01 * self.standard
+        met = value >= standard if self.at_least else abs(value - standard) <= 0.01 * standard
         return Measurement(
-            value, self.standard, self.unit, met, f"{rows:,} 条记录折算全年的{'最低' if self.at_least else '平均'}值"
+            value, standard, self.unit, met, f"{rows:,} 条记录折算全年的{'最低' if self.at_least else '平均'}值"
         )
 
 
 @dataclass(frozen=True)
 class CityCount(Additive):
-    """A city-wide count the plan sets in absolute terms (``count_sql`` over the scoped ``m``, ``spans``
-    the same per village); met within ``tolerance`` (share) of the target."""
+    """A city-wide count of ``code`` measures the plan sets in absolute terms (``count_sql`` over the scoped ``m``,
+    ``spans`` the same per village, both given the SQL of the code); met within ``tolerance`` (share) of it."""
 
-    target: float
     tolerance: float
     note: str
-    count_sql: str
-    spans: str
+    count_sql: Callable[[str], str]
+    spans: Callable[[str], str]
     unmeasured: str = ""  # set when the roster holds only part of what the plan counts
 
-    def raw(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
-        return {"applies": _scalar(con, f"SELECT {self.count_sql} FROM {_SCOPED_MEASURES}", scope)}
+    def raw_figures(
+        self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
+    ) -> dict[str, float]:
+        return {
+            "applies": _scalar(con, f"SELECT {self.count_sql(bound.code)} FROM {_SCOPED_MEASURES}", scope, **params)
+        }
 
-    def spans_sql(self) -> str:
-        return self.spans
+    def spans_sql(self, bound: Bound) -> str:
+        return self.spans(bound.code)
 
-    def judge(self, figures: dict[str, float], scope: Scope) -> Measurement | None:
-        if not _whole_city(scope):
-            return Measurement(float("nan"), self.target, self.unit, False, CITY_ONLY_NOTE)
+    def judge(self, figures: dict[str, float], ctx: Context) -> Measurement | None:
+        target = ctx.plan_value
+        if not _whole_city(ctx.scope):
+            return Measurement(float("nan"), target, self.unit, False, CITY_ONLY_NOTE)
         value = float(figures["applies"])
-        return Measurement(
-            value, self.target, self.unit, value >= self.target * (1 - self.tolerance), self.note, self.unmeasured
-        )
+        return Measurement(value, target, self.unit, value >= target * (1 - self.tolerance), self.note, self.unmeasured)
 
 
-# Persons in a public-welfare post during the month: one span per person and month in post.
-_PWJ_SPANS = """
-SELECT area_code, month, month + INTERVAL 1 MONTH, 'applies', 1 FROM (
-    SELECT DISTINCT a.area_code, m.person_id, CAST(unnest(generate_series(m.start_month, m.end_month, INTERVAL 1 MONTH)) AS DATE) AS month
-    FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = 'pwj_post')"""
-# Households with a dilapidated-house renovation started in 2016: from the first such start.
-_HOUSING_SPANS = f"""
-SELECT a.area_code, min(m.start_month), {OPEN_END}, 'applies', 1
-FROM measure m JOIN area a USING (household_id)
-WHERE m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id"""
+def _persons_in_post(code: str) -> str:
+    """Persons in a ``code`` post at the month."""
+    return (
+        f"count(DISTINCT m.person_id) FILTER (m.measure_code = {code} AND m.start_month <= $at AND m.end_month >= $at)"
+    )
+
+
+def _post_spans(code: str) -> str:
+    """Persons in a ``code`` post: one span per person and month in post."""
+    return f"""
+    SELECT area_code, month, month + INTERVAL 1 MONTH, 'applies', 1 FROM (
+        SELECT DISTINCT a.area_code, m.person_id,
+            CAST(unnest(generate_series(m.start_month, m.end_month, INTERVAL 1 MONTH)) AS DATE) AS month
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = {code})"""
+
+
+def _households_from_2016(code: str) -> str:
+    """Households with a ``code`` measure started in 2016, by the month."""
+    return (
+        f"count(DISTINCT m.household_id) FILTER (m.measure_code = {code} AND year(m.start_month) = 2016"
+        " AND m.start_month <= $at)"
+    )
+
+
+def _spans_from_2016(code: str) -> str:
+    """Households with a ``code`` measure started in 2016: from the first such start."""
+    return f"""
+    SELECT a.area_code, min(m.start_month), {OPEN_END}, 'applies', 1
+    FROM measure m JOIN area a USING (household_id)
+    WHERE m.measure_code = {code} AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id"""
 
 
 def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, float]] | None:
@@ -323,14 +381,14 @@ def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, d
 
 
 # --- other evaluators --------------------------------------------------------------------------------------
-def _all_exit(done: str, remaining: str, unit: str, plan_total: int) -> Evaluator:
+def _all_exit(done: str, remaining: str, unit: str) -> Evaluator:
     def evaluate(ctx: Context) -> Measurement | None:
         figures, scope = ctx.outcomes(), ctx.scope
         task = int(figures[done] + figures[remaining])
         if task == 0:
             return None
         note = (
-            f"规划口径 {plan_total:,}；扣除自然减少后应脱贫 {task:,}"
+            f"规划口径 {fmt.whole(ctx.plan_value)}；扣除自然减少后应脱贫 {task:,}"
             if scope.level == "city"
             else "扣除自然减少后的应脱贫数"
         )
@@ -349,10 +407,11 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
     return evaluate
 
 
-def _first_batch(designation: str, target: int) -> Evaluator:
+def _first_batch(designation: str) -> Evaluator:
     """Designated villages exited by the month, against the plan's city-wide first-batch count."""
 
     def evaluate(ctx: Context) -> Measurement | None:
+        target = ctx.plan_value
         if not _whole_city(ctx.scope):
             return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
         value = _scalar(
@@ -370,7 +429,10 @@ def _villages_where(rule_sql: str) -> Evaluator:
     """Designated villages meeting a rule on their latest village_indicator row up to the month."""
     latest = _LATEST_YEAR.format(table="village_indicator")
     base = f"FROM {_SCOPED_VILLAGES}"
-    meeting = f"EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = {latest} AND {rule_sql})"
+    meeting = (
+        "EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code"
+        f" AND i.year = {latest} AND {rule_sql})"
+    )
     return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村")
 
 
@@ -397,19 +459,21 @@ def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
     return _share(con, scope, base, meeting, "个镇")
 
 
-_LABOUR = "EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"
+_LABOUR = (
+    "EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id"
+    " AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"
+)
 _EIGHT = all_projects_done("i")
 
 EVALUATORS: dict[str, Evaluator] = {
-    "exit_households_total": _all_exit("baseline_exited_households", "baseline_remaining_households", "户", 28_535),
-    "exit_persons_total": _all_exit("baseline_exited_persons", "baseline_remaining_persons", "人", 63_887),
-    "exit_households_2016": _all_exit("baseline_exited_households", "baseline_remaining_households", "户", 28_535),
-    "exit_persons_2016": _all_exit("baseline_exited_persons", "baseline_remaining_persons", "人", 63_887),
+    "exit_households_total": _all_exit("baseline_exited_households", "baseline_remaining_households", "户"),
+    "exit_persons_total": _all_exit("baseline_exited_persons", "baseline_remaining_persons", "人"),
+    "exit_households_2016": _all_exit("baseline_exited_households", "baseline_remaining_households", "户"),
+    "exit_persons_2016": _all_exit("baseline_exited_persons", "baseline_remaining_persons", "人"),
     "prov_poor_villages_exit_total": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_total": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_total": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
-    "prov_poor_villages_exit_2016": _first_batch("provincial_poor", 51),
-    "muni_weak_villages_exit_2016": _first_batch("municipal_weak", 79),
+    **{target: _first_batch(designation) for target, designation in FIRST_BATCH.values()},
     "prov_poor_villages_exit_2017": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_2017": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_2017": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
@@ -421,32 +485,28 @@ EVALUATORS: dict[str, Evaluator] = {
     "dibao_coverage": WithMeasure("户", "ss_dibao", "h.attribute = '低保贫困户'", per="household"),
     "disabled_allowances_coverage": WithMeasure("人", "dis_living_allowance", "p.disability IS NOT NULL", per="person"),
     "public_welfare_jobs_2016": CityCount(
-        "个",
-        3000,
-        0.10,
-        "规划为约数（±10% 视为达标）",
-        "count(DISTINCT m.person_id) FILTER (m.measure_code = 'pwj_post' AND m.start_month <= $at AND m.end_month >= $at)",
-        _PWJ_SPANS,
+        "个", "pwj_post", 0.10, "规划为约数（±10% 视为达标）", _persons_in_post, _post_spans
     ),
     "dilapidated_housing_2016": CityCount(
         "户",
-        6000,
+        "housing_renovation",
         0.0,
         "名册内建档立卡户的危房改造户数",
-        "count(DISTINCT m.household_id) FILTER (m.measure_code = 'housing_renovation' AND year(m.start_month) = 2016 AND m.start_month <= $at)",
-        _HOUSING_SPANS,
+        _households_from_2016,
+        _spans_from_2016,
         "名册只含建档立卡户，规划的6,000户含全部农村危房，无法据此判断",
     ),
+    # 元/人/月 over the months paid; 万元 per loan.
     "public_welfare_job_subsidy": RowsWithin(
-        "条", "pwj_post", "m.amount_yuan >= 500 * (date_diff('month', m.start_month, m.end_month) + 1)"
+        "条", "pwj_post", lambda plan: f"m.amount_yuan >= {plan} * (date_diff('month', m.start_month, m.end_month) + 1)"
     ),
-    "fumin_loan_cap": RowsWithin("笔", "fin_fumin_loan", "m.amount_yuan <= 50000"),
-    "pv_income_per_household": AnnualStandard("元/户/年", "solar_household", 3000, at_least=True),
-    "preschool_grant": AnnualStandard("元/生/年", "edu_preschool_grant", 1800, at_least=False),
-    "highschool_grant": AnnualStandard("元/生/年", "edu_highschool_grant", 2000, at_least=False),
-    "vocational_grant": AnnualStandard("元/生/年", "edu_vocational_grant", 2000, at_least=False),
-    "university_grant": AnnualStandard("元/生/年", "edu_university_grant", 3000, at_least=False),
-    "pension_premium_subsidy": AnnualStandard("元/人/年", "si_pension_premium_subsidy", 100, at_least=False),
+    "fumin_loan_cap": RowsWithin("笔", "fin_fumin_loan", lambda plan: f"m.amount_yuan <= {plan} * 10000"),
+    "pv_income_per_household": AnnualStandard("元/户/年", "solar_household", at_least=True),
+    "preschool_grant": AnnualStandard("元/生/年", "edu_preschool_grant", at_least=False),
+    "highschool_grant": AnnualStandard("元/生/年", "edu_highschool_grant", at_least=False),
+    "vocational_grant": AnnualStandard("元/生/年", "edu_vocational_grant", at_least=False),
+    "university_grant": AnnualStandard("元/生/年", "edu_university_grant", at_least=False),
+    "pension_premium_subsidy": AnnualStandard("元/人/年", "si_pension_premium_subsidy", at_least=False),
 }
 # Targets whose pace is tracked month by month (their red back-scheduling row means 滞后).
 SCHEDULE_KEYS = {
@@ -578,7 +638,7 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             continue
         standing = is_standing(indicator, evaluator)
         judged = scope.as_of if standing else _judged_month(scope.as_of, deadline)
-        ctx = Context(con, scope, figures, target_id)
+        ctx = Context(con, scope, figures, target_id, float(plan_value) if plan_value is not None else math.nan)
         measurement = evaluator(ctx.at(judged))
         key = SCHEDULE_KEYS.get(target_id)
         row = schedule.loc[key] if key in schedule.index else None

@@ -13,7 +13,8 @@ from storage.privacy import masked
 _TABLE_SQL = """
 SELECT h.household_id, v.name AS village_name, h.head_name, h.head_id_number, h.size, h.attribute, h.main_cause,
        s.at_month AS status, h.identified_month, h.helper_name, h.helper_unit,
-       (SELECT count(*) FROM measure m WHERE m.household_id = h.household_id AND m.start_month <= CAST($at AS DATE)) AS measures
+       (SELECT count(*) FROM measure m WHERE m.household_id = h.household_id
+           AND m.start_month <= CAST($at AS DATE)) AS measures
 FROM sized s JOIN household h USING (household_id) JOIN village v USING (village_code)
 WHERE s.at_month IS NOT NULL
 ORDER BY h.household_id
@@ -44,20 +45,25 @@ def household_card(
     facts = execute(
         con,
         """
-        SELECT h.household_id, h.head_name, h.head_id_number, h.phone, h.size, h.attribute, h.main_cause, h.identification_standard,
+        SELECT h.household_id, h.head_name, h.head_id_number, h.phone, h.size, h.attribute, h.main_cause,
+            h.identification_standard,
                h.identified_month, h.planned_exit_year, h.dilapidated_house, h.helper_name, h.helper_unit,
                v.name AS village_name, t.name AS town_name, d.name AS district_name
-        FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code) JOIN district d USING (district_code)
+        FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+            JOIN district d USING (district_code)
         WHERE h.household_id = $household""",
         params,
     ).df()
     members = execute(
         con,
         """
-        SELECT p.person_id, p.name, p.id_number, p.sex, p.birth_date, p.relation, p.health, p.labor_ability, p.education,
+        SELECT p.person_id, p.name, p.id_number, p.sex, p.birth_date, p.relation, p.health, p.labor_ability,
+            p.education,
                p.school_status, p.disability, p.joined_month,
-               (SELECT min(e.event_month) FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed') AS left_month
-        FROM person p WHERE p.household_id = $household AND (p.joined_month IS NULL OR p.joined_month <= CAST($at AS DATE))
+               (SELECT min(e.event_month) FROM status_event e WHERE e.person_id = p.person_id
+                   AND e.event_type = 'removed') AS left_month
+        FROM person p WHERE p.household_id = $household AND (p.joined_month IS NULL
+            OR p.joined_month <= CAST($at AS DATE))
         ORDER BY p.person_id""",
         params,
     ).df()

@@ -25,6 +25,13 @@ from analytics.scope import CHILD_LEVEL, Scope, area_names
 WEIGHTS = {"exit_rate": 40, "pace": 30, "coverage": 20, "returns": 10}
 PACE_CAP = 1.5
 RETURNS_CAP = 50.0
+# The score as the screen and the slides state it (from the weights and caps above).
+SCORE_RULE = (
+    f"综合得分 = {WEIGHTS['exit_rate']}×户脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, {PACE_CAP:g})/{PACE_CAP:g}"
+    f" + {WEIGHTS['coverage']}×措施覆盖率 + {WEIGHTS['returns']}×(1 − min(每千户返贫/{RETURNS_CAP:g}, 1))；"
+    "进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（取各目标中最低者，有目标过期未完成的记为0）；"
+    "每千户返贫按基期户数计。"
+)
 LEAGUE_COLUMNS = [
     "rank",
     "area_code",

@@ -23,9 +23,11 @@ _PLACES_SQL = """
 WITH villages AS (
     SELECT {group} AS area_code,
            count(*) FILTER (v.designation = 'provincial_poor') AS provincial_villages_total,
-           count(*) FILTER (v.designation = 'provincial_poor' AND v.exit_month <= CAST($at AS DATE)) AS provincial_villages_exited,
+           count(*) FILTER (v.designation = 'provincial_poor'
+               AND v.exit_month <= CAST($at AS DATE)) AS provincial_villages_exited,
            count(*) FILTER (v.designation = 'municipal_weak') AS weak_villages_total,
-           count(*) FILTER (v.designation = 'municipal_weak' AND v.exit_month <= CAST($at AS DATE)) AS weak_villages_exited
+           count(*) FILTER (v.designation = 'municipal_weak'
+               AND v.exit_month <= CAST($at AS DATE)) AS weak_villages_exited
     FROM village v JOIN town t USING (town_code)
     WHERE v.designation IS NOT NULL AND {filter}
     GROUP BY ALL

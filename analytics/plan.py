@@ -1,13 +1,40 @@
-"""Fixed facts of the plan (青政发〔2017〕24号) that analytics rely on."""
+"""Fixed facts of the plan (青政发〔2017〕24号) that analytics rely on. Its figures and deadlines are read from
+the plan's catalogue (``data/reference/plan_targets.csv``, the source of ``plan_target``), never retyped."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-# Targets without a deadline of their own are judged at the end of the plan period.
+import pandas as pd
+
+from geo.boundaries import REFERENCE_DIR
+
+
+@cache
+def _targets() -> pd.DataFrame:
+    return pd.read_csv(REFERENCE_DIR / "plan_targets.csv", dtype={"deadline": str}).set_index("id")
+
+
+def plan_figure(target_id: str) -> float:
+    """The plan's figure for a target (28535 households, 51 villages …)."""
+    return float(_targets().at[target_id, "target_value"])
+
+
+def plan_deadline(target_id: str) -> dt.date:
+    """The plan's deadline for a target that has one."""
+    return dt.date.fromisoformat(str(_targets().at[target_id, "deadline"]))
+
+
+# Targets without a deadline of their own are judged at the end of the plan period (2016–2020).
 DEFAULT_DEADLINE = dt.date(2020, 12, 31)
-HOUSEHOLD_STAGE_DEADLINE = dt.date(2016, 12, 31)  # all registered households and persons exit
-PLACE_STAGE_DEADLINE = dt.date(2017, 12, 31)  # all villages and weak towns exit
+HOUSEHOLD_STAGE_DEADLINE = plan_deadline("exit_households_2016")  # all registered households and persons exit
+PLACE_STAGE_DEADLINE = plan_deadline("prov_poor_villages_exit_2017")  # all villages and weak towns exit
+# The plan's first batch of villages to exit (by end-2016), per series of the exit timeline.
+FIRST_BATCH = {
+    "provincial_villages": ("prov_poor_villages_exit_2016", "provincial_poor"),
+    "weak_villages": ("muni_weak_villages_exit_2016", "municipal_weak"),
+}
 # The plan's 八项工程 of a poor (weak) village, as flags of ``village_indicator`` (due end-2018).
 VILLAGE_EIGHT_PROJECTS = (
     "proj_road",

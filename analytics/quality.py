@@ -152,7 +152,8 @@ def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
     WITH latest AS (
         SELECT * FROM village_indicator WHERE year <= year(CAST($at AS DATE))
         QUALIFY row_number() OVER (PARTITION BY village_code ORDER BY year DESC) = 1),
-    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target WHERE id = 'village_eight_projects_2018')
+    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target
+        WHERE id = 'village_eight_projects_2018')
     SELECT v.village_code, v.name, t.name AS town_name, v.designation, v.exit_month, i.collective_income_wan,
            {_EIGHT_PROJECTS} AS projects_complete
     FROM village v JOIN town t USING (town_code)

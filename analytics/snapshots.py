@@ -32,7 +32,8 @@ def _at(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[Scope, dt.date]:
 
 
 def quality_trend(paths: list[Path], scope: Scope) -> pd.DataFrame:
-    """Each quality check's count in every snapshot at its own as-of month (scope's areas): snapshot, as_of, check, label, count."""
+    """Each quality check's count in every snapshot at its own as-of month (scope's areas): snapshot, as_of, check,
+    label, count."""
     frames = []
     for path in paths:
         with connect(path) as con:

@@ -201,7 +201,10 @@ def _line(r: dict[str, Any]) -> str:
     multiple = r["ours_ms"] / r["floor_ms"] if r["floor_ms"] else None
     floor = "" if multiple is None else f"{multiple:8.2f}×" if multiple < 10 else f"{multiple:8.0f}×"
     baseline_ms = f"{r['baseline_ms']:10.1f}" if r.get("baseline_ms") is not None else " " * 10
-    return f"{r['scale']:>6g} {r['question']:<26} {r['scope']:<9} {r['ours_ms']:9.1f} {baseline_ms} {ratio} {r['floor_ms']:9.2f} {floor}"
+    return (
+        f"{r['scale']:>6g} {r['question']:<26} {r['scope']:<9} {r['ours_ms']:9.1f} {baseline_ms} {ratio}"
+        f" {r['floor_ms']:9.2f} {floor}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     bandwidth = memory_bandwidth()
     print(f"memory bandwidth {bandwidth / 1e9:.1f} GB/s (copy, measured now)")
     print(
-        f"{'scale':>6} {'question':<26} {'scope':<9} {'ours_ms':>9} {'pandas_ms':>10} {'ratio':>9} {'floor_ms':>9} {'ours/floor':>9}"
+        f"{'scale':>6} {'question':<26} {'scope':<9} {'ours_ms':>9} {'pandas_ms':>10} {'ratio':>9} {'floor_ms':>9} "
+        f"{'ours/floor':>9}"
     )
     records = []
     for scale in (float(s) for s in args.scales.split(",")):

@@ -127,7 +127,8 @@ async def session(
                         findings.checked += 1
                         if cards.get(EXPECTED_CARD) != expected[scope_key(params)]:
                             findings.problems.append(
-                                f"wrong number on {scope_key(params)}: {cards.get(EXPECTED_CARD)} ≠ {expected[scope_key(params)]}"
+                                f"wrong number on {scope_key(params)}: {cards.get(EXPECTED_CARD)} ≠ "
+                                f"{expected[scope_key(params)]}"
                             )
         except (OSError, TimeoutError, websockets.WebSocketException) as err:
             findings.problems.append(f"session {seed}: {type(err).__name__}: {err}")
@@ -188,8 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     times = findings.times_ms
     p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else float("nan")
     print(
-        f"{args.sessions} sessions × {args.seconds:.0f} s against {where}: {len(times)} page runs, {len(findings.problems)} problems "
-        f"({findings.checked} overview figures checked); p50 {statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms"
+        f"{args.sessions} sessions × {args.seconds:.0f} s against {where}: {len(times)} page runs, "
+        f"{len(findings.problems)} problems "
+        f"({findings.checked} overview figures checked); p50 "
+        f"{statistics.median(times) if times else float('nan'):.0f} ms, p95 {p95:.0f} ms"
     )
     for problem in findings.problems[:20]:
         print("  " + problem)

@@ -1,4 +1,5 @@
-"""Monthly briefing: ``python -m reports.briefing --db PATH --as-of YYYY-MM [--district CODE] --out DIR [--user NAME --password-stdin]``.
+"""Monthly briefing:
+``python -m reports.briefing --db PATH --as-of YYYY-MM [--district CODE] --out DIR [--user NAME --password-stdin]``.
 
 Writes ``调度简报_<scope code>_<YYYY-MM>.pptx`` and ``.xlsx`` (deterministic names) and prints the time taken.
 """

@@ -21,7 +21,7 @@ from analytics.exits import FLOW_LABELS, flows_by_area
 from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
 from analytics.labels import LEVEL_LABELS, SOURCE_LABELS
-from analytics.league import WEIGHTS
+from analytics.league import SCORE_RULE
 from analytics.meeting import (
     COMPARISON_ROWS,
     month_comparison,
@@ -233,10 +233,7 @@ def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> S
     slide.charts.append(
         Chart("bar", "综合得分", ordered["area_name"].tolist(), {"综合得分": ordered["score"].tolist()})
     )
-    slide.note = (
-        f"{lists.rule}综合得分 = {WEIGHTS['exit_rate']}×脱贫率 + {WEIGHTS['pace']}×min(进度/应有进度, 1.5)/1.5"
-        f" + {WEIGHTS['coverage']}×措施覆盖率 + {WEIGHTS['returns']}×(1 − min(每千户返贫/50, 1))；有目标过期未完成的，进度分为0。"
-    )
+    slide.note = lists.rule + SCORE_RULE
     return slide
 
 

@@ -40,7 +40,8 @@ def cjk_font() -> str:
         found = _known_cjk_family()
     if found is None:
         raise RuntimeError(
-            f"没有找到中文字体（{'、'.join(CJK_FONTS)}）：请安装 Debian 软件包 fonts-noto-cjk（make run 与 make test 会自动安装）"
+            f"没有找到中文字体（{'、'.join(CJK_FONTS)}）：请安装 Debian 软件包 fonts-noto-cjk（make run 与 make test "
+            f"会自动安装）"
         )
     return found
 

@@ -35,10 +35,13 @@ _SQL = {
     "household": _LAST
     + """
         SELECT h.* REPLACE (h.size
-                   + (SELECT count(*) FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NOT NULL
+                   + (SELECT count(*) FROM status_event e WHERE e.household_id = h.household_id
+                       AND e.person_id IS NOT NULL
                       AND e.event_type = 'removed' AND e.event_month > $month)
-                   - (SELECT count(*) FROM person p WHERE p.household_id = h.household_id AND p.joined_month > $month) AS size),
-               CASE l.last_type WHEN 'removed' THEN NULL WHEN 'exited' THEN 'exited' WHEN 'returned' THEN 'returned' ELSE 'poor' END
+                   - (SELECT count(*) FROM person p WHERE p.household_id = h.household_id
+                       AND p.joined_month > $month) AS size),
+               CASE l.last_type WHEN 'removed' THEN NULL WHEN 'exited' THEN 'exited' WHEN 'returned' THEN 'returned'
+                   ELSE 'poor' END
                     AS poverty_status, l.exit_month
         FROM household h JOIN last l USING (household_id)
         WHERE $full OR l.last_type <> 'removed' ORDER BY h.household_id""",
@@ -53,7 +56,8 @@ _SQL = {
     "measure": "SELECT * FROM measure WHERE start_month <= $month ORDER BY measure_id",
     "village_indicator": "SELECT * FROM village_indicator WHERE year <= year($month) ORDER BY village_code, year",
     "income": """SELECT * FROM income WHERE year <= year($month)
-        AND household_id IN (SELECT household_id FROM status_event WHERE event_month <= $month) ORDER BY household_id, year""",
+        AND household_id IN (SELECT household_id FROM status_event WHERE event_month <= $month) ORDER BY household_id,
+            year""",
 }
 PLAIN_TABLES = ("household", "person")
 

@@ -2,7 +2,8 @@
 
 Allowed values, NOT NULL, ranges (``CHECK (x >= 0)``, ``BETWEEN``, the range of INTEGER and DECIMAL(p, s))
 and lengths are read from ``schema.sql`` (:func:`column_rule`), so the importer, the template and the
-database cannot disagree; the checks that span columns are listed by :func:`table_checks`. Headers follow the national roster (``data/reference/roster_fields.csv``).
+database cannot disagree; the checks that span columns are listed by :func:`table_checks`. Headers follow the national
+roster (``data/reference/roster_fields.csv``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ class Field:
     table: str
     column: str
     header: str  # the Chinese column header of the template
-    kind: str  # 'text', 'int', 'decimal', 'month', 'date', 'bool', 'id_number', 'enum', 'code' (checked against the database)
+    # 'text', 'int', 'decimal', 'month', 'date', 'bool', 'id_number', 'enum', 'code' (checked against the database)
+    kind: str
     required: bool
     aliases: tuple[str, ...] = ()
     note: str = ""

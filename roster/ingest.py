@@ -2,7 +2,8 @@
 
     python -m roster.ingest --db PATH --as-of YYYY-MM [--user NAME] [--report REPORT.xlsx] FILE...
     python -m roster.ingest [--db PATH] [--as-of YYYY-MM] --check FILE...      (validate only; with the same --db and
-                                                                            --as-of it refuses exactly what the import refuses)
+                                                                            --as-of it refuses exactly what the import
+                                                                            refuses)
 
 Tables (户表, 人员表, 帮扶措施表, 村级指标表, 状态变动表, 收入表) are recognised by their Chinese headers in
 CSV (UTF-8 or GBK) and XLSX files. Exit code 0 only when the snapshot was written (or, with --check,
@@ -54,7 +55,8 @@ def as_of_refusal(as_of: dt.date) -> str | None:
 def import_files(
     db: Path, files: list[Path], as_of: dt.date, imported_by: str, *, derive: Derive
 ) -> tuple[Validation, Snapshot | None]:
-    """Validate ``files`` and, when no error blocks it, write them (with what ``derive`` adds) as a new snapshot of ``db``."""
+    """Validate ``files`` and, when no error blocks it, write them (with what ``derive`` adds) as a new snapshot of
+    ``db``."""
     if refusal := as_of_refusal(as_of):
         raise ImportFailed(refusal)
     result = validate(files, known_in(db, as_of), as_of)

@@ -92,7 +92,8 @@ def _csv_reason(err: csv.Error) -> str:
 
 
 def _bounded(path: Path, rows: Iterable[Sequence[object]], sheet: str = "") -> list[list[object]]:
-    """The rows of a sheet, refused as soon as they exceed the row, cell or cell-length limits (before the rest is read)."""
+    """The rows of a sheet, refused as soon as they exceed the row, cell or cell-length limits (before the rest is
+    read)."""
     kept, cells = [], 0
     where = f"{path.name}{('（工作表“' + sheet + '”）') if sheet else ''}"
     for row in rows:

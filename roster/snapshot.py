@@ -129,13 +129,16 @@ def _quoted(path: Path) -> str:
 def previous_state(con: duckdb.DuckDBPyConnection, schema: str, as_of: dt.date) -> diff.PreviousState:
     """Household status and members of the attached snapshot ``schema`` at its as-of month."""
     households = con.execute(f"""
-        SELECT h.household_id, arg_max(e.event_type, (e.event_month, e.event_id)) AS last_event, h.attribute, h.main_cause, h.village_code
-        FROM {schema}.household h JOIN {schema}.status_event e ON e.household_id = h.household_id AND e.person_id IS NULL
+        SELECT h.household_id, arg_max(e.event_type, (e.event_month, e.event_id)) AS last_event, h.attribute,
+            h.main_cause, h.village_code
+        FROM {schema}.household h JOIN {schema}.status_event e ON e.household_id = h.household_id
+            AND e.person_id IS NULL
         GROUP BY ALL""").df()
     households["status"] = households.pop("last_event").map(STATUS)
     members = con.execute(f"""
         SELECT p.person_id, p.household_id FROM {schema}.person p
-        WHERE NOT EXISTS (SELECT 1 FROM {schema}.status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed')""").df()
+        WHERE NOT EXISTS (SELECT 1 FROM {schema}.status_event e WHERE e.person_id = p.person_id
+            AND e.event_type = 'removed')""").df()
     return diff.PreviousState(as_of, households, members)
 
 

@@ -95,7 +95,8 @@ class Validation:
 
     @property
     def report(self) -> pd.DataFrame:
-        """The problems as a table; personal values are masked in the 值 and the 问题 column (the row number finds them)."""
+        """The problems as a table; personal values are masked in the 值 and the 问题 column (the row number finds
+        them)."""
         rows = [
             (
                 p.file,

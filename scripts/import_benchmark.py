@@ -50,13 +50,16 @@ def main() -> None:
     print(f"files: {len(files)} CSV, {size / 1e6:.1f} MB; rows: " + ", ".join(f"{t} {n:,}" for t, n in rows.items()))
     print(f"errors {result.errors}, warnings {result.warnings}")
     print(
-        f"validate {validated - started:.1f} s, write snapshot {written - validated:.1f} s, total {written - started:.1f} s"
+        f"validate {validated - started:.1f} s, write snapshot {written - validated:.1f} s, total "
+        f"{written - started:.1f} s"
     )
     print(
-        f"throughput: {sum(rows.values()) / (written - started):,.0f} rows/s, {rows['household'] / (written - started):,.0f} households/s"
+        f"throughput: {sum(rows.values()) / (written - started):,.0f} rows/s, "
+        f"{rows['household'] / (written - started):,.0f} households/s"
     )
     print(
-        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB; snapshot {snapshot.path} {snapshot.path.stat().st_size / 1e6:.0f} MB"
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB; snapshot {snapshot.path} "
+        f"{snapshot.path.stat().st_size / 1e6:.0f} MB"
     )
 
 

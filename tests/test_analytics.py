@@ -278,3 +278,37 @@ def test_small_counts_are_suppressed_but_ratios_and_places_never() -> None:
     finally:
         fmt.suppress_small_counts(False)
     assert fmt.column("现存贫困户", [5, 1, 40]) == ["5", "1", "40"] and fmt.bar_values([1]) == ([1.0], ["1"])
+
+
+def test_plan_figures_are_read_from_the_catalogue_not_retyped(demo) -> None:
+    """Every figure and deadline the goals, notes and captions state comes from plan_targets.csv."""
+    import csv
+
+    from analytics.exits import stage_goals, stage_goals_text
+    from analytics.places import scope_places
+
+    with (PROJECT_DIR / "data" / "reference" / "plan_targets.csv").open(encoding="utf-8") as f:
+        catalogue = {row["id"]: row for row in csv.DictReader(f)}
+    city = Scope(dt.date(2017, 9, 1))
+    goals = goal_progress(demo, city).set_index("target_id")
+    assert (goals["plan_value"] == [float(catalogue[t]["target_value"]) for t in goals.index]).all()
+    households = catalogue["exit_households_total"]["target_value"]
+    assert f"规划口径 {int(float(households)):,}" in goals.at["exit_households_total", "note"]
+    for target in ("preschool_grant", "university_grant", "pv_income_per_household"):
+        assert goals.at[target, "target"] == float(catalogue[target]["target_value"])
+    assert goals.at["prov_poor_villages_exit_2016", "target"] == float(
+        catalogue["prov_poor_villages_exit_2016"]["target_value"]
+    )
+    places = scope_places(demo, city)
+    first = {(series, count) for month, series, count in stage_goals(city, places) if month == dt.date(2016, 12, 1)}
+    assert first == {
+        ("provincial_villages", int(catalogue["prov_poor_villages_exit_2016"]["target_value"])),
+        ("weak_villages", int(catalogue["muni_weak_villages_exit_2016"]["target_value"])),
+    }
+    caption = stage_goals_text(city, places)
+    assert (
+        caption.startswith("阶段目标：2016 年底 51 个省定贫困村、79 个市定经济薄弱村摘帽")
+        and "10 个经济薄弱镇" in caption
+    )
+    district = stage_goals_text(Scope(city.as_of, "370283"), scope_places(demo, Scope(city.as_of, "370283")))
+    assert "51" not in district and district.startswith("阶段目标：2017 年底全部村")

@@ -146,7 +146,8 @@ def test_empty_database_gives_a_clear_message(monkeypatch, tmp_path: Path) -> No
     with duckdb.connect(str(path)) as con:
         create_schema(con)
         con.execute(
-            "INSERT INTO dataset_meta VALUES ('source', 'synthetic'), ('as_of_month', '2017-09'), ('baseline_month', '2015-12')"
+            "INSERT INTO dataset_meta VALUES ('source', 'synthetic'), ('as_of_month', '2017-09'), ('baseline_month', "
+            "'2015-12')"
         )
     at = app(monkeypatch, path).run()
     assert not at.exception

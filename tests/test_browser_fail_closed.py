@@ -35,12 +35,14 @@ def test_stored_and_reflected_markdown_stay_text(tmp_path: Path, demo_db: Path) 
             "SELECT min(household_id) FROM household WHERE village_code = ?", [VILLAGE["village"]]
         ).fetchone()[0]
         con.execute(
-            "UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = ?",
+            "UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = "
+            "?",
             [IMAGE + LINK, first],
         )
     with streamlit_server(db, "streamlit-markup.log") as url, browser_page(1920, 1080) as page:
         seen = watch(page)
-        reflected = f"{url}/?district={quote('[登录已过期，请点此重新登录](http://' + TRAP + '/phish)')}&month={quote('![x](http://' + TRAP + '/beacon.png)')}"
+        link = quote("[登录已过期，请点此重新登录](http://" + TRAP + "/phish)")
+        reflected = f"{url}/?district={link}&month={quote('![x](http://' + TRAP + '/beacon.png)')}"
         page.goto(reflected)
         wait_for_texts(page, "总览", "无法识别的值", "区市排名", "莱西市")
         assert _markup_on(page) == {"links": 0, "images": 0}

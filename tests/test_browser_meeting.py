@@ -62,7 +62,8 @@ def test_every_slide_fits_the_screen_in_both_themes(dashboard_url: str) -> None:
                 if dark:
                     page.keyboard.press("d")
                     page.wait_for_function(
-                        "() => getComputedStyle(document.querySelector('.stApp')).backgroundColor === 'rgb(14, 17, 23)'",
+                        "() => getComputedStyle(document.querySelector('.stApp')).backgroundColor === 'rgb(14, 17, "
+                        "23)'",
                         timeout=60_000,
                     )
                 for number in range(1, 10):

@@ -142,7 +142,8 @@ WHOLE_PAGE_QUESTIONS = {
 def test_questions_from_cubes_equal_raw_answers(
     demo: duckdb.DuckDBPyConnection, without_cubes: duckdb.DuckDBPyConnection, question: str
 ) -> None:
-    """Every plan target, ranking, schedule, map layer and quality count is the same from the cubes as from the raw tables."""
+    """Every plan target, ranking, schedule, map layer and quality count is the same from the cubes as from the raw
+    tables."""
     answer = WHOLE_PAGE_QUESTIONS[question]
     as_of = dt.date(2017, 9, 1)
     scopes = [

@@ -234,7 +234,8 @@ def test_household_card_shows_stored_markdown_and_masks_verbatim(monkeypatch, de
             "SELECT household_id FROM household WHERE village_code = ? AND size = 1 ORDER BY 1 LIMIT 1", [village]
         ).fetchone()[0]
         con.execute(
-            "UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = ?",
+            "UPDATE household SET helper_unit = ?, helper_name = '崔小云', phone = '18612344887' WHERE household_id = "
+            "?",
             [IMAGE + LINK, household],
         )
     at = app(monkeypatch, db, district=PINGDU, town="370283108", village=village).run()

@@ -44,7 +44,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def test_baseline_reproduces_the_plan_exactly(demo: duckdb.DuckDBPyConnection) -> None:
-    baseline = "SELECT household_id FROM status_event WHERE person_id IS NULL AND event_type = 'identified' AND event_month <= DATE '2015-12-01'"
+    baseline = (
+        "SELECT household_id FROM status_event"
+        " WHERE person_id IS NULL AND event_type = 'identified' AND event_month <= DATE '2015-12-01'"
+    )
     assert scalar(demo, f"SELECT count(DISTINCT household_id) FROM ({baseline})") == 28_535
     assert (
         scalar(demo, f"SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN ({baseline})")
@@ -55,7 +58,8 @@ def test_baseline_reproduces_the_plan_exactly(demo: duckdb.DuckDBPyConnection) -
     )
     assert designations == {"provincial_poor": 200, "municipal_weak": 310}
     weak = demo.execute(
-        "SELECT t.name, d.name FROM town t JOIN district d ON d.district_code = t.pairing_district_code WHERE is_weak_town ORDER BY 1"
+        "SELECT t.name, d.name FROM town t JOIN district d ON d.district_code = t.pairing_district_code WHERE "
+        "is_weak_town ORDER BY 1"
     ).fetchall()
     assert dict(weak) == {
         "蓼兰镇": "市南区",
@@ -77,7 +81,8 @@ def test_every_foreign_key_resolves(
 ) -> None:
     orphans = scalar(
         demo,
-        f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})",
+        f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE "
+        f"p.{key} = c.{column})",
     )
     assert orphans == 0
 
@@ -105,12 +110,14 @@ def test_households_live_in_real_2023_villages_of_the_five_rural_districts(demo:
     assert sum(share for code, share in shares if code in ("370283", "370285")) > 0.6
     designated_outside = scalar(
         demo,
-        "SELECT count(*) FROM village v JOIN town t USING (town_code) WHERE designation IS NOT NULL AND (NOT v.is_village_committee OR t.district_code NOT IN ('370283','370285','370281','370215','370211'))",
+        "SELECT count(*) FROM village v JOIN town t USING (town_code) WHERE designation IS NOT NULL AND (NOT "
+        "v.is_village_committee OR t.district_code NOT IN ('370283','370285','370281','370215','370211'))",
     )
     assert designated_outside == 0
     weak_town_share = scalar(
         demo,
-        "SELECT avg(CASE WHEN t.is_weak_town THEN 1 ELSE 0 END) FROM village v JOIN town t USING (town_code) WHERE designation = 'provincial_poor'",
+        "SELECT avg(CASE WHEN t.is_weak_town THEN 1 ELSE 0 END) FROM village v JOIN town t USING (town_code) WHERE "
+        "designation = 'provincial_poor'",
     )
     assert weak_town_share > 0.4
 
@@ -121,7 +128,8 @@ def test_household_size_equals_member_count(demo: duckdb.DuckDBPyConnection) -> 
         """
         SELECT count(*) FROM household h
         WHERE h.size <> (SELECT count(*) FROM person p WHERE p.household_id = h.household_id
-                         AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed'))
+                         AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id
+                             AND e.event_type = 'removed'))
     """,
     )
     assert mismatches == 0
@@ -140,7 +148,8 @@ def test_extended_timeline_finishes_by_2018_with_a_late_district(extended: duckd
     assert (
         scalar(
             extended,
-            "SELECT count(*) FROM village WHERE designation IS NOT NULL AND (exit_month IS NULL OR exit_month > DATE '2018-12-01')",
+            "SELECT count(*) FROM village WHERE designation IS NOT NULL AND (exit_month IS NULL OR exit_month > DATE "
+            "'2018-12-01')",
         )
         == 0
     )
@@ -222,7 +231,8 @@ def test_person_in_two_households_is_recorded(demo: duckdb.DuckDBPyConnection) -
     recorded = {
         r[0]
         for r in demo.execute(
-            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE f.fault_type = 'person_in_two_households'"
+            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE f.fault_type = "
+            "'person_in_two_households'"
         ).fetchall()
     }
     assert shared == recorded and len(recorded) == 2
@@ -257,7 +267,8 @@ def test_measures_follow_the_plan_standards(demo: duckdb.DuckDBPyConnection) -> 
         ("edu_university_grant", 3000),
     ):
         full_years = demo.execute(
-            "SELECT DISTINCT round(amount_yuan) FROM measure WHERE measure_code = ? AND date_diff('month', start_month, end_month) = 11",
+            "SELECT DISTINCT round(amount_yuan) FROM measure WHERE measure_code = ? AND date_diff('month', "
+            "start_month, end_month) = 11",
             [code],
         ).fetchall()
         assert full_years == [(per_year,)], code
@@ -265,7 +276,8 @@ def test_measures_follow_the_plan_standards(demo: duckdb.DuckDBPyConnection) -> 
     assert scalar(demo, "SELECT max(amount_yuan) FROM measure WHERE measure_code = 'fin_fumin_loan'") <= 50_000
     without = scalar(
         demo,
-        "SELECT count(*) FROM household h WHERE NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id)",
+        "SELECT count(*) FROM household h WHERE NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = "
+        "h.household_id)",
     )
     assert 0 < without < 0.015 * 28_535
     assert scalar(demo, "SELECT count(*) FROM household WHERE helper_name IS NULL OR helper_unit IS NULL") == 0
@@ -322,7 +334,10 @@ def test_history_does_not_depend_on_until(tmp_path: Path) -> None:
     short, long = tmp_path / "short.duckdb", tmp_path / "long.duckdb"
     generate(seed=7, scale=0.1, out=short, until="2016-12", derive=build_cubes)
     generate(seed=7, scale=0.1, out=long, until="2017-09", derive=build_cubes)
-    query = "SELECT household_id, person_id, event_month, event_type FROM status_event WHERE event_month <= DATE '2016-12-01' ORDER BY ALL"
+    query = (
+        "SELECT household_id, person_id, event_month, event_type FROM status_event"
+        " WHERE event_month <= DATE '2016-12-01' ORDER BY ALL"
+    )
     with duckdb.connect(str(short), read_only=True) as s, duckdb.connect(str(long), read_only=True) as whole:
         assert s.execute(query).fetchall() == whole.execute(query).fetchall()
 
@@ -335,7 +350,8 @@ def test_scale_multiplies_households_persons_and_villages(tmp_path: Path) -> Non
     assert (
         scalar(
             con,
-            "SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN (SELECT household_id FROM status_event WHERE event_type = 'identified')",
+            "SELECT count(*) FROM person WHERE joined_month IS NULL AND household_id IN (SELECT household_id FROM "
+            "status_event WHERE event_type = 'identified')",
         )
         == 2 * 63_887
     )

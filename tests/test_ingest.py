@@ -132,7 +132,8 @@ def test_one_district_round_trips_through_xlsx(tmp_path: Path, demo_db: Path) ->
         base, write_files(district, tmp_path / "out", "xlsx"), AS_OF, "测试", derive=build_cubes
     )
     assert snapshot is not None, result.report.head()
-    # The quality checks look for a 身份证 in two households across the whole city, which one district's file cannot show.
+    # The quality checks look for a 身份证 in two households across the whole city, which one district's file cannot
+    # show.
     assert_same_analytics(
         demo_db, snapshot.path, [Scope(AS_OF, "370215"), Scope(dt.date(2017, 3, 1), "370215")], skip=("quality",)
     )
@@ -152,7 +153,8 @@ def test_monthly_plain_exports_rebuild_the_generators_events(tmp_path: Path, dem
             base, write_files(tables, tmp_path / f"{month:%Y-%m}", "csv"), month, "测试", derive=build_cubes
         )
         assert snapshot is not None, result.report.head()
-    query = """SELECT e.household_id, e.person_id, e.event_month, e.event_type FROM status_event e JOIN household h USING (household_id)
+    query = """SELECT e.household_id, e.person_id, e.event_month, e.event_type FROM status_event e
+        JOIN household h USING (household_id)
                WHERE h.village_code LIKE '370215008%' ORDER BY ALL"""
     expected, rebuilt = (
         source.execute(query).df(),
@@ -390,14 +392,16 @@ def test_demo_faults_are_importable_warnings(demo_db: Path, tmp_path: Path) -> N
     planted = {
         mask_id(r[0])
         for r in demo.execute(
-            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'invalid_id_check_digit'"
+            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = "
+            "'invalid_id_check_digit'"
         ).fetchall()
     }
     assert set(report.loc[report["问题"].str.startswith("身份证号校验码错误"), "值"]) == planted  # masked in the report
     copies = {
         mask_id(r[0])
         for r in demo.execute(
-            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = 'person_in_two_households'"
+            "SELECT p.id_number FROM dataset_fault f JOIN person p ON p.person_id = f.record_id WHERE fault_type = "
+            "'person_in_two_households'"
         ).fetchall()
     }
     assert set(report.loc[report["问题"] == "同一身份证号出现在多户", "值"]) == copies

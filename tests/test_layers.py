@@ -123,7 +123,11 @@ def violations(modules: list[Module]) -> list[str]:
             target = layer_of(imported)
             if not entry and own is not None and target is not None and target > own:
                 found.append(f"{module.name}:{line} imports {imported} (layer {target} above {own})")
-            if _within(imported, "streamlit") and not entry and not any(_within(module.name, p) for p in STREAMLIT_LAYERS):
+            if (
+                _within(imported, "streamlit")
+                and not entry
+                and not any(_within(module.name, p) for p in STREAMLIT_LAYERS)
+            ):
                 found.append(f"{module.name}:{line} imports Streamlit")
         if not any(_within(module.name, home) for home in SQL_HOMES) and not entry:
             found += [f"{module.name}:{line} writes SQL" for line in module.sql_lines]
@@ -144,7 +148,8 @@ def test_the_rules_catch_a_back_edge_streamlit_and_stray_sql(tmp_path: Path) -> 
     and the same code inside an ``if __name__ == "__main__":`` block (allowed there)."""
     source = tmp_path / "x.py"
     source.write_text(
-        'import streamlit as st\nfrom analytics.cubes import build_cubes\n\ndef f(con):\n    return con.execute("SELECT 1")\n'
+        "import streamlit as st\nfrom analytics.cubes import build_cubes\n\ndef f(con):\n    return "
+        'con.execute("SELECT 1")\n'
         'if __name__ == "__main__":\n    from ui.context import connection\n',
         encoding="utf-8",
     )

@@ -121,7 +121,8 @@ def test_exited_villages_are_judged_against_the_plan_deadlines(tmp_path) -> None
             )
         },
     }
-    indicators = [  # A1 exited 2016-06 rich but projects open; A2 exited 2017-07 poor; B1 exited 2016-11, fine in 2016, open in 2018
+    # A1 exited 2016-06 rich but projects open; A2 exited 2017-07 poor; B1 exited 2016-11, fine in 2016, open in 2018
+    indicators = [
         {"village_code": "A1", "year": 2016, "collective_income_wan": 20, **row, "proj_lighting": False},
         {"village_code": "A2", "year": 2017, "collective_income_wan": 9, **row},
         {"village_code": "B1", "year": 2016, "collective_income_wan": 18, **row},

@@ -48,12 +48,14 @@ def slide_css(dark: bool, projector: bool) -> str:
     projector mode no sidebar, header or control bar."""
     c = _DARK if dark else _LIGHT
     hidden = (
-        "section[data-testid='stSidebar'], header[data-testid='stHeader'], .st-key-meeting_controls {display: none !important;}"
+        "section[data-testid='stSidebar'], header[data-testid='stHeader'], .st-key-meeting_controls {display: none "
+        "!important;}"
         if projector
         else ""
     )
     return f"""<style>
-    .stApp, .stApp [data-testid='stAppViewContainer'], .stApp section[data-testid='stSidebar'] {{background: {c["background"]}; color: {c["text"]};}}
+    .stApp, .stApp [data-testid='stAppViewContainer'], .stApp section[data-testid='stSidebar'] {{background:
+    {c["background"]}; color: {c["text"]};}}
     .stApp p, .stApp span, .stApp label, .stApp th, .stApp [data-testid='stTable'] table {{color: {c["text"]};}}
     .stApp button, .stApp input, .stApp [data-baseweb='input'], .stApp [data-testid='stNumberInputContainer'] {{
         background: {c["button"]} !important; color: {c["text"]} !important; border-color: {c["muted"]};}}
@@ -66,7 +68,8 @@ def slide_css(dark: bool, projector: bool) -> str:
     .kpi-note .status-chip {{font-size: 20px;}}
     .table-title {{font-size: 26px; font-weight: 600; margin-top: 4px;}}
     .stApp [data-testid='stImage'] img {{max-height: 640px; width: auto !important; max-width: 100%;}}
-    .stApp [data-testid='stTable'] td, .stApp [data-testid='stTable'] th {{font-size: 20px; padding-top: 4px; padding-bottom: 4px;}}
+    .stApp [data-testid='stTable'] td, .stApp [data-testid='stTable'] th {{font-size: 20px; padding-top: 4px;
+    padding-bottom: 4px;}}
     .stApp [data-testid='stTable'] th {{background: {c["table"]};}}
     .stApp [data-testid='stTable'] td p {{color: inherit;}}
     {hidden}

@@ -15,7 +15,8 @@ CARD_CSS = """<style>
 .kpi-card .kpi-bar {height: 10px; border-radius: 5px; background: rgba(128,128,128,0.25); margin: 0.35rem 0;}
 .kpi-card .kpi-bar > div {height: 10px; border-radius: 5px;}
 .kpi-card .kpi-line {font-size: 0.85rem; margin-top: 0.2rem;}
-.status-chip {display: inline-block; padding: 0 0.55em; border-radius: 0.8em; font-weight: 600; font-size: 0.85rem; line-height: 1.5;}
+.status-chip {display: inline-block; padding: 0 0.55em; border-radius: 0.8em; font-weight: 600; font-size: 0.85rem;
+line-height: 1.5;}
 </style>"""
 
 
@@ -41,7 +42,8 @@ def kpi_card(card: Kpi) -> str:
         f"<div class='kpi-card'><div class='kpi-name'>{escape(card.label)}</div>"
         f"<div class='kpi-figure'>{card.figure(card.done)} / {card.figure(card.total)}{escape(card.unit)}</div>"
         f"<div class='kpi-bar'><div style='width:{100 * card.stage_share:.1f}%;background:{background}'></div></div>"
-        f"<div class='kpi-line'>{chip(card.status)} 阶段目标 {escape(card.stage)} · 完成 {fmt.percent(card.stage_share)}</div>"
+        f"<div class='kpi-line'>{chip(card.status)} 阶段目标 {escape(card.stage)} · 完成 "
+        f"{fmt.percent(card.stage_share)}</div>"
         f"<div class='kpi-line'>{escape(card.basis)}</div>"
         f"<div class='kpi-line'>{escape(plan)}总完成 {fmt.percent(card.share)}</div></div>"
     )

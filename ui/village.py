@@ -65,7 +65,8 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     )
     facts = card["facts"]
     st.markdown(
-        f"#### 户卡 {plain(facts['household_id'])}（{plain(facts['district_name'])} {plain(facts['town_name'])} {plain(facts['village_name'])}）"
+        f"#### 户卡 {plain(facts['household_id'])}（{plain(facts['district_name'])} {plain(facts['town_name'])} "
+        f"{plain(facts['village_name'])}）"
     )
     cols = st.columns(4)
     cols[0].metric("户主", facts["head_name"])
@@ -73,7 +74,8 @@ def household_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     cols[2].metric("贫困户属性", facts["attribute"])
     cols[3].metric("主要致贫原因", facts["main_cause"])
     st.caption(
-        f"证件号码 {plain(facts['head_id_number'])} · 电话 {plain(facts['phone'] or '—')} · 识别 {fmt.month(facts['identified_month'])} · "
+        f"证件号码 {plain(facts['head_id_number'])} · 电话 {plain(facts['phone'] or '—')} · 识别 "
+        f"{fmt.month(facts['identified_month'])} · "
         f"帮扶责任人 {plain(facts['helper_name'])}（{plain(facts['helper_unit'])}）"
     )
     left, right = st.columns(2)

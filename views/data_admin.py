@@ -19,7 +19,8 @@ admin = require("import")
 base = database_path()
 st.title("数据管理")
 st.caption(
-    f"基础数据库：{plain(base.name)} · 快照目录：{plain(store_dir(base).name)}/ · 每次导入生成一个完整快照，旧快照保持不变，可在侧栏“数据版本”切换。"
+    f"基础数据库：{plain(base.name)} · 快照目录：{plain(store_dir(base).name)}/ · 每次导入生成一个完整快照，"
+    f"旧快照保持不变，可在侧栏“数据版本”切换。"
 )
 
 st.subheader("已导入的快照")

@@ -43,8 +43,8 @@ left, right = st.columns([3, 2])
 with left:
     show_map(spec, "map_distribution")
     st.caption(
-        "深蓝粗线：10 个经济薄弱镇；村点颜色：深红 省定贫困村、橙 市定经济薄弱村、灰 一般村，已摘帽的村颜色变淡；点大小按现存贫困人口。"
-        + ("贫困发生率的分母（农村人口）为合成数据。" if info.is_synthetic else "")
+        "深蓝粗线：10 个经济薄弱镇；村点颜色：深红 省定贫困村、橙 市定经济薄弱村、灰 一般村，已摘帽的村颜色变淡；"
+        "点大小按现存贫困人口。" + ("贫困发生率的分母（农村人口）为合成数据。" if info.is_synthetic else "")
     )
 with right:
     legend(classes, METRICS[metric], charts.legend_formatter(metric))

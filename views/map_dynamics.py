@@ -11,6 +11,7 @@ from analytics.exits import (
     place_exit_timeline,
     returned_households,
     stage_goals,
+    stage_goals_text,
 )
 from analytics.labels import LEVEL_LABELS, with_labels
 from analytics.places import scope_places
@@ -165,9 +166,7 @@ with right:
     timeline = cached(place_exit_timeline, scope)
     goals = stage_goals(scope, cached(scope_places, scope))
     st.plotly_chart(charts.exit_timeline(timeline, goals, PLACE_LABELS), config={"displaylogo": False}, key="timeline")
-    st.caption(
-        "阶段目标：2016 年底 51 个省定贫困村、79 个市定经济薄弱村摘帽（全市口径）；2017 年底其余村和 10 个经济薄弱镇全部摘帽。"
-    )
+    st.caption(stage_goals_text(scope, cached(scope_places, scope)))
 
 st.subheader("返贫户名单")
 returns = cached(returned_households, scope)

@@ -72,7 +72,8 @@ with right:
     cols[1].metric("帮扶责任人", fmt.count(helpers["helpers"]))
     cols[2].metric("每人联系户数", fmt.number(helpers["mean_load"], 1))
     st.caption(
-        f"在册户 {fmt.count(helpers['households'])}，有帮扶责任人 {fmt.count(helpers['with_helper'])}；一名责任人最多联系 {helpers['max_load']} 户。"
+        f"在册户 {fmt.count(helpers['households'])}，有帮扶责任人 {fmt.count(helpers['with_helper'])}；"
+        f"一名责任人最多联系 {helpers['max_load']} 户。"
     )
     st.markdown("**每户措施数**")
     st.plotly_chart(
@@ -85,7 +86,8 @@ st.subheader("缺口清单")
 gaps = cached(gap_list, scope)
 counts = gaps["gap"].value_counts()
 st.caption(
-    f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 {fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。"
+    f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 "
+    f"{fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。"
 )
 with st.expander("致贫原因与应有措施的对应关系"):
     st.table(cause_mapping(con))

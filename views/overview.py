@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.goals import goal_progress
 from analytics.kpi import headline, kpi_cards
 from analytics.labels import LEVEL_LABELS
-from analytics.league import league_table
+from analytics.league import SCORE_RULE, league_table
 from analytics.progress import progress_figures, remaining_curve
 from analytics.schedule import behind_schedule
 from analytics.scope import CHILD_LEVEL, scope_label
@@ -50,10 +50,7 @@ with left:
 with right:
     st.subheader(f"{level_label}排名")
     st.table(tables.league(league, level_label))
-    st.caption(
-        "按综合得分排名（与调度会红黑榜同一口径）：40×户脱贫率 + 30×min(进度/应有进度, 1.5)/1.5 + 20×措施覆盖率 + 10×(1 − min(每千户返贫/50, 1))；"
-        "进度/应有进度 = 近3月月均完成 ÷ 截止前需月均完成（取各目标中最低者，有目标过期未完成记为0）；每千户返贫按基期户数计。"
-    )
+    st.caption(f"按综合得分排名（与调度会红黑榜同一口径）：{SCORE_RULE}")
 
 st.subheader("倒排工期预警（红 / 黄）")
 behind = cached(behind_schedule, scope, child)
