@@ -9,7 +9,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import cube_answers, household_states
+from analytics.cube_switch import from_cube
+from analytics.dynamics import household_states
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -60,11 +61,9 @@ GROUP BY ALL HAVING sum(c.active_households) > 0 ORDER BY 1
 """
 
 
-def coverage_by_area(
-    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any", use_cube: bool = True
-) -> pd.DataFrame:
+def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str = "any") -> pd.DataFrame:
     """Active households and those covered by ``group``, per area of ``level`` (areas without households absent)."""
-    if use_cube and cube_answers(con, "cube_coverage", scope, scope.as_of, scope.as_of):
+    if from_cube(con, "cube_coverage", scope, scope.as_of, scope.as_of):
         sql = _CUBE_COVERAGE.format(group=CUBE_GROUP_SQL[level], filter=CUBE_FILTER_SQL)
         frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "measure_group": group}).df()
     else:
@@ -136,7 +135,7 @@ WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1 ORDER BY 1
 
 def measures_per_household(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """How many active households have 0, 1, 2, … distinct measures started by the month."""
-    if cube_answers(con, "cube_measure_count", scope, scope.as_of, scope.as_of):
+    if from_cube(con, "cube_measure_count", scope, scope.as_of, scope.as_of):
         return execute(con, _CUBE_MEASURE_COUNT, {**scope.sql_params(), "at": scope.as_of}).df()
     select = """
     SELECT n AS measures, count(*) AS households FROM (

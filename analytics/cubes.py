@@ -28,6 +28,7 @@ import pandas as pd
 
 from analytics import distribution, dynamics, goals, quality
 from analytics.coverage import MEASURE_GROUPS
+from analytics.cube_switch import raw_tables_only
 from analytics.dataset import dataset_info
 from analytics.scope import Scope
 from analytics.sql import execute
@@ -193,11 +194,16 @@ life AS (
 
 
 def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build every cube of the roster in ``con``."""
+    """(Re)build every cube of the roster in ``con`` from the raw tables (the cubes it empties are never read)."""
+    with raw_tables_only():
+        _build(con)
+
+
+def _build(con: duckdb.DuckDBPyConnection) -> None:
     city = Scope(dataset_info(con).as_of)
-    for cube in CUBES:
+    for cube in (*CUBES, "cube_built"):
         con.execute(f"DELETE FROM {cube}")
-    flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of, use_cube=False)
+    flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of)
     _insert(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
     _running(con, city, "cube_outcome", _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
     groups = pd.DataFrame(
@@ -241,6 +247,7 @@ def build_cubes(con: duckdb.DuckDBPyConnection) -> None:
         span_params=goal_params,
     )
     _insert(con, "cube_quality", _quality_records(con, city))
+    con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
 
 
 def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFrame:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import cube_answers, household_outcomes, household_states
+from analytics.cube_switch import from_cube
+from analytics.dynamics import household_outcomes, household_states
 from analytics.scope import (
     CUBE_FILTER_SQL,
     GROUP_SQL,
@@ -130,7 +131,7 @@ def breakdown(
     """Households and persons of the scope's poor (``remaining``) or baseline (``baseline``) by one dimension."""
     if population not in POPULATIONS:
         raise ValueError(f"unknown population {population!r}")
-    if dimension in HOUSEHOLD_DIMENSIONS and cube_answers(con, "cube_profile", scope, scope.as_of, scope.as_of):
+    if dimension in HOUSEHOLD_DIMENSIONS and from_cube(con, "cube_profile", scope, scope.as_of, scope.as_of):
         sql = _CUBE_PROFILE.format(population=population)
         frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "dimension": dimension}).df()
     elif dimension in HOUSEHOLD_DIMENSIONS:

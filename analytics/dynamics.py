@@ -26,6 +26,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from analytics.cube_switch import from_cube
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -34,7 +35,6 @@ from analytics.scope import (
     Scope,
 )
 from analytics.sql import execute
-from storage.db import single
 from storage.months import BASELINE
 
 POOR = "('identified', 'new', 'returned')"
@@ -217,12 +217,10 @@ def household_states(
     return over_events(con, scope, group, _STATE + select, baseline=BASELINE, at=scope.as_of, **params)
 
 
-def household_outcomes(
-    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, use_cube: bool = True
-) -> pd.DataFrame:
+def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
     """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``;
     areas are those holding a household with any status event."""
-    if use_cube and cube_answers(con, "cube_outcome", scope, scope.as_of, scope.as_of):
+    if from_cube(con, "cube_outcome", scope, scope.as_of, scope.as_of):
         sql = _CUBE_OUTCOME.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
         return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
     frame = over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
@@ -263,22 +261,6 @@ GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code
 )
 
 
-def cube_answers(
-    con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date, latest_only: bool = False
-) -> bool:
-    """``cube`` can answer: no household slices, and the months lie within what it was built for (for a
-    ``latest_only`` cube, which holds the as-of month only, the months are that month)."""
-    if scope.attribute or scope.main_cause or first < BASELINE:
-        return False
-    try:
-        built = single(
-            con.execute(f"SELECT max(month) FROM {cube} WHERE district_code IS NOT NULL AND town_code IS NOT NULL")
-        )
-    except (duckdb.CatalogException, duckdb.BinderException):  # made before this cube existed, or in an older layout
-        return False
-    return built is not None and last <= built and (not latest_only or first == built)
-
-
 def _from_cube(
     con: duckdb.DuckDBPyConnection, sql: str, scope: Scope, group: str | None, first: dt.date, last: dt.date
 ) -> pd.DataFrame:
@@ -296,10 +278,9 @@ def poor_stock(
     group: str | None,
     first: dt.date,
     last: dt.date,
-    use_cube: bool = True,
 ) -> pd.DataFrame:
     """Poor households and persons at the end of each month ``first`` .. ``last``, by area (missing = 0)."""
-    if use_cube and cube_answers(con, "cube_outcome", scope, first, last):
+    if from_cube(con, "cube_outcome", scope, first, last):
         frame = _from_cube(con, _CUBE_STOCK, scope, group, first, last)
     else:
         frame = over_events(
@@ -322,10 +303,9 @@ def monthly_flows(
     group: str | None,
     first: dt.date,
     last: dt.date,
-    use_cube: bool = True,
 ) -> pd.DataFrame:
     """Flows per month and area, one row per (month, area, unit) with columns ``FLOW_COLUMNS``."""
-    if use_cube and cube_answers(con, "cube_flow", scope, first, last):
+    if from_cube(con, "cube_flow", scope, first, last):
         frame = _from_cube(con, _CUBE_FLOW, scope, group, first, last)
         return frame.astype({"unit": "str", **{c: "int64" for c in FLOW_COLUMNS}})
     raw = over_events(con, scope, group, _MONTHLY + "SELECT * FROM flows", first=first, last=last, baseline=BASELINE)

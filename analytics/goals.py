@@ -29,7 +29,8 @@ import duckdb
 import pandas as pd
 
 from analytics import fmt
-from analytics.dynamics import OPEN_END, cube_answers, scope_outcomes
+from analytics.cube_switch import from_cube
+from analytics.dynamics import OPEN_END, scope_outcomes
 from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, all_projects_done
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
@@ -368,7 +369,7 @@ def _spans_from_2016(code: str) -> str:
 
 def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, float]] | None:
     """Additive figures per target at ``scope.as_of`` from ``cube_goal``; None when the cube cannot answer."""
-    if not cube_answers(con, "cube_goal", scope, scope.as_of, scope.as_of):
+    if not from_cube(con, "cube_goal", scope, scope.as_of, scope.as_of):
         return None
     sql = f"""SELECT c.target_id, sum(c.applies), sum(c.meets), sum(c.amount), min(c.lowest)
               FROM cube_goal c

@@ -17,7 +17,8 @@ import duckdb
 import pandas as pd
 
 from analytics.coverage import gap_list
-from analytics.dynamics import cube_answers, household_outcomes, household_states
+from analytics.cube_switch import from_cube
+from analytics.dynamics import household_outcomes, household_states
 from analytics.plan import all_projects_done
 from analytics.scope import (
     CUBE_FILTER_SQL,
@@ -227,7 +228,7 @@ def findings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] =
 def quality_records(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame | None:
     """Records per check (and ``FAILING``) per area from ``cube_quality``, None when it cannot answer (it holds
     the as-of month of the data only)."""
-    if not cube_answers(con, "cube_quality", scope, scope.as_of, scope.as_of, latest_only=True):
+    if not from_cube(con, "cube_quality", scope, scope.as_of, scope.as_of, latest_only=True):
         return None
     sql = _CUBE_QUALITY.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
     return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()

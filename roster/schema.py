@@ -35,6 +35,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "cube_goal",
     "cube_quality",
     "cube_flow",
+    "cube_built",
 )
 
 

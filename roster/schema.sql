@@ -276,6 +276,13 @@ CREATE TABLE cube_flow (
     removed      BIGINT NOT NULL
 );
 
+-- The month each cube was built through (a cube holds rows only for what there is to count, so its own
+-- latest month can be earlier): analytics.cube_switch answers from a cube only within it.
+CREATE TABLE cube_built (
+    cube    VARCHAR PRIMARY KEY,
+    through DATE NOT NULL
+);
+
 -- The files an imported snapshot was made from (empty for generated data).
 CREATE TABLE snapshot_file (
     file_name  VARCHAR NOT NULL,

@@ -10,14 +10,18 @@ import duckdb
 import pytest
 
 from access.__main__ import ensure_demo_accounts
+from analytics.cube_switch import from_cube
 from analytics.cubes import build_cubes
+from analytics.scope import Scope
 from bench.server import dashboard_server
 from roster.generate import generate
+from storage.months import BASELINE
 from tests import small_roster
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 # Test tiers (markers in pyproject.toml): `make test` runs everything, `make test-fast` neither tier.
+CUBE_TABLES = ("cube_outcome", "cube_flow", "cube_coverage", "cube_goal")  # those kept for every month
 SLOW_FILES = {"test_load.py", "test_bench.py", "test_display.py", "test_app.py", "test_generator.py"}
 
 
@@ -59,6 +63,9 @@ def small(
         with duckdb.connect(str(path)) as con:
             build_cubes(con)
     con = duckdb.connect(str(path), read_only=True)
+    city = Scope(small_roster.AS_OF)
+    # The two paths are really two: the cubes answer the city at every month, or not at all.
+    assert all(from_cube(con, cube, city, BASELINE, city.as_of) == (request.param == "cubes") for cube in CUBE_TABLES)
     yield con
     con.close()
 

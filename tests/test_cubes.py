@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analytics.coverage import MEASURE_GROUPS, coverage_by_area, measures_per_household
+from analytics.cube_switch import from_cube, raw_tables_only, recording
 from analytics.cubes import CUBES
 from analytics.distribution import (
     HOUSEHOLD_DIMENSIONS,
@@ -20,7 +21,6 @@ from analytics.distribution import (
     village_points,
 )
 from analytics.dynamics import (
-    cube_answers,
     household_outcomes,
     monthly_flows,
     poor_stock,
@@ -62,29 +62,32 @@ def test_cube_path_equals_raw_path(demo: duckdb.DuckDBPyConnection, scope: Scope
         last = last or scope.as_of
         if last < first:
             continue
-        pd.testing.assert_frame_equal(
-            poor_stock(demo, scope, group, first, last), poor_stock(demo, scope, group, first, last, use_cube=False)
-        )
-        pd.testing.assert_frame_equal(
-            monthly_flows(demo, scope, group, first, last),
-            monthly_flows(demo, scope, group, first, last, use_cube=False),
-        )
+        with recording() as cubes:
+            stock, flows = poor_stock(demo, scope, group, first, last), monthly_flows(demo, scope, group, first, last)
+        with raw_tables_only(), recording() as raw:
+            raw_stock, raw_flows = (
+                poor_stock(demo, scope, group, first, last),
+                monthly_flows(demo, scope, group, first, last),
+            )
+        assert cubes == [("cube_outcome", True), ("cube_flow", True)] and all(not used for _, used in raw)
+        pd.testing.assert_frame_equal(stock, raw_stock)
+        pd.testing.assert_frame_equal(flows, raw_flows)
 
 
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.area_code)
 def test_outcome_and_coverage_cubes_equal_raw_paths(demo: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     for month in (BASELINE, dt.date(2016, 7, 1), scope.as_of):
         at = scope.at(month)
-        for group in (None, "district", "town", "village"):
-            pd.testing.assert_frame_equal(
-                household_outcomes(demo, at, group), household_outcomes(demo, at, group, use_cube=False)
-            )
         level = "village" if scope.level in ("town", "village") else "town"
-        for measure_group in MEASURE_GROUPS:
-            pd.testing.assert_frame_equal(
-                coverage_by_area(demo, at, level, measure_group),
-                coverage_by_area(demo, at, level, measure_group, use_cube=False),
-            )
+        with recording() as decisions:
+            cubes = [household_outcomes(demo, at, group) for group in (None, "district", "town", "village")]
+            cubes += [coverage_by_area(demo, at, level, measure_group) for measure_group in MEASURE_GROUPS]
+        with raw_tables_only():
+            raw = [household_outcomes(demo, at, group) for group in (None, "district", "town", "village")]
+            raw += [coverage_by_area(demo, at, level, measure_group) for measure_group in MEASURE_GROUPS]
+        assert decisions and all(used for _, used in decisions), decisions
+        for cube_answer, raw_answer in zip(cubes, raw, strict=True):
+            pd.testing.assert_frame_equal(cube_answer, raw_answer)
 
 
 def test_a_snapshot_with_cubes_of_an_older_layout_is_answered_from_the_raw_tables(demo_db, tmp_path) -> None:
@@ -106,17 +109,19 @@ def test_slices_and_databases_without_cubes_use_the_raw_path(demo: duckdb.DuckDB
     assert stock_flow_table(demo, sliced, "town")["difference"].eq(0).all()
     empty = duckdb.connect(str(tmp_path / "x.duckdb"))
     empty.execute("CREATE TABLE t (x INT)")
-    assert not cube_answers(empty, "cube_outcome", Scope(dt.date(2017, 9, 1)), BASELINE, dt.date(2017, 9, 1))
-    assert not cube_answers(demo, "cube_outcome", sliced, BASELINE, dt.date(2017, 9, 1))
+    assert not from_cube(empty, "cube_outcome", Scope(dt.date(2017, 9, 1)), BASELINE, dt.date(2017, 9, 1))
+    assert not from_cube(demo, "cube_outcome", sliced, BASELINE, dt.date(2017, 9, 1))
+    assert from_cube(demo, "cube_outcome", Scope(dt.date(2017, 9, 1)), BASELINE, dt.date(2017, 9, 1))
 
 
 @pytest.fixture(scope="module")
 def without_cubes(demo_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The demo database with its cubes emptied: every question takes the raw path."""
+    """The demo database with its cubes emptied (and so not built through any month): every question takes the
+    raw path."""
     path = tmp_path_factory.mktemp("raw") / "raw.duckdb"
     shutil.copy(demo_db, path)
     with duckdb.connect(str(path)) as con:
-        for cube in CUBES:
+        for cube in (*CUBES, "cube_built"):
             con.execute(f"DELETE FROM {cube}")
     con = duckdb.connect(str(path), read_only=True)
     yield con
@@ -156,7 +161,12 @@ def test_questions_from_cubes_equal_raw_answers(
     months = (as_of,) if question.startswith(("quality", "district_quality")) else (dt.date(2016, 2, 1), as_of)
     for scope in scopes:
         for month in months:
-            pd.testing.assert_frame_equal(answer(demo, scope.at(month)), answer(without_cubes, scope.at(month)))
+            with recording() as from_cubes:
+                cubes = answer(demo, scope.at(month))
+            with recording() as from_raw:
+                raw = answer(without_cubes, scope.at(month))
+            assert any(used for _, used in from_cubes) and not any(used for _, used in from_raw), (from_cubes, from_raw)
+            pd.testing.assert_frame_equal(cubes, raw)
 
 
 def test_quality_cube_holds_the_as_of_month_only(demo: duckdb.DuckDBPyConnection) -> None:
