@@ -44,11 +44,12 @@ CUBES = (
     "cube_quality",
 )
 
+_POOR, _OPEN = dynamics.POOR, dynamics.OPEN_END
 # Per household: village, poor at the baseline, first new identification after it, first event; its spells.
-_HOUSEHOLDS = """,
+_HOUSEHOLDS = f""",
 hh AS (
     SELECT ev.household_id, any_value(a.area_code) AS village_code,
-           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN {poor}, false) AS b,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN {_POOR}, false) AS b,
            min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
                AND ev.event_month > $baseline) AS first_new,
            min(ev.event_month) AS first_event
@@ -59,19 +60,26 @@ spells AS (
     FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
 ),
 active AS (SELECT * FROM spells WHERE event_type <> 'removed')
-""".replace("{poor}", dynamics.POOR)
+"""
 
-_MEMBERS_AT = (
-    "(SELECT count(*) FROM members p"
-    " WHERE p.household_id = {h}.household_id AND p.joined <= {m} AND {m} < p.left_month)"
-)
+
+def _members_at(household: str, month: str) -> str:
+    """SQL: the members of ``household``'s household (an alias) at ``month`` (an expression)."""
+    return (
+        f"(SELECT count(*) FROM members p WHERE p.household_id = {household}.household_id"
+        f" AND p.joined <= {month} AND {month} < p.left_month)"
+    )
+
+
+_PERSONS_AT_EXIT = _members_at("x", "x.start")
+_PERSONS_AT_BASELINE = _members_at("hh", "$baseline")
 
 _OUTCOME_SPANS = (
     _HOUSEHOLDS
-    + """,
+    + f""",
 exit_spells AS (
     SELECT household_id, event_type, event_month AS start,
-           coalesce(lead(event_month) OVER (PARTITION BY household_id ORDER BY seq), {open}) AS stop
+           coalesce(lead(event_month) OVER (PARTITION BY household_id ORDER BY seq), {_OPEN}) AS stop
     FROM ev WHERE event_type IN ('exited', 'returned')
 ),
 spans AS (
@@ -82,41 +90,37 @@ spans AS (
     UNION ALL
     SELECT village_code, start, stop, unnest(CASE WHEN b THEN ['remaining_households', 'baseline_remaining_households']
                                                   ELSE ['remaining_households'] END), 1
-    FROM spells WHERE event_type IN {poor}
+    FROM spells WHERE event_type IN {_POOR}
     UNION ALL
     SELECT s.village_code, greatest(s.start, p.joined), least(s.stop, p.left_month),
            unnest(CASE WHEN s.b THEN ['remaining_persons', 'baseline_remaining_persons']
                ELSE ['remaining_persons'] END), 1
-    FROM spells s JOIN members p USING (household_id) WHERE s.event_type IN {poor}
+    FROM spells s JOIN members p USING (household_id) WHERE s.event_type IN {_POOR}
     UNION ALL
     SELECT hh.village_code, x.start, x.stop,
            unnest(CASE WHEN hh.b THEN ['exited_households', 'exited_persons', 'baseline_exited_households',
                'baseline_exited_persons']
                        ELSE ['exited_households', 'exited_persons'] END),
-           unnest([1, {persons_at_exit}, 1, {persons_at_exit}])
+           unnest([1, {_PERSONS_AT_EXIT}, 1, {_PERSONS_AT_EXIT}])
     FROM exit_spells x JOIN hh USING (household_id) WHERE x.event_type = 'exited'
     UNION ALL
-    SELECT village_code, $baseline, {open}, 'baseline_households', 1 FROM hh WHERE b
+    SELECT village_code, $baseline, {_OPEN}, 'baseline_households', 1 FROM hh WHERE b
     UNION ALL
-    SELECT village_code, $baseline, {open}, 'baseline_persons', {persons_at_baseline} FROM hh WHERE b
+    SELECT village_code, $baseline, {_OPEN}, 'baseline_persons', {_PERSONS_AT_BASELINE} FROM hh WHERE b
     UNION ALL
-    SELECT village_code, CASE WHEN b THEN $baseline ELSE first_new END, {open}, 'registered_households', 1 FROM hh
+    SELECT village_code, CASE WHEN b THEN $baseline ELSE first_new END, {_OPEN}, 'registered_households', 1 FROM hh
         WHERE b OR first_new IS NOT NULL
     UNION ALL
-    SELECT village_code, first_event, {open}, 'recorded_households', 1 FROM hh
+    SELECT village_code, first_event, {_OPEN}, 'recorded_households', 1 FROM hh
     UNION ALL
-    SELECT hh.village_code, ev.event_month, {open},
+    SELECT hh.village_code, ev.event_month, {_OPEN},
            CASE WHEN ev.event_type = 'returned' THEN 'returned_households'
                 WHEN ev.event_type = 'removed' THEN 'removed_households' ELSE 'new_households' END, 1
     FROM ev JOIN hh USING (household_id)
-    WHERE ev.event_type = 'returned' OR (ev.event_type = 'removed' AND ev.prev_type IN {poor})
+    WHERE ev.event_type = 'returned' OR (ev.event_type = 'removed' AND ev.prev_type IN {_POOR})
        OR (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline)
 )
-""".replace("{poor}", dynamics.POOR).format(
-        open=dynamics.OPEN_END,
-        persons_at_exit=_MEMBERS_AT.format(h="x", m="x.start"),
-        persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline"),
-    )
+"""
 )
 
 # Active spells from the household's first measure of each group on.
@@ -138,27 +142,25 @@ spans AS (
 # Poor and baseline households and persons by main cause and attribute (distribution.HOUSEHOLD_DIMENSIONS).
 _PROFILE_SPANS = (
     _HOUSEHOLDS
-    + """,
+    + f""",
 profile AS (
     SELECT household_id, unnest(['main_cause', 'attribute']) AS dimension, unnest([main_cause, attribute]) AS value
         FROM household
 ),
 spans AS (
     SELECT s.village_code, f.dimension, f.value, s.start, s.stop, 'remaining_households' AS col, 1 AS n
-    FROM spells s JOIN profile f USING (household_id) WHERE s.event_type IN {poor}
+    FROM spells s JOIN profile f USING (household_id) WHERE s.event_type IN {_POOR}
     UNION ALL
     SELECT s.village_code, f.dimension, f.value, greatest(s.start, p.joined), least(s.stop, p.left_month),
         'remaining_persons', 1
-    FROM spells s JOIN profile f USING (household_id) JOIN members p USING (household_id) WHERE s.event_type IN {poor}
+    FROM spells s JOIN profile f USING (household_id) JOIN members p USING (household_id) WHERE s.event_type IN {_POOR}
     UNION ALL
-    SELECT hh.village_code, f.dimension, f.value, $baseline, {open}, unnest(['baseline_households',
+    SELECT hh.village_code, f.dimension, f.value, $baseline, {_OPEN}, unnest(['baseline_households',
         'baseline_persons']),
-           unnest([1, {persons_at_baseline}])
+           unnest([1, {_PERSONS_AT_BASELINE}])
     FROM hh JOIN profile f USING (household_id) WHERE hh.b
 )
-""".replace("{poor}", dynamics.POOR).format(
-        open=dynamics.OPEN_END, persons_at_baseline=_MEMBERS_AT.format(h="hh", m="$baseline")
-    )
+"""
 )
 
 # Active households by how many distinct measures they have had by the month: a household holds count k from

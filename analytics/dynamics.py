@@ -67,14 +67,14 @@ members AS (
 )
 """
 
-_MONTHLY = """,
+_MONTHLY = f""",
 months AS (
     SELECT CAST(unnest(generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
 ),
 poor_household_month AS (
     SELECT m.month, ev.household_id
     FROM months m JOIN ev ON ev.event_month <= m.month AND m.month < ev.next_month
-    WHERE ev.event_type IN {poor}
+    WHERE ev.event_type IN {POOR}
 ),
 household_stock AS (
     SELECT month, area_code, count(*) AS households FROM poor_household_month JOIN area USING (household_id)
@@ -90,7 +90,7 @@ person_stock AS (
 flow_events AS (
     SELECT ev.household_id, ev.event_month AS month,
            CASE WHEN ev.event_type IN ('new', 'identified') AND ev.event_month > CAST($baseline AS DATE) THEN 'new'
-                WHEN ev.event_type = 'removed' AND ev.prev_type IN {poor} THEN 'removed'
+                WHEN ev.event_type = 'removed' AND ev.prev_type IN {POOR} THEN 'removed'
                 WHEN ev.event_type IN ('returned', 'exited') THEN ev.event_type END AS flow,
            (SELECT count(*) FROM members p
              WHERE p.household_id = ev.household_id AND p.joined <= ev.event_month
@@ -112,9 +112,9 @@ flows AS (
     SELECT month, area_code, flow, 0 AS households, sum(persons) AS persons
     FROM member_flows JOIN area USING (household_id) GROUP BY ALL
 )
-""".replace("{poor}", POOR)
+"""
 
-_STATE = """,
+_STATE = f""",
 state AS (
     SELECT household_id,
            arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
@@ -126,7 +126,7 @@ state AS (
            count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
                AND event_month <= CAST($at AS DATE)) AS new_events,
            count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN {poor}
+           count(*) FILTER (event_type = 'removed' AND prev_type IN {POOR}
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
@@ -138,15 +138,15 @@ sized AS (
               AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
            (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
               AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
-           s.at_baseline IN {poor} AS is_baseline,
+           s.at_baseline IN {POOR} AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
            EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
                AND m.start_month <= CAST($at AS DATE)) AS has_measure,
-           s.at_month IN {poor} AS is_poor,
+           s.at_month IN {POOR} AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
 )
-""".replace("{poor}", POOR)
+"""
 
 _OUTCOMES = (
     _STATE
@@ -170,7 +170,7 @@ SELECT area_code,
        count(*) FILTER (is_active) AS active_households,
        count(*) FILTER (is_active AND has_measure) AS covered_households
 FROM sized GROUP BY area_code ORDER BY area_code
-""".replace("{poor}", POOR)
+"""
 )
 
 OUTCOME_COLUMNS = (

@@ -86,12 +86,30 @@ def home_scope(as_of: dt.date, limit: str | None) -> Scope:
     return Scope(as_of, limit[:6] if limit else None, town, limit=limit)
 
 
-# Area filters over towns (t), villages (v) and households (h); parameters from Scope.sql_params().
-TOWN_FILTER_SQL = """
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+# Area filters over towns, villages and households; parameters from Scope.sql_params(). The aliases are those
+# of the raw tables (t, v, h) or of a cube (c), which carries its village's town and district codes.
+def town_filter(town: str = "t") -> str:
+    """SQL: the row's town lies in the scope's district and town."""
+    return f"""
+    (CAST($district AS VARCHAR) IS NULL OR {town}.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR {town}.town_code = $town)
 """
-PLACE_FILTER_SQL = TOWN_FILTER_SQL + " AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)"
+
+
+def place_filter(town: str = "t", village: str = "v") -> str:
+    """SQL: the row's village lies in the scope's area."""
+    return town_filter(town) + f" AND (CAST($village AS VARCHAR) IS NULL OR {village}.village_code = $village)"
+
+
+def group_sql(level: str | None, town: str = "t", village: str = "v") -> str:
+    """SQL: the area code a row belongs to at ``level`` (None or city: the city's code)."""
+    return {"district": f"{town}.district_code", "town": f"{town}.town_code", "village": f"{village}.village_code"}.get(
+        level or "city", f"'{CITY_CODE}'"
+    )
+
+
+TOWN_FILTER_SQL = town_filter()
+PLACE_FILTER_SQL = place_filter()
 HOUSEHOLD_FILTER_SQL = (
     PLACE_FILTER_SQL
     + """
@@ -99,17 +117,10 @@ HOUSEHOLD_FILTER_SQL = (
     AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
 """
 )
-# Grouping expressions over the same aliases.
-GROUP_SQL = {
-    None: f"'{CITY_CODE}'",
-    "city": f"'{CITY_CODE}'",
-    "district": "t.district_code",
-    "town": "t.town_code",
-    "village": "v.village_code",
-}
-# The same over a cube (c), which carries its village's town and district codes.
-CUBE_FILTER_SQL = PLACE_FILTER_SQL.replace("t.", "c.").replace("v.", "c.")
-CUBE_GROUP_SQL = {level: sql.replace("t.", "c.").replace("v.", "c.") for level, sql in GROUP_SQL.items()}
+LEVELS = (None, "city", "district", "town", "village")
+GROUP_SQL = {level: group_sql(level) for level in LEVELS}
+CUBE_FILTER_SQL = place_filter("c", "c")
+CUBE_GROUP_SQL = {level: group_sql(level, "c", "c") for level in LEVELS}
 
 
 def _echoed(raw: str) -> str:

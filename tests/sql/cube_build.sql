@@ -1,0 +1,1041 @@
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+months AS (
+    SELECT CAST(unnest(generate_series(CAST($first AS DATE), CAST($last AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
+),
+poor_household_month AS (
+    SELECT m.month, ev.household_id
+    FROM months m JOIN ev ON ev.event_month <= m.month AND m.month < ev.next_month
+    WHERE ev.event_type IN ('identified', 'new', 'returned')
+),
+household_stock AS (
+    SELECT month, area_code, count(*) AS households FROM poor_household_month JOIN area USING (household_id)
+        GROUP BY ALL
+),
+person_stock AS (
+    SELECT phm.month, a.area_code, count(*) AS persons
+    FROM poor_household_month phm
+    JOIN members p ON p.household_id = phm.household_id AND p.joined <= phm.month AND phm.month < p.left_month
+    JOIN area a ON a.household_id = phm.household_id
+    GROUP BY ALL
+),
+flow_events AS (
+    SELECT ev.household_id, ev.event_month AS month,
+           CASE WHEN ev.event_type IN ('new', 'identified') AND ev.event_month > CAST($baseline AS DATE) THEN 'new'
+                WHEN ev.event_type = 'removed' AND ev.prev_type IN ('identified', 'new', 'returned') THEN 'removed'
+                WHEN ev.event_type IN ('returned', 'exited') THEN ev.event_type END AS flow,
+           (SELECT count(*) FROM members p
+             WHERE p.household_id = ev.household_id AND p.joined <= ev.event_month
+                 AND ev.event_month < p.left_month) AS persons
+    FROM ev WHERE ev.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+),
+member_flows AS (
+    SELECT e.household_id, e.event_month AS month, e.event_type AS flow, 1 AS persons
+    FROM status_event e
+    JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
+    WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+      AND (e.event_type <> 'new'
+          OR e.event_month > CAST($baseline AS DATE))  -- members by the baseline are baseline persons
+),
+flows AS (
+    SELECT month, area_code, flow, count(*) AS households, sum(persons) AS persons
+    FROM flow_events JOIN area USING (household_id) WHERE flow IS NOT NULL GROUP BY ALL
+    UNION ALL
+    SELECT month, area_code, flow, 0 AS households, sum(persons) AS persons
+    FROM member_flows JOIN area USING (household_id) GROUP BY ALL
+)
+SELECT * FROM flows
+-- ----
+INSERT INTO cube_outcome BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+hh AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN ('identified', 'new', 'returned'), false) AS b,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
+               AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) AS first_event
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spells AS (
+    SELECT hh.village_code, hh.household_id, hh.b, ev.event_type, ev.event_month AS start, ev.next_month AS stop
+    FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
+),
+active AS (SELECT * FROM spells WHERE event_type <> 'removed')
+,
+exit_spells AS (
+    SELECT household_id, event_type, event_month AS start,
+           coalesce(lead(event_month) OVER (PARTITION BY household_id ORDER BY seq), DATE '9999-12-01') AS stop
+    FROM ev WHERE event_type IN ('exited', 'returned')
+),
+spans AS (
+    SELECT village_code, start, stop, 'active_households' AS col, 1 AS n FROM active
+    UNION ALL
+    SELECT a.village_code, greatest(a.start, f.first), a.stop, 'covered_households', 1
+    FROM active a JOIN (SELECT household_id, min(start_month) AS first FROM measure GROUP BY 1) f USING (household_id)
+    UNION ALL
+    SELECT village_code, start, stop, unnest(CASE WHEN b THEN ['remaining_households', 'baseline_remaining_households']
+                                                  ELSE ['remaining_households'] END), 1
+    FROM spells WHERE event_type IN ('identified', 'new', 'returned')
+    UNION ALL
+    SELECT s.village_code, greatest(s.start, p.joined), least(s.stop, p.left_month),
+           unnest(CASE WHEN s.b THEN ['remaining_persons', 'baseline_remaining_persons']
+               ELSE ['remaining_persons'] END), 1
+    FROM spells s JOIN members p USING (household_id) WHERE s.event_type IN ('identified', 'new', 'returned')
+    UNION ALL
+    SELECT hh.village_code, x.start, x.stop,
+           unnest(CASE WHEN hh.b THEN ['exited_households', 'exited_persons', 'baseline_exited_households',
+               'baseline_exited_persons']
+                       ELSE ['exited_households', 'exited_persons'] END),
+           unnest([1, (SELECT count(*) FROM members p WHERE p.household_id = x.household_id AND p.joined <= x.start AND x.start < p.left_month), 1, (SELECT count(*) FROM members p WHERE p.household_id = x.household_id AND p.joined <= x.start AND x.start < p.left_month)])
+    FROM exit_spells x JOIN hh USING (household_id) WHERE x.event_type = 'exited'
+    UNION ALL
+    SELECT village_code, $baseline, DATE '9999-12-01', 'baseline_households', 1 FROM hh WHERE b
+    UNION ALL
+    SELECT village_code, $baseline, DATE '9999-12-01', 'baseline_persons', (SELECT count(*) FROM members p WHERE p.household_id = hh.household_id AND p.joined <= $baseline AND $baseline < p.left_month) FROM hh WHERE b
+    UNION ALL
+    SELECT village_code, CASE WHEN b THEN $baseline ELSE first_new END, DATE '9999-12-01', 'registered_households', 1 FROM hh
+        WHERE b OR first_new IS NOT NULL
+    UNION ALL
+    SELECT village_code, first_event, DATE '9999-12-01', 'recorded_households', 1 FROM hh
+    UNION ALL
+    SELECT hh.village_code, ev.event_month, DATE '9999-12-01',
+           CASE WHEN ev.event_type = 'returned' THEN 'returned_households'
+                WHEN ev.event_type = 'removed' THEN 'removed_households' ELSE 'new_households' END, 1
+    FROM ev JOIN hh USING (household_id)
+    WHERE ev.event_type = 'returned' OR (ev.event_type = 'removed' AND ev.prev_type IN ('identified', 'new', 'returned'))
+       OR (ev.event_type IN ('new', 'identified') AND ev.event_month > $baseline)
+)
+,
+    deltas AS (
+        SELECT village_code, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('')
+    ),
+    d AS (
+        SELECT village_code, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_households')) OVER w, 0) AS "baseline_households", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_persons')) OVER w, 0) AS "baseline_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'registered_households')) OVER w, 0) AS "registered_households", coalesce(sum(sum(d.n) FILTER (d.col = 'recorded_households')) OVER w, 0) AS "recorded_households", coalesce(sum(sum(d.n) FILTER (d.col = 'new_households')) OVER w, 0) AS "new_households", coalesce(sum(sum(d.n) FILTER (d.col = 'exited_households')) OVER w, 0) AS "exited_households", coalesce(sum(sum(d.n) FILTER (d.col = 'exited_persons')) OVER w, 0) AS "exited_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_exited_households')) OVER w, 0) AS "baseline_exited_households", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_exited_persons')) OVER w, 0) AS "baseline_exited_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'remaining_households')) OVER w, 0) AS "remaining_households", coalesce(sum(sum(d.n) FILTER (d.col = 'remaining_persons')) OVER w, 0) AS "remaining_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_remaining_households')) OVER w, 0) AS "baseline_remaining_households", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_remaining_persons')) OVER w, 0) AS "baseline_remaining_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'returned_households')) OVER w, 0) AS "returned_households", coalesce(sum(sum(d.n) FILTER (d.col = 'removed_households')) OVER w, 0) AS "removed_households", coalesce(sum(sum(d.n) FILTER (d.col = 'active_households')) OVER w, 0) AS "active_households", coalesce(sum(sum(d.n) FILTER (d.col = 'covered_households')) OVER w, 0) AS "covered_households"
+        FROM grid g LEFT JOIN d USING (village_code, month)
+        GROUP BY village_code, g.month WINDOW w AS (PARTITION BY village_code ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE true ORDER BY r.month, r.village_code
+
+-- ----
+INSERT INTO cube_coverage BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+hh AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN ('identified', 'new', 'returned'), false) AS b,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
+               AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) AS first_event
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spells AS (
+    SELECT hh.village_code, hh.household_id, hh.b, ev.event_type, ev.event_month AS start, ev.next_month AS stop
+    FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
+),
+active AS (SELECT * FROM spells WHERE event_type <> 'removed')
+,
+firsts AS (
+    SELECT m.household_id, g.measure_group, min(m.start_month) AS first
+    FROM measure m JOIN _groups g ON g.category_code IS NULL OR g.category_code = m.category_code
+    GROUP BY ALL
+),
+spans AS (
+    SELECT a.village_code, f.measure_group, greatest(a.start, f.first) AS start, a.stop, 'covered' AS col, 1 AS n
+    FROM active a JOIN firsts f USING (household_id)
+)
+,
+    deltas AS (
+        SELECT village_code, measure_group, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, measure_group, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('')
+    ),
+    d AS (
+        SELECT village_code, measure_group, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, measure_group, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, measure_group, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, measure_group, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'covered')) OVER w, 0) AS "covered"
+        FROM grid g LEFT JOIN d USING (village_code, measure_group, month)
+        GROUP BY village_code, measure_group, g.month WINDOW w AS (PARTITION BY village_code, measure_group ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE covered > 0 ORDER BY r.month, r.village_code
+
+-- ----
+INSERT INTO cube_profile BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+hh AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN ('identified', 'new', 'returned'), false) AS b,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
+               AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) AS first_event
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spells AS (
+    SELECT hh.village_code, hh.household_id, hh.b, ev.event_type, ev.event_month AS start, ev.next_month AS stop
+    FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
+),
+active AS (SELECT * FROM spells WHERE event_type <> 'removed')
+,
+profile AS (
+    SELECT household_id, unnest(['main_cause', 'attribute']) AS dimension, unnest([main_cause, attribute]) AS value
+        FROM household
+),
+spans AS (
+    SELECT s.village_code, f.dimension, f.value, s.start, s.stop, 'remaining_households' AS col, 1 AS n
+    FROM spells s JOIN profile f USING (household_id) WHERE s.event_type IN ('identified', 'new', 'returned')
+    UNION ALL
+    SELECT s.village_code, f.dimension, f.value, greatest(s.start, p.joined), least(s.stop, p.left_month),
+        'remaining_persons', 1
+    FROM spells s JOIN profile f USING (household_id) JOIN members p USING (household_id) WHERE s.event_type IN ('identified', 'new', 'returned')
+    UNION ALL
+    SELECT hh.village_code, f.dimension, f.value, $baseline, DATE '9999-12-01', unnest(['baseline_households',
+        'baseline_persons']),
+           unnest([1, (SELECT count(*) FROM members p WHERE p.household_id = hh.household_id AND p.joined <= $baseline AND $baseline < p.left_month)])
+    FROM hh JOIN profile f USING (household_id) WHERE hh.b
+)
+,
+    deltas AS (
+        SELECT village_code, dimension, value, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, dimension, value, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('')
+    ),
+    d AS (
+        SELECT village_code, dimension, value, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, dimension, value, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, dimension, value, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, dimension, value, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'remaining_households')) OVER w, 0) AS "remaining_households", coalesce(sum(sum(d.n) FILTER (d.col = 'remaining_persons')) OVER w, 0) AS "remaining_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_households')) OVER w, 0) AS "baseline_households", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_persons')) OVER w, 0) AS "baseline_persons"
+        FROM grid g LEFT JOIN d USING (village_code, dimension, value, month)
+        GROUP BY village_code, dimension, value, g.month WINDOW w AS (PARTITION BY village_code, dimension, value ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE remaining_households > 0 OR baseline_households > 0 ORDER BY r.month, r.village_code
+
+-- ----
+INSERT INTO cube_measure_count BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+hh AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN ('identified', 'new', 'returned'), false) AS b,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
+               AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) AS first_event
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spells AS (
+    SELECT hh.village_code, hh.household_id, hh.b, ev.event_type, ev.event_month AS start, ev.next_month AS stop
+    FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
+),
+active AS (SELECT * FROM spells WHERE event_type <> 'removed')
+,
+firsts AS (SELECT household_id, measure_code, min(start_month) AS first FROM measure GROUP BY ALL),
+levels AS (
+    SELECT household_id, row_number() OVER w AS measures, first AS start, coalesce(lead(first) OVER w,
+        DATE '9999-12-01') AS stop
+    FROM firsts WINDOW w AS (PARTITION BY household_id ORDER BY first, measure_code)
+    UNION ALL
+    SELECT hh.household_id, 0, DATE '1900-01-01', coalesce(min(f.first), DATE '9999-12-01') FROM hh LEFT
+        JOIN firsts f USING (household_id) GROUP BY 1
+),
+spans AS (
+    SELECT a.village_code, l.measures, greatest(a.start, l.start) AS start, least(a.stop, l.stop) AS stop,
+        'households' AS col, 1 AS n
+    FROM active a JOIN levels l USING (household_id)
+)
+,
+    deltas AS (
+        SELECT village_code, measures, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, measures, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('')
+    ),
+    d AS (
+        SELECT village_code, measures, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, measures, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, measures, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, measures, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'households')) OVER w, 0) AS "households"
+        FROM grid g LEFT JOIN d USING (village_code, measures, month)
+        GROUP BY village_code, measures, g.month WINDOW w AS (PARTITION BY village_code, measures ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE households > 0 ORDER BY r.month, r.village_code
+
+-- ----
+INSERT INTO cube_goal BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+life AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code, min(ev.event_month) AS start,
+           coalesce(min(ev.event_month) FILTER (ev.event_type = 'removed'), DATE '9999-12-01') AS stop
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+)
+,
+spans AS (
+SELECT village_code, $target_0 AS target_id, start, stop, col, n FROM (
+        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM (SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id) WHERE EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力')))
+        UNION ALL
+        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM (SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id) WHERE EXISTS (SELECT 1 FROM person q WHERE q.household_id = h.household_id AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))) x
+        JOIN (SELECT household_id, min(start_month) AS first FROM measure WHERE measure_code = $code_0
+            GROUP BY 1) f USING (household_id)) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_1 AS target_id, start, stop, col, n FROM (
+        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM (SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id) WHERE h.attribute = '低保贫困户')
+        UNION ALL
+        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM (SELECT l.village_code, l.start, l.stop, h.household_id FROM life l JOIN household h USING (household_id) WHERE h.attribute = '低保贫困户') x
+        JOIN (SELECT household_id, min(start_month) AS first FROM measure WHERE measure_code = $code_1
+            GROUP BY 1) f USING (household_id)) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_2 AS target_id, start, stop, col, n FROM (
+        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM (SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id) WHERE p.disability IS NOT NULL)
+        UNION ALL
+        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM (SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id) WHERE p.disability IS NOT NULL) x
+        JOIN (SELECT person_id, min(start_month) AS first FROM measure WHERE measure_code = $code_2
+            GROUP BY 1) f USING (person_id)) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_3 AS target_id, start, stop, col, n FROM (
+    SELECT area_code, month, month + INTERVAL 1 MONTH, 'applies', 1 FROM (
+        SELECT DISTINCT a.area_code, m.person_id,
+            CAST(unnest(generate_series(m.start_month, m.end_month, INTERVAL 1 MONTH)) AS DATE) AS month
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_3)) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_4 AS target_id, start, stop, col, n FROM (
+    SELECT a.area_code, min(m.start_month), DATE '9999-12-01', 'applies', 1
+    FROM measure m JOIN area a USING (household_id)
+    WHERE m.measure_code = $code_4 AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_5 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(CASE WHEN m.amount_yuan >= $plan_5 * (date_diff('month', m.start_month, m.end_month) + 1) THEN ['applies', 'meets'] ELSE ['applies'] END), 1
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_5) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_6 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(CASE WHEN m.amount_yuan <= $plan_6 * 10000 THEN ['applies', 'meets'] ELSE ['applies'] END), 1
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_6) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_7 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(['applies', 'amount', 'lowest']), unnest([1, CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1), CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_7) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_8 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(['applies', 'amount', 'lowest']), unnest([1, CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1), CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_8) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_9 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(['applies', 'amount', 'lowest']), unnest([1, CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1), CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_9) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_10 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(['applies', 'amount', 'lowest']), unnest([1, CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1), CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_10) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_11 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(['applies', 'amount', 'lowest']), unnest([1, CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1), CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_11) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_12 AS target_id, start, stop, col, n FROM (
+        SELECT a.area_code, m.start_month, DATE '9999-12-01',
+            unnest(['applies', 'amount', 'lowest']), unnest([1, CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1), CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)])
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_12) AS s(village_code, start, stop, col, n)
+),
+    deltas AS (
+        SELECT village_code, target_id, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, target_id, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('lowest')
+    ),
+    d AS (
+        SELECT village_code, target_id, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('lowest') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, target_id, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('lowest') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, target_id, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, target_id, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'applies')) OVER w, 0) AS "applies", coalesce(sum(sum(d.n) FILTER (d.col = 'meets')) OVER w, 0) AS "meets", coalesce(sum(sum(d.n) FILTER (d.col = 'amount')) OVER w, 0) AS "amount", min(min(d.n) FILTER (d.col = 'lowest')) OVER w AS "lowest"
+        FROM grid g LEFT JOIN d USING (village_code, target_id, month)
+        GROUP BY village_code, target_id, g.month WINDOW w AS (PARTITION BY village_code, target_id ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE applies > 0 ORDER BY r.month, r.village_code
+
+-- ----
+WITH area AS (
+    SELECT h.household_id, '370200' AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+
+    , people AS (
+SELECT p.*, h.village_code FROM person p JOIN sized s USING (household_id) JOIN household h USING (household_id)
+WHERE s.at_month IS NOT NULL
+)
+    SELECT person_id, household_id, name, id_number,
+           CASE WHEN length(id_number) <> 18 OR substr('10X98765432', ((TRY_CAST(substr(id_number, 1, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 2, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 3, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 4, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 5, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 6, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 7, 1) AS INTEGER) * 2 + TRY_CAST(substr(id_number, 8, 1) AS INTEGER) * 1 + TRY_CAST(substr(id_number, 9, 1) AS INTEGER) * 6 + TRY_CAST(substr(id_number, 10, 1) AS INTEGER) * 3 + TRY_CAST(substr(id_number, 11, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 12, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 13, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 14, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 15, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 16, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 17, 1) AS INTEGER) * 2) % 11) + 1, 1) IS NULL THEN '格式错误'
+                WHEN upper(substr(id_number, 18, 1)) <> substr('10X98765432', ((TRY_CAST(substr(id_number, 1, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 2, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 3, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 4, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 5, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 6, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 7, 1) AS INTEGER) * 2 + TRY_CAST(substr(id_number, 8, 1) AS INTEGER) * 1 + TRY_CAST(substr(id_number, 9, 1) AS INTEGER) * 6 + TRY_CAST(substr(id_number, 10, 1) AS INTEGER) * 3 + TRY_CAST(substr(id_number, 11, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 12, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 13, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 14, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 15, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 16, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 17, 1) AS INTEGER) * 2) % 11) + 1, 1) THEN '校验码错误'
+                WHEN substr(id_number, 7, 8) <> strftime(birth_date, '%Y%m%d') THEN '出生日期与证件号不符'
+                ELSE '性别与证件号不符' END AS problem
+    FROM people
+    WHERE length(id_number) <> 18 OR substr('10X98765432', ((TRY_CAST(substr(id_number, 1, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 2, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 3, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 4, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 5, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 6, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 7, 1) AS INTEGER) * 2 + TRY_CAST(substr(id_number, 8, 1) AS INTEGER) * 1 + TRY_CAST(substr(id_number, 9, 1) AS INTEGER) * 6 + TRY_CAST(substr(id_number, 10, 1) AS INTEGER) * 3 + TRY_CAST(substr(id_number, 11, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 12, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 13, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 14, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 15, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 16, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 17, 1) AS INTEGER) * 2) % 11) + 1, 1) IS NULL
+       OR upper(substr(id_number, 18, 1)) <> substr('10X98765432', ((TRY_CAST(substr(id_number, 1, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 2, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 3, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 4, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 5, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 6, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 7, 1) AS INTEGER) * 2 + TRY_CAST(substr(id_number, 8, 1) AS INTEGER) * 1 + TRY_CAST(substr(id_number, 9, 1) AS INTEGER) * 6 + TRY_CAST(substr(id_number, 10, 1) AS INTEGER) * 3 + TRY_CAST(substr(id_number, 11, 1) AS INTEGER) * 7 + TRY_CAST(substr(id_number, 12, 1) AS INTEGER) * 9 + TRY_CAST(substr(id_number, 13, 1) AS INTEGER) * 10 + TRY_CAST(substr(id_number, 14, 1) AS INTEGER) * 5 + TRY_CAST(substr(id_number, 15, 1) AS INTEGER) * 8 + TRY_CAST(substr(id_number, 16, 1) AS INTEGER) * 4 + TRY_CAST(substr(id_number, 17, 1) AS INTEGER) * 2) % 11) + 1, 1)
+       OR substr(id_number, 7, 8) <> strftime(birth_date, '%Y%m%d')
+       OR (TRY_CAST(substr(id_number, 17, 1) AS INTEGER) % 2 = 1) <> (sex = '男')
+    ORDER BY person_id
+
+-- ----
+WITH area AS (
+    SELECT h.household_id, '370200' AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+
+    , people AS (
+SELECT p.*, h.village_code FROM person p JOIN sized s USING (household_id) JOIN household h USING (household_id)
+WHERE s.at_month IS NOT NULL
+)
+    SELECT p.person_id, p.household_id, p.name, p.id_number,
+           (SELECT count(DISTINCT q.household_id) FROM person q WHERE q.id_number = p.id_number) AS households
+    FROM people p
+    WHERE (SELECT count(DISTINCT q.household_id) FROM person q WHERE q.id_number = p.id_number) > 1
+    ORDER BY p.id_number, p.person_id
+
+-- ----
+WITH area AS (
+    SELECT h.household_id, '370200' AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+
+    SELECT h.household_id, h.head_name, h.size, count(p.person_id) AS members
+    FROM sized s JOIN household h USING (household_id)
+    LEFT JOIN person p ON p.household_id = h.household_id
+        AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed')
+    WHERE s.at_month IS NOT NULL
+    GROUP BY ALL HAVING h.size <> count(p.person_id)
+    ORDER BY h.household_id
+
+-- ----
+WITH area AS (
+    SELECT h.household_id, '370200' AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+
+, exits AS (
+    SELECT s.household_id, year(s.exit_month) AS exit_year
+    FROM sized s WHERE s.is_exited
+)
+
+    SELECT h.household_id, h.head_name, x.exit_year, i.per_capita_income_yuan, l.yuan AS poverty_line
+    FROM exits x JOIN household h USING (household_id)
+    JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
+    JOIN poverty_line l ON l.year = x.exit_year
+    WHERE i.per_capita_income_yuan < l.yuan
+    ORDER BY h.household_id
+
+-- ----
+WITH area AS (
+    SELECT h.household_id, '370200' AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+
+    SELECT h.household_id, h.head_name, s.exit_month, h.main_cause
+    FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_exited AND NOT s.has_measure
+    ORDER BY h.household_id
+
+-- ----
+WITH area AS (
+    SELECT h.household_id, '370200' AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
+              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+)
+
+, gaps AS (
+    SELECT s.household_id,
+           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS no_measure,
+           CASE h.main_cause WHEN '因病' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('health', 'medical_assistance')) WHEN '因学' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('education')) WHEN '因残' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('disability')) WHEN '缺劳力' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('social_security')) ELSE false END AS cause_unmatched
+    FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_active
+)
+SELECT h.household_id, v.name AS village_name, t.name AS town_name, h.head_name, h.size, h.attribute, h.main_cause,
+       CASE WHEN g.no_measure THEN '无任何帮扶措施' ELSE '致贫原因无对应措施' END AS gap,
+       s.is_poor, h.helper_name, h.helper_unit
+FROM gaps g JOIN sized s USING (household_id) JOIN household h USING (household_id)
+JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE g.no_measure OR g.cause_unmatched
+ORDER BY g.no_measure DESC, h.household_id
+-- ----
+    WITH latest AS (
+        SELECT * FROM village_indicator WHERE year <= year(CAST($at AS DATE))
+        QUALIFY row_number() OVER (PARTITION BY village_code ORDER BY year DESC) = 1),
+    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target
+        WHERE id = 'village_eight_projects_2018')
+    SELECT v.village_code, v.name, t.name AS town_name, v.designation, v.exit_month, i.collective_income_wan,
+           l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service AS projects_complete
+    FROM village v JOIN town t USING (town_code)
+    JOIN village_indicator i ON i.village_code = v.village_code AND i.year = year(v.exit_month)
+    JOIN latest l ON l.village_code = v.village_code
+    WHERE v.exit_month <= CAST($at AS DATE)
+      AND
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+      AND (i.collective_income_wan < 15
+           OR (NOT (l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
+    ORDER BY v.village_code
+
