@@ -54,18 +54,11 @@ from geo import maps
 from roster.generate import generate
 from roster.schema import create_schema
 from storage.months import BASELINE
+from ui.page import DATA_PAGES
 
 CHILD = {"city": "district", "district": "town", "town": "village"}
 ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
-PAGES = (
-    "views/overview.py",
-    "views/map_distribution.py",
-    "views/map_measures.py",
-    "views/map_dynamics.py",
-    "views/meeting.py",
-    "views/summary.py",
-    "views/quality.py",
-)
+PAGES = DATA_PAGES
 Question = tuple[
     Callable[[duckdb.DuckDBPyConnection, Scope], object],
     Callable[[dict[str, Any], Scope], object] | None,

@@ -33,9 +33,11 @@ from analytics.dataset import dataset_info
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from bench.server import dashboard_server
+from ui.page import PAGES as ALL_PAGES
 
-PAGES = ("overview", "distribution", "measures", "dynamics", "meeting", "summary", "quality")
-URL_PATHS = {"overview": ""} | {page: page for page in PAGES[1:]}  # the overview is the app's main page, at "/"
+# The pages every user has (ui.page), by name; the overview is the app's main page, at "/".
+PAGES = ("overview", *[page.url_path for page in ALL_PAGES if page.permission is None][1:])
+URL_PATHS = {"overview": ""} | {page: page for page in PAGES[1:]}
 SCOPES: tuple[dict[str, str], ...] = (
     {},
     {"district": "370283"},

@@ -21,16 +21,9 @@ from analytics.league import league_table
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
+from ui.page import DATA_PAGES
 
-PAGES = [
-    "views/overview.py",
-    "views/map_distribution.py",
-    "views/map_measures.py",
-    "views/map_dynamics.py",
-    "views/meeting.py",
-    "views/summary.py",
-    "views/quality.py",
-]
+PAGES = list(DATA_PAGES)
 SCOPES = [
     {},
     {"district": "370285"},

@@ -6,22 +6,15 @@ from analytics import fmt
 from analytics.classify import METHODS, methods_for
 from analytics.distribution import DIMENSIONS, METRICS, POPULATIONS, breakdown
 from analytics.labels import LEVEL_LABELS
-from analytics.scope import scope_label
 from geo.maps import distribution_map, map_level
 from ui import charts
 from ui.cache import cached
 from ui.choices import pick
-from ui.context import current_scope, open_dataset, page_header
-from ui.drill import breadcrumbs
-from ui.filters import show_url_notices
 from ui.maps import legend, show_map
+from ui.page import start
 from ui.village import household_section
 
-con, info = open_dataset()
-scope = current_scope()
-page_header("图一 贫困人口分布图", info, scope_label(con, scope), scope)
-show_url_notices()
-breadcrumbs(con, scope)
+con, info, scope = start("图一 贫困人口分布图", crumbs=True)
 
 controls = st.columns([1, 2, 2, 1, 1])
 choice = controls[0].radio(

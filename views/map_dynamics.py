@@ -15,17 +15,14 @@ from analytics.exits import (
 )
 from analytics.labels import LEVEL_LABELS, with_labels
 from analytics.places import scope_places
-from analytics.scope import scope_label
 from geo.maps import flow_map, map_level
 from storage.months import BASELINE, add_months, first_of_month, month_label, months_between, parse_month
 from ui import charts, tables
 from ui.cache import cached
 from ui.choices import pick
-from ui.context import current_scope, open_dataset, page_header
-from ui.drill import breadcrumbs
 from ui.exports import may_list_households
-from ui.filters import show_url_notices
 from ui.maps import legend, show_map
+from ui.page import start
 from ui.village import household_section
 
 PLACE_LABELS = {"provincial_villages": "省定贫困村", "weak_villages": "市定经济薄弱村", "weak_towns": "经济薄弱镇"}
@@ -40,11 +37,7 @@ RETURN_COLUMNS = {
     "status": "目前状态",
 }
 
-con, info = open_dataset()
-scope = current_scope()
-page_header("图三 脱贫人口动态管理图", info, scope_label(con, scope), scope)
-show_url_notices()
-breadcrumbs(con, scope)
+con, info, scope = start("图三 脱贫人口动态管理图", crumbs=True)
 
 months = months_between(add_months(BASELINE, 1), scope.as_of)
 labels = [month_label(m) for m in months]

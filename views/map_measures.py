@@ -13,16 +13,14 @@ from analytics.coverage import (
     measures_per_household,
 )
 from analytics.labels import LEVEL_LABELS
-from analytics.scope import CHILD_LEVEL, scope_label
+from analytics.scope import CHILD_LEVEL
 from geo.maps import coverage_map, map_level
 from ui import charts, tables
 from ui.cache import cached
 from ui.choices import pick
-from ui.context import current_scope, open_dataset, page_header
-from ui.drill import breadcrumbs
 from ui.exports import may_list_households
-from ui.filters import show_url_notices
 from ui.maps import legend, show_map
+from ui.page import start
 from ui.village import household_section
 
 GAP_COLUMNS = {
@@ -38,11 +36,7 @@ GAP_COLUMNS = {
     "helper_unit": "帮扶单位",
 }
 
-con, info = open_dataset()
-scope = current_scope()
-page_header("图二 扶贫措施到户到人图", info, scope_label(con, scope), scope)
-show_url_notices()
-breadcrumbs(con, scope)
+con, info, scope = start("图二 扶贫措施到户到人图", crumbs=True)
 
 controls = st.columns([1, 2, 2, 1])
 choice = controls[0].radio(

@@ -14,13 +14,13 @@ from reports.static_map import render_map
 from ui import charts
 from ui.auth import audit, current_user
 from ui.cache import cached
-from ui.context import connection, current_scope, open_dataset
+from ui.context import connection
 from ui.meeting import KEYBOARD_JS, inline_png, slide_css
+from ui.page import start
 from ui.status import CARD_CSS, chip
 from ui.text import plain
 
-con, info = open_dataset()
-scope = current_scope()
+con, info, scope = start(None)
 briefing = cached(build_briefing, scope, fmt.suppressing())
 slides = briefing.slides
 

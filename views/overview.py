@@ -13,16 +13,12 @@ from analytics.schedule import behind_schedule
 from analytics.scope import CHILD_LEVEL, scope_label
 from ui import charts, tables
 from ui.cache import cached
-from ui.context import current_scope, open_dataset, page_header
-from ui.filters import show_url_notices
+from ui.page import start
 from ui.status import CARD_CSS, kpi_card
 
 SHOWN_ROWS = 15
 
-con, info = open_dataset()
-scope = current_scope()
-page_header("总览", info, scope_label(con, scope), scope)
-show_url_notices()
+con, info, scope = start("总览")
 
 figures = cached(progress_figures, scope)
 if figures.households_baseline == 0 and figures.households_new == 0:

@@ -15,20 +15,16 @@ from analytics.quality import (
     exit_income_heaping,
     quality_summary,
 )
-from analytics.scope import scope_label
 from analytics.snapshots import identity_between_snapshots, quality_trend
 from ui import charts
 from ui.cache import cached, cached_over_files
-from ui.context import current_scope, dataset_choices, open_dataset, page_header
+from ui.context import dataset_choices
 from ui.exports import csv_download, may_list_households
-from ui.filters import show_url_notices
+from ui.page import start
 
 TREND_SNAPSHOTS = 12  # the latest snapshots shown in the trend (each one is a full set of checks)
 
-con, info = open_dataset()
-scope = current_scope()
-page_header("数据质量", info, scope_label(con, scope), scope)
-show_url_notices()
+con, info, scope = start("数据质量")
 
 summary = cached(quality_summary, scope)
 st.table(pd.DataFrame({"检查项": summary["label"], "数量": summary["count"].map(fmt.count)}).set_index("检查项"))

@@ -1,21 +1,31 @@
 """数据概况: what the loaded roster holds in the chosen area, by the areas below it, at the chosen month."""
 
+import duckdb
 import streamlit as st
 
 from analytics import fmt
 from analytics.labels import LEVEL_LABELS, with_labels
-from analytics.scope import CHILD_LEVEL, scope_label
+from analytics.scope import CHILD_LEVEL, Scope, scope_label
 from analytics.summary import district_summary, summary_area
 from ui.cache import cached
-from ui.context import current_scope, open_dataset, page_header
+from ui.page import start
 from ui.text import plain
 
-con, info = open_dataset()
-scope = current_scope()
-home = summary_area(scope)
-area = scope_label(con, home)
-below = LEVEL_LABELS[CHILD_LEVEL[home.level]]
-page_header("数据概况", info, f"{area}（分{below}）", scope)
+
+def _summarised(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[Scope, str, str]:
+    """The area summarised, its name, and the level its table is broken down by."""
+    home = summary_area(scope)
+    return home, scope_label(con, home), LEVEL_LABELS[CHILD_LEVEL[home.level]]
+
+
+def _by_areas_below(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    """``平度市（分镇街）``."""
+    _, area, below = _summarised(con, scope)
+    return f"{area}（分{below}）"
+
+
+con, info, scope = start("数据概况", _by_areas_below)
+home, area, below = _summarised(con, scope)
 
 table = cached(district_summary, scope)
 total = table.set_index("area_code").loc[home.area_code]
