@@ -84,14 +84,14 @@ def kpi_cards(figures: ProgressFigures, goals: pd.DataFrame, city: bool, as_of: 
 
     households_due = f"{HOUSEHOLD_STAGE_DEADLINE.year}年底全部脱贫"
     places_due = f"{PLACE_STAGE_DEADLINE.year}年底全部摘帽"
-    persons_total = f.persons_baseline_exited + f.persons_baseline_remaining
-    households_total = f.households_baseline_exited + f.households_baseline_remaining
+    persons_total = f.baseline_exited_persons + f.baseline_remaining_persons
+    households_total = f.baseline_exited_households + f.baseline_remaining_households
     cards = [
         card(
             "persons",
             "脱贫人口",
             "人",
-            f.persons_baseline_exited,
+            f.baseline_exited_persons,
             persons_total,
             "exit_persons_total",
             "exit_persons_2016",
@@ -102,7 +102,7 @@ def kpi_cards(figures: ProgressFigures, goals: pd.DataFrame, city: bool, as_of: 
             "households",
             "脱贫户",
             "户",
-            f.households_baseline_exited,
+            f.baseline_exited_households,
             households_total,
             "exit_households_total",
             "exit_households_2016",

@@ -64,11 +64,11 @@ def movers(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
 
 
 COMPARISON_ROWS = {
-    "persons_remaining": "现存贫困人口",
-    "households_remaining": "现存贫困户",
-    "households_baseline_exited": "累计脱贫户（基期）",
-    "households_returned": "累计返贫户次",
-    "households_new": "累计新识别户",
+    "remaining_persons": "现存贫困人口",
+    "remaining_households": "现存贫困户",
+    "baseline_exited_households": "累计脱贫户（基期）",
+    "returned_households": "累计返贫户次",
+    "new_households": "累计新识别户",
     "provincial_villages_exited": "已摘帽省定贫困村",
     "weak_villages_exited": "已摘帽市定经济薄弱村",
     "weak_towns_exited": "已摘帽经济薄弱镇",

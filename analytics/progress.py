@@ -18,23 +18,24 @@ from storage.months import BASELINE, months_between
 
 @dataclass(frozen=True)
 class ProgressFigures:
-    """Goal progress of one scope at its as-of month (definitions: ``analytics.dynamics``)."""
+    """Goal progress of one scope at its as-of month: the outcome figures under their names in
+    ``analytics.dynamics.OUTCOME_COLUMNS`` (definitions there) and the place counts of ``analytics.places``."""
 
     as_of: str
     scope: str
-    households_baseline: int
-    persons_baseline: int
-    households_exited: int
-    persons_exited: int
-    households_remaining: int
-    persons_remaining: int
-    households_returned: int
-    households_new: int
-    households_removed: int
-    households_baseline_exited: int
-    persons_baseline_exited: int
-    households_baseline_remaining: int
-    persons_baseline_remaining: int
+    baseline_households: int
+    baseline_persons: int
+    exited_households: int
+    exited_persons: int
+    remaining_households: int
+    remaining_persons: int
+    returned_households: int
+    new_households: int
+    removed_households: int
+    baseline_exited_households: int
+    baseline_exited_persons: int
+    baseline_remaining_households: int
+    baseline_remaining_persons: int
     provincial_villages_total: int
     provincial_villages_exited: int
     weak_villages_total: int
@@ -50,22 +51,11 @@ def progress_figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> ProgressFi
     """Households, persons, villages and towns: baseline, exited, remaining, returned, new."""
     o = scope_outcomes(con, scope)
     p = scope_places(con, scope)
+    outcomes = [f.name for f in dataclasses.fields(ProgressFigures) if f.name in o.index]
     return ProgressFigures(
         as_of=f"{scope.as_of:%Y-%m}",
         scope=scope.area_code,
-        households_baseline=int(o.baseline_households),
-        persons_baseline=int(o.baseline_persons),
-        households_exited=int(o.exited_households),
-        persons_exited=int(o.exited_persons),
-        households_remaining=int(o.remaining_households),
-        persons_remaining=int(o.remaining_persons),
-        households_returned=int(o.returned_households),
-        households_new=int(o.new_households),
-        households_removed=int(o.removed_households),
-        households_baseline_exited=int(o.baseline_exited_households),
-        persons_baseline_exited=int(o.baseline_exited_persons),
-        households_baseline_remaining=int(o.baseline_remaining_households),
-        persons_baseline_remaining=int(o.baseline_remaining_persons),
+        **{k: int(o[k]) for k in outcomes},
         **{k: int(v) for k, v in p.items()},
     )
 

@@ -68,7 +68,7 @@ def expected_cards(db: Path) -> dict[str, str]:
         for params in SCOPES:
             f = progress_figures(con, Scope(as_of, params.get("district"), params.get("town")))
             cards[scope_key(params)] = (
-                f"{f.persons_baseline_exited:,} / {f.persons_baseline_exited + f.persons_baseline_remaining:,}人"
+                f"{f.baseline_exited_persons:,} / {f.baseline_exited_persons + f.baseline_remaining_persons:,}人"
             )
         return cards
 

@@ -24,6 +24,7 @@ import shapely
 
 from geo import boundaries
 from storage.files import use_private_umask
+from storage.values import missing
 
 LEVELS = {"town": 9, "village": 12}
 CODE_FIELDS = (
@@ -89,7 +90,7 @@ def _codes(frame: gpd.GeoDataFrame, level: str, field: str | None, name: str) ->
     if not candidates or candidates[0] not in frame.columns:
         raise BoundaryRefused(f"{name}：找不到区划代码列（可用 --code-field 指定；已查找 {'、'.join(CODE_FIELDS)}）")
     raw = frame[candidates[0]].map(
-        lambda v: "" if v is None or v != v else str(int(v)) if isinstance(v, float) else str(v).strip()
+        lambda v: "" if missing(v) else str(int(v)) if isinstance(v, float) else str(v).strip()
     )
     width = LEVELS[level]
     return raw.map(lambda c: c[:width] if len(c) == 12 and level == "town" and c.endswith("000") else c)

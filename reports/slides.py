@@ -32,6 +32,8 @@ from analytics.meeting import (
 from analytics.progress import progress_figures
 from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule, behind_schedule
 from analytics.scope import CHILD_LEVEL, Scope, scope_label
+from analytics.tables import league_rows, schedule_rows
+from storage.values import missing
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Chart:
 
     def __post_init__(self) -> None:
         for name, values in self.series.items():  # a missing value is a gap in the chart, not NaN
-            self.series[name] = [None if v is None or v != v else float(v) for v in values]
+            self.series[name] = [None if v is None or missing(v) else float(v) for v in values]
 
 
 @dataclass(frozen=True)
@@ -213,17 +215,7 @@ def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> S
     slide = Slide("league", "五、红榜与黑榜（按综合得分）")
 
     def shown(table: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "名次": table["rank"],
-                LEVEL_LABELS[level]: table["area_name"],
-                "综合得分": table["score"],
-                "脱贫率": table["exit_rate"].round(4),
-                "进度/应有进度": table["pace_ratio"].round(2),
-                "措施覆盖率": table["measures_coverage"].round(4),
-                "每千户返贫": table["returns_per_1000"].round(1),
-            }
-        )
+        return league_rows(table, LEVEL_LABELS[level], with_stock=False)
 
     slide.tables[f"红榜（前{len(lists.red)}）"] = shown(lists.red)
     slide.tables[f"黑榜（后{len(lists.black)}）"] = shown(lists.black)
@@ -240,19 +232,7 @@ def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> S
 def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
     rows = behind_schedule(con, scope, level)
     slide = Slide("warnings", "六、倒排工期预警")
-    slide.tables["滞后单位"] = pd.DataFrame(
-        {
-            LEVEL_LABELS[level]: rows["area_name"],
-            "目标": rows["label"],
-            "截止": rows["deadline"].map(fmt.day),
-            "剩余": rows["remaining"],
-            "剩余月数": rows["months_left"].map(fmt.months_left),
-            "需月均完成": rows["required_pace"].round(1),
-            "近3月月均": rows["actual_pace"].round(1),
-            "预计完成": rows["projected_month"].map(lambda m: fmt.month(m) if m is not None and m == m else "无法完成"),
-            "预警": rows["rag"],
-        }
-    )
+    slide.tables["滞后单位"] = schedule_rows(rows, LEVEL_LABELS[level])
     open_rows = rows[rows["months_left"] > 0].head(10)
     slide.charts.append(
         Chart(
@@ -310,7 +290,7 @@ def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> 
     n = min(3, len(shown) // 2)
     slide.tables["进步最快"] = shown.head(n)
     slide.tables["退步最多"] = shown.tail(n).iloc[::-1]
-    key_rows = comparison[comparison["key"].isin(["persons_remaining", "households_remaining"])]
+    key_rows = comparison[comparison["key"].isin(["remaining_persons", "remaining_households"])]
     slide.charts.append(
         Chart(
             "bar",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from roster.fields import Field
 from roster.idcard import check_digit
 from storage.cells import restored
+from storage.values import missing
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MONTH_PATTERNS = (
@@ -46,7 +47,7 @@ class UnsavedFormula:
 
 
 def _blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, float) and math.isnan(raw)) or (isinstance(raw, str) and not raw.strip())
+    return missing(raw) or (isinstance(raw, str) and not raw.strip())
 
 
 def _excel_serial(raw: object) -> dt.date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from storage.cells import FORMULA_START
+from storage.values import missing
 
 PERSONAL_COLUMNS = {
     "name": "name",
@@ -44,7 +45,7 @@ def mask_phone(number: str | None) -> str | None:
 
 def mask_birth(value: object) -> str | None:
     """An exact birth date → its year only (1950-01-29 → 1950年)."""
-    return None if value is None or value != value else f"{str(value)[:4]}年"
+    return None if missing(value) else f"{str(value)[:4]}年"
 
 
 def _inert(masked_value: str | None) -> str | None:

@@ -137,19 +137,19 @@ def expected_figures(month: dt.date, district: str | None = None, town: str | No
     """Outcome figures by replaying events, following the definitions in docs/schema.md."""
     f = dict.fromkeys(
         [
-            "households_baseline",
-            "persons_baseline",
-            "households_exited",
-            "persons_exited",
-            "households_remaining",
-            "persons_remaining",
-            "households_returned",
-            "households_new",
-            "households_removed",
-            "households_baseline_exited",
-            "persons_baseline_exited",
-            "households_baseline_remaining",
-            "persons_baseline_remaining",
+            "baseline_households",
+            "baseline_persons",
+            "exited_households",
+            "exited_persons",
+            "remaining_households",
+            "remaining_persons",
+            "returned_households",
+            "new_households",
+            "removed_households",
+            "baseline_exited_households",
+            "baseline_exited_persons",
+            "baseline_remaining_households",
+            "baseline_remaining_persons",
         ],
         0,
     )
@@ -162,26 +162,26 @@ def expected_figures(month: dt.date, district: str | None = None, town: str | No
         exited = bool(exits) and exits[-1][1] == "exited"
         exit_persons = hh.members_at(exits[-1][0]) if exited else 0
         if baseline:
-            f["households_baseline"] += 1
-            f["persons_baseline"] += hh.members_at(BASELINE)
+            f["baseline_households"] += 1
+            f["baseline_persons"] += hh.members_at(BASELINE)
         if exited:
-            f["households_exited"] += 1
-            f["persons_exited"] += exit_persons
+            f["exited_households"] += 1
+            f["exited_persons"] += exit_persons
             if baseline:
-                f["households_baseline_exited"] += 1
-                f["persons_baseline_exited"] += exit_persons
+                f["baseline_exited_households"] += 1
+                f["baseline_exited_persons"] += exit_persons
         if status in POOR:
-            f["households_remaining"] += 1
-            f["persons_remaining"] += hh.members_at(month)
+            f["remaining_households"] += 1
+            f["remaining_persons"] += hh.members_at(month)
             if baseline:
-                f["households_baseline_remaining"] += 1
-                f["persons_baseline_remaining"] += hh.members_at(month)
+                f["baseline_remaining_households"] += 1
+                f["baseline_remaining_persons"] += hh.members_at(month)
         previous = None
         for when, kind in hh.events:
             if BASELINE < when <= month:
-                f["households_returned"] += kind == "returned"
-                f["households_new"] += kind == "new"
-                f["households_removed"] += kind == "removed" and previous in POOR
+                f["returned_households"] += kind == "returned"
+                f["new_households"] += kind == "new"
+                f["removed_households"] += kind == "removed" and previous in POOR
             previous = kind
     return f
 

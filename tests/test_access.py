@@ -162,7 +162,7 @@ def test_scope_refuses_areas_outside_the_users_area() -> None:
 def test_direct_analytics_calls_cannot_leave_the_area(demo: duckdb.DuckDBPyConnection) -> None:
     pingdu = home_scope(AS_OF, PINGDU)
     mine = progress_figures(demo, pingdu)
-    assert mine.households_baseline == progress_figures(demo, Scope(AS_OF, PINGDU)).households_baseline
+    assert mine.baseline_households == progress_figures(demo, Scope(AS_OF, PINGDU)).baseline_households
     laixi_household = demo.execute(
         "SELECT household_id FROM household WHERE village_code LIKE '370285%' LIMIT 1"
     ).fetchone()[0]

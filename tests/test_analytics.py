@@ -44,8 +44,8 @@ def test_progress_figures_match_the_oracle(small, month, district, town) -> None
 
 def test_the_fixture_covers_the_edge_cases(small) -> None:
     city = sr.expected_figures(sr.AS_OF)
-    assert city["households_returned"] > 0 and city["households_removed"] > 0 and city["households_new"] > 0
-    assert sr.expected_figures(sr.AS_OF, sr.JIAOZHOU)["households_baseline"] == 0
+    assert city["returned_households"] > 0 and city["removed_households"] > 0 and city["new_households"] > 0
+    assert sr.expected_figures(sr.AS_OF, sr.JIAOZHOU)["baseline_households"] == 0
     assert any(p.left for hh in sr.households() for p in hh.persons)
     assert any(p.joined for hh in sr.households() for p in hh.persons)
 
@@ -89,9 +89,9 @@ def test_back_schedule_matches_hand_formulas(small) -> None:
         places_now, places_before = sr.expected_places(sr.AS_OF, district), sr.expected_places(before_month, district)
         checks = {
             "households": (
-                now["households_baseline_exited"] + now["households_baseline_remaining"],
-                now["households_baseline_exited"],
-                before["households_baseline_exited"],
+                now["baseline_exited_households"] + now["baseline_remaining_households"],
+                now["baseline_exited_households"],
+                before["baseline_exited_households"],
                 dt.date(2016, 12, 31),
             ),
             "provincial_villages": (
@@ -132,10 +132,10 @@ def test_league_table_exit_rates(small) -> None:
     table = league_table(small, Scope(sr.AS_OF)).set_index("area_code")
     for district in (sr.PINGDU, sr.LAIXI):
         f = sr.expected_figures(sr.AS_OF, district)
-        task = f["households_baseline_exited"] + f["households_baseline_remaining"]
-        assert table.loc[district, "exit_rate"] == pytest.approx(f["households_baseline_exited"] / task)
+        task = f["baseline_exited_households"] + f["baseline_remaining_households"]
+        assert table.loc[district, "exit_rate"] == pytest.approx(f["baseline_exited_households"] / task)
         assert table.loc[district, "returns_per_1000"] == pytest.approx(
-            1000 * f["households_returned"] / f["households_baseline"]
+            1000 * f["returned_households"] / f["baseline_households"]
         )
     assert sr.JIAOZHOU not in table.index
     assert list(table["rank"]) == [1, 2]
@@ -148,7 +148,7 @@ def test_goal_statuses(small) -> None:
     assert goals.loc["exit_households_2016", "status"] == BEHIND
     assert goals.loc["exit_households_2016", "judged_at"] == dt.date(2016, 12, 1)
     at_deadline = sr.expected_figures(dt.date(2016, 12, 1))
-    assert goals.loc["exit_households_2016", "value"] == at_deadline["households_baseline_exited"]
+    assert goals.loc["exit_households_2016", "value"] == at_deadline["baseline_exited_households"]
     # Only 1 provincial village against the city-wide 51: behind; a district is not given the city figure.
     assert goals.loc["prov_poor_villages_exit_2016", "status"] == BEHIND
     district_goals = goal_progress(small, Scope(sr.AS_OF, sr.PINGDU)).set_index("target_id")
@@ -181,12 +181,12 @@ def test_goal_status_is_earned_by_pace(small) -> None:
 
 def test_remaining_curve_and_plan_path(small) -> None:
     curve = remaining_curve(small, Scope(sr.AS_OF)).set_index("month")
-    baseline = sr.expected_figures(sr.BASELINE)["persons_baseline"]
+    baseline = sr.expected_figures(sr.BASELINE)["baseline_persons"]
     assert curve["persons"].iloc[0] == baseline == curve["plan_persons"].iloc[0]
     assert curve.loc["2016-12-01", "plan_persons"] == 0
     assert curve.loc["2016-06-01", "plan_persons"] == pytest.approx(baseline * 6 / 12)
     for month in MONTHS:
-        assert curve.loc[str(month), "persons"] == sr.expected_figures(month)["persons_remaining"]
+        assert curve.loc[str(month), "persons"] == sr.expected_figures(month)["remaining_persons"]
 
 
 def test_cli_progress_json_equals_analytics(tmp_path: Path, small) -> None:
@@ -213,14 +213,14 @@ def test_cli_progress_json_equals_analytics(tmp_path: Path, small) -> None:
     printed = json.loads(result.stdout)
     assert printed == dataclasses.asdict(progress_figures(small, Scope(dt.date(2017, 6, 1), sr.PINGDU)))
     for key in (
-        "households_baseline",
-        "persons_baseline",
-        "households_exited",
-        "persons_exited",
-        "households_remaining",
-        "persons_remaining",
-        "households_returned",
-        "households_new",
+        "baseline_households",
+        "baseline_persons",
+        "exited_households",
+        "exited_persons",
+        "remaining_households",
+        "remaining_persons",
+        "returned_households",
+        "new_households",
         "provincial_villages_total",
         "provincial_villages_exited",
         "weak_villages_total",

@@ -71,7 +71,7 @@ def test_overview_kpis_equal_analytics(monkeypatch, demo_db: Path) -> None:
         f = progress_figures(con, Scope(dt.date(2017, 9, 1), "370285"))
     cards = html_texts(at)
     assert (
-        f"脱贫户{f.households_baseline_exited:,} / {f.households_baseline_exited + f.households_baseline_remaining:,}户"
+        f"脱贫户{f.baseline_exited_households:,} / {f.baseline_exited_households + f.baseline_remaining_households:,}户"
         in cards
     )
     assert f"省定贫困村摘帽{f.provincial_villages_exited} / {f.provincial_villages_total}个" in cards

@@ -32,7 +32,7 @@ from reports.briefing import file_stem, generate
 from reports.slides import build_briefing
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
-from ui import charts
+from ui import tables
 
 TITLES = [
     "一、目标进度总览",
@@ -81,7 +81,7 @@ def test_overdue_work_scores_zero_pace_points(small) -> None:
     table = league_table(small, Scope(sr.AS_OF)).set_index("area_code")
     for district in (sr.PINGDU, sr.LAIXI):
         f = sr.expected_figures(sr.AS_OF, district)
-        assert f["households_baseline_remaining"] > 0
+        assert f["baseline_remaining_households"] > 0
         assert table.loc[district, "pace_ratio"] == 0
         expected = (
             40 * table.loc[district, "exit_rate"]
@@ -135,11 +135,11 @@ def test_month_comparison_on_the_fixture(small) -> None:
         ("last_year", dt.date(2016, 9, 1)),
     ):
         expected = sr.expected_figures(month)
-        assert table.loc["persons_remaining", column] == expected["persons_remaining"]
-        assert table.loc["households_returned", column] == expected["households_returned"]
+        assert table.loc["remaining_persons", column] == expected["remaining_persons"]
+        assert table.loc["returned_households", column] == expected["returned_households"]
     assert (
-        table.loc["persons_remaining", "change_vs_last_month"]
-        == table.loc["persons_remaining", "this_month"] - table.loc["persons_remaining", "last_month"]
+        table.loc["remaining_persons", "change_vs_last_month"]
+        == table.loc["remaining_persons", "this_month"] - table.loc["remaining_persons", "last_month"]
     )
 
 
@@ -159,7 +159,7 @@ def test_small_counts_follow_the_viewer_on_slides_and_exports(small, tmp_path: P
     assert exact["现存贫困户"].tolist() == households
     fmt.suppress_small_counts(True)
     try:
-        shown = charts.slide_table(table, 8).data["现存贫困户"].tolist()
+        shown = tables.as_read(table, 8).data["现存贫困户"].tolist()
         expected = fmt.column("现存贫困户", households)
         hidden = pd.read_excel(write_workbook(briefing, tmp_path / "hidden.xlsx", mark), sheet_name=2, skiprows=1)
     finally:
@@ -194,7 +194,7 @@ def test_slides_follow_the_analytics(demo: duckdb.DuckDBPyConnection) -> None:
     assert [s.title for s in briefing.slides] == TITLES
     figures = progress_figures(demo, DECEMBER)
     kpi_chart = briefing.slides[0].charts[0]
-    share = figures.persons_baseline_exited / (figures.persons_baseline_exited + figures.persons_baseline_remaining)
+    share = figures.baseline_exited_persons / (figures.baseline_exited_persons + figures.baseline_remaining_persons)
     assert kpi_chart.series["完成率"][0] == round(100 * share, 1)
     distribution = (
         area_metrics(demo, DECEMBER, "district")
@@ -370,3 +370,21 @@ def test_a_machine_without_cjk_fonts_is_told_which_package_to_install(monkeypatc
     )
     with pytest.raises(RuntimeError, match="Noto Sans CJK SC.*fonts-noto-cjk"):
         cjk_font()
+
+
+def test_pages_and_slides_read_the_same_league_and_schedule_cells(demo: duckdb.DuckDBPyConnection) -> None:
+    """One table builder (analytics.tables): an area's ranking and warning rows read alike on the overview and
+    on the meeting slides (the slide keeps the first seven ranking columns)."""
+    from analytics.schedule import behind_schedule
+
+    scope = Scope(dt.date(2017, 9, 1))
+    page = tables.league(league_table(demo, scope), "区市").data.set_index("区市")
+    slides = {s.key: s for s in build_briefing(demo, scope).slides}
+    on_slide = pd.concat(
+        tables.as_read(t).data for title, t in slides["league"].tables.items() if "榜" in title or title == "居中"
+    ).set_index("区市")
+    assert len(on_slide) == len(page) == 5
+    pd.testing.assert_frame_equal(on_slide.loc[page.index], page[on_slide.columns])
+    assert list(on_slide.columns) == ["名次", "综合得分", "脱贫率（户）", "进度/应有进度", "措施覆盖率", "每千户返贫"]
+    warnings = tables.schedule(behind_schedule(demo, scope, "district")).data.rename(columns={"区域": "区市"})
+    assert warnings.equals(tables.as_read(slides["warnings"].tables["滞后单位"]).data)

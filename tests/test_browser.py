@@ -30,9 +30,9 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
         seen = watch(page)
         page.goto(dashboard_url)
         persons = (
-            f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+            f"{city.baseline_exited_persons:,} / {city.baseline_exited_persons + city.baseline_remaining_persons:,}人"
         )
-        exited, remaining = city.households_baseline_exited, city.households_baseline_remaining
+        exited, remaining = city.baseline_exited_households, city.baseline_remaining_households
         households = f"{exited:,} / {exited + remaining:,}户"
         villages = f"{city.provincial_villages_exited} / {city.provincial_villages_total}个"
         wait_for_texts(
@@ -57,8 +57,8 @@ def test_overview_in_chromium(dashboard_url: str, demo_db: Path) -> None:
         wait_for_texts(
             page,
             "范围：莱西市",
-            f"{laixi.households_baseline_exited:,} / "
-            f"{laixi.households_baseline_exited + laixi.households_baseline_remaining:,}户",
+            f"{laixi.baseline_exited_households:,} / "
+            f"{laixi.baseline_exited_households + laixi.baseline_remaining_households:,}户",
             "镇街排名",
         )
         page.wait_for_function("() => window.location.href.includes('district=370285')")

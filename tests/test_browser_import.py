@@ -82,7 +82,7 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
 
         open_page(page, "总览", "建档立卡名册导入数据", "数据版本")
         persons = (
-            f"{city.persons_baseline_exited:,} / {city.persons_baseline_exited + city.persons_baseline_remaining:,}人"
+            f"{city.baseline_exited_persons:,} / {city.baseline_exited_persons + city.baseline_remaining_persons:,}人"
         )
         wait_for_texts(page, persons)
         assert "示例数据（合成），非真实名单" not in page.locator("body").inner_text()

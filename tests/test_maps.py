@@ -44,9 +44,9 @@ def test_district_choropleth_values(small, month) -> None:
         f = sr.expected_figures(month, district)
         population = sum(p for v, p in sr.RURAL_POPULATION.items() if sr.DISTRICT_OF_VILLAGE[v] == district)
         row = table.loc[district]
-        assert row.remaining_persons == f["persons_remaining"] and row.remaining_households == f["households_remaining"]
-        assert row.share_still_poor == pytest.approx(f["persons_baseline_remaining"] / f["persons_baseline"])
-        assert row.incidence == pytest.approx(1000 * f["persons_remaining"] / population)
+        assert row.remaining_persons == f["remaining_persons"] and row.remaining_households == f["remaining_households"]
+        assert row.share_still_poor == pytest.approx(f["baseline_remaining_persons"] / f["baseline_persons"])
+        assert row.incidence == pytest.approx(1000 * f["remaining_persons"] / population)
     assert math.isnan(table.loc[sr.JIAOZHOU, "remaining_persons"])  # no household: no data, not zero
 
 
@@ -55,7 +55,7 @@ def test_town_choropleth_inside_a_district(small) -> None:
     assert set(table.index) == {"370283108", "370283109"}
     for town in table.index:
         assert (
-            table.loc[town, "remaining_persons"] == sr.expected_figures(sr.AS_OF, sr.PINGDU, town)["persons_remaining"]
+            table.loc[town, "remaining_persons"] == sr.expected_figures(sr.AS_OF, sr.PINGDU, town)["remaining_persons"]
         )
 
 

@@ -46,7 +46,7 @@ def test_summary_follows_the_chosen_area(demo: duckdb.DuckDBPyConnection) -> Non
     table = district_summary(demo, town).set_index("area_code")
     figures = progress_figures(demo, town)
     assert all(code.startswith("370283108") for code in table.index)
-    assert table.loc["370283108", "baseline_households"] == figures.households_baseline
-    assert table.drop(index="370283108")["baseline_households"].sum() == figures.households_baseline
+    assert table.loc["370283108", "baseline_households"] == figures.baseline_households
+    assert table.drop(index="370283108")["baseline_households"].sum() == figures.baseline_households
     village = district_summary(demo, Scope(as_of, "370283", "370283108", "370283108201")).set_index("area_code")
     assert "370283108" in village.index  # a village scope summarises its town

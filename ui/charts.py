@@ -7,11 +7,9 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from pandas.io.formats.style import Styler
 
 from analytics import fmt
 from analytics.classify import SCALES
-from ui.status import cell_style
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
@@ -194,11 +192,3 @@ def exit_timeline(timeline: pd.DataFrame, goals: list[Any], labels: dict[str, st
         xaxis={"tickformat": "%Y年%m月", "range": ["2016-01-01", "2018-01-31"]},
     )
     return fig
-
-
-def slide_table(frame: pd.DataFrame, rows: int) -> Styler:
-    """The first ``rows`` rows formatted as on every slide and deck (``fmt.column``), statuses as coloured cells."""
-    shown = pd.DataFrame({column: fmt.column(str(column), frame[column].tolist()) for column in frame.columns}).head(
-        rows
-    )
-    return shown.style.map(cell_style).hide(axis="index")

@@ -9,51 +9,27 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from analytics import fmt
+from analytics.tables import league_rows, schedule_rows
 from ui.status import cell_style
-
-PERSON_TARGETS = ("households", "persons")  # back-scheduling targets counting households or persons (not places)
 
 
 def _coloured(frame: pd.DataFrame, column: str) -> Styler:
     return frame.style.map(cell_style, subset=[column])
 
 
-def league(table: pd.DataFrame, level_label: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "排名": table["rank"],
-            level_label: table["area_name"],
-            "综合得分": table["score"].map(fmt.fixed),
-            "脱贫率（户）": table["exit_rate"].map(fmt.percent),
-            "进度/应有进度": table["pace_ratio"].map(lambda v: fmt.fixed(v, 2)),
-            "措施覆盖率": table["measures_coverage"].map(fmt.percent),
-            "每千户返贫": table["returns_per_1000"].map(fmt.fixed),
-            "现存贫困户": fmt.column("现存贫困户", table["remaining_households"].astype("int64").tolist()),
-            "现存贫困人口": fmt.column("现存贫困人口", table["remaining_persons"].astype("int64").tolist()),
-        }
-    ).set_index("排名")
+def as_read(frame: pd.DataFrame, rows: int | None = None) -> Styler:
+    """A table (its first ``rows`` rows) formatted as on every page, slide and deck (``fmt.column``), statuses and
+    traffic lights as coloured cells."""
+    shown = pd.DataFrame({column: fmt.column(str(column), frame[column].tolist()) for column in frame.columns})
+    return shown.head(rows).style.map(cell_style).hide(axis="index")
+
+
+def league(table: pd.DataFrame, level_label: str) -> Styler:
+    return as_read(league_rows(table, level_label))
 
 
 def schedule(rows: pd.DataFrame) -> Styler:
-    shown = pd.DataFrame(
-        {
-            "区域": rows["area_name"],
-            "目标": rows["label"],
-            "截止": rows["deadline"].map(fmt.day),
-            "剩余": [
-                fmt.count(r) if t in PERSON_TARGETS else fmt.whole(r)
-                for r, t in zip(rows["remaining"], rows["target"], strict=True)
-            ],
-            "剩余月数": rows["months_left"].map(fmt.months_left),
-            "需月均完成": rows["required_pace"].map(fmt.fixed),
-            "近3月月均": rows["actual_pace"].map(fmt.fixed),
-            "按现速度完成于": rows["projected_month"].map(
-                lambda m: fmt.month(m) if m is not None and m == m else "无法完成"
-            ),
-            "预警": rows["rag"],
-        }
-    )
-    return _coloured(shown.reset_index(drop=True), "预警").hide(axis="index")
+    return as_read(schedule_rows(rows, "区域"))
 
 
 def goals(rows: pd.DataFrame) -> Styler:

@@ -11,7 +11,7 @@ from reports.briefing import generate
 from reports.slides import Chart, build_briefing
 from reports.static_chart import render_chart
 from reports.static_map import render_map
-from ui import charts
+from ui import tables
 from ui.auth import audit, current_user
 from ui.cache import cached
 from ui.context import connection
@@ -101,7 +101,7 @@ with right:
     for title, frame in slide.tables.items():
         st.markdown(f"<div class='table-title'>{escape(title)}</div>", unsafe_allow_html=True)
         rows = 6 if wide else 8
-        st.table(charts.slide_table(frame, rows))
+        st.table(tables.as_read(frame, rows))
         if len(frame) > rows:
             st.caption(f"共 {len(frame)} 条，此处显示前 {rows} 条；完整清单见简报 Excel。")
 if slide.note:

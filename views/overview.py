@@ -21,7 +21,7 @@ SHOWN_ROWS = 15
 con, info, scope = start("总览")
 
 figures = cached(progress_figures, scope)
-if figures.households_baseline == 0 and figures.households_new == 0:
+if figures.baseline_households == 0 and figures.new_households == 0:
     st.info("所选范围内没有建档立卡户。请在左侧选择其他区市或镇街。")
     st.stop()
 goals = cached(goal_progress, scope)
