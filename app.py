@@ -9,7 +9,8 @@ from ui.auth import log_page_view, sidebar_account, signed_in_user, warn_exposed
 from ui.context import database_key
 from ui.errors import reported_errors
 from ui.filters import sidebar_dataset, sidebar_scope
-from ui.page import PAGES, open_for_run
+from ui.navigation import PAGES
+from ui.page import open_for_run
 
 
 def _pages(user: User) -> dict[str, list[st.Page]]:

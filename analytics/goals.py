@@ -2,7 +2,7 @@
 
 Each measurable target has an evaluator that returns its value, the value it must reach and whether it
 is met, judged at the as-of month or, once the deadline has passed, at the deadline's month. The status
-is earned by pace, never by a deadline not yet passed (the rules in full: ``docs/judgements.md``):
+is earned by pace, never by a deadline not yet passed (the rules in full: ``docs/definitions.md``):
 
 * 达标 — met (at the deadline, if it has passed);
 * 滞后 — a standing obligation (应保尽保, 不漏一人, 全覆盖, a policy standard) not kept at the as-of month;
@@ -110,9 +110,11 @@ def _counts(
     return {"applies": float(applies), "meets": float(meets)}
 
 
-def _share(con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str, unit: str) -> Measurement | None:
+def _share(
+    con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str, unit: str, **params: object
+) -> Measurement | None:
     """Rows meeting a rule against all of them (see ``_counts``); None when there are none."""
-    counts = _counts(con, scope, base_sql, rule_sql)
+    counts = _counts(con, scope, base_sql, rule_sql, **params)
     return (
         Measurement(counts["meets"], counts["applies"], unit, counts["meets"] >= counts["applies"])
         if counts["applies"]
@@ -427,14 +429,15 @@ def _first_batch(designation: str) -> Evaluator:
 
 
 def _villages_where(rule_sql: str) -> Evaluator:
-    """Designated villages meeting a rule on their latest village_indicator row up to the month."""
+    """Designated villages meeting a rule (``$plan``: the plan's figure) on their latest village_indicator row up
+    to the month."""
     latest = _LATEST_YEAR.format(table="village_indicator")
     base = f"FROM {_SCOPED_VILLAGES}"
     meeting = (
         "EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code"
         f" AND i.year = {latest} AND {rule_sql})"
     )
-    return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村")
+    return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村", plan=ctx.plan_value)
 
 
 def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
@@ -478,7 +481,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "prov_poor_villages_exit_2017": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_2017": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_2017": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
-    "village_collective_income": _villages_where("i.collective_income_wan >= 15"),
+    "village_collective_income": _villages_where("i.collective_income_wan >= $plan"),
     "specialty_industries_per_village": _villages_where("i.industries >= 1"),
     "village_eight_projects_2018": _villages_where(_EIGHT),
     "town_six_projects_2018": _weak_towns_with_all_projects,

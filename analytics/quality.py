@@ -147,14 +147,15 @@ _EIGHT_PROJECTS = all_projects_done("l")
 
 
 def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Designated villages marked exited whose collective income was under 15 万元 in the exit year, or whose
-    八项工程 are still incomplete (latest indicator year up to the month) after the plan's deadline for them."""
+    """Designated villages marked exited whose collective income was under the plan's 15 万元 in the exit year, or
+    whose 八项工程 are still incomplete (latest indicator year up to the month) after the plan's deadline for them
+    (both from ``plan_target``)."""
     sql = f"""
     WITH latest AS (
         SELECT * FROM village_indicator WHERE year <= year(CAST($at AS DATE))
         QUALIFY row_number() OVER (PARTITION BY village_code ORDER BY year DESC) = 1),
-    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target
-        WHERE id = 'village_eight_projects_2018')
+    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target WHERE id = $projects_target),
+    income AS (SELECT target_value AS wan FROM plan_target WHERE id = $income_target)
     SELECT v.village_code, v.name, t.name AS town_name, v.designation, v.exit_month, i.collective_income_wan,
            {_EIGHT_PROJECTS} AS projects_complete
     FROM village v JOIN town t USING (town_code)
@@ -162,11 +163,12 @@ def villages_exited_unready(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.
     JOIN latest l ON l.village_code = v.village_code
     WHERE v.exit_month <= CAST($at AS DATE)
       AND {PLACE_FILTER_SQL}
-      AND (i.collective_income_wan < 15
+      AND (i.collective_income_wan < (SELECT wan FROM income)
            OR (NOT ({_EIGHT_PROJECTS}) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
     ORDER BY v.village_code
     """
-    return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
+    targets = {"projects_target": "village_eight_projects_2018", "income_target": "village_collective_income"}
+    return execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **targets}).df()
 
 
 COMPLETENESS_FIELDS = {

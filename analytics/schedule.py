@@ -12,7 +12,7 @@ For a target due in deadline month D, at as-of month M:
 * 待验收 for a batch target (weak towns: a town's 摘帽 is one assessment, not monthly work) before its
   deadline month: a three-month pace says nothing about it, so it is judged at its deadline.
 
-The rules are written out once in ``docs/judgements.md``.
+The rules are written out once in ``docs/definitions.md``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -54,7 +55,7 @@ from geo import maps
 from roster.generate import generate
 from roster.schema import create_schema
 from storage.months import BASELINE
-from ui.page import DATA_PAGES
+from ui.navigation import DATA_PAGES
 
 CHILD = {"city": "district", "district": "town", "town": "village"}
 ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
@@ -217,7 +218,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{'scale':>6} {'question':<26} {'scope':<9} {'ours_ms':>9} {'pandas_ms':>10} {'ratio':>9} {'floor_ms':>9} "
         f"{'ours/floor':>9}"
     )
-    records = []
+    records: list[dict[str, Any]] = [
+        {
+            "kind": "machine",
+            "date": dt.date.today().isoformat(),
+            "cpus": os.cpu_count(),
+            "load_1min": round(os.getloadavg()[0], 2),
+            "bandwidth_gb_s": round(bandwidth / 1e9, 1),
+            "repeat": args.repeat,
+        }
+    ]
     for scale in (float(s) for s in args.scales.split(",")):
         records += run_scale(scale, args, bandwidth)
     for r in records:

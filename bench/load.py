@@ -33,7 +33,7 @@ from analytics.dataset import dataset_info
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from bench.server import dashboard_server
-from ui.page import PAGES as ALL_PAGES
+from ui.navigation import PAGES as ALL_PAGES
 
 # The pages every user has (ui.page), by name; the overview is the app's main page, at "/".
 PAGES = ("overview", *[page.url_path for page in ALL_PAGES if page.permission is None][1:])

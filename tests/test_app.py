@@ -21,7 +21,7 @@ from analytics.league import league_table
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from tests.conftest import PROJECT_DIR
-from ui.page import DATA_PAGES
+from ui.navigation import DATA_PAGES
 
 PAGES = list(DATA_PAGES)
 SCOPES = [

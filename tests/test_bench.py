@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 import pandas as pd
@@ -13,6 +14,7 @@ from analytics.dynamics import poor_stock, scope_outcomes
 from analytics.scope import Scope
 from bench import baseline
 from storage.months import BASELINE
+from tests.conftest import PROJECT_DIR
 
 SCOPES = [
     Scope(dt.date(2017, 9, 1)),
@@ -71,3 +73,17 @@ def test_a_database_made_with_another_schema_is_regenerated(tmp_path) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("ALTER TABLE cube_flow DROP COLUMN town_code")
     assert not has_current_schema(path)
+
+
+def test_the_performance_page_is_the_rendering_of_its_bench_record() -> None:
+    """docs/performance.md's figures are generated from docs/performance.json (python -m bench.report), never typed."""
+    import json
+
+    from bench.report import END, START, render, rewrite
+
+    record = json.loads((PROJECT_DIR / "docs" / "performance.json").read_text(encoding="utf-8"))
+    page = (PROJECT_DIR / "docs" / "performance.md").read_text(encoding="utf-8")
+    assert page.count(START) == 1 and page.count(END) == 1
+    assert render(record) in page and rewrite(page, record) == page
+    prose = page.split(START)[0]
+    assert not re.search(r"\d+(\.\d+)?\s*(ms|毫秒)", prose), "measured times belong in the generated section"

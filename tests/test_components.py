@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_DIR
 from tests.test_app import DEMO_CITY, app, login
-from ui.page import DATA_PAGES
+from ui.navigation import DATA_PAGES
 
 
 def _filters_script() -> None:

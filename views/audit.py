@@ -14,7 +14,7 @@ store = access_store()
 st.title("账号与审计")
 st.caption(
     "账号和审计日志保存在数据库旁的 .access.sqlite 文件中；审计日志只能追加，不能修改或删除。账号管理请用命令行 "
-    "python -m access users …（见 README）。"
+    "python -m access users …（见 docs/access.md）。"
 )
 
 st.subheader("账号")

@@ -1023,8 +1023,8 @@ ORDER BY g.no_measure DESC, h.household_id
     WITH latest AS (
         SELECT * FROM village_indicator WHERE year <= year(CAST($at AS DATE))
         QUALIFY row_number() OVER (PARTITION BY village_code ORDER BY year DESC) = 1),
-    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target
-        WHERE id = 'village_eight_projects_2018')
+    deadline AS (SELECT date_trunc('month', deadline) AS month FROM plan_target WHERE id = $projects_target),
+    income AS (SELECT target_value AS wan FROM plan_target WHERE id = $income_target)
     SELECT v.village_code, v.name, t.name AS town_name, v.designation, v.exit_month, i.collective_income_wan,
            l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service AS projects_complete
     FROM village v JOIN town t USING (town_code)
@@ -1035,7 +1035,7 @@ ORDER BY g.no_measure DESC, h.household_id
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-      AND (i.collective_income_wan < 15
+      AND (i.collective_income_wan < (SELECT wan FROM income)
            OR (NOT (l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
     ORDER BY v.village_code
 

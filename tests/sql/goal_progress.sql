@@ -337,12 +337,12 @@ SELECT area_code, CAST(coalesce(provincial_villages_total, 0) AS BIGINT) AS prov
 FROM villages FULL JOIN towns USING (area_code)
 ORDER BY area_code
 -- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.collective_income_wan >= 15)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.collective_income_wan >= $plan)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.collective_income_wan >= 15)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.collective_income_wan >= $plan)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
