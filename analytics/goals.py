@@ -32,7 +32,7 @@ from analytics import fmt
 from analytics.cube_switch import from_cube
 from analytics.dynamics import OPEN_END, scope_outcomes
 from analytics.places import scope_places
-from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, all_projects_done
+from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, TOWN_SIX_PROJECTS, all_projects_done
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
 from analytics.scope import CUBE_FILTER_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
@@ -445,17 +445,7 @@ def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
     if scope.village:
         return None
     latest = _LATEST_YEAR.format(table="town_indicator")
-    flags = " AND ".join(
-        f"i.{c}"
-        for c in (
-            "proj_road",
-            "proj_drainage",
-            "proj_sewage",
-            "proj_culture_square",
-            "proj_service_center",
-            "proj_townscape",
-        )
-    )
+    flags = all_projects_done("i", TOWN_SIX_PROJECTS)
     base = f"FROM town t WHERE t.is_weak_town AND {TOWN_FILTER_SQL}"
     meeting = (
         f"EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = {latest} AND {flags})"

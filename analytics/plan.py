@@ -9,6 +9,7 @@ from functools import cache
 import pandas as pd
 
 from geo.boundaries import REFERENCE_DIR
+from roster.schema import project_flags
 
 
 @cache
@@ -36,16 +37,8 @@ FIRST_BATCH = {
     "weak_villages": ("muni_weak_villages_exit_2016", "municipal_weak"),
 }
 # The plan's 八项工程 of a poor (weak) village, as flags of ``village_indicator`` (due end-2018).
-VILLAGE_EIGHT_PROJECTS = (
-    "proj_road",
-    "proj_drinking_water",
-    "proj_electricity",
-    "proj_culture_square",
-    "proj_lighting",
-    "proj_irrigation",
-    "proj_office",
-    "proj_service",
-)
+VILLAGE_EIGHT_PROJECTS = project_flags("village_indicator")
+TOWN_SIX_PROJECTS = project_flags("town_indicator")  # of a weak town (due end-2018)
 
 
 def all_projects_done(alias: str, columns: tuple[str, ...] = VILLAGE_EIGHT_PROJECTS) -> str:

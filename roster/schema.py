@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -37,6 +39,16 @@ TABLE_ORDER: tuple[str, ...] = (
     "cube_flow",
     "cube_built",
 )
+
+
+@cache
+def project_flags(table: str) -> tuple[str, ...]:
+    """The ``proj_`` flag columns of ``village_indicator`` (the 八项工程) or ``town_indicator`` (the 六项工程), in
+    the order ``schema.sql`` declares them."""
+    body = re.search(rf"CREATE TABLE {table} \((.*?)\n\);", SCHEMA_SQL.read_text(encoding="utf-8"), re.S)
+    if body is None:
+        raise KeyError(table)
+    return tuple(re.findall(r"^\s+(proj_\w+)\s+BOOLEAN", body.group(1), re.M))
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:

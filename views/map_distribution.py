@@ -5,11 +5,10 @@ import streamlit as st
 from analytics import fmt
 from analytics.classify import METHODS, methods_for
 from analytics.distribution import DIMENSIONS, METRICS, POPULATIONS, breakdown
-from analytics.labels import LEVEL_LABELS
-from geo.maps import distribution_map, map_level
+from geo.maps import distribution_map
 from ui import charts
 from ui.cache import cached
-from ui.choices import pick
+from ui.choices import map_level, pick
 from ui.maps import legend, show_map
 from ui.page import start
 from ui.village import household_section
@@ -17,20 +16,12 @@ from ui.village import household_section
 con, info, scope = start("图一 贫困人口分布图", crumbs=True)
 
 controls = st.columns([1, 2, 2, 1, 1])
-choice = controls[0].radio(
-    "区划层级",
-    ["district", "town"],
-    format_func=LEVEL_LABELS.get,
-    horizontal=True,
-    disabled=scope.level != "city",
-    key="dist_level",
-)
+level = map_level(controls[0], scope, "dist_level")
 metric = pick(controls[1], "指标", METRICS, "dist_metric")
 method = pick(controls[2], "分级方法", {m: METHODS[m] for m in methods_for(metric)}, "dist_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="dist_k")
 villages = controls[4].toggle("显示村点", value=True, key="dist_villages")
 
-level = map_level(scope.level, choice)
 spec, classes = cached(distribution_map, scope, level, metric, method, int(classes_wanted), villages, fmt.suppressing())
 left, right = st.columns([3, 2])
 with left:

@@ -13,13 +13,13 @@ from analytics.exits import (
     stage_goals,
     stage_goals_text,
 )
-from analytics.labels import LEVEL_LABELS, with_labels
+from analytics.labels import with_labels
 from analytics.places import scope_places
-from geo.maps import flow_map, map_level
+from geo.maps import flow_map
 from storage.months import BASELINE, add_months, first_of_month, month_label, months_between, parse_month
 from ui import charts, tables
 from ui.cache import cached
-from ui.choices import pick
+from ui.choices import map_level, pick
 from ui.exports import may_list_households
 from ui.maps import legend, show_map
 from ui.page import start
@@ -42,14 +42,7 @@ con, info, scope = start("图三 脱贫人口动态管理图", crumbs=True)
 months = months_between(add_months(BASELINE, 1), scope.as_of)
 labels = [month_label(m) for m in months]
 controls = st.columns([1, 1, 3, 1, 1])
-choice = controls[0].radio(
-    "区划层级",
-    ["district", "town"],
-    format_func=LEVEL_LABELS.get,
-    horizontal=True,
-    disabled=scope.level != "city",
-    key="dyn_level",
-)
+level = map_level(controls[0], scope, "dyn_level")
 flow = pick(controls[1], "流量", FLOW_LABELS, "dyn_flow", index=2)
 period = controls[2].select_slider(
     "时段",
@@ -61,7 +54,6 @@ period = controls[2].select_slider(
 method = pick(controls[3], "分级方法", {m: METHODS[m] for m in methods_for(flow)}, "dyn_method")
 classes_wanted = controls[4].number_input("分级数", 3, 7, 5, key="dyn_k")
 first, last = (first_of_month(p) for p in period)
-level = map_level(scope.level, choice)
 
 
 @st.fragment(run_every=1.5 if st.session_state.get("dyn_play") else None)

@@ -14,10 +14,10 @@ from analytics.coverage import (
 )
 from analytics.labels import LEVEL_LABELS
 from analytics.scope import CHILD_LEVEL
-from geo.maps import coverage_map, map_level
+from geo.maps import coverage_map
 from ui import charts, tables
 from ui.cache import cached
-from ui.choices import pick
+from ui.choices import map_level, pick
 from ui.exports import may_list_households
 from ui.maps import legend, show_map
 from ui.page import start
@@ -39,19 +39,11 @@ GAP_COLUMNS = {
 con, info, scope = start("图二 扶贫措施到户到人图", crumbs=True)
 
 controls = st.columns([1, 2, 2, 1])
-choice = controls[0].radio(
-    "区划层级",
-    ["district", "town"],
-    format_func=LEVEL_LABELS.get,
-    horizontal=True,
-    disabled=scope.level != "city",
-    key="cov_level",
-)
+level = map_level(controls[0], scope, "cov_level")
 group = pick(controls[1], "措施类别", {g: label for g, (label, *_) in MEASURE_GROUPS.items()}, "cov_group")
 method = pick(controls[2], "分级方法", {m: METHODS[m] for m in methods_for("coverage")}, "cov_method")
 classes_wanted = controls[3].number_input("分级数", 3, 7, 5, key="cov_k")
 
-level = map_level(scope.level, choice)
 spec, classes = cached(coverage_map, scope, level, group, method, int(classes_wanted), fmt.suppressing())
 left, right = st.columns([3, 2])
 with left:

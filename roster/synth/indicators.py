@@ -6,26 +6,11 @@ import numpy as np
 import pandas as pd
 
 from roster import months
+from roster.schema import project_flags
 from roster.synth import config
 
-VILLAGE_PROJECTS = (
-    "proj_road",
-    "proj_drinking_water",
-    "proj_electricity",
-    "proj_culture_square",
-    "proj_lighting",
-    "proj_irrigation",
-    "proj_office",
-    "proj_service",
-)
-TOWN_PROJECTS = (
-    "proj_road",
-    "proj_drainage",
-    "proj_sewage",
-    "proj_culture_square",
-    "proj_service_center",
-    "proj_townscape",
-)
+VILLAGE_PROJECTS = project_flags("village_indicator")
+TOWN_PROJECTS = project_flags("town_indicator")
 FIRST_YEAR = 2015
 
 
