@@ -2,7 +2,7 @@
 
 Every question that a cube can answer asks :func:`from_cube` first and reads the raw tables otherwise; nothing
 else decides. A cube answers when the scope has no household slice (贫困户属性, 致贫原因), the months lie within
-what it was built for (a ``latest_only`` cube holds the as-of month only) and it exists in the current layout.
+what it was built for (a cube in ``LATEST_ONLY`` holds the as-of month only) and it exists in the current layout.
 :func:`raw_tables_only` turns the cubes off (the cube build, which reads the raw answers it stores, and tests);
 :func:`recording` lists the decisions taken inside it, so a test can prove which path ran. The cubes are built by
 ``analytics.cubes.build_cubes``.
@@ -20,24 +20,21 @@ import duckdb
 from analytics.scope import Scope
 from storage.months import BASELINE
 
+LATEST_ONLY = frozenset({"cube_quality"})  # cubes that hold the as-of month only
 _RAW_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_only", default=False)
 _DECISIONS: contextvars.ContextVar[list[tuple[str, bool]] | None] = contextvars.ContextVar("decisions", default=None)
 
 
-def from_cube(
-    con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date, latest_only: bool = False
-) -> bool:
+def from_cube(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date) -> bool:
     """Whether ``cube`` answers this question (see the module docstring); the decision is recorded."""
-    answers = not _RAW_ONLY.get() and _cube_covers(con, cube, scope, first, last, latest_only)
+    answers = not _RAW_ONLY.get() and _cube_covers(con, cube, scope, first, last)
     decisions = _DECISIONS.get()
     if decisions is not None:
         decisions.append((cube, answers))
     return answers
 
 
-def _cube_covers(
-    con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date, latest_only: bool
-) -> bool:
+def _cube_covers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date) -> bool:
     if scope.attribute or scope.main_cause or first < BASELINE:
         return False
     try:
@@ -45,7 +42,7 @@ def _cube_covers(
         built = con.execute("SELECT through FROM cube_built WHERE cube = ?", [cube]).fetchone()
     except (duckdb.CatalogException, duckdb.BinderException):  # made before this cube existed, or in an older layout
         return False
-    return built is not None and last <= built[0] and (not latest_only or first == built[0])
+    return built is not None and last <= built[0] and (cube not in LATEST_ONLY or first == built[0])
 
 
 @contextlib.contextmanager

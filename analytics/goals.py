@@ -632,7 +632,7 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             continue
         standing = is_standing(indicator, evaluator)
         judged = scope.as_of if standing else _judged_month(scope.as_of, deadline)
-        ctx = Context(con, scope, figures, target_id, float(plan_value) if plan_value is not None else math.nan)
+        ctx = Context(con, scope, figures, target_id, float(plan_value))
         measurement = evaluator(ctx.at(judged))
         key = SCHEDULE_KEYS.get(target_id)
         row = schedule.loc[key] if key in schedule.index else None

@@ -230,7 +230,7 @@ def findings(con: duckdb.DuckDBPyConnection, scope: Scope, keys: Iterable[str] =
 def quality_records(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame | None:
     """Records per check (and ``FAILING``) per area from ``cube_quality``, None when it cannot answer (it holds
     the as-of month of the data only)."""
-    if not from_cube(con, "cube_quality", scope, scope.as_of, scope.as_of, latest_only=True):
+    if not from_cube(con, "cube_quality", scope, scope.as_of, scope.as_of):
         return None
     sql = _CUBE_QUALITY.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
     return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
