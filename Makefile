@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
-GENERATOR_SOURCES := $(shell find roster analytics -name '*.py') roster/schema.sql $(wildcard data/reference/*)
+GENERATOR_SOURCES := $(shell find roster analytics reporting -name '*.py') roster/schema.sql reporting/schema.sql \
+	$(wildcard data/reference/*)
 
 .PHONY: run test test-fast lint typecheck setup system-deps fonts demo-data
 
@@ -17,6 +18,7 @@ setup: $(VENV)/.installed
 
 $(DEMO_DB): $(VENV)/.installed $(GENERATOR_SOURCES)
 	$(PY) -m roster.generate --seed 2017 --scale 1 --out $(DEMO_DB)
+	$(PY) -m reporting demo --db $(DEMO_DB)
 	$(PY) -m access demo-accounts --db $(DEMO_DB)
 
 demo-data: $(DEMO_DB)

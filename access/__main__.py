@@ -18,18 +18,23 @@ from pathlib import Path
 
 import duckdb
 
-from access.roles import CITY
+from access.roles import CITY, ROLE_LABELS
 from access.store import ACTIONS, AccessStore, AccountError, store_path
 from analytics.areas import area_codes, towns_with_districts
+from reporting.registry import load_catalogue
 from storage.cells import neutralised_frame
 from storage.db import connect
 from storage.files import use_private_umask
 
-DEMO_ACCOUNTS = (  # name, role, area, pii, password — only usable while the data are synthetic
-    ("demo_admin", "admin", CITY, True, "demo-admin-2017"),
-    ("demo_city", "analyst", CITY, False, "demo-city-2017"),
-    ("demo_pingdu", "analyst", "370283", False, "demo-pingdu-2017"),
-    ("demo_dazeshan", "viewer", "370283120", False, "demo-dazeshan-2017"),
+DEMO_ACCOUNTS = (  # name, role, area, pii, password, unit — only usable while the data are synthetic
+    ("demo_admin", "admin", CITY, True, "demo-admin-2017", ""),
+    ("demo_city", "analyst", CITY, False, "demo-city-2017", ""),
+    ("demo_pingdu", "analyst", "370283", False, "demo-pingdu-2017", ""),
+    ("demo_dazeshan", "viewer", "370283120", False, "demo-dazeshan-2017", ""),
+    ("demo_report_pingdu", "reporter", "370283", False, "demo-report-2017", "agriculture"),
+    ("demo_report_forestry", "reporter", CITY, False, "demo-forestry-2017", "forestry"),
+    ("demo_review_pingdu", "reviewer", "370283", False, "demo-review-2017", ""),
+    ("demo_review_city", "reviewer", CITY, False, "demo-approve-2017", ""),
 )
 
 
@@ -42,6 +47,17 @@ def checked_area(db: Path, area: str) -> str:
     if area not in known:
         raise AccountError(f"范围“{area}”不是 city、区市代码或镇街代码")
     return area
+
+
+def checked_unit(db: Path, unit: str) -> str:
+    """Empty, or a unit that owns a data set in the database's target registry."""
+    if not unit:
+        return unit
+    with connect(db) as con:
+        known = set(load_catalogue(con).owners)
+    if unit not in known:
+        raise AccountError(f"单位“{unit}”不是指标登记表中的责任单位（{'、'.join(sorted(known))}）")
+    return unit
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -58,10 +74,10 @@ def _password(args: argparse.Namespace) -> str:
 def ensure_demo_accounts(db: Path) -> list[str]:
     """Create the missing demo accounts (flagged as demo: refused once real data are imported)."""
     store, made = AccessStore(store_path(db)), []
-    for name, role, area, pii, password in DEMO_ACCOUNTS:
+    for name, role, area, pii, password, unit in DEMO_ACCOUNTS:
         if store.users()["name"].eq(name).any():
             continue
-        store.add_user(name, role, checked_area(db, area), password, pii=pii, demo=True, by="system")
+        store.add_user(name, role, checked_area(db, area), password, pii=pii, demo=True, by="system", unit=unit)
         made.append(name)
     return made
 
@@ -71,7 +87,13 @@ def _users(args: argparse.Namespace, store: AccessStore) -> str:
         return str(store.users().to_string(index=False))
     if args.command == "add":
         store.add_user(
-            args.name, args.role, checked_area(args.db, args.scope), _password(args), pii=args.pii, by=args.by
+            args.name,
+            args.role,
+            checked_area(args.db, args.scope),
+            _password(args),
+            pii=args.pii,
+            by=args.by,
+            unit=checked_unit(args.db, args.unit or ""),
         )
     elif args.command in ("disable", "enable"):
         store.set_disabled(args.name, args.command == "disable", by=args.by)
@@ -94,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     users.add_argument("--db", type=Path, required=True)
     users.add_argument("--name")
-    users.add_argument("--role", choices=["admin", "analyst", "viewer"], default="viewer")
+    users.add_argument("--role", choices=list(ROLE_LABELS), default="viewer")
+    users.add_argument("--unit", help="填报员所属单位（数据集责任单位代码，如 agriculture）")
     users.add_argument("--scope", default=CITY)
     users.add_argument("--pii", action="store_true", help="可查看未脱敏个人信息（须说明理由，记入审计）")
     users.add_argument("--password")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLE_LABELS = {"admin": "管理员", "analyst": "分析员", "viewer": "查看者"}
+from reporting.workflow import Actor
+
+ROLE_LABELS = {"admin": "管理员", "analyst": "分析员", "viewer": "查看者", "reporter": "填报员", "reviewer": "审核员"}
 PERMISSIONS = {
     "admin": {"admin", "import", "export", "households"},
     "analyst": {"export", "households"},
     "viewer": set(),
+    "reporter": {"report"},  # enters and submits its unit's data sets for its area
+    "reviewer": {"review"},  # 审核 (a district's) or 审定 (the city's) reports
 }
+REPORTING_ROLES = ("reporter", "reviewer")
 CITY = "city"
 LEVELS = ("city", "district", "town", "village")
 
@@ -21,6 +26,7 @@ class User:
     area: str  # 'city', a 6-digit district code or a 9-digit town code
     pii: bool = False
     demo: bool = False  # a demo account: usable only while the data are synthetic
+    unit: str = ""  # a reporter's unit: the owner code of the data sets it reports (``target_registry``)
 
     @property
     def limit(self) -> str | None:
@@ -42,6 +48,10 @@ class User:
     @property
     def label(self) -> str:
         return f"{self.name}（{ROLE_LABELS[self.role]}）"
+
+    def actor(self) -> Actor:
+        """This user as the reporting workflow sees it."""
+        return Actor(self.name, self.role, self.unit, self.area)
 
 
 DEMO_VIEWER = User("演示访客", "viewer", CITY, demo=True)

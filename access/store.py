@@ -20,7 +20,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from access.roles import PERMISSIONS, User
+from access.roles import PERMISSIONS, REPORTING_ROLES, User
 from storage.files import make_private
 
 MAX_FAILURES = 5
@@ -30,8 +30,9 @@ _HASHER = PasswordHasher()
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS account (
     name          TEXT PRIMARY KEY,
-    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer', 'reporter', 'reviewer')),
     area          TEXT NOT NULL,
+    unit          TEXT NOT NULL DEFAULT '',
     pii           INTEGER NOT NULL DEFAULT 0,
     demo          INTEGER NOT NULL DEFAULT 0,
     disabled      INTEGER NOT NULL DEFAULT 0,
@@ -73,6 +74,7 @@ ACTIONS = {
     "unmask": "查看未脱敏信息",
     "user_admin": "账号管理",
     "denied": "拒绝访问",
+    "report": "指标报送",
 }
 
 
@@ -100,6 +102,7 @@ class AccessStore:
         self.path, self.clock = path, clock
         with self._connect() as con:
             con.executescript(_SCHEMA)
+            _add_reporting_roles(con)
         make_private(path)
 
     def _connect(self) -> sqlite3.Connection:
@@ -144,17 +147,20 @@ class AccessStore:
         pii: bool = False,
         demo: bool = False,
         by: str | None = None,
+        unit: str = "",
     ) -> None:
         _check_account(name, role, password)
+        _check_reporting(role, area, unit)
         with self._connect() as con:
             try:
                 con.execute(
-                    "INSERT INTO account (name, role, area, pii, demo, password_hash, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO account (name, role, area, unit, pii, demo, password_hash, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         name,
                         role,
                         area,
+                        unit,
                         int(pii),
                         int(demo),
                         _HASHER.hash(password),
@@ -163,7 +169,7 @@ class AccessStore:
                 )
             except sqlite3.IntegrityError:
                 raise AccountError(f"账号“{name}”已存在") from None
-        self.record(by, "user_admin", change="add", name=name, role=role, area=area, pii=pii)
+        self.record(by, "user_admin", change="add", name=name, role=role, area=area, unit=unit, pii=pii)
 
     def user(self, name: str) -> User | None:
         row = self._row(name)
@@ -172,12 +178,23 @@ class AccessStore:
     def users(self) -> pd.DataFrame:
         with self._connect() as con:
             rows = con.execute(
-                "SELECT name, role, area, pii, demo, disabled, failures, locked_until, created_at"
+                "SELECT name, role, area, unit, pii, demo, disabled, failures, locked_until, created_at"
                 " FROM account ORDER BY name"
             ).fetchall()
         return pd.DataFrame(
             [dict(r) for r in rows],
-            columns=["name", "role", "area", "pii", "demo", "disabled", "failures", "locked_until", "created_at"],
+            columns=[
+                "name",
+                "role",
+                "area",
+                "unit",
+                "pii",
+                "demo",
+                "disabled",
+                "failures",
+                "locked_until",
+                "created_at",
+            ],
         )
 
     def set_disabled(self, name: str, disabled: bool, by: str | None = None) -> None:
@@ -305,5 +322,29 @@ def _check_account(name: str, role: str, password: str) -> None:
         raise AccountError("密码至少 8 个字符")
 
 
+def _check_reporting(role: str, area: str, unit: str) -> None:
+    if role == "reporter" and not unit:
+        raise AccountError("填报员须指定所属单位（--unit）")
+    if role != "reporter" and unit:
+        raise AccountError("只有填报员有所属单位")
+    if role in REPORTING_ROLES and len(area) > 6:
+        raise AccountError("填报员和审核员的范围须为全市或区市")
+
+
+def _add_reporting_roles(con: sqlite3.Connection) -> None:
+    """Bring an accounts file from before sector reporting up to date: the reporter and reviewer roles and the
+    ``unit`` column (SQLite cannot change a CHECK, so the table is rebuilt with its rows)."""
+    if "unit" in {row["name"] for row in con.execute("PRAGMA table_info(account)")}:
+        return
+    old_columns = "name, role, area, pii, demo, disabled, password_hash, failures, locked_until, created_at"
+    new_table = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS account") : _SCHEMA.index(");") + 2]
+    con.executescript(
+        "BEGIN;"
+        + new_table.replace("IF NOT EXISTS account", "account_new")
+        + f"INSERT INTO account_new ({old_columns}) SELECT {old_columns} FROM account;"
+        "DROP TABLE account; ALTER TABLE account_new RENAME TO account; COMMIT;"
+    )
+
+
 def _user(row: sqlite3.Row) -> User:
-    return User(row["name"], row["role"], row["area"], bool(row["pii"]), bool(row["demo"]))
+    return User(row["name"], row["role"], row["area"], bool(row["pii"]), bool(row["demo"]), row["unit"])

@@ -54,6 +54,9 @@ SCALES = {
     "returned": Scale(whole=True),
     "removed": Scale(whole=True),
     "exited": Scale(whole=True, higher_is_worse=False),
+    "reported_share": Scale(share=True, higher_is_worse=False),  # a reported percentage, as a share
+    "reported_value": Scale(higher_is_worse=False),  # a reported amount or count that should rise
+    "reported_cap": Scale(),  # a reported amount that should stay low (a cap)
 }
 
 

@@ -1,6 +1,8 @@
-"""Goal progress against every target of the plan that the roster can measure.
+"""Goal progress against every target of the plan: measured from the roster, the village and town indicators or
+the measure records (a policy standard checked record by record), reported by the responsible unit
+(``analytics.reported``), or — with the reason from ``target_registry`` — not measurable.
 
-Each measurable target has an evaluator that returns its value, the value it must reach and whether it
+Each measured target has an evaluator that returns its value, the value it must reach and whether it
 is met, judged at the as-of month or, once the deadline has passed, at the deadline's month. The status
 is earned by pace, never by a deadline not yet passed (the rules in full: ``docs/definitions.md``):
 
@@ -9,9 +11,9 @@ is earned by pace, never by a deadline not yet passed (the rules in full: ``docs
   a deadline passed unmet; a back-scheduling row amber or red; or a recent monthly progress (share of the
   target gained per month over the last three months) below the monthly progress still required;
 * 进度正常 — not yet met, deadline ahead, and the recent pace is enough;
-* 数据不足 — the scope holds nothing to measure, a city-wide count asked of a smaller area, a figure the
-  roster holds only in part, a batch target before its deadline month, or a target the roster cannot
-  measure at all (``measurable`` false, with the reason).
+* 数据不足 — the scope holds nothing to measure, a city-wide count asked of a smaller area, a batch target
+  before its deadline month, no approved report (or one more than a period overdue), or a target that cannot
+  be measured at all (``measurable`` false, with the reason).
 
 Targets without a deadline (other than standing obligations) are paced to the end of the plan period.
 """
@@ -31,16 +33,18 @@ import pandas as pd
 from analytics import fmt
 from analytics.cube_switch import from_cube
 from analytics.dynamics import OPEN_END, scope_outcomes
+from analytics.judgement import BEHIND, MET, NO_DATA, ON_TRACK, STATUSES, Judgement, pace_judgement
 from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, TOWN_SIX_PROJECTS, all_projects_done
+from analytics.reported import approved, judge_reported, latest_due, readings
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
 from analytics.scope import CUBE_FILTER_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
+from reporting.registry import Catalogue, Target, load_catalogue
+from reporting.store import STATE_COLUMNS, VALUE_COLUMNS, ReportFrames
 from storage.db import first_row, single
 from storage.months import BASELINE, add_months
 
-MET, ON_TRACK, BEHIND, NO_DATA = "达标", "进度正常", "滞后", "数据不足"
-NOT_MEASURABLE_REASON = "名册与村镇指标表中没有这项数据"
 CITY_ONLY_NOTE = "规划只给出全市总数，不分解到区市及以下"
 
 
@@ -53,7 +57,6 @@ class Measurement:
     unit: str
     met: bool
     note: str = ""
-    unmeasured: str = ""  # why the value cannot be judged against the target (then 数据不足)
 
 
 @dataclass
@@ -317,7 +320,6 @@ class CityCount(Additive):
     note: str
     count_sql: Callable[[str], str]
     spans: Callable[[str], str]
-    unmeasured: str = ""  # set when the roster holds only part of what the plan counts
 
     def raw_figures(
         self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
@@ -334,7 +336,7 @@ class CityCount(Additive):
         if not _whole_city(ctx.scope):
             return Measurement(float("nan"), target, self.unit, False, CITY_ONLY_NOTE)
         value = float(figures["applies"])
-        return Measurement(value, target, self.unit, value >= target * (1 - self.tolerance), self.note, self.unmeasured)
+        return Measurement(value, target, self.unit, value >= target * (1 - self.tolerance), self.note)
 
 
 def _persons_in_post(code: str) -> str:
@@ -351,22 +353,6 @@ def _post_spans(code: str) -> str:
         SELECT DISTINCT a.area_code, m.person_id,
             CAST(unnest(generate_series(m.start_month, m.end_month, INTERVAL 1 MONTH)) AS DATE) AS month
         FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = {code})"""
-
-
-def _households_from_2016(code: str) -> str:
-    """Households with a ``code`` measure started in 2016, by the month."""
-    return (
-        f"count(DISTINCT m.household_id) FILTER (m.measure_code = {code} AND year(m.start_month) = 2016"
-        " AND m.start_month <= $at)"
-    )
-
-
-def _spans_from_2016(code: str) -> str:
-    """Households with a ``code`` measure started in 2016: from the first such start."""
-    return f"""
-    SELECT a.area_code, min(m.start_month), {OPEN_END}, 'applies', 1
-    FROM measure m JOIN area a USING (household_id)
-    WHERE m.measure_code = {code} AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id"""
 
 
 def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, float]] | None:
@@ -440,6 +426,27 @@ def _villages_where(rule_sql: str) -> Evaluator:
     return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村", plan=ctx.plan_value)
 
 
+def _villages_counted(designation: str, flag: str) -> Evaluator:
+    """Designated villages of one kind whose latest village_indicator row up to the month has ``flag`` done, against
+    the plan's city-wide count."""
+    latest = _LATEST_YEAR.format(table="village_indicator")
+
+    def evaluate(ctx: Context) -> Measurement | None:
+        target = ctx.plan_value
+        if not _whole_city(ctx.scope):
+            return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
+        value = _scalar(
+            ctx.con,
+            f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND EXISTS (SELECT 1 FROM"
+            f" village_indicator i WHERE i.village_code = v.village_code AND i.year = {latest} AND i.{flag})",
+            ctx.scope,
+            d=designation,
+        )
+        return Measurement(value, target, "个村", value >= target, "村镇指标表中该项工程已完成的村")
+
+    return evaluate
+
+
 def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
     con, scope = ctx.con, ctx.scope
     if scope.village:
@@ -474,21 +481,20 @@ EVALUATORS: dict[str, Evaluator] = {
     "village_collective_income": _villages_where("i.collective_income_wan >= $plan"),
     "specialty_industries_per_village": _villages_where("i.industries >= 1"),
     "village_eight_projects_2018": _villages_where(_EIGHT),
+    "village_cultural_facilities_2018": _villages_where("i.proj_culture_square"),
+    "grid_upgrade_villages": _villages_where("i.proj_electricity"),
+    "water_safety_prov_villages_2017": _villages_counted("provincial_poor", "proj_drinking_water"),
+    "water_safety_muni_villages_2017": _villages_counted("municipal_weak", "proj_drinking_water"),
     "town_six_projects_2018": _weak_towns_with_all_projects,
     "income_project_per_household": WithMeasure("户", "industry_income_project", _LABOUR, per="household"),
     "dibao_coverage": WithMeasure("户", "ss_dibao", "h.attribute = '低保贫困户'", per="household"),
     "disabled_allowances_coverage": WithMeasure("人", "dis_living_allowance", "p.disability IS NOT NULL", per="person"),
+    # Persons 35 or older at the end of 2016 (the first plan year) with a free health check.
+    "health_check_min_age": WithMeasure(
+        "人", "health_checkup_35plus", "p.birth_date <= DATE '1981-12-31'", per="person"
+    ),
     "public_welfare_jobs_2016": CityCount(
         "个", "pwj_post", 0.10, "规划为约数（±10% 视为达标）", _persons_in_post, _post_spans
-    ),
-    "dilapidated_housing_2016": CityCount(
-        "户",
-        "housing_renovation",
-        0.0,
-        "名册内建档立卡户的危房改造户数",
-        _households_from_2016,
-        _spans_from_2016,
-        "名册只含建档立卡户，规划的6,000户含全部农村危房，无法据此判断",
     ),
     # 元/人/月 over the months paid; 万元 per loan.
     "public_welfare_job_subsidy": RowsWithin(
@@ -519,6 +525,10 @@ GOAL_COLUMNS = (
     "target_id",
     "indicator",
     "chapter",
+    "owner",
+    "co_units",
+    "kind",
+    "source",
     "deadline",
     "plan_value",
     "judged_at",
@@ -529,34 +539,18 @@ GOAL_COLUMNS = (
     "basis",
     "measurable",
     "note",
+    "series",
 )
 STANDING_WORDS = ("应保尽保", "不漏一人", "全覆盖")
 
 
-@dataclass(frozen=True)
-class Judgement:
-    status: str
-    basis: str  # why, in words a leader reads
-
-
-def is_standing(indicator: str, evaluator: Evaluator) -> bool:
+def is_standing(target: Target) -> bool:
     """Obligations that hold every month (the plan's 应保尽保 / 不漏一人 / 全覆盖, and policy standards)."""
-    return isinstance(evaluator, RowsWithin | AnnualStandard) or any(word in indicator for word in STANDING_WORDS)
+    return target.kind == "policy_rule" or any(word in target.indicator for word in STANDING_WORDS)
 
 
 def _judged_month(as_of: dt.date, deadline: dt.date) -> dt.date:
     return min(as_of, dt.date(deadline.year, deadline.month, 1))
-
-
-def pace_judgement(share_now: float, share_before: float, window: int, left: int) -> Judgement:
-    """On track when the share gained per month over the last ``window`` months is at least the share still
-    required per month over the ``left`` months to the deadline."""
-    actual = (share_now - share_before) / window
-    required = (1 - share_now) / left
-    basis = (
-        f"近{window}月每月 +{fmt.number(100 * actual, 1)} 个百分点，需每月 +{fmt.number(100 * required, 1)} 个百分点"
-    )
-    return Judgement(ON_TRACK if actual >= required else BEHIND, basis)
 
 
 def _schedule_judgement(light: str, deadline: dt.date) -> Judgement:
@@ -570,7 +564,7 @@ def _schedule_judgement(light: str, deadline: dt.date) -> Judgement:
 
 def _judge(
     ctx: Context,
-    indicator: str,
+    target: Target,
     evaluator: Evaluator,
     deadline: dt.date,
     row: pd.Series | None,
@@ -579,12 +573,10 @@ def _judge(
     """The status of one measurable target (see the module docstring)."""
     if measurement is None or measurement.value != measurement.value:  # nothing to measure, or NaN
         return Judgement(NO_DATA, measurement.note if measurement else "范围内没有可测度的对象")
-    if measurement.unmeasured:
-        return Judgement(NO_DATA, measurement.unmeasured)
     as_of = ctx.scope.as_of
     if measurement.met:
         return Judgement(MET, "已达到目标值")
-    if is_standing(indicator, evaluator):
+    if is_standing(target):
         return Judgement(BEHIND, "常态要求，按当月判定：未达到")
     left = months_left(as_of, deadline)
     if left <= 0:
@@ -599,64 +591,130 @@ def _judge(
     return pace_judgement(measurement.value / measurement.target, before.value / before.target, window, left)
 
 
-def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Every plan target with value, target, deadline, status and its basis; unmeasurable ones listed as such."""
-    targets = con.execute(
-        "SELECT id, indicator_zh, chapter, deadline, target_value FROM plan_target ORDER BY rowid"
-    ).fetchall()
+KIND_SOURCES = {
+    "roster": "名册",
+    "village_indicator": "村镇指标表",
+    "policy_rule": "措施记录核对",
+    "reported": "部门报送",
+    "unmeasurable": "无法测度",
+}
+
+
+def _row(plan: Target, judged: dt.date, **values: object) -> dict[str, object]:
+    return {
+        "target_id": plan.id,
+        "indicator": plan.indicator,
+        "chapter": plan.chapter,
+        "owner": plan.owner,
+        "co_units": plan.co_units,
+        "kind": plan.kind,
+        "deadline": plan.deadline or DEFAULT_DEADLINE,
+        "plan_value": plan.target_value,
+        "judged_at": judged,
+        "measurable": plan.kind != "unmeasurable",
+        "series": [],
+        **values,
+    }
+
+
+def _measured_row(ctx: Context, target: Target, schedule: pd.DataFrame) -> dict[str, object]:
+    """A target measured from the roster or the village and town indicators."""
+    evaluator, deadline = EVALUATORS[target.id], target.deadline or DEFAULT_DEADLINE
+    judged = ctx.scope.as_of if is_standing(target) else _judged_month(ctx.scope.as_of, deadline)
+    measurement = evaluator(ctx.at(judged))
+    key = SCHEDULE_KEYS.get(target.id)
+    judgement = _judge(
+        ctx, target, evaluator, deadline, schedule.loc[key] if key in schedule.index else None, measurement
+    )
+    return _row(
+        target,
+        judged,
+        value=measurement.value if measurement else None,
+        target=measurement.target if measurement else None,
+        unit=measurement.unit if measurement else None,
+        status=judgement.status,
+        basis=judgement.basis,
+        note=measurement.note if measurement else "范围内没有可测度的对象",
+        source=f"{KIND_SOURCES[target.kind]}（{fmt.month(judged)}）",
+    )
+
+
+def _reported_row(
+    catalogue: Catalogue, target: Target, rows: pd.DataFrame, scope: Scope, today: dt.date
+) -> dict[str, object]:
+    """A target the responsible unit reports, from its approved values."""
+    found, reason = readings(catalogue, target, rows, scope)
+    deadline = target.deadline or DEFAULT_DEADLINE
+    if reason:
+        return _row(
+            target,
+            scope.as_of,
+            value=None,
+            target=None,
+            unit=None,
+            status=NO_DATA,
+            basis=reason,
+            note=reason,
+            source=f"{target.owner}报送",
+        )
+    reading, judgement = judge_reported(target, found, latest_due(target, scope, today), deadline, scope.as_of)
+    return _row(
+        target,
+        reading.period.start if reading else scope.as_of,
+        value=reading.value if reading else None,
+        target=reading.target if reading else None,
+        unit=reading.unit if reading else None,
+        status=judgement.status,
+        basis=judgement.basis,
+        note=reading.note if reading else "",
+        source=f"{target.owner}报送（{reading.period.label}，已审定）" if reading else f"{target.owner}报送",
+        series=[r.value for r in found],
+    )
+
+
+def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None = None) -> pd.DataFrame:
+    """Every plan target, in the plan's order, with its owner, value, target, deadline, status and basis and where
+    the value comes from: the roster, the village and town indicators, the measure records, the responsible
+    unit's approved reports (``reports``; without them those targets are 数据不足), or why it cannot be measured."""
+    catalogue = load_catalogue(con)
     schedule = back_schedule(con, scope).set_index("target")
-    rows: list[tuple[object, ...]] = []
+    frames = reports or ReportFrames(
+        pd.DataFrame(columns=VALUE_COLUMNS), pd.DataFrame(columns=STATE_COLUMNS), scope.as_of
+    )
+    rows_approved = approved(frames, catalogue)
     figures: dict[tuple[str, Scope], Any] = {}
-    for target_id, indicator, chapter, deadline, plan_value in targets:
-        deadline = deadline or DEFAULT_DEADLINE
-        evaluator = EVALUATORS.get(target_id)
-        if evaluator is None:
-            judged = _judged_month(scope.as_of, deadline)
+    rows: list[dict[str, object]] = []
+    for target in catalogue.targets.values():
+        if target.kind == "unmeasurable":
+            judged = _judged_month(scope.as_of, target.deadline or DEFAULT_DEADLINE)
             rows.append(
-                (
-                    target_id,
-                    indicator,
-                    chapter,
-                    deadline,
-                    plan_value,
+                _row(
+                    target,
                     judged,
-                    None,
-                    None,
-                    None,
-                    NO_DATA,
-                    NOT_MEASURABLE_REASON,
-                    False,
-                    NOT_MEASURABLE_REASON,
+                    value=None,
+                    target=None,
+                    unit=None,
+                    status=NO_DATA,
+                    basis=target.reason,
+                    note=target.reason,
+                    source=KIND_SOURCES[target.kind],
                 )
             )
-            continue
-        standing = is_standing(indicator, evaluator)
-        judged = scope.as_of if standing else _judged_month(scope.as_of, deadline)
-        ctx = Context(con, scope, figures, target_id, float(plan_value))
-        measurement = evaluator(ctx.at(judged))
-        key = SCHEDULE_KEYS.get(target_id)
-        row = schedule.loc[key] if key in schedule.index else None
-        judgement = _judge(ctx, indicator, evaluator, deadline, row, measurement)
-        value, goal, unit, note = (
-            (measurement.value, measurement.target, measurement.unit, measurement.note)
-            if measurement
-            else (None, None, None, "范围内没有可测度的对象")
-        )
-        rows.append(
-            (
-                target_id,
-                indicator,
-                chapter,
-                deadline,
-                plan_value,
-                judged,
-                value,
-                goal,
-                unit,
-                judgement.status,
-                judgement.basis,
-                True,
-                note,
-            )
-        )
+        elif target.kind == "reported":
+            rows.append(_reported_row(catalogue, target, rows_approved, scope, frames.today))
+        else:
+            ctx = Context(con, scope, figures, target.id, target.target_value)
+            rows.append(_measured_row(ctx, target, schedule))
     return pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
+
+
+def goal_summary(goals: pd.DataFrame) -> str:
+    """How many targets are tracked and how: ``137 项：名册等测度 33 项 · 部门报送 89 项 · 无法测度 15 项；滞后 …``."""
+    kinds = goals["kind"].value_counts()
+    measured = int(kinds.drop(["reported", "unmeasurable"], errors="ignore").sum())
+    statuses = goals["status"].value_counts()
+    by_status = " · ".join(f"{status} {int(statuses.get(status, 0))} 项" for status in STATUSES)
+    return (
+        f"{len(goals)} 项：名册、村镇指标与措施记录测度 {measured} 项 · 部门报送 {int(kinds.get('reported', 0))} 项 · "
+        f"无法测度 {int(kinds.get('unmeasurable', 0))} 项（原因见判定依据）。{by_status}"
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import fmt
-from analytics.goals import BEHIND, NO_DATA
+from analytics.judgement import BEHIND, NO_DATA
 from analytics.plan import HOUSEHOLD_STAGE_DEADLINE, PLACE_STAGE_DEADLINE
 from analytics.progress import ProgressFigures
 

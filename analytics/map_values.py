@@ -14,8 +14,10 @@ from analytics import fmt
 from analytics.coverage import MEASURE_GROUPS, coverage_by_area
 from analytics.distribution import METRICS, area_metrics, village_points
 from analytics.exits import FLOW_LABELS, flows_by_area
+from analytics.reported import readings
 from analytics.scope import Scope
 from geo import boundaries
+from reporting.registry import Catalogue, Target
 
 
 def _area_scope(scope: Scope) -> Scope:
@@ -76,3 +78,40 @@ def village_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     return points.assign(
         tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人"
     )
+
+
+def reported_values(
+    catalogue: Catalogue, approved_rows: pd.DataFrame, scope: Scope, level: str, target_id: str
+) -> tuple[pd.DataFrame, str]:
+    """A reported target's latest approved figure per district (or, for a town-level target, per weak town) of the
+    scope, with its tooltip, and the map metric (``analytics.classify.SCALES``) it is classified by."""
+    target = catalogue.targets[target_id]
+    codes = (
+        [t for t, (_, d) in catalogue.towns.items() if scope.district in (None, d)]
+        if level == "town"
+        else [d for d in catalogue.districts if scope.district in (None, d)]
+    )
+    rows = []
+    for code in codes:
+        area_scope = replace(scope, district=code[:6], town=code if level == "town" else None)
+        found, _ = readings(catalogue, target, approved_rows, area_scope)
+        if found:
+            latest = found[-1]
+            share = latest.unit == "%"
+            value = latest.value / 100 if share else latest.value
+            text = f"{fmt.number(latest.value)}{latest.unit}（目标 {fmt.number(latest.target)}，{latest.period.label}）"
+            rows.append((code, value, _tips(target.indicator, pd.Series([text])).iloc[0]))
+    frame = pd.DataFrame(rows, columns=["area_code", "value", "tip"]).astype({"value": float, "tip": object})
+    return frame, reported_metric(target)
+
+
+def reported_metric(target: Target) -> str:
+    """The map metric (``analytics.classify.SCALES``) a reported target is classified by."""
+    if target.downward:
+        return "reported_cap"
+    return "reported_share" if target.entry_unit == "%" or target.reported_as == "share" else "reported_value"
+
+
+def mappable_targets(catalogue: Catalogue) -> dict[str, str]:
+    """Reported targets that can be drawn on a map (reported per district or per town): id → indicator."""
+    return {t.id: t.indicator for t in catalogue.targets.values() if t.kind == "reported" and t.level in ("区市", "镇")}

@@ -44,3 +44,29 @@ TOWN_SIX_PROJECTS = project_flags("town_indicator")  # of a weak town (due end-2
 def all_projects_done(alias: str, columns: tuple[str, ...] = VILLAGE_EIGHT_PROJECTS) -> str:
     """SQL: every project flag of the row ``alias`` is true."""
     return " AND ".join(f"{alias}.{c}" for c in columns)
+
+
+# The plan's chapter headings (plan.txt), for grouping targets by chapter.
+CHAPTER_TITLES = {
+    "第一章": "面临形势",
+    "第二章": "总体要求",
+    "第三章": "产业发展脱贫",
+    "第四章": "科技扶贫",
+    "第五章": "就业创业脱贫",
+    "第六章": "教育扶贫",
+    "第七章": "健康医疗保障",
+    "第八章": "完善基础设施",
+    "第九章": "生态保护",
+    "第十章": "金融助推脱贫",
+    "第十一章": "兜底保障",
+    "第十二章": "社会帮扶",
+    "第十三章": "城镇困难居民精准帮扶",
+    "第十四章": "创新工作机制",
+    "第十五章": "保障措施",
+}
+
+
+def chapter_of(section: str) -> str:
+    """``第十一章第一节`` → ``第十一章 兜底保障``."""
+    chapter = section[: section.index("章") + 1]
+    return f"{chapter} {CHAPTER_TITLES[chapter]}"

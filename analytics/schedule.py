@@ -110,7 +110,7 @@ def months_left(as_of: dt.date, deadline: dt.date) -> int:
     return (deadline.year * 12 + deadline.month) - (as_of.year * 12 + as_of.month)
 
 
-def rag(remaining: int, left: int, required: float, actual: float, batch: bool = False) -> str:
+def rag(remaining: float, left: int, required: float, actual: float, batch: bool = False) -> str:
     """The traffic light of one back-scheduling row."""
     if remaining <= 0:
         return RAG_DONE

@@ -40,7 +40,7 @@ def schedule_rows(rows: pd.DataFrame, area_header: str) -> pd.DataFrame:
             "目标": rows["label"],
             "截止": rows["deadline"],
             "剩余": [
-                fmt.count(r) if t in PERSON_TARGETS else fmt.whole(r)
+                fmt.count(r) if t in PERSON_TARGETS else fmt.number(r)
                 for r, t in zip(rows["remaining"], rows["target"], strict=True)
             ],
             "剩余月数": rows["months_left"].map(fmt.months_left),
@@ -48,5 +48,25 @@ def schedule_rows(rows: pd.DataFrame, area_header: str) -> pd.DataFrame:
             "近3月月均": rows["actual_pace"].astype(float),
             "按现速度完成于": rows["projected_month"].map(lambda m: "无法完成" if missing(m) else fmt.month(m)),
             "预警": rows["rag"],
+        }
+    ).reset_index(drop=True)
+
+
+def goal_rows(goals: pd.DataFrame) -> pd.DataFrame:
+    """Every plan target (``analytics.goals.goal_progress``) as people read it: chapter, owner, where the value
+    comes from, value against target, status and why."""
+    return pd.DataFrame(
+        {
+            "章节": goals["chapter"],
+            "指标": goals["indicator"],
+            "责任单位": goals["owner"],
+            "数据来源": goals["source"],
+            "期限": goals["deadline"].map(fmt.day),
+            "当前值": goals["value"].map(fmt.number),
+            "目标值": goals["target"].map(fmt.number),
+            "单位": goals["unit"].fillna(""),
+            "状态": goals["status"],
+            "判定依据": goals["basis"].fillna(""),
+            "说明": goals["note"].fillna(""),
         }
     ).reset_index(drop=True)

@@ -13,8 +13,9 @@ import pydeck as pdk
 
 from analytics import fmt
 from analytics.classify import SCALES, Classes, classify, fill_missing
-from analytics.map_values import coverage_values, distribution_values, flow_values, village_values
+from analytics.map_values import coverage_values, distribution_values, flow_values, reported_values, village_values
 from analytics.places import weak_towns
+from analytics.reported import approved
 from analytics.scope import Scope
 from geo import boundaries
 from geo.layers import (
@@ -29,6 +30,8 @@ from geo.layers import (
     view_for,
     village_layer,
 )
+from reporting.registry import load_catalogue
+from reporting.store import STATE_COLUMNS, VALUE_COLUMNS, ReportFrames
 
 
 @dataclass(frozen=True)
@@ -189,3 +192,21 @@ def flow_map(
             k,
             scope.level in ("town", "village"),
         )
+
+
+def reported_map(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    target_id: str,
+    method: str,
+    k: int,
+    reports: ReportFrames | None = None,
+) -> tuple[MapSpec, Classes]:
+    """A reported target's latest approved figure by district (town-level targets: by weak town)."""
+    catalogue = load_catalogue(con)
+    level = "town" if catalogue.targets[target_id].level == "镇" else "district"
+    frames = reports or ReportFrames(
+        pd.DataFrame(columns=VALUE_COLUMNS), pd.DataFrame(columns=STATE_COLUMNS), scope.as_of
+    )
+    values, metric = reported_values(catalogue, approved(frames, catalogue), scope, level, target_id)
+    return build_map(con, scope, level, values, metric, method, k, False)

@@ -22,6 +22,7 @@ from access.store import AccessStore, LoginRefused, store_path
 from analytics import fmt
 from analytics.dataset import dataset_info
 from analytics.scope import Scope, resolve_scope
+from reporting.store import ReportFrames, ReportStore, reports_path
 from reports.deck import write_deck
 from reports.slides import ExportMark, build_briefing
 from reports.static_map import render_map
@@ -42,14 +43,19 @@ def file_stem(scope: Scope) -> str:
 
 
 def generate(
-    con: duckdb.DuckDBPyConnection, scope: Scope, out: Path, made_by: str, hide_small: bool = False
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    out: Path,
+    made_by: str,
+    hide_small: bool = False,
+    reports: ReportFrames | None = None,
 ) -> BriefingFiles:
     """Both files for one scope and month; ``made_by`` and the time go into each file's properties;
-    ``hide_small``: the small-count rule of the exporting viewer."""
+    ``hide_small``: the small-count rule of the exporting viewer; ``reports``: the sector reports."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     with fmt.small_counts_hidden(hide_small):
-        briefing = build_briefing(con, scope, hide_small)
+        briefing = build_briefing(con, scope, hide_small, reports)
         maps = {
             metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}
         }
@@ -65,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", required=True, help="YYYY-MM")
     parser.add_argument("--district")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--reports", type=Path, help="部门报送数据文件（默认：数据库旁的 .reports.duckdb）")
     add_user_arguments(parser, "以该账号的范围生成（记入文件属性的导出人）；数据库含真实名册时必填")
     args = parser.parse_args(argv)
     use_private_umask()
@@ -93,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         print("错误：" + "；".join(notices), file=sys.stderr)
         return 2
     hide_small = user.suppresses_small_counts(scope.level) if user else False
-    files = generate(con, scope, args.out, user.name if user else getpass.getuser(), hide_small)
+    reports = ReportStore(args.reports or reports_path(args.db)).frames()
+    files = generate(con, scope, args.out, user.name if user else getpass.getuser(), hide_small, reports)
     store.record(user.name if user else None, "export", file=files.deck.name, command="briefing")
     print(f"已生成 {files.deck} 和 {files.workbook}，用时 {files.seconds:.1f} 秒")
     return 0

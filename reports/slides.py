@@ -14,11 +14,13 @@ import pandas as pd
 
 from analytics import fmt
 from analytics.areas import towns_with_districts
+from analytics.completeness import LATE, MISSING, NOT_DUE, ON_TIME, RETURNED, expected_units, not_reported
 from analytics.coverage import coverage_by_area, gap_list
 from analytics.dataset import dataset_info
 from analytics.distribution import area_metrics
 from analytics.exits import FLOW_LABELS, flows_by_area
 from analytics.goals import goal_progress
+from analytics.judgement import BEHIND
 from analytics.kpi import kpi_cards
 from analytics.labels import LEVEL_LABELS, SOURCE_LABELS
 from analytics.league import SCORE_RULE
@@ -29,10 +31,14 @@ from analytics.meeting import (
     red_black_lists,
     returns_and_new_this_month,
 )
+from analytics.plan import CHAPTER_TITLES, chapter_of
 from analytics.progress import progress_figures
-from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule, behind_schedule
+from analytics.reported import behind_with_reports
+from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule
 from analytics.scope import CHILD_LEVEL, Scope, scope_label
-from analytics.tables import league_rows, schedule_rows
+from analytics.tables import goal_rows, league_rows, schedule_rows
+from reporting.registry import load_catalogue
+from reporting.store import ReportFrames
 from storage.values import missing
 
 
@@ -97,14 +103,15 @@ class Briefing:
     scope_label: str
     source: str
     slides: list[Slide]
+    appendix: dict[str, pd.DataFrame] = field(default_factory=dict)  # workbook-only sheets
 
     @property
     def footer(self) -> str:
         return f"数据截至 {fmt.month(self.scope.as_of)} · 范围：{self.scope_label} · 来源：{self.source}"
 
 
-def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
-    cards = kpi_cards(progress_figures(con, scope), goal_progress(con, scope), scope.level == "city", scope.as_of)
+def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope, goals: pd.DataFrame) -> Slide:
+    cards = kpi_cards(progress_figures(con, scope), goals, scope.level == "city", scope.as_of)
     slide = Slide("kpi", "一、目标进度总览")
     slide.kpis = [
         Tile(
@@ -229,8 +236,8 @@ def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> S
     return slide
 
 
-def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    rows = behind_schedule(con, scope, level)
+def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, reports: ReportFrames | None) -> Slide:
+    rows = behind_with_reports(con, scope, level, reports)
     slide = Slide("warnings", "六、倒排工期预警")
     slide.tables["滞后单位"] = schedule_rows(rows, LEVEL_LABELS[level])
     open_rows = rows[rows["months_left"] > 0].head(10)
@@ -331,27 +338,74 @@ def _severity_key(column: pd.Series) -> pd.Series:
     return column.map(TARGET_ORDER) if column.name == "target" else column
 
 
-def build_briefing(con: duckdb.DuckDBPyConnection, scope: Scope, hide_small: bool = False) -> Briefing:
+def _reporting_slide(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames) -> Slide:
+    """通报: the units that have not reported (or were late or returned) in each data set's latest due period."""
+    units = expected_units(load_catalogue(con), reports, scope)
+    due = units[units["timeliness"] != NOT_DUE]
+    counts = due["timeliness"].value_counts()
+    slide = Slide("reporting", "十、部门报送通报")
+    slide.kpis = [
+        Tile("应报", fmt.number(len(due)), f"截至 {fmt.day(reports.today)}"),
+        *(Tile(label, fmt.number(int(counts.get(label, 0)))) for label in (ON_TIME, LATE, MISSING, RETURNED)),
+    ]
+    flagged = not_reported(units)
+    slide.tables["最近一期未按时报送的单位"] = pd.DataFrame(
+        {
+            "责任单位": flagged["owner"],
+            "数据集": flagged["dataset"],
+            "区域": flagged["area_name"],
+            "期别": flagged["period_label"],
+            "报送情况": flagged["timeliness"],
+            "当前状态": flagged["state_label"],
+        }
+    )
+    slide.note = "报送率、及时率按单位和区市见“报送情况”页；截止：月报次月10日、季报季后15日、年报次年1月31日。"
+    return slide
+
+
+def _chapter_slides(goals: pd.DataFrame) -> list[Slide]:
+    """One slide per chapter of the plan with targets behind schedule, with their owners."""
+    behind = goals[goals["status"] == BEHIND].assign(chapter_title=goals["chapter"].map(chapter_of))
+    order = {title: i for i, title in enumerate(map(chapter_of, CHAPTER_TITLES))}
+    slides = []
+    for title, rows in sorted(behind.groupby("chapter_title"), key=lambda group: order[str(group[0])]):
+        slide = Slide(f"chapter-{title}", f"滞后指标：{title}")
+        slide.tables["滞后指标与责任单位"] = goal_rows(rows)[
+            ["指标", "责任单位", "当前值", "目标值", "单位", "判定依据"]
+        ]
+        slides.append(slide)
+    return slides
+
+
+def build_briefing(
+    con: duckdb.DuckDBPyConnection, scope: Scope, hide_small: bool = False, reports: ReportFrames | None = None
+) -> Briefing:
     """All slides for a scope and month; ``hide_small``: the viewer's small-count rule for the slides' texts
-    (an argument, so that a cached briefing never carries one viewer's texts to another)."""
+    (an argument, so that a cached briefing never carries one viewer's texts to another); ``reports``: the sector
+    reports (without them the reported targets are 数据不足 and there is no 通报 slide)."""
     with fmt.small_counts_hidden(hide_small):
-        return _briefing(con, scope)
+        return _briefing(con, scope, reports)
 
 
-def _briefing(con: duckdb.DuckDBPyConnection, scope: Scope) -> Briefing:
+def _briefing(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None) -> Briefing:
     level = CHILD_LEVEL[scope.level]
+    goals = goal_progress(con, scope, reports)
     slides = [
-        _kpi_slide(con, scope),
+        _kpi_slide(con, scope, goals),
         _distribution_slide(con, scope, level),
         _measures_slide(con, scope, level),
         _flows_slide(con, scope, level),
         _league_slide(con, scope, level),
-        _warnings_slide(con, scope, level),
+        _warnings_slide(con, scope, level, reports),
         _events_slide(con, scope),
         _changes_slide(con, scope, level),
     ]
     closing = Slide("closing", "九、滞后事项与责任单位")
     closing.tables["滞后事项"] = closing_owners(con, scope)
     slides.append(closing)
+    if reports is not None:
+        slides.append(_reporting_slide(con, scope, reports))
+    slides += _chapter_slides(goals)
     info = dataset_info(con)
-    return Briefing(scope, scope_label(con, scope), SOURCE_LABELS.get(info.source, info.source), slides)
+    source = SOURCE_LABELS.get(info.source, info.source)
+    return Briefing(scope, scope_label(con, scope), source, slides, {"全部规划指标": goal_rows(goals)})

@@ -46,6 +46,9 @@ def write_workbook(briefing: Briefing, out: Path, made: ExportMark) -> Path:
                 neutralised_frame(suppressed(frame)).to_excel(writer, sheet_name=name, startrow=row + 1, index=False)
                 _format(writer.sheets[name], frame, row + 1)
                 row += len(frame) + 4
+        for title, frame in briefing.appendix.items():
+            neutralised_frame(frame).to_excel(writer, sheet_name=sheet_name(title), index=False)
+            _format(writer.sheets[sheet_name(title)], frame, 0)
     return out
 
 

@@ -255,12 +255,25 @@ def _plan_targets() -> pd.DataFrame:
     return targets
 
 
+def _target_registry() -> pd.DataFrame:
+    registry = pd.read_csv(REFERENCE_DIR / "target_registry.csv", dtype=str, keep_default_na=False)
+    registry = registry.replace("", None)
+    registry["cumulative"] = registry["cumulative"] == "1"
+    registry["baseline"] = pd.to_numeric(registry["baseline"])
+    return registry
+
+
 def static_tables() -> dict[str, pd.DataFrame]:
     """Tables that come from the plan catalogue, not from the random generator."""
     line = pd.DataFrame(
         {"year": range(2014, 2021), "yuan": config.POVERTY_LINE_YUAN, "source": config.POVERTY_LINE_SOURCE}
     )
-    return {"measure_type": _measure_types(), "plan_target": _plan_targets(), "poverty_line": line}
+    return {
+        "measure_type": _measure_types(),
+        "plan_target": _plan_targets(),
+        "target_registry": _target_registry(),
+        "poverty_line": line,
+    }
 
 
 def shard_scales(scale: float) -> list[float]:

@@ -27,6 +27,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "income",
     "poverty_line",
     "plan_target",
+    "target_registry",
     "dataset_meta",
     "dataset_fault",
     "snapshot_file",

@@ -169,6 +169,26 @@ CREATE TABLE plan_target (
     quote_zh     VARCHAR NOT NULL
 );
 
+-- Who answers for each plan target, how it is measured and reported (data/reference/target_registry.csv).
+CREATE TABLE target_registry (
+    id                     VARCHAR PRIMARY KEY REFERENCES plan_target (id),
+    owner_code             VARCHAR NOT NULL,  -- the lead unit (牵头单位), e.g. agriculture
+    owner_zh               VARCHAR NOT NULL,
+    co_units_zh            VARCHAR,           -- the units that share the task (责任单位), 、- or ；-separated
+    kind                   VARCHAR NOT NULL
+        CHECK (kind IN ('roster', 'village_indicator', 'policy_rule', 'reported', 'unmeasurable')),
+    level                  VARCHAR CHECK (level IN ('市', '区市', '镇', '村')),  -- where it is reported or sliced
+    period                 VARCHAR CHECK (period IN ('月', '季', '年')),
+    reported_as            VARCHAR CHECK (reported_as IN ('total', 'level', 'share', 'percent')),
+    cumulative             BOOLEAN NOT NULL,  -- a reported count that may not fall (without a comment)
+    baseline               DOUBLE,            -- the plan's starting value, where it gives one
+    units                  VARCHAR,           -- for ``share``: what is counted (贫困村 / 镇街)
+    not_above              VARCHAR REFERENCES plan_target (id),  -- may not exceed this target (same area, period)
+    unmeasurable_reason_zh VARCHAR,
+    CHECK ((kind = 'reported') = (reported_as IS NOT NULL)),
+    CHECK (kind <> 'unmeasurable' OR unmeasurable_reason_zh IS NOT NULL)
+);
+
 CREATE TABLE dataset_meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL

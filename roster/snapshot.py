@@ -39,7 +39,16 @@ LOG = logging.getLogger("roster")
 # Adds the derived tables to a roster database before it is published (the caller passes
 # ``analytics.cubes.build_cubes``: the roster layer writes, the analytics layer knows what to derive).
 Derive = Callable[[duckdb.DuckDBPyConnection], None]
-REFERENCE_TABLES = ("district", "town", "village", "measure_type", "town_indicator", "poverty_line", "plan_target")
+REFERENCE_TABLES = (
+    "district",
+    "town",
+    "village",
+    "measure_type",
+    "town_indicator",
+    "poverty_line",
+    "plan_target",
+    "target_registry",
+)
 CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change")
 _NAME = re.compile(r"^(\d{4})-(\d{2})_(\d{3})\.duckdb$")
 STATUS = {"identified": "poor", "new": "poor", "returned": "returned", "exited": "exited", "removed": "removed"}

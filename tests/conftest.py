@@ -14,6 +14,8 @@ from analytics.cube_switch import LATEST_ONLY, from_cube
 from analytics.cubes import CUBES, build_cubes
 from analytics.scope import Scope
 from bench.server import dashboard_server
+from reporting.demo import write_demo_history
+from reporting.store import ReportStore, reports_path
 from roster.generate import generate
 from storage.months import BASELINE
 from tests import small_roster
@@ -36,9 +38,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09."""
+    """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09, with its report history."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     generate(seed=2017, scale=1, out=path, derive=build_cubes)
+    with duckdb.connect(str(path), read_only=True) as con:
+        write_demo_history(con, ReportStore(reports_path(path)))
     ensure_demo_accounts(path)
     return path
 

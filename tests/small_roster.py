@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from roster.generate import static_tables
 from roster.idcard import check_digit
 from roster.schema import create_schema, insert_frame
 
@@ -441,5 +442,6 @@ def build(path: Path) -> Path:
     targets = pd.read_csv(reference / "plan_targets.csv", dtype={"deadline": str})
     targets["deadline"] = pd.to_datetime(targets["deadline"]).dt.date
     insert_frame(con, "plan_target", targets)
+    insert_frame(con, "target_registry", static_tables()["target_registry"])
     con.close()
     return path

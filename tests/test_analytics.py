@@ -153,9 +153,12 @@ def test_goal_statuses(small) -> None:
     assert goals.loc["prov_poor_villages_exit_2016", "status"] == BEHIND
     district_goals = goal_progress(small, Scope(sr.AS_OF, sr.PINGDU)).set_index("target_id")
     assert district_goals.loc["prov_poor_villages_exit_2016", "status"] == NO_DATA
-    # The unmeasurable ones are listed, with a reason.
+    # The unmeasurable ones are listed, each with its own reason; reported ones without reports say so.
     unmeasurable = goals[~goals["measurable"]]
-    assert len(unmeasurable) > 100 and (unmeasurable["status"] == NO_DATA).all()
+    assert len(unmeasurable) == 15 and (unmeasurable["status"] == NO_DATA).all()
+    assert unmeasurable["basis"].nunique() == 15
+    reported = goals[goals["kind"] == "reported"]
+    assert len(reported) == 89 and (reported["basis"] == "尚无审定的报送数据").all()
     assert set(goals["status"]) <= {MET, "进度正常", BEHIND, NO_DATA}
 
 
@@ -171,8 +174,8 @@ def test_goal_status_is_earned_by_pace(small) -> None:
         required = (1 - now["value"] / now["target"]) / ((now["deadline"].year - 2017) * 12 + now["deadline"].month - 9)
         actual = (now["value"] / now["target"] - then["value"] / then["target"]) / 3
         assert now["status"] == ("进度正常" if actual >= required else BEHIND), target
-    # The roster holds only registered households: it cannot measure the plan's 6,000 rural houses.
-    assert goals.loc["dilapidated_housing_2016", "status"] == NO_DATA
+    # The roster holds only registered households, not the plan's 6,000 rural houses: 市城乡建设委员会 reports them.
+    assert goals.loc["dilapidated_housing_2016", ["kind", "status"]].tolist() == ["reported", NO_DATA]
     # Weak towns exit in one assessment each: before the deadline month there is no monthly pace to judge.
     assert goals.loc["weak_towns_exit_2017", "status"] == NO_DATA
     assert "2017年12月" in goals.loc["weak_towns_exit_2017", "basis"]

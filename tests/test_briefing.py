@@ -19,6 +19,8 @@ from pptx import Presentation
 from analytics.coverage import coverage_by_area
 from analytics.distribution import area_metrics
 from analytics.exits import flows_by_area
+from analytics.goals import goal_progress
+from analytics.judgement import BEHIND
 from analytics.league import composite_score, league_table
 from analytics.meeting import (
     month_comparison,
@@ -26,6 +28,7 @@ from analytics.meeting import (
     red_black_lists,
     split_ranking,
 )
+from analytics.plan import CHAPTER_TITLES, chapter_of
 from analytics.progress import progress_figures
 from analytics.scope import Scope
 from reports.briefing import file_stem, generate
@@ -191,7 +194,17 @@ def test_exported_files_record_who_made_them_and_when(briefing_files) -> None:
 
 def test_slides_follow_the_analytics(demo: duckdb.DuckDBPyConnection) -> None:
     briefing = build_briefing(demo, DECEMBER)
-    assert [s.title for s in briefing.slides] == TITLES
+    assert [s.title for s in briefing.slides][: len(TITLES)] == TITLES
+    # Then a slide per chapter with targets behind schedule, in the plan's order, listing exactly those targets.
+    goals = goal_progress(demo, DECEMBER)
+    behind = goals[goals["status"] == BEHIND]
+    chapters = list(
+        dict.fromkeys(sorted(behind["chapter"].map(chapter_of), key=list(map(chapter_of, CHAPTER_TITLES)).index))
+    )
+    assert [s.title for s in briefing.slides][len(TITLES) :] == [f"滞后指标：{c}" for c in chapters]
+    listed = [i for s in briefing.slides[len(TITLES) :] for i in s.tables["滞后指标与责任单位"]["指标"]]
+    assert sorted(listed) == sorted(behind["indicator"])
+    assert briefing.appendix["全部规划指标"]["指标"].tolist() == goals["indicator"].tolist()
     figures = progress_figures(demo, DECEMBER)
     kpi_chart = briefing.slides[0].charts[0]
     share = figures.baseline_exited_persons / (figures.baseline_exited_persons + figures.baseline_remaining_persons)
@@ -231,10 +244,11 @@ def test_deck_has_every_slide_native_charts_maps_and_no_personal_data(
     assert district.deck.name == "调度简报_370283_2016-12.pptx"
     assert city.seconds < 30
     prs = Presentation(str(city.deck))
-    assert len(prs.slides) == 1 + len(TITLES)
+    assert len(prs.slides) == 1 + len(build_briefing(demo, DECEMBER).slides)
     assert prs.slide_width * 9 == prs.slide_height * 16
     texts = _slide_texts(city.deck)
-    for title, slide_texts in zip(TITLES, texts[1:], strict=True):
+    titles = [s.title for s in build_briefing(demo, DECEMBER).slides]
+    for title, slide_texts in zip(titles, texts[1:], strict=True):
         assert title in slide_texts and any("数据截至 2016年12月" in t for t in slide_texts)
     charts = [shape.chart for slide in prs.slides for shape in slide.shapes if shape.has_chart]
     kpi = build_briefing(demo, DECEMBER).slides[0].charts[0]
@@ -282,8 +296,9 @@ def test_workbook_sheets_hold_the_slide_tables(briefing_files, demo: duckdb.Duck
     city, _ = briefing_files
     briefing = build_briefing(demo, DECEMBER)
     sheets = pd.ExcelFile(city.workbook).sheet_names
-    assert sheets[0] == "说明" and len(sheets) == 1 + len(TITLES)
-    for sheet, slide in zip(sheets[1:], briefing.slides, strict=True):
+    assert sheets[0] == "说明" and sheets[-1] == "全部规划指标" and len(sheets) == 2 + len(briefing.slides)
+    assert len(pd.read_excel(city.workbook, sheet_name="全部规划指标")) == 137
+    for sheet, slide in zip(sheets[1:-1], briefing.slides, strict=True):
         row = 0
         for title, expected in slide.tables.items():
             read = pd.read_excel(city.workbook, sheet_name=sheet, skiprows=row + 1, nrows=len(expected))

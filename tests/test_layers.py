@@ -4,7 +4,8 @@ Layers, lowest first; a module imports its own layer and those below only:
 
 0. ``storage``: configuration, files, privacy masks, missing values, months
 1. ``geo``, the reference geography: boundaries, village points, boundary import
-2. ``roster``: schema, generator, import, snapshots
+2. ``roster``: schema, generator, import, snapshots; ``reporting``: sector reports, their validation,
+   approval and store
 3. ``analytics``: every figure (queries over the roster)
 4. ``access``: accounts, roles, sessions, audit
 5. rendering: ``geo.layers``, ``geo.maps``, ``reports``
@@ -14,7 +15,8 @@ Layers, lowest first; a module imports its own layer and those below only:
 Entry points wire the layers and may import any of them: ``app.py``, every ``__main__`` module, ``bench``,
 ``scripts`` and the body of an ``if __name__ == "__main__":`` block (e.g. ``roster.generate`` passes
 ``analytics.cubes.build_cubes`` to the generator there). Streamlit is imported by ``ui``, ``views`` and ``app``
-only; SQL is written in ``analytics`` and ``roster`` only (and in ``access.store``, the accounts' own SQLite file).
+only; SQL is written in ``analytics``, ``roster`` and ``reporting`` only (and in ``access.store``, the accounts'
+own SQLite file).
 """
 
 from __future__ import annotations
@@ -29,17 +31,29 @@ from tests.conftest import PROJECT_DIR
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("storage",),
     ("geo",),  # reference geography; its rendering modules are in layer 5
-    ("roster",),
+    ("roster", "reporting"),
     ("analytics",),
     ("access",),
     ("geo.layers", "geo.maps", "reports"),
     ("ui",),
     ("views", "app"),
 )
-PACKAGES = ("storage", "geo", "roster", "analytics", "access", "reports", "ui", "views", "bench", "scripts")
+PACKAGES = (
+    "storage",
+    "geo",
+    "roster",
+    "reporting",
+    "analytics",
+    "access",
+    "reports",
+    "ui",
+    "views",
+    "bench",
+    "scripts",
+)
 ENTRY_PACKAGES = ("bench", "scripts")
 STREAMLIT_LAYERS = ("ui", "views", "app")
-SQL_HOMES = ("analytics", "roster", "access.store")
+SQL_HOMES = ("analytics", "roster", "reporting", "access.store")
 SQL = re.compile(r"^\s*(SELECT|WITH|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TABLE|VIEW))\b", re.I)
 
 

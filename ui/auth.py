@@ -38,6 +38,8 @@ PERMISSION_LABELS = {
     "export": "导出",
     "households": "查看户名单",
     "pii": "查看未脱敏个人信息",
+    "report": "指标填报",
+    "review": "指标审核",
 }
 
 

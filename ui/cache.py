@@ -11,6 +11,7 @@ import streamlit as st
 
 from analytics.scope import Scope
 from ui.context import connection, database_key
+from ui.reports import report_frames, reports_key
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -28,6 +29,20 @@ def _call_files(module: str, name: str, files: tuple[tuple[str, float], ...], sc
 def cached_over_files(function: Callable[[list[Path], Scope], Any], paths: list[Path], scope: Scope) -> Any:
     """``function(paths, scope)`` for questions across several databases, computed once per file versions."""
     return _call_files(function.__module__, function.__name__, tuple((str(p), p.stat().st_mtime) for p in paths), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _call_reported(
+    module: str, name: str, db: tuple[str, float, float], reports: tuple[str, int], scope: Scope, args: tuple[Any, ...]
+) -> Any:
+    function = getattr(importlib.import_module(module), name)
+    return function(connection(), scope, *args, reports=report_frames())
+
+
+def cached_reported(function: Callable[..., Any], scope: Scope, *args: Any) -> Any:
+    """``function(con, scope, *args, reports=…)`` with the sector reports, computed once per database version,
+    reports version and arguments."""
+    return _call_reported(function.__module__, function.__name__, database_key(), reports_key(), scope, args)
 
 
 def cached(function: Callable[..., Any], scope: Scope, *args: Any) -> Any:

@@ -9,7 +9,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from analytics import fmt
-from analytics.tables import league_rows, schedule_rows
+from analytics.tables import goal_rows, league_rows, schedule_rows
 from ui.status import cell_style
 
 
@@ -32,32 +32,31 @@ def schedule(rows: pd.DataFrame) -> Styler:
     return as_read(schedule_rows(rows, "区域"))
 
 
-def goals(rows: pd.DataFrame) -> Styler:
-    shown = pd.DataFrame(
-        {
-            "指标": rows["indicator"],
-            "期限": rows["deadline"].map(fmt.day),
-            "判定月份": rows["judged_at"].map(fmt.month),
-            "当前值": rows["value"].map(fmt.number),
-            "目标值": rows["target"].map(fmt.number),
-            "单位": rows["unit"].fillna(""),
-            "状态": rows["status"],
-            "判定依据": rows["basis"].fillna(""),
-            "说明": rows["note"].fillna(""),
-        }
-    )
-    return _coloured(shown.reset_index(drop=True), "状态").hide(axis="index")
-
-
-def unmeasurable(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "指标": rows["indicator"],
-            "章节": rows["chapter"],
-            "期限": rows["deadline"].map(fmt.day),
-            "原因": rows["note"],
-        }
-    ).reset_index(drop=True)
+def goals(rows: pd.DataFrame) -> tuple[Styler, dict[str, Any]]:
+    """The goal table (``analytics.tables.goal_rows``) with coloured statuses and each target's trend over its
+    reported periods as a sparkline; with its column configuration for ``st.dataframe``."""
+    shown = goal_rows(rows).assign(趋势=[list(series) for series in rows["series"]])
+    order = [
+        "章节",
+        "指标",
+        "责任单位",
+        "状态",
+        "当前值",
+        "目标值",
+        "单位",
+        "趋势",
+        "判定依据",
+        "数据来源",
+        "期限",
+        "说明",
+    ]
+    config: dict[str, Any] = {
+        "章节": st.column_config.TextColumn(width="small"),
+        "指标": st.column_config.TextColumn(width="large"),
+        "趋势": st.column_config.LineChartColumn("趋势（各期审定值）", width="small"),
+        "判定依据": st.column_config.TextColumn(width="large"),
+    }
+    return _coloured(shown[order], "状态").hide(axis="index"), config
 
 
 def number_columns(frame: pd.DataFrame) -> dict[str, Any]:

@@ -25,6 +25,7 @@ st.dataframe(
             "name": "账号",
             "role": "角色",
             "area": "范围",
+            "unit": "所属单位",
             "pii": "可查看个人信息",
             "demo": "演示账号",
             "disabled": "已停用",

@@ -13,15 +13,16 @@ from reports.static_chart import render_chart
 from reports.static_map import render_map
 from ui import tables
 from ui.auth import audit, current_user
-from ui.cache import cached
+from ui.cache import cached, cached_reported
 from ui.context import connection
 from ui.meeting import KEYBOARD_JS, inline_png, slide_css
 from ui.page import start
+from ui.reports import report_frames
 from ui.status import CARD_CSS, chip
 from ui.text import plain
 
 con, info, scope = start(None)
-briefing = cached(build_briefing, scope, fmt.suppressing())
+briefing = cached_reported(build_briefing, scope, fmt.suppressing())
 slides = briefing.slides
 
 requested = st.query_params.get("slide", "1")
@@ -53,7 +54,7 @@ with st.container(key="meeting_controls"):
         controls[5].caption("当前角色不能导出简报。")
     elif controls[5].button("生成简报（PPTX + Excel）", key="meeting_export"):
         out = Path(tempfile.mkdtemp(prefix="briefing_"))
-        files = generate(connection(), scope, out, current_user().name, fmt.suppressing())
+        files = generate(connection(), scope, out, current_user().name, fmt.suppressing(), report_frames())
         audit("export", file=files.deck.name, scope=scope.area_code, month=f"{scope.as_of:%Y-%m}")
         st.session_state.meeting_files = (files.deck, files.workbook, files.seconds)
     if "meeting_files" in st.session_state:

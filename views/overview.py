@@ -4,15 +4,16 @@ from html import escape
 
 import streamlit as st
 
-from analytics.goals import goal_progress
+from analytics.goals import goal_progress, goal_summary
+from analytics.judgement import STATUSES
 from analytics.kpi import headline, kpi_cards
 from analytics.labels import LEVEL_LABELS
 from analytics.league import SCORE_RULE, league_table
 from analytics.progress import progress_figures, remaining_curve
-from analytics.schedule import behind_schedule
+from analytics.reported import behind_with_reports
 from analytics.scope import CHILD_LEVEL, scope_label
 from ui import charts, tables
-from ui.cache import cached
+from ui.cache import cached, cached_reported
 from ui.page import start
 from ui.status import CARD_CSS, kpi_card
 
@@ -24,7 +25,7 @@ figures = cached(progress_figures, scope)
 if figures.baseline_households == 0 and figures.new_households == 0:
     st.info("所选范围内没有建档立卡户。请在左侧选择其他区市或镇街。")
     st.stop()
-goals = cached(goal_progress, scope)
+goals = cached_reported(goal_progress, scope)
 
 cards = kpi_cards(figures, goals, scope.level == "city", scope.as_of)
 child = CHILD_LEVEL[scope.level]
@@ -49,7 +50,7 @@ with right:
     st.caption(f"按综合得分排名（与调度会红黑榜同一口径）：{SCORE_RULE}")
 
 st.subheader("倒排工期预警（红 / 黄）")
-behind = cached(behind_schedule, scope, child)
+behind = cached_reported(behind_with_reports, scope, child)
 if behind.empty:
     st.success("所选范围内没有滞后单位。")
 else:
@@ -59,8 +60,16 @@ else:
             st.table(tables.schedule(behind.iloc[SHOWN_ROWS:]))
 st.caption("红：已过期未完成、近3月无进展或需月均完成 > 1.5 × 近3月月均；黄：需月均完成 > 近3月月均。")
 
-st.subheader("规划指标完成情况")
-measurable = goals[goals["measurable"]]
-st.table(tables.goals(measurable))
-with st.expander(f"名册无法测度的规划指标（{(~goals['measurable']).sum()} 项）"):
-    st.dataframe(tables.unmeasurable(goals[~goals["measurable"]]), hide_index=True)
+st.subheader(f"规划指标完成情况（全部 {len(goals)} 项）")
+st.caption(goal_summary(goals))
+chapter_column, owner_column, status_column = st.columns(3)
+chapter = chapter_column.selectbox("章节", ["全部", *dict.fromkeys(goals["chapter"].str[:3])], key="goal_chapter")
+owner = owner_column.selectbox("责任单位", ["全部", *sorted(set(goals["owner"]))], key="goal_owner")
+statuses = status_column.multiselect("状态", STATUSES, key="goal_status", placeholder="全部")
+shown = goals[
+    (goals["chapter"].str.startswith(chapter) | (chapter == "全部"))
+    & ((goals["owner"] == owner) | (owner == "全部"))
+    & (goals["status"].isin(statuses) | (not statuses))
+]
+table, config = tables.goals(shown)
+st.dataframe(table, column_config=config, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 560))

@@ -501,15 +501,17 @@ SELECT village_code, $target_2 AS target_id, start, stop, col, n FROM (
             GROUP BY 1) f USING (person_id)) AS s(village_code, start, stop, col, n)
 UNION ALL
 SELECT village_code, $target_3 AS target_id, start, stop, col, n FROM (
+        SELECT village_code, start, stop, 'applies' AS col, 1 AS n FROM (SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id) WHERE p.birth_date <= DATE '1981-12-31')
+        UNION ALL
+        SELECT x.village_code, greatest(x.start, f.first), x.stop, 'meets', 1 FROM (SELECT l.village_code, greatest(l.start, s.joined) AS start, least(l.stop, s.left_month) AS stop, p.person_id FROM life l JOIN members s USING (household_id) JOIN person p USING (person_id) WHERE p.birth_date <= DATE '1981-12-31') x
+        JOIN (SELECT person_id, min(start_month) AS first FROM measure WHERE measure_code = $code_3
+            GROUP BY 1) f USING (person_id)) AS s(village_code, start, stop, col, n)
+UNION ALL
+SELECT village_code, $target_4 AS target_id, start, stop, col, n FROM (
     SELECT area_code, month, month + INTERVAL 1 MONTH, 'applies', 1 FROM (
         SELECT DISTINCT a.area_code, m.person_id,
             CAST(unnest(generate_series(m.start_month, m.end_month, INTERVAL 1 MONTH)) AS DATE) AS month
-        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_3)) AS s(village_code, start, stop, col, n)
-UNION ALL
-SELECT village_code, $target_4 AS target_id, start, stop, col, n FROM (
-    SELECT a.area_code, min(m.start_month), DATE '9999-12-01', 'applies', 1
-    FROM measure m JOIN area a USING (household_id)
-    WHERE m.measure_code = $code_4 AND year(m.start_month) = 2016 GROUP BY a.area_code, m.household_id) AS s(village_code, start, stop, col, n)
+        FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = $code_4)) AS s(village_code, start, stop, col, n)
 UNION ALL
 SELECT village_code, $target_5 AS target_id, start, stop, col, n FROM (
         SELECT a.area_code, m.start_month, DATE '9999-12-01',

@@ -484,13 +484,15 @@ SELECT count(*) FILTER (m.amount_yuan >= $plan * (date_diff('month', m.start_mon
     AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
  AND m.measure_code = $code AND m.start_month <= $at
 -- ----
-SELECT count(*), sum(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)), min(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)) FROM measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_culture_square)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
- AND m.measure_code = $code AND m.start_month <= $at
+-- ----
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_culture_square)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
 SELECT count(*), sum(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)), min(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)) FROM measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
@@ -515,6 +517,27 @@ SELECT count(*), sum(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.
     AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
     AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
  AND m.measure_code = $code AND m.start_month <= $at
+-- ----
+SELECT count(*), sum(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)), min(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)) FROM measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+ AND m.measure_code = $code AND m.start_month <= $at
+-- ----
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM measure m WHERE m.person_id = p.person_id AND m.measure_code = $code AND m.start_month <= $at)), count(*) FROM person p JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+ AND EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL
+    AND e.event_month <= $at)
+    AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.household_id AND e.person_id IS NULL
+                    AND e.event_type = 'removed' AND e.event_month <= $at) AND (p.joined_month IS NULL OR p.joined_month <= $at)
+    AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed'
+        AND e.event_month <= $at) AND p.birth_date <= DATE '1981-12-31'
 -- ----
 SELECT count(*) FILTER (EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = (SELECT max(year) FROM town_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_road AND i.proj_drainage AND i.proj_sewage AND i.proj_culture_square AND i.proj_service_center AND i.proj_townscape)), count(*) FROM town t WHERE t.is_weak_town AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
@@ -534,12 +557,15 @@ SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.villag
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
-SELECT count(DISTINCT m.household_id) FILTER (m.measure_code = $code AND year(m.start_month) = 2016 AND m.start_month <= $at) FROM measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_electricity)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+-- ----
+SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_electricity)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
 SELECT count(*) FILTER (EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = $code AND m.start_month <= $at)), count(*) FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)

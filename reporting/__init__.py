@@ -1,0 +1,1 @@
+"""Sector reporting: the targets' data sets, entry and upload, validation, the two-step approval and its store."""
