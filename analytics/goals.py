@@ -133,7 +133,7 @@ _SCOPED_PERSONS = (
     f" WHERE {HOUSEHOLD_FILTER_SQL}"
 )
 _SCOPED_VILLAGES = f"village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"
-_SCOPED_MEASURES = (
+SCOPED_MEASURES = (
     "measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)"
     f" WHERE {HOUSEHOLD_FILTER_SQL}"
 )
@@ -152,7 +152,7 @@ def _whole_city(scope: Scope) -> bool:
     return scope.level == "city" and not scope.attribute and not scope.main_cause
 
 
-_ANNUALISED = "CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
+ANNUALISED = "CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)"
 
 # --- additive evaluators: figures that add up over villages, so ``cube_goal`` holds them -------------------
 # Each gives its figures ``applies`` (what the target counts), ``meets`` (what keeps to it), ``amount`` (a sum
@@ -267,7 +267,7 @@ class RowsWithin(Additive):
     def raw_figures(
         self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
     ) -> dict[str, float]:
-        base = f"FROM {_SCOPED_MEASURES} AND m.measure_code = {bound.code} AND m.start_month <= $at"
+        base = f"FROM {SCOPED_MEASURES} AND m.measure_code = {bound.code} AND m.start_month <= $at"
         return _counts(con, scope, base, self.rule(bound.plan), **params)
 
     def spans_sql(self, bound: Bound) -> str:
@@ -288,7 +288,7 @@ class AnnualStandard(Additive):
         self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
     ) -> dict[str, float]:
         sql = (
-            f"SELECT count(*), sum({_ANNUALISED}), min({_ANNUALISED}) FROM {_SCOPED_MEASURES}"
+            f"SELECT count(*), sum({ANNUALISED}), min({ANNUALISED}) FROM {SCOPED_MEASURES}"
             f" AND m.measure_code = {bound.code} AND m.start_month <= $at"
         )
         rows, amount, lowest = first_row(execute(con, sql, {**scope.sql_params(), "at": scope.as_of, **params}))
@@ -297,7 +297,7 @@ class AnnualStandard(Additive):
     def spans_sql(self, bound: Bound) -> str:
         return f"""
         SELECT a.area_code, m.start_month, {OPEN_END},
-            unnest(['applies', 'amount', 'lowest']), unnest([1, {_ANNUALISED}, {_ANNUALISED}])
+            unnest(['applies', 'amount', 'lowest']), unnest([1, {ANNUALISED}, {ANNUALISED}])
         FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = {bound.code}"""
 
     def judge(self, figures: dict[str, float], ctx: Context) -> Measurement | None:
@@ -324,9 +324,7 @@ class CityCount(Additive):
     def raw_figures(
         self, con: duckdb.DuckDBPyConnection, scope: Scope, bound: Bound, **params: object
     ) -> dict[str, float]:
-        return {
-            "applies": _scalar(con, f"SELECT {self.count_sql(bound.code)} FROM {_SCOPED_MEASURES}", scope, **params)
-        }
+        return {"applies": _scalar(con, f"SELECT {self.count_sql(bound.code)} FROM {SCOPED_MEASURES}", scope, **params)}
 
     def spans_sql(self, bound: Bound) -> str:
         return self.spans(bound.code)

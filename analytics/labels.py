@@ -70,6 +70,7 @@ COLUMN_LABELS: dict[str, str] = {
     "category_zh": "措施类别",
     "measure_zh": "措施",
     "amount_yuan": "金额（元）",
+    "annualised": "折算全年（元）",
     "funding_source": "资金来源",
 }
 

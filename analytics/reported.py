@@ -33,7 +33,7 @@ from analytics.schedule import (
     months_left,
     rag,
 )
-from analytics.scope import Scope
+from analytics.scope import Scope, scope_label
 from reporting.periods import Period, period_of
 from reporting.registry import CITY_CODE, Catalogue, Target, load_catalogue
 from reporting.store import ReportFrames
@@ -204,14 +204,16 @@ def _schedule_row(target: Target, found: list[Reading], area: str, name: str, as
     }
 
 
-def reported_schedule(catalogue: Catalogue, approved_rows: pd.DataFrame, scope: Scope, group: str) -> pd.DataFrame:
+def reported_schedule(
+    catalogue: Catalogue, approved_rows: pd.DataFrame, scope: Scope, group: str, scope_name: str
+) -> pd.DataFrame:
     """倒排工期 rows of the reported targets with a deadline, per area of ``group`` where the target is reported at
-    that level (the scope as a whole otherwise), from the approved values."""
+    that level (the scope as a whole, named ``scope_name``, otherwise), from the approved values."""
     rows = []
     for target in catalogue.targets.values():
         if target.kind != "reported" or target.deadline is None or target.downward:
             continue
-        areas = [(scope, scope.area_code, catalogue.area_name(scope.area_code) if scope.level != "city" else "全市")]
+        areas = [(scope, scope.area_code, scope_name)]
         if group == "district" and target.level == "区市" and scope.level == "city":
             areas = [(replace(scope, district=code), code, name) for code, name in catalogue.districts.items()]
         for area_scope, code, name in areas:
@@ -230,7 +232,7 @@ def behind_with_reports(
     if reports is None:
         return roster
     catalogue = load_catalogue(con)
-    reported = reported_schedule(catalogue, approved(reports, catalogue), scope, group)
+    reported = reported_schedule(catalogue, approved(reports, catalogue), scope, group, scope_label(con, scope))
     reported = reported[reported["rag"].isin([RAG_RED, RAG_AMBER])]
     rows = pd.concat([roster, reported], ignore_index=True) if not reported.empty else roster
     return (

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from access.store import AccessStore
 from analytics.completeness import LATE, MISSING, NOT_DUE, ON_TIME, RETURNED, due_soon, expected_units, rates
+from analytics.compliance import noncompliant_records, record_rules
 from analytics.goals import EVALUATORS, goal_progress
 from analytics.judgement import BEHIND, MET, NO_DATA, STATUSES
 from analytics.scope import Scope
@@ -29,6 +30,7 @@ from reporting.template import read_template, template_bytes
 from reporting.validate import Entry, modified_z
 from reporting.workflow import Actor
 from roster.validate import ERROR, WARNING
+from storage.db import first_row
 from tests import small_roster
 from tests.conftest import PROJECT_DIR
 
@@ -434,3 +436,32 @@ def test_targets_newly_measured_from_the_roster_match_an_independent_count(demo:
     ).df()
     meets = eligible["person_id"].isin(set(checked["person_id"])).sum()
     assert goals.loc["health_check_min_age", ["value", "target", "unit"]].tolist() == [meets, len(eligible), "人"]
+
+
+def test_policy_standards_list_the_records_that_break_them(tmp_path: Path) -> None:
+    path = small_roster.build(tmp_path / "rules.duckdb")
+    with duckdb.connect(str(path)) as con:
+        household, person = first_row(con.execute("SELECT household_id, person_id FROM person ORDER BY 1 LIMIT 1"))
+        # (id, code, start, end, yuan): 600 元 × 3 months keeps 500 元/月, 400 × 2 does not; a 6-万元 loan breaks 5 万元
+        rows = [
+            (9001, "pwj_post", "2017-01-01", "2017-03-01", 1800),
+            (9002, "pwj_post", "2017-04-01", "2017-05-01", 800),
+            (9003, "fin_fumin_loan", "2017-02-01", "2017-02-01", 60000),
+            (9004, "fin_fumin_loan", "2017-03-01", "2017-03-01", 50000),
+        ]
+        for measure_id, code, start, end, yuan in rows:
+            con.execute(
+                "INSERT INTO measure SELECT ?, ?, ?, category_code, measure_code, ?, ?, ?, 'test' FROM measure_type"
+                " WHERE measure_code = ?",
+                [measure_id, household, person, start, end, yuan, code],
+            )
+    with duckdb.connect(str(path), read_only=True) as con:
+        scope = Scope(small_roster.AS_OF)
+        assert set(record_rules()) == {"public_welfare_job_subsidy", "fumin_loan_cap", "pv_income_per_household"}
+        count, records = noncompliant_records(con, scope, "public_welfare_job_subsidy")
+        assert count == 1 and records[["amount_yuan", "annualised"]].astype(float).values.tolist() == [[800.0, 4800.0]]
+        count, records = noncompliant_records(con, scope, "fumin_loan_cap")
+        assert count == 1 and records["amount_yuan"].astype(float).tolist() == [60000.0]
+        goals = goal_progress(con, scope).set_index("target_id")
+        assert goals.loc["public_welfare_job_subsidy", ["value", "target", "status"]].tolist() == [1.0, 2.0, BEHIND]
+        assert goals.loc["fumin_loan_cap", ["value", "target"]].tolist() == [1.0, 2.0]

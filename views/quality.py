@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import fmt
+from analytics.compliance import noncompliant_records, record_rules
+from analytics.goals import goal_progress
 from analytics.labels import with_labels
 from analytics.quality import (
     CHECKS,
@@ -18,6 +20,7 @@ from analytics.quality import (
 from analytics.snapshots import identity_between_snapshots, quality_trend
 from ui import charts
 from ui.cache import cached, cached_over_files
+from ui.choices import pick
 from ui.context import dataset_choices
 from ui.exports import csv_download, may_list_households
 from ui.page import start
@@ -111,3 +114,20 @@ else:
         f"最近 {len(snapshots)} 个快照；人口口径；差额不为 0 "
         f"说明后一快照改写了前一快照已报告的月份（如更正导出或补录的状态变动），请核实。"
     )
+
+st.subheader("政策标准核对（逐条措施记录）")
+rules = record_rules()
+goals = cached(goal_progress, scope).set_index("target_id")
+rule_target = pick(st, "标准", {t: goals.at[t, "indicator"] for t in rules}, "quality_rule")
+breaking, records = cached(noncompliant_records, scope, rule_target)
+row = goals.loc[rule_target]
+st.caption(
+    f"{fmt.number(row['value'])} / {fmt.number(row['target'])} {row['unit']}符合标准；不符合 {breaking:,} 条"
+    f"（截至 {fmt.month(scope.as_of)}，{row['note'] or '按记录逐条核对'}）。"
+)
+if breaking and may_list_households():
+    st.dataframe(records.rename(columns=with_labels(list(records.columns))), hide_index=True, width="stretch")
+    if breaking > len(records):
+        st.caption(f"此处显示前 {len(records)} 条（按村、户排序）。")
+elif not breaking:
+    st.success("所选范围内的记录全部符合标准。")
