@@ -394,8 +394,9 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
     return evaluate
 
 
-def _first_batch(designation: str) -> Evaluator:
-    """Designated villages exited by the month, against the plan's city-wide first-batch count."""
+def _villages_counted(designation: str, condition_sql: str, note: str = "") -> Evaluator:
+    """Designated villages of one kind meeting ``condition_sql`` (over ``v``) by the month, against the plan's
+    city-wide count of them."""
 
     def evaluate(ctx: Context) -> Measurement | None:
         target = ctx.plan_value
@@ -403,13 +404,22 @@ def _first_batch(designation: str) -> Evaluator:
             return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
         value = _scalar(
             ctx.con,
-            f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND v.exit_month <= $at",
+            f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND {condition_sql}",
             ctx.scope,
             d=designation,
         )
-        return Measurement(value, target, "个村", value >= target)
+        return Measurement(value, target, "个村", value >= target, note)
 
     return evaluate
+
+
+def _project_done(flag: str) -> str:
+    """SQL: the village's latest village_indicator row up to the month has the project ``flag`` done."""
+    latest = _LATEST_YEAR.format(table="village_indicator")
+    return (
+        "EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code"
+        f" AND i.year = {latest} AND i.{flag})"
+    )
 
 
 def _villages_where(rule_sql: str) -> Evaluator:
@@ -422,27 +432,6 @@ def _villages_where(rule_sql: str) -> Evaluator:
         f" AND i.year = {latest} AND {rule_sql})"
     )
     return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村", plan=ctx.plan_value)
-
-
-def _villages_counted(designation: str, flag: str) -> Evaluator:
-    """Designated villages of one kind whose latest village_indicator row up to the month has ``flag`` done, against
-    the plan's city-wide count."""
-    latest = _LATEST_YEAR.format(table="village_indicator")
-
-    def evaluate(ctx: Context) -> Measurement | None:
-        target = ctx.plan_value
-        if not _whole_city(ctx.scope):
-            return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
-        value = _scalar(
-            ctx.con,
-            f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND EXISTS (SELECT 1 FROM"
-            f" village_indicator i WHERE i.village_code = v.village_code AND i.year = {latest} AND i.{flag})",
-            ctx.scope,
-            d=designation,
-        )
-        return Measurement(value, target, "个村", value >= target, "村镇指标表中该项工程已完成的村")
-
-    return evaluate
 
 
 def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
@@ -472,7 +461,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "prov_poor_villages_exit_total": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_total": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_total": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
-    **{target: _first_batch(designation) for target, designation in FIRST_BATCH.values()},
+    **{target: _villages_counted(designation, "v.exit_month <= $at") for target, designation in FIRST_BATCH.values()},
     "prov_poor_villages_exit_2017": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_2017": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_2017": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
@@ -481,8 +470,12 @@ EVALUATORS: dict[str, Evaluator] = {
     "village_eight_projects_2018": _villages_where(_EIGHT),
     "village_cultural_facilities_2018": _villages_where("i.proj_culture_square"),
     "grid_upgrade_villages": _villages_where("i.proj_electricity"),
-    "water_safety_prov_villages_2017": _villages_counted("provincial_poor", "proj_drinking_water"),
-    "water_safety_muni_villages_2017": _villages_counted("municipal_weak", "proj_drinking_water"),
+    "water_safety_prov_villages_2017": _villages_counted(
+        "provincial_poor", _project_done("proj_drinking_water"), "村镇指标表中饮水安全工程已完成的村"
+    ),
+    "water_safety_muni_villages_2017": _villages_counted(
+        "municipal_weak", _project_done("proj_drinking_water"), "村镇指标表中饮水安全工程已完成的村"
+    ),
     "town_six_projects_2018": _weak_towns_with_all_projects,
     "income_project_per_household": WithMeasure("户", "industry_income_project", _LABOUR, per="household"),
     "dibao_coverage": WithMeasure("户", "ss_dibao", "h.attribute = '低保贫困户'", per="household"),
