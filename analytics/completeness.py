@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from analytics.scope import Scope
-from reporting.periods import Period, ended_periods, period_of
+from reporting.periods import ended_periods
 from reporting.registry import Catalogue
 from reporting.store import ReportFrames
 from reporting.workflow import STATE_LABELS
@@ -78,14 +78,6 @@ def expected_units(catalogue: Catalogue, frames: ReportFrames, scope: Scope, kin
                     )
                 )
     return pd.DataFrame(rows, columns=UNIT_COLUMNS)
-
-
-def latest_due_period(kind: str, today: dt.date) -> Period:
-    """The latest period of ``kind`` whose report was due by ``today``."""
-    period = period_of(today, kind)
-    while period.due > today:
-        period = period.previous()
-    return period
 
 
 def rates(units: pd.DataFrame, by: str) -> pd.DataFrame:

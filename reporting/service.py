@@ -48,13 +48,24 @@ class Outcome:
         return not self.refused and not has_errors(self.problems)
 
 
-def unit_state(states: pd.DataFrame, unit: UnitKey) -> str | None:
-    match = states[
+def _unit_row(states: pd.DataFrame, unit: UnitKey) -> pd.DataFrame:
+    return states[
         (states["dataset_id"] == unit.dataset_id)
         & (states["area_code"] == unit.area_code)
         & (pd.to_datetime(states["period"]).dt.date == unit.period)
     ]
+
+
+def unit_state(states: pd.DataFrame, unit: UnitKey) -> str | None:
+    """The unit's workflow state; None before anything was saved."""
+    match = _unit_row(states, unit)
     return None if match.empty else str(match["state"].iloc[0])
+
+
+def unit_comment(states: pd.DataFrame, unit: UnitKey) -> str:
+    """The comment of the unit's latest step (a return's reason)."""
+    match = _unit_row(states, unit)
+    return "" if match.empty else str(match["comment"].iloc[0])
 
 
 def field_values(values: pd.DataFrame, unit: Unit) -> tuple[dict[Key, list[float]], dict[Key, float]]:

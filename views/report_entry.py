@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import fmt
 from reporting.periods import Period, ended_periods
-from reporting.service import Outcome, act, field_values, save, unit_of, unit_state
+from reporting.service import Outcome, act, field_values, save, unit_comment, unit_of, unit_state
 from reporting.template import read_template, template_bytes
 from reporting.validate import COMMENT_COLUMN, VALUE_COLUMN
 from reporting.workflow import EDITABLE, STATE_LABELS
@@ -58,8 +58,7 @@ state = unit_state(states, unit.key)
 values = store.values()
 history, current = field_values(values, unit)
 if state == "returned":
-    comment = states.loc[states["dataset_id"].eq(dataset.id) & states["area_code"].eq(unit.area_code), "comment"]
-    st.warning(f"本期数据已被退回：{comment.iloc[-1] if len(comment) else ''}。请修改后重新提交。")
+    st.warning(f"本期数据已被退回：{unit_comment(states, unit.key)}。请修改后重新提交。")
 elif state not in EDITABLE:
     st.info(f"本期数据{STATE_LABELS[state]}，不能再修改。")
 
