@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from access.store import AccessStore, store_path
 from analytics.progress import progress_figures
@@ -26,15 +27,26 @@ AS_OF = dt.date(2017, 9, 1)
 ADMIN = ("管理员甲", "an-admin-passw0rd")
 
 
-def sign_in(page: Page, name: str, password: str, in_sidebar: bool) -> None:
-    """Fill the login form (in the sidebar's 登录 box in demo mode, on the page once login is required)."""
+def sign_in(page: Page, name: str, password: str, in_sidebar: bool, attempts: int = 3) -> None:
+    """Fill the login form (in the sidebar's 登录 box in demo mode, on the page once login is required).
+
+    A submit that reaches the server while the page's previous run is still being replaced can be dropped by
+    Streamlit (the form stays filled-in or cleared, nobody signed in); like a person, try again."""
     where = page.locator('[data-testid="stSidebar"]') if in_sidebar else page.locator('[data-testid="stMain"]')
-    if in_sidebar:
-        where.get_by_text("登录", exact=True).first.click()
-    where.get_by_label("用户名").fill(name)
-    where.get_by_label("密码").fill(password)
-    where.get_by_role("button", name="登录").click()
-    wait_for_texts(page, f"当前用户：{name}")
+    for attempt in range(1, attempts + 1):
+        wait_for_texts(page)
+        if in_sidebar and not where.get_by_label("用户名").is_visible():
+            where.get_by_text("登录", exact=True).first.click()
+        where.get_by_label("用户名").fill(name)
+        where.get_by_label("密码").fill(password)
+        where.get_by_role("button", name="登录").click()
+        try:
+            wait_for_texts(page, f"当前用户：{name}", timeout_ms=40_000)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            screenshot(page, ARTIFACTS / f"sign-in-attempt-{attempt}.png")
+            if attempt == attempts:
+                raise
 
 
 def open_page(page: Page, title: str, *texts: str) -> None:

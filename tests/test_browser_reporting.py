@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -60,11 +61,20 @@ def fill_values(page: Page, values: list[str]) -> None:
     assert entered == values, "|".join(grid_cells(page))
 
 
-def grid_cells(page: Page) -> list[str]:
-    """The texts of the cells the data grids on the page draw (their accessible tables), once they are drawn."""
-    cells = page.locator('table[role="grid"] td')
-    cells.first.wait_for(state="attached", timeout=30_000)
-    return cells.all_inner_texts()
+def grid_cells(page: Page, until: Callable[[list[str]], bool] = bool, timeout_s: float = 60) -> list[str]:
+    """The texts of the cells the data grids on the page draw (their accessible tables), once they are drawn:
+    grids arrive one after another, so wait until ``until`` holds for the cells (or the time is up)."""
+    locator = page.locator('table[role="grid"] td')
+    locator.first.wait_for(state="attached", timeout=30_000)
+    deadline = time.monotonic() + timeout_s
+    while not until(cells := locator.all_inner_texts()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return cells
+
+
+def steps_shown(cells: list[str]) -> list[str]:
+    """The actions of the 办理记录 table among the cells."""
+    return [c for c in cells if c in ("保存", "提交", "退回", "审核通过")]
 
 
 def select(page: Page, label: str, option: str, exact: bool = True) -> None:
@@ -92,7 +102,7 @@ def goal_row(page: Page) -> list[str]:
     select(page, "责任单位", "市农业委员会")
     wait_for_texts(page, INSTRUCTORS)
     page.get_by_text("规划指标完成情况").scroll_into_view_if_needed()
-    cells = grid_cells(page)
+    cells = grid_cells(page, until=lambda cells: INSTRUCTORS in cells)
     start = cells.index(INSTRUCTORS)
     return cells[start - 1 : start + 11]
 
@@ -140,10 +150,10 @@ def test_report_returned_corrected_and_approved_reaches_the_overview(tmp_path: P
 
         switch_user(page, url + "/review", "demo_review_city", "demo-approve-2017")
         choose_unit(page)
-        cells = grid_cells(page)
+        history = ["审核通过", "提交", "保存", "退回", "提交", "保存"]
+        cells = grid_cells(page, until=lambda cells: len(steps_shown(cells)) >= len(history))
         assert cells[cells.index(INSTRUCTORS) : cells.index(INSTRUCTORS) + 6][-1] == "192", cells
-        shown = [c for c in cells if c in ("保存", "提交", "退回", "审核通过")]
-        assert shown == ["审核通过", "提交", "保存", "退回", "提交", "保存"], cells
+        assert steps_shown(cells) == history, cells
         screenshot(page, ARTIFACTS / "reporting-review.png")
         page.get_by_role("button", name="审定通过").click()
         wait_for_texts(page, f"{UNIT}：已审定通过", "没有待审的数据")
