@@ -135,6 +135,14 @@ def number(value: float | None, decimals: int = 1) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
 
 
+def yuan(value: float | None) -> str:
+    """An amount of money as read: ``300元``, ``2.3万元`` from 10,000 on; missing → ``—``."""
+    value = known(value)
+    if value is None:
+        return "—"
+    return f"{value / 10_000:,.1f}万元" if abs(value) >= 10_000 else f"{round(value):,}元"
+
+
 def fixed(value: float | None, decimals: int = 1) -> str:
     """A score, ratio or average with a fixed number of decimals, so a column reads alike (70.0 beside 69.8)."""
     value = known(value)

@@ -26,6 +26,7 @@ from geo.boundaries import REFERENCE_DIR
 from roster import months
 from roster.schema import TABLE_ORDER, create_schema, insert_frame
 from roster.snapshot import Derive
+from roster.synth import clues as clues_of
 from roster.synth import (
     config,
     faults,
@@ -137,6 +138,7 @@ class Offsets:
     event: int = 0
     measure: int = 0
     fault: int = 0
+    clue: int = 0
 
 
 def build_shard(
@@ -152,6 +154,8 @@ def build_shard(
     with timings.stage("动态事件"):
         events = timeline.household_events(households, rng)
         persons, events = _person_timeline(households, persons, events, rng)
+    with timings.stage("预警线索"):  # a stream of its own: the clues change no other draw
+        clues = clues_of.warning_clues(households, persons, events, until, np.random.default_rng([seed, shard, 1]))
     with timings.stage("帮扶措施"):
         hh_end, person_end = _paid_until(households, persons, events, until)
         measures = MeasurePlanner(households, persons, hh_end, person_end, rng).all_rows()
@@ -173,7 +177,7 @@ def build_shard(
     with timings.stage("收入"):
         income = indicators.household_income(events, len(households), until, rng)
     with timings.stage("整理"):
-        tables |= _people_tables(households, persons, events, measures, income, until, scale, offsets, rng)
+        tables |= _people_tables(households, persons, events, measures, income, clues, until, scale, offsets, rng)
     offsets.household += len(households)
     offsets.person += len(persons)
     return tables
@@ -185,6 +189,7 @@ def _people_tables(
     events: pd.DataFrame,
     measures: pd.DataFrame,
     income: pd.DataFrame,
+    clues: pd.DataFrame,
     until: int,
     scale: float,
     offsets: Offsets,
@@ -233,12 +238,27 @@ def _people_tables(
     exit_years = pd.DataFrame(
         {"household_id": exits["household_id"], "year": months.year_of(exits["month"].to_numpy())}
     ).drop_duplicates()
+    clue = clues.assign(
+        household_id=hh_id.reindex(clues["hh"]).array,
+        id_number=p["id_number"].reindex(clues["person"]).array,
+        month=months.to_dates(clues["month"].to_numpy()),
+        clue_id=np.arange(1, len(clues) + 1) + offsets.clue,
+    )
     fault_rows = faults.inject(p, inc, exit_years, scale, rng)
     fault_rows["fault_id"] += offsets.fault
     offsets.event += len(ev)
     offsets.measure += len(m)
     offsets.fault += len(fault_rows)
-    return {"household": h, "person": p, "status_event": ev, "measure": m, "income": inc, "dataset_fault": fault_rows}
+    offsets.clue += len(clue)
+    return {
+        "household": h,
+        "person": p,
+        "status_event": ev,
+        "measure": m,
+        "income": inc,
+        "warning_clue": clue,
+        "dataset_fault": fault_rows,
+    }
 
 
 def _month_or_null(month_index: pd.Series, until: int) -> np.ndarray:
@@ -268,11 +288,16 @@ def static_tables() -> dict[str, pd.DataFrame]:
     line = pd.DataFrame(
         {"year": range(2014, 2021), "yuan": config.POVERTY_LINE_YUAN, "source": config.POVERTY_LINE_SOURCE}
     )
+    threshold = pd.DataFrame(
+        {"year": line["year"], "income_yuan": line["yuan"] * config.MONITORING_FACTOR, "basis": config.MONITORING_BASIS}
+    )
     return {
         "measure_type": _measure_types(),
         "plan_target": _plan_targets(),
         "target_registry": _target_registry(),
         "poverty_line": line,
+        "monitoring_threshold": threshold,
+        "warning_rule": pd.read_csv(REFERENCE_DIR / "warning_rules.csv", dtype={"threshold": float}),
     }
 
 

@@ -157,6 +157,44 @@ CREATE TABLE poverty_line (
     source VARCHAR NOT NULL
 );
 
+-- 防返贫监测线 by year: a household whose per-capita income of the year falls below it is watched.
+CREATE TABLE monitoring_threshold (
+    year        INTEGER PRIMARY KEY,
+    income_yuan DECIMAL(10, 2) NOT NULL CHECK (income_yuan > 0),
+    basis       VARCHAR NOT NULL
+);
+
+-- Early-warning rules as data (data/reference/warning_rules.csv): which clue (source, kind) or roster figure
+-- triggers, for which households, over which span, from which threshold, at which tier.
+CREATE TABLE warning_rule (
+    rule_id    VARCHAR PRIMARY KEY,
+    source_zh  VARCHAR NOT NULL,  -- the department that pushes the clue (名册 = the roster itself)
+    kind       VARCHAR NOT NULL CHECK (kind IN ('inpatient', 'outpatient', 'assistance', 'dropout', 'disability',
+                                                'disaster', 'accident', 'unemployment', 'income_monitoring',
+                                                'income_poverty')),
+    applies_to VARCHAR NOT NULL CHECK (applies_to IN ('exited', 'other', 'any')),
+    span       VARCHAR NOT NULL CHECK (span IN ('month', 'year', 'event')),
+    threshold  DECIMAL(12, 2),    -- amounts (元) for month and year spans; NULL for events and income rules
+    tier       VARCHAR NOT NULL CHECK (tier IN ('红', '黄')),
+    label_zh   VARCHAR NOT NULL,
+    basis_zh   VARCHAR NOT NULL,
+    CHECK ((span = 'event') = (threshold IS NULL) OR kind LIKE 'income_%')
+);
+
+-- Warning clues pushed by departments (医保, 民政, 教育, 残联, 应急, 公安, 人社), one per person and event or month;
+-- household_id is the roster household the ID number matched (NULL: not on the roster).
+CREATE TABLE warning_clue (
+    clue_id      BIGINT PRIMARY KEY,
+    household_id VARCHAR REFERENCES household (household_id),
+    id_number    VARCHAR NOT NULL CHECK (length(id_number) = 18),
+    source_zh    VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL CHECK (kind IN ('inpatient', 'outpatient', 'assistance', 'dropout', 'disability',
+                                                  'disaster', 'accident', 'unemployment')),
+    month        DATE NOT NULL CHECK (day(month) = 1),
+    amount_yuan  DECIMAL(12, 2) CHECK (amount_yuan >= 0),
+    detail       VARCHAR NOT NULL
+);
+
 CREATE TABLE plan_target (
     id           VARCHAR PRIMARY KEY,
     chapter      VARCHAR NOT NULL,

@@ -46,10 +46,12 @@ REFERENCE_TABLES = (
     "measure_type",
     "town_indicator",
     "poverty_line",
+    "monitoring_threshold",
+    "warning_rule",
     "plan_target",
     "target_registry",
 )
-CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change")
+CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change", "warning_clue")
 _NAME = re.compile(r"^(\d{4})-(\d{2})_(\d{3})\.duckdb$")
 STATUS = {"identified": "poor", "new": "poor", "returned": "returned", "exited": "exited", "removed": "removed"}
 

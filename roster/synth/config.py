@@ -97,6 +97,48 @@ PUBLIC_WELFARE_JOBS = 3000  # plan: about 3,000 posts by 2016-12-31 (scaled)
 DILAPIDATED_SHARE = 0.08
 POVERTY_LINE_YUAN = 4600  # 市定扶贫标准 (2014); later years unconfirmed, assumed unchanged
 POVERTY_LINE_SOURCE = "市定扶贫标准（2014年识别标准；2015年后是否调整未经证实，按不变处理）"
+# Per-capita income of an exited household in 2016, as multiples of the line (uniform; +8 % a year after):
+# about one in six below the monitoring line (1.5 ×) in 2016, one in ten in 2017 — the band 边缘户 monitoring watches.
+EXITED_INCOME_RANGE = (1.2, 3.0)
 
 # Deliberate faults at scale 1 (scaled, at least one each).
 FAULTS = {"invalid_id_check_digit": 6, "person_in_two_households": 2, "exit_income_below_line": 3}
+
+# 防返贫 monitoring line: 1.5 × the year's poverty line (Guangxi and Anhui practice; Qingdao published none).
+MONITORING_FACTOR = 1.5
+MONITORING_BASIS = "按当年扶贫标准的1.5倍设定（参照广西、安徽做法；青岛未公布监测线，示例数据的假设）"
+
+# Shocks and department clues (roster/synth/clues.py). Monthly rates per exited household unless stated.
+# Returns are drawn by the timeline; CAUSED_RETURN_SHARE of them get a preceding shock 1-4 months earlier
+# (lag weights), the rest have no visible cause. Background shocks hit every exited household and do not
+# cause a return. All figures are assumptions of the synthetic data.
+CAUSED_RETURN_SHARE = 0.8
+SHOCK_LAG_WEIGHTS = {1: 3, 2: 3, 3: 2, 4: 1}
+SHOCK_KIND_SHARES = {  # of the shocks that precede a return
+    "illness": 0.45,
+    "accident": 0.12,
+    "disability": 0.10,
+    "disaster": 0.08,
+    "job_loss": 0.17,
+    "dropout": 0.08,
+}
+BACKGROUND_SHOCK_RATE = {  # per exited household and month, whether or not it returns
+    "illness": 0.0040,
+    "accident": 0.0006,
+    "disability": 0.0006,
+    "disaster": 0.0005,
+    "job_loss": 0.0015,
+    "dropout": 0.0004,
+}
+ILL_MEMBER_ILLNESS_FACTOR = 2.0  # a household with a chronically or seriously ill member
+# Share of shocks a department pushes as a clue (the rest are never reported).
+CLUE_SHARE = {"illness": 0.9, "accident": 0.6, "disability": 0.7, "disaster": 0.9, "job_loss": 0.35, "dropout": 0.8}
+# A serious shock is followed by a 民政 assistance clue (new 低保 / 特困 / 临时救助) 0-2 months later.
+ASSISTANCE_AFTER_CAUSE_SHARE = 0.35
+ASSISTANCE_AFTER_BACKGROUND_SHARE = 0.03
+# Out-of-pocket inpatient costs (元, lognormal): a return-causing illness vs a background stay.
+INPATIENT_MEDIAN = {"cause": 16_000, "background": 4_000}
+INPATIENT_SIGMA = 0.7
+# False alarms and noise: outpatient bills of households with an ill member, per month.
+OUTPATIENT_CLUE_RATE = 0.02
+OUTPATIENT_MEDIAN, OUTPATIENT_SIGMA = 380, 0.5

@@ -80,7 +80,7 @@ def poor_at_year_end(events: pd.DataFrame, n_households: int, year: int, as_of: 
 def household_income(events: pd.DataFrame, n_households: int, as_of: int, rng: np.random.Generator) -> pd.DataFrame:
     """Per-capita net income per registered household and year: below the line while poor, above after exit."""
     line = config.POVERTY_LINE_YUAN
-    base = rng.uniform(1.05, 1.9, n_households)
+    base = rng.uniform(*config.EXITED_INCOME_RANGE, n_households)
     rows = []
     for year in range(FIRST_YEAR, int(months.year_of(as_of)) + 1):
         status = poor_at_year_end(events, n_households, year, as_of)

@@ -1,0 +1,142 @@
+"""Rolling-origin backtest of the visit lists: at each month (origin) every township gets its top-N exited
+households by (a) the rules, (b) the risk score trained on the months before, (c) a naive baseline (lowest last-year
+income first); each list is judged against the households that then returned within 3 and 6 months.
+
+Figures, pooled over origins: recall@N (returns caught / all returns), precision (caught / listed), AUC (mean over
+origins of the ranking of all exited households, listed or not) and lead time (months from the first origin that
+listed a caught household to its return).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from analytics.dataset import dataset_info
+from analytics.monitoring.features import household_months
+from analytics.monitoring.rules import rule_hits
+from analytics.monitoring.score import risk, train
+from analytics.scope import Scope
+from storage.months import add_months
+
+METHODS = ("rules", "score", "baseline")
+HORIZONS = (3, 6)
+TOP_N = 20
+SEED = 2017
+NO_INCOME = 1e9  # a household without last year's income comes last in the baseline's order
+
+
+@dataclass(frozen=True)
+class Record:
+    """One method at one horizon (``--json`` writes these)."""
+
+    method: str
+    horizon_months: int
+    top_n: int
+    recall: float | None
+    precision: float | None
+    auc: float | None
+    lead_months: float | None
+    origins: int
+    events: int
+    listed: int
+
+
+def rule_priority(con: duckdb.DuckDBPyConnection, scope: Scope, households: pd.Series) -> np.ndarray:
+    """The rules' order as a number: 红 above 黄 above none, more triggered rules first within a tier."""
+    hits = rule_hits(con, scope)
+    red = hits[hits["tier"] == "红"].groupby("household_id").size()
+    rules = hits.groupby("household_id").size()
+    tier = np.where(households.isin(red.index), 2, np.where(households.isin(rules.index), 1, 0))
+    return np.asarray(tier * 100 + rules.reindex(households).fillna(0).to_numpy())
+
+
+def top_per_town(rows: pd.DataFrame, priority: np.ndarray, top_n: int) -> np.ndarray:
+    """Whether each row is among the ``top_n`` of its township by ``priority`` (ties: household id order)."""
+    ranked = rows.assign(priority=priority).sort_values(["priority", "household_id"], ascending=[False, True])
+    rank = ranked.groupby("town_code").cumcount()
+    return np.asarray((rank < top_n).reindex(rows.index).to_numpy())
+
+
+def origin_months(first: dt.date, last: dt.date, horizon: int, every: int = 1) -> list[dt.date]:
+    """Origins every ``every`` months from ``first`` whose horizon ends by the data's last month."""
+    months, month = [], first
+    while add_months(month, horizon) <= last:
+        months.append(month)
+        month = add_months(month, every)
+    return months
+
+
+def backtest(
+    con: duckdb.DuckDBPyConnection,
+    top_n: int = TOP_N,
+    horizons: tuple[int, ...] = HORIZONS,
+    seed: int = SEED,
+    every: int = 1,
+) -> list[Record]:
+    """Every method at every horizon over the data's history (city-wide, each township its own list), with an
+    origin every ``every`` months (the first with enough known returns to train on)."""
+    info = dataset_info(con)
+    frame = household_months(con, Scope(info.as_of), add_months(info.baseline, 1))
+    records = []
+    for horizon in horizons:
+        results: dict[str, list[pd.DataFrame]] = {m: [] for m in METHODS}
+        for origin in origin_months(add_months(info.baseline, 1), info.as_of, horizon, every):
+            booster = train(frame, horizon, origin, seed)
+            if booster is None:
+                continue
+            rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(origin)].reset_index(drop=True)
+            returned = pd.to_datetime(rows["next_return"])
+            truth = (returned.notna() & (returned <= pd.Timestamp(add_months(origin, horizon)))).to_numpy()
+            priorities = {
+                "rules": rule_priority(con, Scope(origin), rows["household_id"]),
+                "score": risk(booster, rows),
+                "baseline": -rows["income_gap"].fillna(NO_INCOME).to_numpy(),
+            }
+            for method, priority in priorities.items():
+                results[method].append(
+                    rows[["household_id"]].assign(
+                        origin=origin,
+                        event=truth,
+                        returned=returned,
+                        listed=top_per_town(rows, priority, top_n),
+                        auc=roc_auc_score(truth, priority) if 0 < truth.sum() < len(truth) else np.nan,
+                    )
+                )
+        records += [_record(method, horizon, top_n, results[method]) for method in METHODS]
+    return records
+
+
+def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) -> Record:
+    if not parts:
+        return Record(method, horizon, top_n, None, None, None, None, 0, 0, 0)
+    rows = pd.concat(parts, ignore_index=True)
+    caught = rows[rows["event"] & rows["listed"]]
+    # Lead: from the first origin that listed the household within the horizon before this return.
+    listed = rows[rows["listed"]]
+    first = listed.merge(caught[["household_id", "returned"]].drop_duplicates(), on=["household_id", "returned"])
+    first_listed = first.groupby(["household_id", "returned"])["origin"].min()
+    lead = [(r.year - o.year) * 12 + r.month - o.month for (_, r), o in first_listed.items() if not pd.isna(r)]
+    aucs = rows.groupby("origin")["auc"].first().dropna()
+    events, listed_count = int(rows["event"].sum()), int(rows["listed"].sum())
+    return Record(
+        method=method,
+        horizon_months=horizon,
+        top_n=top_n,
+        recall=len(caught) / events if events else None,
+        precision=len(caught) / listed_count if listed_count else None,
+        auc=float(aucs.mean()) if len(aucs) else None,
+        lead_months=float(np.mean(lead)) if lead else None,
+        origins=int(rows["origin"].nunique()),
+        events=events,
+        listed=listed_count,
+    )
+
+
+def as_json(records: list[Record]) -> list[dict[str, object]]:
+    return [asdict(r) for r in records]

@@ -1,0 +1,101 @@
+"""防返贫预警: the rules of ``warning_rule`` applied to the department clues and the roster at the scope's month.
+
+A rule reads clues of one kind (or last year's income) for the households it applies to — ``exited`` (out of
+poverty at the month), ``other`` (registered but not exited) or ``any`` — and triggers on:
+
+- ``event``: any clue of the kind in the last 3 months (the month and the two before);
+- ``month``: the amount of one month, any of the last 3, at or above the threshold;
+- ``year``: the year-to-date sum at or above the threshold;
+- the income kinds: last year's per-capita income below that year's monitoring line (``income_monitoring``)
+  or poverty line (``income_poverty``) — last year's, because this year's is known only at its end.
+
+A household's tier is 红 if a 红 rule triggers, else 黄 if any rule does, else 绿. Only clues up to the month
+are read, so the answer for a month never changes when later clues arrive.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analytics.scope import PLACE_FILTER_SQL, Scope
+from analytics.sql import execute
+from storage.privacy import masked
+
+WINDOW_MONTHS = 3
+
+_HITS = f"""
+WITH watched AS (  -- registered households of the scope at the month, with their status then
+    SELECT h.household_id, h.village_code, e.event_type = 'exited' AS is_exited
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    JOIN status_event e USING (household_id)
+    WHERE {PLACE_FILTER_SQL} AND e.person_id IS NULL AND e.event_month <= CAST($at AS DATE)
+    QUALIFY row_number() OVER (PARTITION BY h.household_id ORDER BY e.event_month DESC, e.event_id DESC) = 1
+        AND e.event_type <> 'removed'
+),
+recent AS (  -- clue amounts and counts per household, kind and month: this year and the last months
+    SELECT c.household_id, c.kind, c.month, sum(c.amount_yuan) AS amount, count(*) AS clues,
+           c.month > CAST($at AS DATE) - to_months($window) AS in_window
+    FROM warning_clue c JOIN watched w USING (household_id)
+    WHERE c.month <= CAST($at AS DATE)
+      AND (c.month > CAST($at AS DATE) - to_months($window) OR year(c.month) = year(CAST($at AS DATE)))
+    GROUP BY ALL
+),
+clue_hits AS (
+    SELECT w.household_id, r.rule_id,
+           CASE r.span
+               WHEN 'year' THEN sum(m.amount) FILTER (WHERE year(m.month) = year(CAST($at AS DATE)))
+               WHEN 'month' THEN max(m.amount) FILTER (WHERE m.in_window)
+               ELSE sum(m.clues) FILTER (WHERE m.in_window)
+           END AS evidence,
+           max(m.month) AS last_month
+    FROM watched w JOIN recent m USING (household_id) JOIN warning_rule r ON r.kind = m.kind
+    WHERE r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited
+    GROUP BY w.household_id, r.rule_id, r.span, r.threshold
+    HAVING evidence >= coalesce(r.threshold, 1)
+),
+income_hits AS (
+    SELECT w.household_id, r.rule_id, i.per_capita_income_yuan AS evidence, NULL::DATE AS last_month
+    FROM watched w
+    JOIN income i ON i.household_id = w.household_id AND i.year = year(CAST($at AS DATE)) - 1
+    JOIN warning_rule r ON r.kind IN ('income_monitoring', 'income_poverty')
+    LEFT JOIN monitoring_threshold mt ON mt.year = i.year
+    LEFT JOIN poverty_line pl ON pl.year = i.year
+    WHERE (r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited)
+      AND i.per_capita_income_yuan < CASE r.kind WHEN 'income_monitoring' THEN mt.income_yuan ELSE pl.yuan END
+)
+SELECT x.household_id, w.village_code, x.rule_id, r.tier, r.source_zh, r.label_zh, x.evidence, x.last_month
+FROM (SELECT * FROM clue_hits UNION ALL SELECT * FROM income_hits) x
+JOIN warning_rule r USING (rule_id) JOIN watched w USING (household_id)
+ORDER BY x.household_id, r.tier = '红' DESC, x.rule_id
+"""
+
+
+def rule_hits(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """One row per household in scope and rule that triggers at the scope's month: ``household_id``,
+    ``village_code``, ``rule_id``, ``tier``, ``source_zh``, ``label_zh``, ``evidence`` (the amount in 元, the
+    clue count, or the income) and ``last_month`` (of the latest clue read)."""
+    return execute(con, _HITS, _params(scope)).df()
+
+
+def _params(scope: Scope) -> dict[str, object]:
+    return {**scope.sql_params(), "at": scope.as_of, "window": WINDOW_MONTHS}
+
+
+_TIERS = f"""
+WITH hits AS ({_HITS})
+SELECT h.household_id, t.name AS town_name, v.name AS village_name, h.head_name,
+       CASE WHEN bool_or(x.tier = '红') THEN '红' ELSE '黄' END AS tier,
+       count(*) AS rules,
+       string_agg(x.label_zh, '；' ORDER BY x.tier = '红' DESC, x.rule_id) AS reasons
+FROM hits x JOIN household h USING (household_id) JOIN village v ON v.village_code = h.village_code
+JOIN town t USING (town_code)
+GROUP BY ALL
+ORDER BY bool_or(x.tier = '红') DESC, rules DESC, h.household_id
+"""
+
+
+def flagged_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Households in scope with at least one triggered rule, red first: ``household_id``, town, village, head
+    (masked), ``tier``, number of ``rules`` and the ``reasons`` (labels joined by ；)."""
+    return masked(execute(con, _TIERS, _params(scope)).df())

@@ -1,0 +1,79 @@
+"""The risk score: a gradient-boosted model (LightGBM) of "returns to poverty within the horizon", trained on the
+household-months before the month it scores, with each household's reasons read from its feature contributions
+(LightGBM's TreeSHAP, ``pred_contrib``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from analytics import fmt
+from analytics.monitoring.features import FEATURES, MONEY_FEATURES
+from storage.values import missing
+
+FEATURE_NAMES = list(FEATURES)
+MIN_POSITIVE_ROWS = 20  # fewer known returns than this: no model (数据不足)
+PARAMS: dict[str, object] = {
+    "objective": "binary",
+    "learning_rate": 0.03,
+    "num_leaves": 4,
+    "min_data_in_leaf": 300,
+    "lambda_l2": 1.0,
+    "feature_fraction": 0.9,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+    "verbose": -1,
+}
+ROUNDS = 150
+
+
+def known_labels(frame: pd.DataFrame, horizon: int, known_through: dt.date) -> np.ndarray:
+    """1 where the household returned within ``horizon`` months after the row's month, as known at
+    ``known_through`` (a return after it is not known yet, so the row counts as no return)."""
+    month = pd.to_datetime(frame["month"])
+    end = np.minimum(month + pd.DateOffset(months=horizon), pd.Timestamp(known_through))
+    returned = pd.to_datetime(frame["next_return"])
+    return np.asarray((returned.notna() & (returned <= end)).astype("int64"))
+
+
+def train(frame: pd.DataFrame, horizon: int, origin: dt.date, seed: int) -> lgb.Booster | None:
+    """A model for scoring at ``origin``, from the rows before it and what was known of returns at ``origin``;
+    None when fewer than ``MIN_POSITIVE_ROWS`` rows have a known return."""
+    rows = frame[pd.to_datetime(frame["month"]) < pd.Timestamp(origin)]
+    labels = known_labels(rows, horizon, origin)
+    if labels.sum() < MIN_POSITIVE_ROWS:
+        return None
+    data = lgb.Dataset(rows[FEATURE_NAMES].to_numpy(), label=labels, feature_name=FEATURE_NAMES)
+    return lgb.train({**PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
+
+
+def risk(booster: lgb.Booster, frame: pd.DataFrame) -> np.ndarray:
+    """Probability of a return within the model's horizon for each row."""
+    return np.asarray(booster.predict(frame[FEATURE_NAMES].to_numpy()))
+
+
+def reasons(booster: lgb.Booster, frame: pd.DataFrame, top: int = 3) -> list[str]:
+    """Per row, the features that raise its risk most (positive contributions), in Chinese with the household's
+    value, joined by ；."""
+    contributions = np.asarray(booster.predict(frame[FEATURE_NAMES].to_numpy(), pred_contrib=True))[:, :-1]
+    values = frame[FEATURE_NAMES].to_numpy()
+    out = []
+    for row, value in zip(contributions, values, strict=True):
+        order = [i for i in np.argsort(-row)[:top] if row[i] > 0]
+        out.append("；".join(_reason(FEATURE_NAMES[i], float(value[i])) for i in order))
+    return out
+
+
+def _reason(name: str, value: float) -> str:
+    """One feature of one household as a worker reads it (its own values: never small-count suppressed)."""
+    if name == "labour" and value == 0:
+        return "家中无劳动力"
+    if name == "income_gap":
+        if missing(value):
+            return "上年收入未录入"
+        return f"上年人均收入{'低于' if value < 0 else '仅高出'}监测线 {fmt.yuan(abs(value))}"
+    return FEATURES[name].format(value=fmt.yuan(value) if name in MONEY_FEATURES else fmt.whole(value))

@@ -1,0 +1,107 @@
+"""The early-warning rules on hand-made clues over the small roster: each department threshold at its edge,
+the windows (this year, one month, the last 3 months), who a rule applies to, income against the lines, and
+no clue after the month read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics.monitoring.rules import flagged_households, rule_hits
+from analytics.scope import Scope
+from roster.generate import static_tables
+from roster.schema import insert_frame
+from tests import small_roster as sr
+
+AT = dt.date(2017, 9, 1)
+# (household, kind, month, amount): H00, H01, H09, H10, H18, H19, H27, H28 are exited at 2017-09 (templates 0, 1),
+# H07 and H16 poor (template 7), H11, H20, H29 exited again after a return (template 2).
+CLUES = [
+    ("H00", "inpatient", "2017-03", 3000.00),
+    ("H00", "inpatient", "2017-08", 1999.99),  # 4,999.99 this year: below 5,000
+    ("H01", "inpatient", "2017-03", 3000.00),
+    ("H01", "inpatient", "2017-08", 2000.00),  # exactly 5,000: triggers
+    ("H09", "inpatient", "2016-12", 10000.00),  # last year's stay does not count this year
+    ("H07", "inpatient", "2017-05", 19999.99),  # poor household: 20,000 applies
+    ("H16", "inpatient", "2017-05", 20000.00),
+    ("H10", "outpatient", "2017-09", 499.99),
+    ("H18", "outpatient", "2017-07", 500.00),  # in the window (07, 08, 09)
+    ("H27", "outpatient", "2017-06", 800.00),  # before the window
+    ("H19", "dropout", "2017-07", None),
+    ("H28", "accident", "2017-06", None),  # before the window
+    ("H11", "inpatient", "2017-10", 50000.00),  # after the month: not read
+]
+INCOME_2016 = {"H20": 6899.99, "H29": 4599.00, "H00": 6900.00}
+
+
+@pytest.fixture(scope="module")
+def warned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = sr.build(tmp_path_factory.mktemp("warning") / "small.duckdb")
+    with duckdb.connect(str(path)) as con:
+        static = static_tables()
+        for table in ("poverty_line", "monitoring_threshold", "warning_rule"):
+            insert_frame(con, table, static[table])
+        heads = dict(con.execute("SELECT household_id, head_id_number FROM household").fetchall())
+        clues = pd.DataFrame(CLUES, columns=["household_id", "kind", "month", "amount_yuan"])
+        clues["month"] = pd.to_datetime(clues["month"]).dt.date
+        clues["clue_id"] = range(1, len(clues) + 1)
+        clues["id_number"] = clues["household_id"].map(heads)
+        clues["source_zh"] = clues["kind"].map({"dropout": "教育局", "accident": "公安局"}).fillna("医保局")
+        clues["detail"] = "测试线索"
+        insert_frame(con, "warning_clue", clues)
+        income = pd.DataFrame(
+            {"household_id": list(INCOME_2016), "year": 2016, "per_capita_income_yuan": list(INCOME_2016.values())}
+        )
+        insert_frame(con, "income", income)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def hits(con: duckdb.DuckDBPyConnection, scope: Scope) -> set[tuple[str, str]]:
+    return set(rule_hits(con, scope)[["household_id", "rule_id"]].itertuples(index=False, name=None))
+
+
+def test_each_threshold_triggers_at_its_edge_and_not_below(warned: duckdb.DuckDBPyConnection) -> None:
+    assert hits(warned, Scope(AT)) == {
+        ("H01", "mi_inpatient_exited"),
+        ("H16", "mi_inpatient_other"),
+        ("H18", "mi_outpatient"),
+        ("H19", "edu_dropout"),
+        ("H20", "income_below_monitoring"),
+        ("H29", "income_below_monitoring"),
+        ("H29", "income_below_line"),
+    }
+
+
+def test_evidence_is_the_amount_the_rule_read(warned: duckdb.DuckDBPyConnection) -> None:
+    frame = rule_hits(warned, Scope(AT)).set_index("rule_id")
+    assert float(frame.loc["mi_inpatient_exited", "evidence"]) == 5000.00
+    assert float(frame.loc["mi_outpatient", "evidence"]) == 500.00
+    assert frame.loc["edu_dropout", "evidence"] == 1
+    assert frame.loc["mi_inpatient_exited", "last_month"].date() == dt.date(2017, 8, 1)
+
+
+def test_an_earlier_month_reads_only_the_clues_up_to_it(warned: duckdb.DuckDBPyConnection) -> None:
+    # 2017-06: H27's 800 元 and H28's accident are in the window, H18 and H19 not yet; H01 has only 3,000 元.
+    june = hits(warned, Scope(dt.date(2017, 6, 1)))
+    assert {("H27", "mi_outpatient"), ("H28", "ps_accident")} <= june
+    assert not {h for h, _ in june} & {"H01", "H18", "H19", "H11"}
+    # 2017-10 reads H11's stay of that month.
+    assert ("H11", "mi_inpatient_exited") in hits(warned, Scope(dt.date(2017, 10, 1)))
+
+
+def test_flagged_households_red_first_with_their_reasons_in_scope(warned: duckdb.DuckDBPyConnection) -> None:
+    flagged = flagged_households(warned, Scope(AT))
+    assert flagged["tier"].tolist() == ["红", "红", "红", "黄", "黄", "黄"]
+    h29 = flagged.set_index("household_id").loc["H29"]
+    assert (h29["tier"], h29["rules"]) == ("红", 2)
+    assert h29["reasons"] == "上年人均纯收入低于扶贫标准；上年人均纯收入低于监测线"
+    assert set(flagged["head_name"]) == {"户*"}  # masked
+    laixi = flagged_households(warned, Scope(AT, sr.LAIXI))
+    villages = dict(warned.execute("SELECT household_id, village_code FROM household").fetchall())
+    assert set(laixi["household_id"]) == {h for h in flagged["household_id"] if villages[h].startswith("B")}
