@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DB := data/demo.duckdb
-GENERATOR_SOURCES := $(shell find roster analytics reporting -name '*.py') roster/schema.sql reporting/schema.sql \
+GENERATOR_SOURCES := $(shell find roster analytics reporting cases -name '*.py') roster/schema.sql reporting/schema.sql \
+	cases/schema.sql \
 	$(wildcard data/reference/*)
 
 .PHONY: run test test-fast lint typecheck setup system-deps fonts demo-data
@@ -19,6 +20,8 @@ setup: $(VENV)/.installed
 $(DEMO_DB): $(VENV)/.installed $(GENERATOR_SOURCES)
 	$(PY) -m roster.generate --seed 2017 --scale 1 --out $(DEMO_DB)
 	$(PY) -m reporting demo --db $(DEMO_DB)
+	$(PY) -m cases demo --db $(DEMO_DB)
+	$(PY) -m analytics.monitoring backtest --db $(DEMO_DB) --json data/demo.backtest.json
 	$(PY) -m access demo-accounts --db $(DEMO_DB)
 
 demo-data: $(DEMO_DB)

@@ -35,6 +35,7 @@ DEMO_ACCOUNTS = (  # name, role, area, pii, password, unit — only usable while
     ("demo_report_forestry", "reporter", CITY, False, "demo-forestry-2017", "forestry"),
     ("demo_review_pingdu", "reviewer", "370283", False, "demo-review-2017", ""),
     ("demo_review_city", "reviewer", CITY, False, "demo-approve-2017", ""),
+    ("demo_monitor_liaolan", "monitor", "370283108", False, "demo-monitor-2017", ""),
 )
 
 

@@ -6,13 +6,21 @@ from dataclasses import dataclass
 
 from reporting.workflow import Actor
 
-ROLE_LABELS = {"admin": "管理员", "analyst": "分析员", "viewer": "查看者", "reporter": "填报员", "reviewer": "审核员"}
+ROLE_LABELS = {
+    "admin": "管理员",
+    "analyst": "分析员",
+    "viewer": "查看者",
+    "reporter": "填报员",
+    "reviewer": "审核员",
+    "monitor": "监测专干",
+}
 PERMISSIONS = {
     "admin": {"admin", "import", "export", "households"},
     "analyst": {"export", "households"},
     "viewer": set(),
     "reporter": {"report"},  # enters and submits its unit's data sets for its area
-    "reviewer": {"review"},  # 审核 (a district's) or 审定 (the city's) reports
+    "reviewer": {"review", "monitor_review"},  # 审核 / 审定 reports; a district's decides monitoring cases
+    "monitor": {"monitor", "households"},  # township staff: work the monitoring cases of their area
 }
 REPORTING_ROLES = ("reporter", "reviewer")
 CITY = "city"

@@ -20,17 +20,18 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from access.roles import PERMISSIONS, REPORTING_ROLES, User
+from access.roles import CITY, PERMISSIONS, REPORTING_ROLES, User
 from storage.files import make_private
 
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
 REFUSED = f"用户名或密码错误（连续 {MAX_FAILURES} 次错误将锁定账号 {LOCKOUT.seconds // 60} 分钟）"
 _HASHER = PasswordHasher()
-_SCHEMA = """
+_ROLES_SQL = ", ".join(f"'{role}'" for role in PERMISSIONS)
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS account (
     name          TEXT PRIMARY KEY,
-    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer', 'reporter', 'reviewer')),
+    role          TEXT NOT NULL CHECK (role IN ({_ROLES_SQL})),
     area          TEXT NOT NULL,
     unit          TEXT NOT NULL DEFAULT '',
     pii           INTEGER NOT NULL DEFAULT 0,
@@ -75,6 +76,7 @@ ACTIONS = {
     "user_admin": "账号管理",
     "denied": "拒绝访问",
     "report": "指标报送",
+    "monitor": "监测预警办理",
 }
 
 
@@ -102,7 +104,7 @@ class AccessStore:
         self.path, self.clock = path, clock
         with self._connect() as con:
             con.executescript(_SCHEMA)
-            _add_reporting_roles(con)
+            _upgrade_account_table(con)
         make_private(path)
 
     def _connect(self) -> sqlite3.Connection:
@@ -329,19 +331,23 @@ def _check_reporting(role: str, area: str, unit: str) -> None:
         raise AccountError("只有填报员有所属单位")
     if role in REPORTING_ROLES and len(area) > 6:
         raise AccountError("填报员和审核员的范围须为全市或区市")
+    if role == "monitor" and area == CITY:
+        raise AccountError("监测专干的范围须为区市或镇街")
 
 
-def _add_reporting_roles(con: sqlite3.Connection) -> None:
-    """Bring an accounts file from before sector reporting up to date: the reporter and reviewer roles and the
-    ``unit`` column (SQLite cannot change a CHECK, so the table is rebuilt with its rows)."""
-    if "unit" in {row["name"] for row in con.execute("PRAGMA table_info(account)")}:
+def _upgrade_account_table(con: sqlite3.Connection) -> None:
+    """Bring an accounts file from an earlier version up to date: every role of ``PERMISSIONS`` allowed (reporter
+    and reviewer came with sector reporting, monitor with the monitoring cases) and the ``unit`` column. SQLite
+    cannot change a CHECK, so the table is rebuilt with its rows."""
+    stored = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'account'").fetchone()["sql"]
+    if all(f"'{role}'" in stored for role in PERMISSIONS):
         return
-    old_columns = "name, role, area, pii, demo, disabled, password_hash, failures, locked_until, created_at"
+    kept = ", ".join(row["name"] for row in con.execute("PRAGMA table_info(account)"))
     new_table = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS account") : _SCHEMA.index(");") + 2]
     con.executescript(
         "BEGIN;"
         + new_table.replace("IF NOT EXISTS account", "account_new")
-        + f"INSERT INTO account_new ({old_columns}) SELECT {old_columns} FROM account;"
+        + f"INSERT INTO account_new ({kept}) SELECT {kept} FROM account;"
         "DROP TABLE account; ALTER TABLE account_new RENAME TO account; COMMIT;"
     )
 

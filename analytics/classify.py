@@ -57,6 +57,7 @@ SCALES = {
     "reported_share": Scale(share=True, higher_is_worse=False),  # a reported percentage, as a share
     "reported_value": Scale(higher_is_worse=False),  # a reported amount or count that should rise
     "reported_cap": Scale(),  # a reported amount that should stay low (a cap)
+    "flagged": Scale(whole=True),  # households with a 防返贫 warning
 }
 
 

@@ -31,6 +31,7 @@ STATUS_COLOURS = {
     "绿": ("#1a7f37", "#ffffff"),
     "已完成": ("#1a7f37", "#ffffff"),
     "待验收": ("#6e7781", "#ffffff"),
+    "逾期": ("#bc4c00", "#ffffff"),  # orange: a monitoring case past its decision day
 }
 SHARE_WORDS = ("率", "比例")
 COUNT_UNITS = ("户", "人")  # a header naming one of these holds counts of households or persons
@@ -157,6 +158,12 @@ def month(value: dt.date | None) -> str:
 def day(value: dt.date | None) -> str:
     """A date as ``2017年9月30日``."""
     return "—" if value is None or missing(value) else f"{value.year}年{value.month}月{value.day}日"
+
+
+def days(value: float | None) -> str:
+    """A number of days as ``12天``; missing → ``—``."""
+    value = known(value)
+    return "—" if value is None else f"{round(value)}天"
 
 
 def months_left(value: int) -> str:

@@ -14,6 +14,7 @@ from analytics import fmt
 from analytics.coverage import MEASURE_GROUPS, coverage_by_area
 from analytics.distribution import METRICS, area_metrics, village_points
 from analytics.exits import FLOW_LABELS, flows_by_area
+from analytics.monitoring.rules import flagged_by_area
 from analytics.reported import readings
 from analytics.scope import Scope
 from geo import boundaries
@@ -63,6 +64,15 @@ def flow_values(
     text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
     return pd.DataFrame(
         {"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)}
+    )
+
+
+def flagged_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
+    """Households with a 红 or 黄 warning per area, with the red ones in the tooltip."""
+    table = flagged_by_area(con, _area_scope(scope), level)
+    text = table["flagged"].map(fmt.count) + " 户，其中红色 " + table["red"].map(fmt.count) + " 户"
+    return pd.DataFrame(
+        {"area_code": table["area_code"], "value": table["flagged"].astype(float), "tip": _tips("预警户", text)}
     )
 
 

@@ -13,7 +13,14 @@ import pydeck as pdk
 
 from analytics import fmt
 from analytics.classify import SCALES, Classes, classify, fill_missing
-from analytics.map_values import coverage_values, distribution_values, flow_values, reported_values, village_values
+from analytics.map_values import (
+    coverage_values,
+    distribution_values,
+    flagged_values,
+    flow_values,
+    reported_values,
+    village_values,
+)
 from analytics.places import weak_towns
 from analytics.reported import approved
 from analytics.scope import Scope
@@ -210,3 +217,11 @@ def reported_map(
     )
     values, metric = reported_values(catalogue, approved(frames, catalogue), scope, level, target_id)
     return build_map(con, scope, level, values, metric, method, k, False)
+
+
+def warning_map(
+    con: duckdb.DuckDBPyConnection, scope: Scope, level: str, method: str, k: int, hide_small: bool = False
+) -> tuple[MapSpec, Classes]:
+    """Households with a 防返贫 warning (红 or 黄) per area."""
+    with fmt.small_counts_hidden(hide_small):
+        return build_map(con, scope, level, flagged_values(con, scope, level), "flagged", method, k, False)

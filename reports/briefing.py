@@ -22,6 +22,7 @@ from access.store import AccessStore, LoginRefused, store_path
 from analytics import fmt
 from analytics.dataset import dataset_info
 from analytics.scope import Scope, resolve_scope
+from cases.store import CaseFrames, CaseStore, cases_path
 from reporting.store import ReportFrames, ReportStore, reports_path
 from reports.deck import write_deck
 from reports.slides import ExportMark, build_briefing
@@ -49,13 +50,15 @@ def generate(
     made_by: str,
     hide_small: bool = False,
     reports: ReportFrames | None = None,
+    cases: CaseFrames | None = None,
 ) -> BriefingFiles:
     """Both files for one scope and month; ``made_by`` and the time go into each file's properties;
-    ``hide_small``: the small-count rule of the exporting viewer; ``reports``: the sector reports."""
+    ``hide_small``: the small-count rule of the exporting viewer; ``reports``: the sector reports; ``cases``: the
+    monitoring cases."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     with fmt.small_counts_hidden(hide_small):
-        briefing = build_briefing(con, scope, hide_small, reports)
+        briefing = build_briefing(con, scope, hide_small, reports, cases)
         maps = {
             metric: render_map(con, scope, metric) for metric in {s.map_metric for s in briefing.slides if s.map_metric}
         }
@@ -101,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     hide_small = user.suppresses_small_counts(scope.level) if user else False
     reports = ReportStore(args.reports or reports_path(args.db)).frames()
-    files = generate(con, scope, args.out, user.name if user else getpass.getuser(), hide_small, reports)
+    cases = CaseStore(cases_path(args.db)).frames()
+    files = generate(con, scope, args.out, user.name if user else getpass.getuser(), hide_small, reports, cases)
     store.record(user.name if user else None, "export", file=files.deck.name, command="briefing")
     print(f"已生成 {files.deck} 和 {files.workbook}，用时 {files.seconds:.1f} 秒")
     return 0

@@ -31,12 +31,15 @@ from analytics.meeting import (
     red_black_lists,
     returns_and_new_this_month,
 )
+from analytics.monitoring.figures import case_figures, overdue_cases
+from analytics.monitoring.rules import flagged_by_area
 from analytics.plan import CHAPTER_TITLES, chapter_of
 from analytics.progress import progress_figures
 from analytics.reported import behind_with_reports
 from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule
-from analytics.scope import CHILD_LEVEL, Scope, scope_label
+from analytics.scope import CHILD_LEVEL, Scope, area_names, scope_label
 from analytics.tables import goal_rows, league_rows, schedule_rows
+from cases.store import CaseFrames
 from reporting.registry import load_catalogue
 from reporting.store import ReportFrames
 from storage.values import missing
@@ -363,6 +366,42 @@ def _reporting_slide(con: duckdb.DuckDBPyConnection, scope: Scope, reports: Repo
     return slide
 
 
+def _monitoring_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, cases: CaseFrames) -> Slide:
+    """防返贫监测预警: warnings by tier, the cases' figures, and the areas with the most red warnings and overdue
+    cases."""
+    figures = case_figures(cases.cases, cases.measures, scope, cases.today)
+    flagged = flagged_by_area(con, scope, level)
+    slide = Slide("monitoring", "十一、防返贫监测预警")
+    slide.kpis = [
+        Tile("红色预警户", fmt.count(int(flagged["red"].sum()))),
+        Tile("黄色预警户", fmt.count(int((flagged["flagged"] - flagged["red"]).sum()))),
+        Tile("监测帮扶户", fmt.count(figures.monitored), f"有帮扶措施 {fmt.percent(figures.measure_share)}"),
+        Tile("待审定案件", fmt.count(figures.open_cases), f"其中逾期 {fmt.count(figures.overdue)}"),
+        Tile("线索到审定", fmt.days(figures.median_days_to_decision), "中位数，时限 15 天"),
+    ]
+    names = area_names(con, level, scope)
+    late = overdue_cases(cases.cases, scope, cases.today)
+    area_of_case = late["town_code"].str[:6] if level == "district" else late["town_code"]
+    table = flagged.assign(
+        overdue=flagged["area_code"].map(area_of_case.value_counts()).fillna(0).astype("int64")
+        if level in ("district", "town")
+        else 0
+    ).sort_values(["red", "overdue", "flagged"], ascending=False)
+    slide.tables[f"预警户最多的{LEVEL_LABELS[level]}"] = pd.DataFrame(
+        {
+            LEVEL_LABELS[level]: table["area_code"].map(names).fillna(table["area_code"]),
+            "红色预警户": table["red"],
+            "预警户": table["flagged"],
+            "逾期案件": table["overdue"],
+        }
+    ).head(10)
+    slide.note = (
+        f"办理日期 {fmt.day(cases.today)}；红色：医保自付超限、新纳入低保特困、主要劳动力意外；"
+        "逾期：立案超过 15 天未审定。"
+    )
+    return slide
+
+
 def _chapter_slides(goals: pd.DataFrame) -> list[Slide]:
     """One slide per chapter of the plan with targets behind schedule, with their owners."""
     behind = goals[goals["status"] == BEHIND].assign(chapter_title=goals["chapter"].map(chapter_of))
@@ -378,16 +417,23 @@ def _chapter_slides(goals: pd.DataFrame) -> list[Slide]:
 
 
 def build_briefing(
-    con: duckdb.DuckDBPyConnection, scope: Scope, hide_small: bool = False, reports: ReportFrames | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    hide_small: bool = False,
+    reports: ReportFrames | None = None,
+    cases: CaseFrames | None = None,
 ) -> Briefing:
     """All slides for a scope and month; ``hide_small``: the viewer's small-count rule for the slides' texts
     (an argument, so that a cached briefing never carries one viewer's texts to another); ``reports``: the sector
-    reports (without them the reported targets are 数据不足 and there is no 通报 slide)."""
+    reports (without them the reported targets are 数据不足 and there is no 通报 slide); ``cases``: the monitoring
+    cases (without them no 监测预警 slide)."""
     with fmt.small_counts_hidden(hide_small):
-        return _briefing(con, scope, reports)
+        return _briefing(con, scope, reports, cases)
 
 
-def _briefing(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None) -> Briefing:
+def _briefing(
+    con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None, cases: CaseFrames | None
+) -> Briefing:
     level = CHILD_LEVEL[scope.level]
     goals = goal_progress(con, scope, reports)
     slides = [
@@ -405,6 +451,8 @@ def _briefing(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrame
     slides.append(closing)
     if reports is not None:
         slides.append(_reporting_slide(con, scope, reports))
+    if cases is not None:
+        slides.append(_monitoring_slide(con, scope, level, cases))
     slides += _chapter_slides(goals)
     info = dataset_info(con)
     source = SOURCE_LABELS.get(info.source, info.source)

@@ -12,8 +12,10 @@ import pytest
 from access.__main__ import ensure_demo_accounts
 from analytics.cube_switch import LATEST_ONLY, from_cube
 from analytics.cubes import CUBES, build_cubes
+from analytics.monitoring.demo import demo_cases
 from analytics.scope import Scope
 from bench.server import dashboard_server
+from cases.store import cases_path
 from reporting.demo import write_demo_history
 from reporting.store import ReportStore, reports_path
 from roster.generate import generate
@@ -38,11 +40,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09, with its report history."""
+    """The demo roster as `make run` builds it: seed 2017, scale 1, as of 2017-09, with its report and case
+    histories (not its backtest: the test of the backtest runs it)."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     generate(seed=2017, scale=1, out=path, derive=build_cubes)
     with duckdb.connect(str(path), read_only=True) as con:
         write_demo_history(con, ReportStore(reports_path(path)))
+        demo_cases(con, cases_path(path))
     ensure_demo_accounts(path)
     return path
 

@@ -11,6 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from analytics.scope import Scope
+from cases.store import CaseStore, cases_path
 from reporting.store import ReportStore, reports_path
 from reports.slides import build_briefing
 from tests.browser import (
@@ -29,7 +30,8 @@ from tests.test_briefing import TITLES
 def slide_titles(db: Path, month: dt.date) -> list[str]:
     """The meeting's slides for the city at ``month``, with the demo's sector reports (as the page builds them)."""
     with duckdb.connect(str(db), read_only=True) as con:
-        briefing = build_briefing(con, Scope(month), False, ReportStore(reports_path(db)).frames())
+        reports, cases = ReportStore(reports_path(db)).frames(), CaseStore(cases_path(db)).frames()
+        briefing = build_briefing(con, Scope(month), False, reports, cases)
     return [slide.title for slide in briefing.slides]
 
 
@@ -38,7 +40,10 @@ DISTRICTS = ("平度市", "莱西市", "胶州市", "即墨区", "黄岛区")
 
 def test_meeting_runs_through_every_slide(dashboard_url: str, demo_db: Path) -> None:
     titles = slide_titles(demo_db, dt.date(2016, 12, 1))
-    assert titles[: len(TITLES)] == TITLES and titles[len(TITLES)] == "十、部门报送通报"
+    assert titles[: len(TITLES)] == TITLES and titles[len(TITLES) : len(TITLES) + 2] == [
+        "十、部门报送通报",
+        "十一、防返贫监测预警",
+    ]
     total = len(titles)
     with browser_page(1920, 1080) as page:
         seen = watch(page)

@@ -5,7 +5,7 @@ Layers, lowest first; a module imports its own layer and those below only:
 0. ``storage``: configuration, files, privacy masks, missing values, months
 1. ``geo``, the reference geography: boundaries, village points, boundary import
 2. ``roster``: schema, generator, import, snapshots; ``reporting``: sector reports, their validation,
-   approval and store
+   approval and store; ``cases``: 防返贫 monitoring cases, their workflow and store
 3. ``analytics``: every figure (queries over the roster)
 4. ``access``: accounts, roles, sessions, audit
 5. rendering: ``geo.layers``, ``geo.maps``, ``reports``
@@ -15,8 +15,8 @@ Layers, lowest first; a module imports its own layer and those below only:
 Entry points wire the layers and may import any of them: ``app.py``, every ``__main__`` module, ``bench``,
 ``scripts`` and the body of an ``if __name__ == "__main__":`` block (e.g. ``roster.generate`` passes
 ``analytics.cubes.build_cubes`` to the generator there). Streamlit is imported by ``ui``, ``views`` and ``app``
-only; SQL is written in ``analytics``, ``roster`` and ``reporting`` only (and in ``access.store``, the accounts'
-own SQLite file).
+only; SQL is written in ``analytics``, ``roster``, ``reporting`` and ``cases`` only (and in ``access.store``, the
+accounts' own SQLite file).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from tests.conftest import PROJECT_DIR
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("storage",),
     ("geo",),  # reference geography; its rendering modules are in layer 5
-    ("roster", "reporting"),
+    ("roster", "reporting", "cases"),
     ("analytics",),
     ("access",),
     ("geo.layers", "geo.maps", "reports"),
@@ -43,6 +43,7 @@ PACKAGES = (
     "geo",
     "roster",
     "reporting",
+    "cases",
     "analytics",
     "access",
     "reports",
@@ -53,7 +54,7 @@ PACKAGES = (
 )
 ENTRY_PACKAGES = ("bench", "scripts")
 STREAMLIT_LAYERS = ("ui", "views", "app")
-SQL_HOMES = ("analytics", "roster", "reporting", "access.store")
+SQL_HOMES = ("analytics", "roster", "reporting", "cases", "access.store")
 SQL = re.compile(r"^\s*(SELECT|WITH|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TABLE|VIEW))\b", re.I)
 
 

@@ -40,6 +40,8 @@ PERMISSION_LABELS = {
     "pii": "查看未脱敏个人信息",
     "report": "指标填报",
     "review": "指标审核",
+    "monitor": "监测预警办理",
+    "monitor_review": "监测对象审定",
 }
 
 

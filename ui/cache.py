@@ -10,6 +10,8 @@ from typing import Any
 import streamlit as st
 
 from analytics.scope import Scope
+from reports.slides import Briefing, build_briefing
+from ui.cases import case_frames, cases_key
 from ui.context import connection, database_key
 from ui.reports import report_frames, reports_key
 
@@ -48,3 +50,16 @@ def cached_reported(function: Callable[..., Any], scope: Scope, *args: Any) -> A
 def cached(function: Callable[..., Any], scope: Scope, *args: Any) -> Any:
     """``function(con, scope, *args)``, computed once per database version and arguments."""
     return _call(function.__module__, function.__name__, database_key(), scope, args)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _briefing(
+    db: tuple[str, float, float], reports: tuple[str, int], cases: tuple[str, int], scope: Scope, hide_small: bool
+) -> Briefing:
+    return build_briefing(connection(), scope, hide_small, report_frames(), case_frames())
+
+
+def cached_briefing(scope: Scope, hide_small: bool) -> Briefing:
+    """The meeting's slides with the sector reports and the monitoring cases, built once per version of the
+    database, the reports and the cases."""
+    return _briefing(database_key(), reports_key(), cases_key(), scope, hide_small)

@@ -25,6 +25,7 @@ PAGES = (
     PageSpec("views/report_status.py", "报送情况", "reporting", "指标报送"),
     PageSpec("views/report_entry.py", "指标填报", "report", "指标报送", permission="report"),
     PageSpec("views/report_review.py", "指标审核", "review", "指标报送", permission="review"),
+    PageSpec("views/monitoring.py", "监测预警", "monitoring", "防返贫监测"),
     PageSpec("views/summary.py", "数据概况", "summary", "数据"),
     PageSpec("views/quality.py", "数据质量", "quality", "数据"),
     PageSpec("views/data_admin.py", "数据管理", "data", "数据", permission="import"),

@@ -8,12 +8,13 @@ import streamlit as st
 
 from analytics import fmt
 from reports.briefing import generate
-from reports.slides import Chart, build_briefing
+from reports.slides import Chart
 from reports.static_chart import render_chart
 from reports.static_map import render_map
 from ui import tables
 from ui.auth import audit, current_user
-from ui.cache import cached, cached_reported
+from ui.cache import cached, cached_briefing
+from ui.cases import case_frames
 from ui.context import connection
 from ui.meeting import KEYBOARD_JS, inline_png, slide_css
 from ui.page import start
@@ -22,7 +23,7 @@ from ui.status import CARD_CSS, chip
 from ui.text import plain
 
 con, info, scope = start(None)
-briefing = cached_reported(build_briefing, scope, fmt.suppressing())
+briefing = cached_briefing(scope, fmt.suppressing())
 slides = briefing.slides
 
 requested = st.query_params.get("slide", "1")
@@ -54,7 +55,9 @@ with st.container(key="meeting_controls"):
         controls[5].caption("当前角色不能导出简报。")
     elif controls[5].button("生成简报（PPTX + Excel）", key="meeting_export"):
         out = Path(tempfile.mkdtemp(prefix="briefing_"))
-        files = generate(connection(), scope, out, current_user().name, fmt.suppressing(), report_frames())
+        files = generate(
+            connection(), scope, out, current_user().name, fmt.suppressing(), report_frames(), case_frames()
+        )
         audit("export", file=files.deck.name, scope=scope.area_code, month=f"{scope.as_of:%Y-%m}")
         st.session_state.meeting_files = (files.deck, files.workbook, files.seconds)
     if "meeting_files" in st.session_state:

@@ -4,16 +4,20 @@ from html import escape
 
 import streamlit as st
 
+from analytics import fmt
 from analytics.goals import goal_progress, goal_summary
 from analytics.judgement import STATUSES
 from analytics.kpi import headline, kpi_cards
 from analytics.labels import LEVEL_LABELS
 from analytics.league import SCORE_RULE, league_table
+from analytics.monitoring.figures import case_figures
+from analytics.monitoring.rules import flagged_by_area
 from analytics.progress import progress_figures, remaining_curve
 from analytics.reported import behind_with_reports
 from analytics.scope import CHILD_LEVEL, scope_label
 from ui import charts, tables
 from ui.cache import cached, cached_reported
+from ui.cases import case_frames
 from ui.page import start
 from ui.status import CARD_CSS, kpi_card
 
@@ -59,6 +63,24 @@ else:
         with st.expander(f"其余 {len(behind) - SHOWN_ROWS} 条预警"):
             st.table(tables.schedule(behind.iloc[SHOWN_ROWS:]))
 st.caption("红：已过期未完成、近3月无进展或需月均完成 > 1.5 × 近3月月均；黄：需月均完成 > 近3月月均。")
+
+st.subheader("防返贫监测")
+flagged = cached(flagged_by_area, scope, "district")
+frames = case_frames()
+watch = case_figures(frames.cases, frames.measures, scope, frames.today)
+for column, (label, value) in zip(
+    st.columns(5),
+    (
+        ("红色预警户", fmt.count(int(flagged["red"].sum()))),
+        ("黄色预警户", fmt.count(int((flagged["flagged"] - flagged["red"]).sum()))),
+        ("监测帮扶户", fmt.count(watch.monitored)),
+        ("逾期未审定案件", fmt.count(watch.overdue)),
+        ("有帮扶措施", fmt.percent(watch.measure_share)),
+    ),
+    strict=True,
+):
+    column.metric(label, value)
+st.caption(f"办理日期 {fmt.day(frames.today)}；预警名单、案件办理与回测见“监测预警”页。")
 
 st.subheader(f"规划指标完成情况（全部 {len(goals)} 项）")
 st.caption(goal_summary(goals))

@@ -15,9 +15,8 @@ from pathlib import Path
 from access.cli import add_user_arguments
 from analytics import fmt
 from analytics.__main__ import CliError, _limit, _open
-from analytics.monitoring.backtest import SEED, TOP_N, Record, as_json, backtest
-
-METHOD_LABELS = {"rules": "规则", "score": "风险评分", "baseline": "基线（收入最低优先）"}
+from analytics.monitoring.backtest import METHOD_LABELS, TOP_N, Record, as_json, backtest
+from analytics.monitoring.score import SEED
 
 
 def table(records: list[Record]) -> str:

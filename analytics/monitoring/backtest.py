@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -20,14 +21,14 @@ from sklearn.metrics import roc_auc_score
 from analytics.dataset import dataset_info
 from analytics.monitoring.features import household_months
 from analytics.monitoring.rules import rule_hits
-from analytics.monitoring.score import risk, train
+from analytics.monitoring.score import SEED, risk, train
 from analytics.scope import Scope
 from storage.months import add_months
 
 METHODS = ("rules", "score", "baseline")
+METHOD_LABELS = {"rules": "规则", "score": "风险评分", "baseline": "基线（收入最低优先）"}
 HORIZONS = (3, 6)
 TOP_N = 20
-SEED = 2017
 NO_INCOME = 1e9  # a household without last year's income comes last in the baseline's order
 
 
@@ -136,6 +137,11 @@ def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) ->
         events=events,
         listed=listed_count,
     )
+
+
+def stored_path(db: Path) -> Path:
+    """Where the dashboard reads the backtest of a roster database (``--json`` writes it there by default)."""
+    return db.with_name(db.stem + ".backtest.json")
 
 
 def as_json(records: list[Record]) -> list[dict[str, object]]:

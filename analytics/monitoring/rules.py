@@ -18,8 +18,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics.scope import PLACE_FILTER_SQL, Scope
+from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope
 from analytics.sql import execute
+from storage.db import single
 from storage.privacy import masked
 
 WINDOW_MONTHS = 3
@@ -84,7 +85,7 @@ def _params(scope: Scope) -> dict[str, object]:
 
 _TIERS = f"""
 WITH hits AS ({_HITS})
-SELECT h.household_id, t.name AS town_name, v.name AS village_name, h.head_name,
+SELECT h.household_id, t.town_code, t.name AS town_name, v.name AS village_name, h.head_name,
        CASE WHEN bool_or(x.tier = '红') THEN '红' ELSE '黄' END AS tier,
        count(*) AS rules,
        string_agg(x.label_zh, '；' ORDER BY x.tier = '红' DESC, x.rule_id) AS reasons
@@ -99,3 +100,26 @@ def flagged_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     """Households in scope with at least one triggered rule, red first: ``household_id``, town, village, head
     (masked), ``tier``, number of ``rules`` and the ``reasons`` (labels joined by ；)."""
     return masked(execute(con, _TIERS, _params(scope)).df())
+
+
+_BY_AREA = """
+WITH hits AS ({hits}),
+households AS (
+    SELECT household_id, village_code, bool_or(tier = '红') AS red FROM hits GROUP BY ALL
+)
+SELECT {group} AS area_code, count(*) AS flagged, count(*) FILTER (WHERE x.red) AS red
+FROM households x JOIN village v USING (village_code) JOIN town t USING (town_code)
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def flagged_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
+    """Flagged households per area at ``level`` (district, town or village): ``area_code``, ``flagged`` (红 and
+    黄) and ``red``."""
+    sql = _BY_AREA.format(hits=_HITS, group=GROUP_SQL[level])
+    return execute(con, sql, _params(scope)).df().astype({"flagged": "int64", "red": "int64"})
+
+
+def rule_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many warning rules the database holds."""
+    return int(single(con.execute("SELECT count(*) FROM warning_rule")))

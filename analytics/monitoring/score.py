@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
 from analytics import fmt
-from analytics.monitoring.features import FEATURES, MONEY_FEATURES
+from analytics.monitoring.features import FEATURES, MONEY_FEATURES, household_months
+from analytics.scope import Scope
 from storage.values import missing
 
 FEATURE_NAMES = list(FEATURES)
@@ -75,5 +77,26 @@ def _reason(name: str, value: float) -> str:
     if name == "income_gap":
         if missing(value):
             return "上年收入未录入"
-        return f"上年人均收入{'低于' if value < 0 else '仅高出'}监测线 {fmt.yuan(abs(value))}"
+        return f"上年人均收入{'低于' if value < 0 else '高出'}监测线 {fmt.yuan(abs(value))}"
     return FEATURES[name].format(value=fmt.yuan(value) if name in MONEY_FEATURES else fmt.whole(value))
+
+
+HORIZON = 3  # months: the visit list looks for returns within the next quarter
+SEED = 2017
+
+
+def current_risk(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date) -> pd.DataFrame:
+    """The exited households of ``scope`` at its month with ``risk`` (of returning within ``HORIZON`` months) and
+    ``reasons``, from a model trained on the whole city's months ``first`` .. the month before; empty when the
+    history holds too few returns to train on."""
+    frame = household_months(con, Scope(scope.as_of), first)
+    booster = train(frame, HORIZON, scope.as_of, SEED)
+    rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(scope.as_of)]
+    code = scope.town or scope.district  # inside the user's area: Scope refuses any other
+    rows = rows[rows["town_code"].str.startswith(code)] if code else rows
+    if booster is None or rows.empty:
+        return pd.DataFrame(columns=["household_id", "risk", "reasons"])
+    rows = rows.reset_index(drop=True)
+    return pd.DataFrame(
+        {"household_id": rows["household_id"], "risk": risk(booster, rows), "reasons": reasons(booster, rows)}
+    )

@@ -1,0 +1,87 @@
+"""防返贫监测预警 on the pages: the cases store next to the base database, its frames per version, the visit list
+(warnings joined with the risk score and the case state), and the one way a page takes a case step (facts from
+the roster, the workflow's refusal, the audit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from access.roles import User
+from analytics.monitoring.backtest import stored_path
+from analytics.monitoring.figures import household_facts
+from analytics.monitoring.rules import flagged_households
+from analytics.monitoring.score import current_risk
+from analytics.scope import Scope
+from cases.service import Outcome, act
+from cases.workflow import ACTION_LABELS, STATE_LABELS, Household, Staff, Step
+from storage.db import database_path
+from ui.auth import audit
+from ui.cache import cached
+from ui.cases import case_store
+from ui.reports import flash
+
+
+def visit_list(scope: Scope, first: dt.date, cases: pd.DataFrame) -> pd.DataFrame:
+    """The scope's flagged households (masked) with their risk score, its reasons and their case's state, red
+    first, then by risk."""
+    flagged = cached(flagged_households, scope)
+    scored = cached(current_risk, scope, first).rename(columns={"reasons": "score_reasons"})
+    latest = cases.drop_duplicates("household_id")[["household_id", "state"]]
+    frame = flagged.merge(scored, on="household_id", how="left").merge(latest, on="household_id", how="left")
+    frame["case"] = frame["state"].map(STATE_LABELS).fillna("未立案")
+    return frame.sort_values(["tier", "risk"], ascending=[False, False], key=_tier_first, ignore_index=True)
+
+
+def _tier_first(column: pd.Series) -> pd.Series:
+    return column.map({"红": 1, "黄": 0}) if column.name == "tier" else column.fillna(-1)
+
+
+def staff_of(user: User) -> Staff:
+    return Staff(user.name, user.role, user.area)
+
+
+def take_step(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    user: User,
+    step: Step,
+    household_id: str,
+    town_code: str,
+    reason: str = "",
+) -> bool:
+    """Take ``step`` on the household's case with the roster's facts; say and audit what happened."""
+    facts = household_facts(con, scope, household_id)
+    household = Household(
+        household_id,
+        town_code,
+        income_above_line=bool(facts and facts.income_above_line),
+        months_without_warning=facts.months_without_warning if facts else 0,
+        has_working_age_labour=bool(facts and facts.has_working_age_labour),
+    )
+    outcome: Outcome = act(case_store(), staff_of(user), step, household, reason)
+    audit(
+        "monitor",
+        step=step.action,
+        household=household_id,
+        case=outcome.case_id,
+        done=not outcome.refused,
+        refused=outcome.refused or None,
+    )
+    if outcome.refused:
+        st.error(f"未执行：{outcome.refused}")
+        return False
+    flash("success", f"{ACTION_LABELS[step.action]}已办理（案件 {outcome.case_id}）。")
+    return True
+
+
+def backtest_records() -> tuple[list[dict[str, object]], dt.datetime | None]:
+    """The stored backtest of the base database (``python -m analytics.monitoring backtest --json``), if run."""
+    path = stored_path(database_path())
+    if not path.exists():
+        return [], None
+    return json.loads(path.read_text(encoding="utf-8")), dt.datetime.fromtimestamp(path.stat().st_mtime)

@@ -1,0 +1,225 @@
+"""监测预警: households flagged by the department clues and the roster (tiers and reasons), the risk score's visit
+list, the map, the monitoring cases with their figures and steps, and the backtest of the lists."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics import fmt
+from analytics.classify import METHODS, methods_for
+from analytics.monitoring.backtest import METHOD_LABELS
+from analytics.monitoring.figures import (
+    case_figures,
+    in_area,
+    measure_choices,
+    monitored_by_type_and_state,
+    overdue_cases,
+)
+from analytics.monitoring.rules import rule_count
+from cases.workflow import OBJECT_TYPES, STATE_LABELS, Step
+from geo.maps import map_level, warning_map
+from storage.months import add_months
+from ui import charts
+from ui.auth import current_user
+from ui.cache import cached
+from ui.cases import case_frames
+from ui.choices import pick
+from ui.maps import legend, show_map
+from ui.monitoring import backtest_records, take_step, visit_list
+from ui.page import start
+from ui.reports import show_flash
+from ui.tables import as_read
+
+con, info, scope = start("监测预警")
+user = current_user()
+frames = case_frames()
+show_flash()
+st.caption(
+    f"办理日期：{fmt.day(frames.today)} · 预警：{rule_count(con)} 条规则，按截至月及此前 3 个月的医保、民政、教育、"
+    "残联、应急、公安、人社线索和上年收入判定；风险评分：梯度提升模型对未来 3 个月返贫的估计，只用截至上月的信息训练。"
+)
+
+figures = case_figures(frames.cases, frames.measures, scope, frames.today)
+visits = visit_list(scope, add_months(info.baseline, 1), frames.cases)
+tiers = visits["tier"].value_counts()
+cells = st.columns(7)
+for cell, (label, value) in zip(
+    cells,
+    (
+        ("红色预警户", fmt.count(tiers.get("红", 0))),
+        ("黄色预警户", fmt.count(tiers.get("黄", 0))),
+        ("监测帮扶户", fmt.count(figures.monitored)),
+        ("待审定案件", fmt.count(figures.open_cases)),
+        ("逾期案件", fmt.count(figures.overdue)),
+        ("有帮扶措施", fmt.percent(figures.measure_share)),
+        ("线索到审定（中位）", fmt.days(figures.median_days_to_decision)),
+    ),
+    strict=True,
+):
+    cell.metric(label, value)
+
+st.subheader("预警户分布")
+level = map_level(scope.level, "town")
+controls = st.columns([2, 1])
+method = pick(controls[0], "分级方法", {m: METHODS[m] for m in methods_for("flagged")}, "warning_map_method")
+k = int(controls[1].number_input("分级数", 3, 5, 4, key="warning_map_k"))
+spec, classes = cached(warning_map, scope, level, method, k, fmt.suppressing())
+left, right = st.columns([3, 2])
+with left:
+    show_map(spec, "map_warning")
+with right:
+    legend(classes, "预警户（红、黄）", charts.legend_formatter("flagged"))
+
+if user.can("households"):
+    st.subheader("预警户与建议走访名单")
+    only_top = st.toggle("每个镇街只看风险评分最高的 20 户（建议走访）", value=False, key="warning_top20")
+    shown = visits
+    if only_top:
+        shown = visits.sort_values("risk", ascending=False).groupby("town_name", sort=False).head(20)
+    page_size = 50
+    pages = max(1, -(-len(shown) // page_size))
+    page = int(st.number_input(f"页码（共 {pages} 页，每页 {page_size} 户）", 1, pages, 1, key="warning_page"))
+    rows = shown.iloc[(page - 1) * page_size : page * page_size]
+    st.table(
+        as_read(
+            pd.DataFrame(
+                {
+                    "预警": rows["tier"],
+                    "镇街": rows["town_name"],
+                    "村": rows["village_name"],
+                    "户主": rows["head_name"],
+                    "预警原因": rows["reasons"],
+                    "风险评分": [fmt.percent(v) for v in rows["risk"]],
+                    "评分依据": rows["score_reasons"].fillna("—"),
+                    "案件": rows["case"],
+                }
+            )
+        )
+    )
+    if user.can("monitor"):
+        open_ones = visits[visits["case"].isin(["未立案", STATE_LABELS["eliminated"], STATE_LABELS["rejected"]])]
+        labels = {
+            hid: f"{t} · {town} {village} · {head}"
+            for hid, t, town, village, head in open_ones[
+                ["household_id", "tier", "town_name", "village_name", "head_name"]
+            ].itertuples(index=False)
+        }
+        if labels:
+            with st.form("open_case"):
+                chosen = str(
+                    st.selectbox(
+                        "立案核实的预警户", list(labels), format_func=lambda h: labels[h], key="open_household"
+                    )
+                )
+                if st.form_submit_button("立案核实"):
+                    row = visits.set_index("household_id").loc[chosen]
+                    if take_step(con, scope, user, Step("open"), chosen, str(row["town_code"]), str(row["reasons"])):
+                        st.rerun()
+
+st.subheader("监测案件")
+own = in_area(frames.cases, scope)
+if own.empty:
+    st.caption("本区域还没有监测案件。")
+else:
+    late = set(overdue_cases(frames.cases, scope, frames.today)["case_id"])
+    st.table(
+        as_read(
+            pd.DataFrame(
+                {
+                    "案件": own["case_id"].map(lambda v: f"第{v}号"),
+                    "状态": [
+                        "逾期" if c in late else STATE_LABELS[s]
+                        for c, s in zip(own["case_id"], own["state"], strict=True)
+                    ],
+                    "立案日期": [fmt.day(pd.Timestamp(v).date()) for v in own["opened"]],
+                    "审定期限": [fmt.day(pd.Timestamp(v).date()) for v in own["deadline"]],
+                    "监测对象类型": own["object_type"].fillna("—"),
+                    "立案原因": own["reason"],
+                }
+            )
+        )
+    )
+    st.caption("状态为“逾期”的案件已超过立案后 15 天仍未审定（橙色预警）。")
+    by_type = monitored_by_type_and_state(frames.cases, scope).rename(columns=STATE_LABELS)
+    st.table(as_read(by_type.rename_axis("监测对象类型").reset_index()))
+
+if user.can("monitor") or user.can("monitor_review"):
+    workable = own[~own["state"].isin(["eliminated", "rejected"])] if not own.empty else own
+    if not workable.empty:
+        st.subheader("办理案件")
+        case_id = st.selectbox(
+            "案件",
+            workable["case_id"].tolist(),
+            format_func=lambda c: f"第{c}号 · {STATE_LABELS[workable.set_index('case_id').loc[c, 'state']]}",
+            key="case_choice",
+        )
+        case = workable.set_index("case_id").loc[case_id]
+        state = str(case["state"])
+        with st.form("case_step"):
+            step: Step | None = None
+            if state == "verifying":
+                finding = st.text_area("核实结论", key="case_finding")
+                risky = st.radio(
+                    "核实结果", ["存在返贫致贫风险，进入评议公示", "经核实无风险，不纳入"], key="case_risky"
+                )
+                if st.form_submit_button("提交核实结论"):
+                    step = Step("verify", finding=finding, eligible=risky.startswith("存在"))
+            elif state == "publicising":
+                start_day = st.date_input("公示开始", value=frames.today - dt.timedelta(days=6), key="case_from")
+                end_day = st.date_input("公示结束", value=frames.today - dt.timedelta(days=1), key="case_to")
+                if st.form_submit_button("提交公示结果"):
+                    step = Step("publicise", start=start_day, end=end_day)
+            elif state == "town_review":
+                agree = st.radio("镇审核意见", ["同意，报区市审定", "不同意纳入"], key="case_town")
+                if st.form_submit_button("提交镇审核意见"):
+                    step = Step("town_review", eligible=agree.startswith("同意"))
+            elif state == "deciding":
+                include = st.radio("区市审定", ["纳入监测", "不纳入"], key="case_decide")
+                kind = st.selectbox("监测对象类型", OBJECT_TYPES, key="case_type")
+                if st.form_submit_button("提交审定"):
+                    step = Step("decide", eligible=include == "纳入监测", object_type=kind)
+            else:
+                choices = cached(measure_choices, scope)
+                measures = st.multiselect(
+                    "帮扶措施（落实后提交）", list(choices), format_func=choices.get, key="case_measures"
+                )
+                secured = st.checkbox(
+                    "义务教育、基本医疗、住房安全和饮水安全均有保障（风险消除时确认）", key="case_secured"
+                )
+                assign, eliminate = st.columns(2)
+                if assign.form_submit_button("落实帮扶措施"):
+                    step = Step("assign", measures=tuple(measures))
+                if eliminate.form_submit_button("标注风险消除"):
+                    step = Step("eliminate", secured=secured)
+            if step is not None and take_step(
+                con, scope, user, step, str(case["household_id"]), str(case["town_code"])
+            ):
+                st.rerun()
+
+st.subheader("回测：名单能否提前发现返贫")
+records, made = backtest_records()
+if not records:
+    st.caption(
+        "尚未运行回测（命令：python -m analytics.monitoring backtest --db 数据库 --json 数据库名.backtest.json）。"
+    )
+else:
+    table = pd.DataFrame(records)
+    st.table(
+        as_read(
+            pd.DataFrame(
+                {
+                    "方法": table["method"].map(METHOD_LABELS),
+                    "期限": table["horizon_months"].map(lambda h: f"{h}个月"),
+                    "召回率（每镇前N户）": [fmt.percent(v) for v in table["recall"]],
+                    "精确率": [fmt.percent(v) for v in table["precision"]],
+                    "AUC": [fmt.fixed(v, 3) for v in table["auc"]],
+                    "提前期（月）": [fmt.fixed(v) for v in table["lead_months"]],
+                    "回测时点数": table["origins"],
+                }
+            )
+        )
+    )
+    st.caption(
+        f"每镇每月前 {int(table['top_n'].iloc[0])} 户；全市滚动回测，生成于 {fmt.day(made.date() if made else None)}。"
+    )
