@@ -18,8 +18,11 @@ from analytics.cubes import build_cubes
 from analytics.goals import goal_progress
 from analytics.kpi import kpi_cards
 from analytics.league import league_table
+from analytics.monitoring.figures import case_figures
+from analytics.monitoring.rules import flagged_households
 from analytics.progress import progress_figures
 from analytics.scope import Scope
+from cases.store import CaseStore, cases_path
 from tests.conftest import PROJECT_DIR
 from ui.navigation import DATA_PAGES
 
@@ -289,3 +292,30 @@ def test_small_counts_are_hidden_from_a_viewer_below_their_level_only(monkeypatc
     assert (
         f"市定经济薄弱村摘帽{f.weak_villages_exited} / {f.weak_villages_total}个" in viewer_cards
     )  # places never suppressed
+
+
+def test_monitoring_page_shows_the_analytics_figures_and_lists_only_to_whom_may_see_households(
+    monkeypatch, demo_db: Path
+) -> None:
+    """The 监测预警 page of a township monitor: the tier counts are the rule engine's for the town, the case figures
+    the case store's; the demo viewer sees the figures and the map but no household list."""
+    monitor = login(app(monkeypatch, demo_db).run(), "demo_monitor_liaolan", "demo-monitor-2017")
+    monitor.switch_page("views/monitoring.py").run()
+    assert not monitor.exception, [e.value for e in monitor.exception]
+    town = Scope(dt.date(2017, 9, 1), "370283", "370283108", limit="370283108")
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        tiers = flagged_households(con, town)["tier"].value_counts()
+    frames = CaseStore(cases_path(demo_db)).frames()
+    figures = case_figures(frames.cases, frames.measures, town, frames.today)
+    shown = {m.label: m.value for m in monitor.metric}
+    assert shown["红色预警户"] == fmt.count(tiers["红"]) and shown["黄色预警户"] == fmt.count(tiers["黄"])
+    assert shown["监测帮扶户"] == fmt.count(figures.monitored) and shown["逾期案件"] == fmt.count(figures.overdue)
+    listed = next(t.value for t in monitor.table if "户主" in t.value.columns)
+    assert len(listed) == min(50, int(tiers.sum())) and listed["户主"].str.contains(r"\*").all()
+    assert listed["镇街"].eq("蓼兰镇").all()
+
+    viewer = app(monkeypatch, demo_db).run()
+    viewer.switch_page("views/monitoring.py").run()
+    assert not viewer.exception
+    assert "预警户与建议走访名单" not in [s.value for s in viewer.subheader]
+    assert not any("户主" in t.value.columns for t in viewer.table)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from analytics.monitoring.figures import case_figures, overdue_cases
+from analytics.scope import Scope
 from cases.service import act
 from cases.store import CaseStore
 from cases.workflow import Household, Staff, Step, overdue
@@ -136,3 +138,24 @@ def test_an_undecided_case_is_overdue_after_fifteen_days() -> None:
     assert overdue("verifying", deadline, deadline + dt.timedelta(days=1))
     assert overdue("deciding", deadline, dt.date(2017, 4, 1))
     assert not overdue("monitored", deadline, dt.date(2017, 4, 1))
+
+
+def test_case_figures_on_a_hand_made_history(store) -> None:
+    """Three households: one monitored with a measure (decided after 6 days), one refused at the visit, one still
+    waiting for its visit 20 days after it was opened (overdue); counted by hand."""
+    cases, clock = store
+    through_decision(cases, clock)  # opened 03-01, decided 03-07
+    act(cases, MONITOR, Step("assign", measures=("ss_dibao",)), READY)
+    other = replace(READY, household_id="H2")
+    act(cases, MONITOR, Step("open"), other, "线索")
+    act(cases, MONITOR, Step("verify", finding="经核实收入稳定", eligible=False), other)
+    late = replace(READY, household_id="H3", town_code="370283109")
+    assert not act(cases, Staff("平度专干", "monitor", "370283"), Step("open"), late, "线索").refused
+    clock.day += dt.timedelta(days=20)
+    frames = cases.frames()
+    city = case_figures(frames.cases, frames.measures, Scope(clock.day), frames.today)
+    assert (city.monitored, city.with_measure, city.rejected, city.open_cases, city.overdue) == (1, 1, 1, 1, 1)
+    assert city.median_days_to_decision == 6 and city.measure_share == 1.0
+    town = case_figures(frames.cases, frames.measures, Scope(clock.day, "370283", "370283109"), frames.today)
+    assert (town.monitored, town.open_cases, town.overdue) == (0, 1, 1)
+    assert overdue_cases(frames.cases, Scope(clock.day), frames.today)["days_overdue"].tolist() == [5]

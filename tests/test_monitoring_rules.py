@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics.monitoring.rules import flagged_households, rule_hits
+from analytics.monitoring.rules import flagged_by_area, flagged_households, rule_hits
 from analytics.scope import Scope
 from roster.generate import static_tables
 from roster.schema import insert_frame
@@ -105,3 +105,16 @@ def test_flagged_households_red_first_with_their_reasons_in_scope(warned: duckdb
     laixi = flagged_households(warned, Scope(AT, sr.LAIXI))
     villages = dict(warned.execute("SELECT household_id, village_code FROM household").fetchall())
     assert set(laixi["household_id"]) == {h for h in flagged["household_id"] if villages[h].startswith("B")}
+
+
+def test_flagged_households_by_area_count_each_household_once(warned: duckdb.DuckDBPyConnection) -> None:
+    """H29 has two rules and counts once; the count per town is the fixture's flagged households by town."""
+    by_town = flagged_by_area(warned, Scope(AT), "town").set_index("area_code")
+    villages = dict(warned.execute("SELECT household_id, village_code FROM household").fetchall())
+    expected_red = {"H01", "H16", "H29"}
+    expected = {h for h, _ in hits(warned, Scope(AT))}
+    for town in {sr.TOWN_OF_VILLAGE[villages[h]] for h in expected}:
+        mine = {h for h in expected if sr.TOWN_OF_VILLAGE[villages[h]] == town}
+        assert by_town.loc[town, "flagged"] == len(mine)
+        assert by_town.loc[town, "red"] == len(mine & expected_red)
+    assert by_town["flagged"].sum() == 6

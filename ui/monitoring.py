@@ -53,8 +53,9 @@ def take_step(
     household_id: str,
     town_code: str,
     reason: str = "",
-) -> bool:
-    """Take ``step`` on the household's case with the roster's facts; say and audit what happened."""
+) -> int | None:
+    """Take ``step`` on the household's case with the roster's facts; say and audit what happened; the case's id
+    when the step was taken."""
     facts = household_facts(con, scope, household_id)
     household = Household(
         household_id,
@@ -74,9 +75,9 @@ def take_step(
     )
     if outcome.refused:
         st.error(f"未执行：{outcome.refused}")
-        return False
-    flash("success", f"{ACTION_LABELS[step.action]}已办理（案件 {outcome.case_id}）。")
-    return True
+        return None
+    flash("success", f"{ACTION_LABELS[step.action]}已办理（第{outcome.case_id}号案件）。")
+    return outcome.case_id
 
 
 def backtest_records() -> tuple[list[dict[str, object]], dt.datetime | None]:

@@ -11,12 +11,13 @@ from analytics.classify import METHODS, methods_for
 from analytics.monitoring.backtest import METHOD_LABELS
 from analytics.monitoring.figures import (
     case_figures,
+    cases_by_urgency,
     in_area,
     measure_choices,
     monitored_by_type_and_state,
-    overdue_cases,
 )
-from analytics.monitoring.rules import rule_count
+from analytics.monitoring.rules import flagged_by_area, rule_count
+from analytics.scope import area_names
 from cases.workflow import OBJECT_TYPES, STATE_LABELS, Step
 from geo.maps import map_level, warning_map
 from storage.months import add_months
@@ -30,6 +31,8 @@ from ui.monitoring import backtest_records, take_step, visit_list
 from ui.page import start
 from ui.reports import show_flash
 from ui.tables import as_read
+
+CASES_PER_PAGE = 20
 
 con, info, scope = start("监测预警")
 user = current_user()
@@ -60,16 +63,31 @@ for cell, (label, value) in zip(
     cell.metric(label, value)
 
 st.subheader("预警户分布")
-level = map_level(scope.level, "town")
-controls = st.columns([2, 1])
-method = pick(controls[0], "分级方法", {m: METHODS[m] for m in methods_for("flagged")}, "warning_map_method")
-k = int(controls[1].number_input("分级数", 3, 5, 4, key="warning_map_k"))
-spec, classes = cached(warning_map, scope, level, method, k, fmt.suppressing())
-left, right = st.columns([3, 2])
-with left:
-    show_map(spec, "map_warning")
-with right:
-    legend(classes, "预警户（红、黄）", charts.legend_formatter("flagged"))
+if scope.level in ("city", "district"):
+    level = map_level(scope.level, "town")
+    controls = st.columns([2, 1])
+    method = pick(controls[0], "分级方法", {m: METHODS[m] for m in methods_for("flagged")}, "warning_map_method")
+    k = int(controls[1].number_input("分级数", 3, 5, 4, key="warning_map_k"))
+    spec, classes = cached(warning_map, scope, level, method, k, fmt.suppressing())
+    left, right = st.columns([3, 2])
+    with left:
+        show_map(spec, "map_warning")
+    with right:
+        legend(classes, "预警户（红、黄）", charts.legend_formatter("flagged"))
+else:  # a town or a village: its villages as a table (one polygon tells nothing)
+    villages = cached(flagged_by_area, scope, "village")
+    names = area_names(con, "village", scope)
+    st.table(
+        as_read(
+            pd.DataFrame(
+                {
+                    "村": villages["area_code"].map(names).fillna(villages["area_code"]),
+                    "预警户": villages["flagged"],
+                    "其中红色预警户": villages["red"],
+                }
+            ).sort_values(["其中红色预警户", "预警户"], ascending=False)
+        )
+    )
 
 if user.can("households"):
     st.subheader("预警户与建议走访名单")
@@ -106,7 +124,7 @@ if user.can("households"):
             ].itertuples(index=False)
         }
         if labels:
-            with st.form("open_case"):
+            with st.form("open_case", clear_on_submit=True):
                 chosen = str(
                     st.selectbox(
                         "立案核实的预警户", list(labels), format_func=lambda h: labels[h], key="open_household"
@@ -114,7 +132,11 @@ if user.can("households"):
                 )
                 if st.form_submit_button("立案核实"):
                     row = visits.set_index("household_id").loc[chosen]
-                    if take_step(con, scope, user, Step("open"), chosen, str(row["town_code"]), str(row["reasons"])):
+                    case_id = take_step(
+                        con, scope, user, Step("open"), chosen, str(row["town_code"]), str(row["reasons"])
+                    )
+                    if case_id is not None:
+                        st.session_state.case_choice = case_id  # the new case is the one to work next
                         st.rerun()
 
 st.subheader("监测案件")
@@ -122,25 +144,29 @@ own = in_area(frames.cases, scope)
 if own.empty:
     st.caption("本区域还没有监测案件。")
 else:
-    late = set(overdue_cases(frames.cases, scope, frames.today)["case_id"])
+    worklist = cases_by_urgency(frames.cases, scope, frames.today)
+    case_pages = max(1, -(-len(worklist) // CASES_PER_PAGE))
+    number = int(st.number_input(f"页码（共 {case_pages} 页，逾期在前）", 1, case_pages, 1, key="case_page"))
+    rows = worklist.iloc[(number - 1) * CASES_PER_PAGE : number * CASES_PER_PAGE]
     st.table(
         as_read(
             pd.DataFrame(
                 {
-                    "案件": own["case_id"].map(lambda v: f"第{v}号"),
+                    "案件": rows["case_id"].map(lambda v: f"第{v}号"),
                     "状态": [
-                        "逾期" if c in late else STATE_LABELS[s]
-                        for c, s in zip(own["case_id"], own["state"], strict=True)
+                        "逾期" if d > 0 else STATE_LABELS[s]
+                        for d, s in zip(rows["days_overdue"], rows["state"], strict=True)
                     ],
-                    "立案日期": [fmt.day(pd.Timestamp(v).date()) for v in own["opened"]],
-                    "审定期限": [fmt.day(pd.Timestamp(v).date()) for v in own["deadline"]],
-                    "监测对象类型": own["object_type"].fillna("—"),
-                    "立案原因": own["reason"],
+                    "逾期天数": [fmt.days(d) if d > 0 else "—" for d in rows["days_overdue"]],
+                    "立案日期": [fmt.day(pd.Timestamp(v).date()) for v in rows["opened"]],
+                    "审定期限": [fmt.day(pd.Timestamp(v).date()) for v in rows["deadline"]],
+                    "监测对象类型": rows["object_type"].fillna("—"),
+                    "立案原因": rows["reason"],
                 }
             )
         )
     )
-    st.caption("状态为“逾期”的案件已超过立案后 15 天仍未审定（橙色预警）。")
+    st.caption("“逾期”：立案后 15 天仍未审定（橙色预警）。")
     by_type = monitored_by_type_and_state(frames.cases, scope).rename(columns=STATE_LABELS)
     st.table(as_read(by_type.rename_axis("监测对象类型").reset_index()))
 
@@ -156,7 +182,7 @@ if user.can("monitor") or user.can("monitor_review"):
         )
         case = workable.set_index("case_id").loc[case_id]
         state = str(case["state"])
-        with st.form("case_step"):
+        with st.form("case_step", clear_on_submit=True):
             step: Step | None = None
             if state == "verifying":
                 finding = st.text_area("核实结论", key="case_finding")

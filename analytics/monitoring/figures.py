@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics.monitoring.rules import rule_hits
 from analytics.scope import Scope
 from analytics.sql import execute
-from cases.workflow import OPEN_STATES, STABLE_MONTHS
+from cases.workflow import OBJECT_TYPES, OPEN_STATES, STABLE_MONTHS, STATE_LABELS
 from storage.months import add_months
 
 LOOKBACK_MONTHS = STABLE_MONTHS
@@ -64,9 +65,30 @@ def case_figures(cases: pd.DataFrame, measures: pd.DataFrame, scope: Scope, toda
 
 
 def monitored_by_type_and_state(cases: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    """Cases per object type (rows; 未定 before the decision) and state (columns)."""
+    """Cases per object type (rows, in the workflow's order; 未定 before the decision) and state (columns, in the
+    workflow's order)."""
     own = in_area(cases, scope)
-    return pd.crosstab(own["object_type"].fillna("未定"), own["state"]).rename_axis(index=None, columns=None)
+    table = pd.crosstab(own["object_type"].fillna("未定"), own["state"]).rename_axis(index=None, columns=None)
+    rows = [t for t in (*OBJECT_TYPES, "未定") if t in table.index]
+    return table.loc[rows, [s for s in STATE_LABELS if s in table.columns]]
+
+
+def cases_by_urgency(cases: pd.DataFrame, scope: Scope, today: dt.date) -> pd.DataFrame:
+    """The area's cases for a worklist: overdue first (most days late first), then the other undecided ones by
+    their decision day, then those under monitoring, then the closed ones, newest first; with ``days_overdue``."""
+    own = in_area(cases, scope)
+    deadline = pd.to_datetime(own["deadline"])
+    pending = own["state"].isin(OPEN_STATES)
+    late = pending & (deadline < pd.Timestamp(today))
+    rank = np.select([late, pending, own["state"] == "monitored"], [0, 1, 2], 3)
+    ordered = own.assign(
+        days_overdue=np.where(late, (pd.Timestamp(today) - deadline).dt.days, 0),
+        _rank=rank,
+        _deadline=np.where(pending, deadline.astype("int64"), -own["case_id"]),
+    )
+    return ordered.sort_values(["_rank", "days_overdue", "_deadline"], ascending=[True, False, True]).drop(
+        columns=["_rank", "_deadline"]
+    )
 
 
 def opened_and_closed_by_month(cases: pd.DataFrame, scope: Scope) -> pd.DataFrame:
