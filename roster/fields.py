@@ -14,6 +14,18 @@ from functools import cache
 
 from roster.schema import SCHEMA_SQL
 
+# Each department's clue kinds: (label in the file, stored kind); an amount is required for the 医保 kinds.
+CLUE_KINDS_BY_SOURCE: dict[str, tuple[tuple[str, str], ...]] = {
+    "医保局": (("住院自付", "inpatient"), ("门诊自付", "outpatient")),
+    "民政局": (("新纳入低保或救助", "assistance"),),
+    "教育局": (("疑似辍学", "dropout"),),
+    "残联": (("新办残疾证", "disability"),),
+    "应急管理局": (("受灾", "disaster"),),
+    "公安局": (("意外伤亡", "accident"),),
+    "人社局": (("无就业参保记录", "unemployment"),),
+}
+AMOUNT_KINDS = ("inpatient", "outpatient")
+
 
 @dataclass(frozen=True)
 class Field:
@@ -220,7 +232,28 @@ FIELDS: tuple[Field, ...] = (
     Field("income", "household_id", "户编号", "text", True, ("户码",)),
     Field("income", "year", "年度", "int", True),
     Field("income", "per_capita_income_yuan", "人均纯收入（元）", "decimal", True, ("人均纯收入",)),
+    Field("warning_clue", "id_number", "身份证号", "id_number", True, ("公民身份号码", "证件号码")),
+    Field("warning_clue", "name", "姓名", "text", False, (), "核对用，不入库"),
+    Field("warning_clue", "source_zh", "推送部门", "enum", True, (), "", tuple((s, s) for s in CLUE_KINDS_BY_SOURCE)),
+    Field(
+        "warning_clue",
+        "kind",
+        "线索类型",
+        "enum",
+        True,
+        (),
+        "须为推送部门的线索类型",
+        tuple((label, kind) for kinds in CLUE_KINDS_BY_SOURCE.values() for label, kind in kinds),
+    ),
+    Field("warning_clue", "month", "所属月份", "month", True, ("月份",), "费用或事件发生的月份"),
+    Field("warning_clue", "amount_yuan", "金额（元）", "decimal", False, ("自付金额（元）",), "住院、门诊线索必填"),
+    Field("warning_clue", "detail", "说明", "text", False),
 )
+
+# The department clue files (部门预警线索): one sheet, recognised by these columns, imported on their own.
+CLUE_TABLES: dict[str, tuple[str, frozenset[str]]] = {
+    "warning_clue": ("部门预警线索", frozenset({"id_number", "kind"}))
+}
 
 # The importable tables, their sheet names and the columns that identify a sheet as that table.
 TABLES: dict[str, tuple[str, frozenset[str]]] = {

@@ -154,6 +154,13 @@ def build_shard(
     with timings.stage("动态事件"):
         events = timeline.household_events(households, rng)
         persons, events = _person_timeline(households, persons, events, rng)
+        persons["id_number"] = names.without_repeats(  # a stream of its own, like the clues below
+            np.random.default_rng([seed, shard, 2]),
+            persons["id_number"].to_numpy(),
+            households["district_code"].to_numpy()[persons["hh"].to_numpy()],
+            persons["birth_date"].to_numpy(),
+            (persons["sex"] == "男").to_numpy(),
+        )
     with timings.stage("预警线索"):  # a stream of its own: the clues change no other draw
         clues = clues_of.warning_clues(households, persons, events, until, np.random.default_rng([seed, shard, 1]))
     with timings.stage("帮扶措施"):

@@ -296,14 +296,14 @@ def write_snapshot(
             writer = _Writer(con, result, as_of, previous is not None)
             events = writer.roster(first_of_month(baseline))
             insert_frame(con, "snapshot_file", _sources(result, files))
-            name = _publish_name(store, as_of)
+            name = publish_name(store, as_of)
             insert_frame(con, "dataset_meta", _meta(db, name, as_of, imported_by, events, baseline))
             derive(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         make_private(partial)
-        return _publish(partial, store / name)
+        return publish(partial, store / name)
     except duckdb.Error as err:  # validation owns every database rule, so this means a rule it lacks
         LOG.error("snapshot write refused by the database: %s", err)
         raise ImportFailed(
@@ -316,12 +316,12 @@ def write_snapshot(
             leftover.unlink(missing_ok=True)
 
 
-def _publish_name(store: Path, as_of: dt.date) -> str:
+def publish_name(store: Path, as_of: dt.date) -> str:
     taken = [int(m.group(3)) for p in store.glob(f"{as_of:%Y-%m}_*.duckdb") if (m := _NAME.match(p.name))]
     return f"{as_of:%Y-%m}_{max(taken, default=0) + 1:03d}.duckdb"
 
 
-def _publish(partial: Path, final: Path) -> Snapshot:
+def publish(partial: Path, final: Path) -> Snapshot:
     """Make the finished file visible under its final name without ever replacing another file."""
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from roster.fields import TABLES, Field, fields_of, header_map
+from roster.fields import FIELDS, TABLES, Field, fields_of, header_map
 from roster.parse import parse_column
 from roster.reading import InputRefused, Sheet, read_sheets
 from storage.months import current_month
@@ -32,7 +32,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "income": ("household_id", "year"),
 }
 SOURCE = ["file", "sheet", "row_no"]
-PERSONAL_HEADERS = {f.header: f.column for t in TABLES for f in fields_of(t) if f.column in PERSONAL_COLUMNS}
+PERSONAL_HEADERS = {f.header: f.column for f in FIELDS if f.column in PERSONAL_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -130,11 +130,14 @@ def _masked_reason(header: str, value: str, reason: str) -> str:
     return reason.replace(value, _masked_value(header, value)) if value and header in PERSONAL_HEADERS else reason
 
 
-def _header_row(rows: list[list[object]]) -> tuple[int, str | None, dict[int, Field]]:
+Tables = dict[str, tuple[str, frozenset[str]]]
+
+
+def _header_row(rows: list[list[object]], tables: Tables) -> tuple[int, str | None, dict[int, Field]]:
     """The row (0-based) among the first few holding the most known headers, its table and columns."""
     best: tuple[int, str | None, dict[int, Field]] = (0, None, {})
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        for table, (_, signature) in TABLES.items():
+        for table, (_, signature) in tables.items():
             known = header_map(table)
             columns = {j: known[str(c).strip()] for j, c in enumerate(row) if c is not None and str(c).strip() in known}
             if len(columns) > len(best[2]) and signature <= {f.column for f in columns.values()}:
@@ -152,8 +155,9 @@ def _repeated_headers(columns: dict[int, Field]) -> str | None:
     return None
 
 
-def _read_file(path: Path, result: Validation) -> list[tuple[str, pd.DataFrame]]:
-    """(table, parsed rows) of every recognised sheet of one file; unreadable parts become problems."""
+def read_file(path: Path, result: Validation, tables: Tables = TABLES) -> list[tuple[str, pd.DataFrame]]:
+    """(table, parsed rows) of every sheet of one file recognised as one of ``tables``; unreadable parts become
+    problems."""
     try:
         sheets = list(read_sheets(path))
     except InputRefused as err:
@@ -164,7 +168,7 @@ def _read_file(path: Path, result: Validation) -> list[tuple[str, pd.DataFrame]]
         if sheet.hidden:
             result.problems.append(Problem(path.name, sheet.name, None, "", "", "隐藏的工作表未读取", WARNING))
             continue
-        header, table, columns = _header_row(sheet.rows)
+        header, table, columns = _header_row(sheet.rows, tables)
         repeated = _repeated_headers(columns)
         if repeated:
             result.problems.append(
@@ -180,7 +184,7 @@ def _read_file(path: Path, result: Validation) -> list[tuple[str, pd.DataFrame]]
             continue
         if table is None:
             if any(any(c not in (None, "") for c in row) for row in sheet.rows):
-                names = "、".join(title for title, _ in TABLES.values())
+                names = "、".join(title for title, _ in tables.values())
                 result.problems.append(
                     Problem(
                         path.name,
@@ -458,7 +462,7 @@ def validate(paths: list[Path], known: Known | None = None, as_of: dt.date | Non
     """Read, parse and check a set of files for a roster as of ``as_of`` (default: this month); ``result.tables``
     holds each table's rows, all files together. Whatever passes is accepted by the database."""
     result = Validation()
-    read = [found for path in paths for found in _read_file(path, result)]
+    read = [found for path in paths for found in read_file(path, result)]
     for table in TABLES:
         frames = [frame for name, frame in read if name == table]
         if frames:

@@ -25,11 +25,12 @@ def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def first_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """The row an executed query must return (an aggregate, a lookup that must hit)."""
-    row = result.fetchone()
-    if row is None:
+    """The row an executed query must return (an aggregate, a lookup that must hit); the result is read to its
+    end, so the connection is free for the next statement (DuckDB refuses some work beside an unfinished result)."""
+    rows = result.fetchall()
+    if not rows:
         raise LookupError("the query returned no row")
-    return row
+    return tuple(rows[0])
 
 
 def single(result: duckdb.DuckDBPyConnection) -> Any:

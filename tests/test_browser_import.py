@@ -17,6 +17,7 @@ from analytics.progress import progress_figures
 from analytics.scope import Scope
 from geo import boundaries
 from roster.export import export_tables, write_files
+from roster.idcard import check_digit
 from roster.snapshot import list_snapshots
 from tests.browser import browser_page, exceptions_on, screenshot, wait_for_texts
 from tests.conftest import ARTIFACTS, streamlit_server
@@ -79,7 +80,7 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
         sign_in(page, *ADMIN, in_sidebar=True)
         open_page(page, "数据管理", "数据管理", "尚未导入名册", "下载导入模板")
         page.locator("input[type=file]").first.set_input_files([str(p) for p in bad])
-        page.get_by_role("button", name="校验并导入").click()
+        page.get_by_role("button", name="校验并导入", exact=True).click()
         wait_for_texts(page, "有 1 个错误，未导入", "应为整数，实际为“五口”", "下载完整问题清单")
         screenshot(page, ARTIFACTS / "data_import_refused.png")
         assert store_hash(base) == before and exceptions_on(page) == []
@@ -87,7 +88,7 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
         open_page(page, "总览", "总览")  # leaving the page clears the uploader
         open_page(page, "数据管理", "尚未导入名册")
         page.locator("input[type=file]").first.set_input_files([str(p) for p in good])
-        page.get_by_role("button", name="校验并导入").click()
+        page.get_by_role("button", name="校验并导入", exact=True).click()
         wait_for_texts(page, "已导入", "2017-09_001.duckdb", ADMIN[0], timeout_ms=120_000)
         screenshot(page, ARTIFACTS / "data_import_done.png")
         assert [s.path.name for s in list_snapshots(base)] == ["2017-09_001.duckdb"]
@@ -117,7 +118,8 @@ def test_upload_refuses_bad_files_then_imports_a_snapshot(tmp_path: Path, demo_d
 
         # Real town boundaries uploaded on the same page are used by the maps at once.
         open_page(page, "数据管理", "导入真实边界")
-        page.locator("input[type=file]").nth(1).set_input_files(str(_pingdu_towns(tmp_path)))
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="选择边界文件")
+        uploader.locator("input[type=file]").set_input_files(str(_pingdu_towns(tmp_path)))
         page.get_by_role("button", name="导入边界").click()
         wait_for_texts(page, "已匹配 17 个", "地图已改用新边界")
         screenshot(page, ARTIFACTS / "data_import_boundaries.png")
@@ -135,3 +137,36 @@ def _pingdu_towns(folder: Path) -> Path:
     return _shapefile_zip(
         shrunk.rename(columns={"town_code": "code"})[["code", "name", "geometry"]], folder / "pingdu_towns"
     )
+
+
+def test_department_clues_upload_as_a_snapshot_with_the_unmatched_listed(tmp_path: Path, demo_db: Path) -> None:
+    """An administrator uploads a 医保局 clue file on 数据管理: one clue matches a roster member, one ID number is
+    on no roster household — both are stored (the second as a clue outside the roster) and the second is listed."""
+    base = Path(shutil.copy(demo_db, tmp_path / "base.duckdb"))
+    AccessStore(store_path(base)).add_user(*ADMIN[:1], "admin", "city", ADMIN[1])
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        member = con.execute("SELECT id_number FROM person ORDER BY person_id LIMIT 1").fetchone()[0]
+        before = con.execute("SELECT count(*) FROM warning_clue").fetchone()[0]
+    outsider = "37028319700505123" + check_digit("37028319700505123")
+    clues = tmp_path / "医保局_2017-09.csv"
+    clues.write_text(
+        "身份证号,推送部门,线索类型,所属月份,金额（元）,说明\n"
+        f"{member},医保局,住院自付,2017-09,8000,住院\n{outsider},医保局,住院自付,2017-09,30000,住院\n",
+        encoding="gbk",
+    )
+    with streamlit_server(base, "streamlit-clues.log") as url, browser_page(1600, 1000) as page:
+        page.goto(url)
+        sign_in(page, *ADMIN, in_sidebar=True)
+        open_page(page, "数据管理", "导入部门预警线索", "下载医保局线索模板")
+        uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="选择线索文件")
+        uploader.locator("input[type=file]").set_input_files(str(clues))
+        page.get_by_role("button", name="校验并导入线索").click()
+        wait_for_texts(page, "已导入 2 条线索", "不在名册中：作为名册外线索（边缘户候选）保存")
+        assert outsider not in page.locator("body").inner_text()  # the problem list masks the ID number
+        screenshot(page, ARTIFACTS / "clue-import.png")
+        assert exceptions_on(page) == []
+    snapshots = list_snapshots(base)
+    assert len(snapshots) == 1
+    with duckdb.connect(str(snapshots[0].path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM warning_clue").fetchone()[0] == before + 2
+        assert con.execute("SELECT count(*) FROM warning_clue WHERE household_id IS NULL").fetchone()[0] == 1

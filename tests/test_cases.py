@@ -7,9 +7,10 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from analytics.monitoring.figures import case_figures, overdue_cases
+from analytics.monitoring.figures import case_figures, opened_and_closed_by_month, overdue_cases
 from analytics.scope import Scope
 from cases.service import act
 from cases.store import CaseStore
@@ -159,3 +160,5 @@ def test_case_figures_on_a_hand_made_history(store) -> None:
     town = case_figures(frames.cases, frames.measures, Scope(clock.day, "370283", "370283109"), frames.today)
     assert (town.monitored, town.open_cases, town.overdue) == (0, 1, 1)
     assert overdue_cases(frames.cases, Scope(clock.day), frames.today)["days_overdue"].tolist() == [5]
+    monthly = opened_and_closed_by_month(frames.cases, Scope(clock.day))
+    assert monthly.to_dict("records") == [{"month": pd.Timestamp("2017-03-01"), "opened": 3, "closed": 1}]

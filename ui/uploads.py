@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -16,8 +17,10 @@ from geo.boundary_import import (
     BoundaryReport,
     import_boundaries,
 )
+from roster.clue_import import current_database, import_clues, validate_clues
 from roster.reading import InputRefused, safe_upload_name
-from roster.validate import ERROR, Known, Problem
+from roster.snapshot import ImportFailed, Snapshot
+from roster.validate import ERROR, Known, Problem, Validation
 from roster.worker import Outcome, run_import
 
 
@@ -76,3 +79,22 @@ def import_uploaded_boundaries(
             return import_boundaries(db, level, path, code_field)
         except BoundaryRefused as err:
             return str(err)
+
+
+def check_or_import_clues(
+    db: Path, files: list[UploadedFile], user: str, write: bool
+) -> tuple[Validation, Snapshot | None, str]:
+    """Validate uploaded department clue files (and publish them as a new snapshot when asked and nothing blocks
+    it): the problems, the snapshot written, and why the write failed (empty when it did not)."""
+    with tempfile.TemporaryDirectory(prefix="clue-upload-") as folder:
+        paths, refused = _saved(files, Path(folder))
+        try:
+            if write and not refused:
+                result, snapshot = import_clues(db, paths, user)
+            else:
+                with duckdb.connect(str(current_database(db)), read_only=True) as con:
+                    result, snapshot = validate_clues(paths, con), None
+        except ImportFailed as failed:
+            return Validation(problems=refused), None, str(failed)
+    result.problems[:0] = refused
+    return result, snapshot, ""

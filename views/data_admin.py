@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from roster.fields import TABLES
+from roster.clue_import import template_bytes
+from roster.fields import CLUE_KINDS_BY_SOURCE, TABLES
 from roster.ingest import known_in, report_xlsx
 from roster.snapshot import catalogue, store_dir
 from roster.template import write_template_bytes
@@ -13,7 +14,7 @@ from storage.months import first_of_month, months_between
 from ui.auth import audit, require
 from ui.context import dataset_label
 from ui.text import plain
-from ui.uploads import check_or_import, import_uploaded_boundaries
+from ui.uploads import check_or_import, check_or_import_clues, import_uploaded_boundaries
 
 admin = require("import")
 base = database_path()
@@ -92,6 +93,53 @@ if "import_outcome" in st.session_state:
             report_xlsx(result),
             file_name=f"导入问题清单_{month_text}.xlsx",
             key="report_download",
+        )
+
+st.subheader("导入部门预警线索")
+st.markdown(
+    "医保、民政、教育、残联、应急、公安、人社等部门按月推送的线索（CSV 或 XLSX，每个部门一个模板）。按身份证号匹配到"
+    "名册中的户；名册中没有的号码作为名册外线索保存并列在问题清单中。导入后生成一个新快照（名册月份不变）。"
+)
+source_column, template_column = st.columns([2, 1])
+source = source_column.selectbox("推送部门", list(CLUE_KINDS_BY_SOURCE), key="clue_source")
+template_column.download_button(
+    f"下载{source}线索模板",
+    template_bytes(source),
+    file_name=f"预警线索模板_{source}.xlsx",
+    key="clue_template",
+    width="stretch",
+)
+clue_files = st.file_uploader("选择线索文件", type=["csv", "xlsx"], accept_multiple_files=True, key="clue_upload")
+check_clues, run_clues = st.columns(2)
+clue_checking = check_clues.button("只校验线索", disabled=not clue_files, key="clue_check", width="stretch")
+clue_importing = run_clues.button(
+    "校验并导入线索", type="primary", disabled=not clue_files, key="clue_run", width="stretch"
+)
+if clue_checking or clue_importing:
+    clue_result, clue_snapshot, clue_failure = check_or_import_clues(base, clue_files, admin.name, clue_importing)
+    audit(
+        "import",
+        clues=True,
+        checked_only=not clue_importing,
+        files=[f.name for f in clue_files],
+        written=bool(clue_snapshot),
+        errors=clue_result.errors,
+        failure=clue_failure or None,
+    )
+    if clue_snapshot:
+        st.session_state.f_dataset = str(clue_snapshot.path)
+        st.success(f"已导入 {len(clue_result.tables['warning_clue']):,} 条线索 → {plain(clue_snapshot.path.name)}。")
+    elif clue_failure:
+        st.error(f"未导入：{plain(clue_failure)}。数据库未作任何改动。")
+    elif clue_result.errors:
+        st.error(f"有 {clue_result.errors:,} 个错误，未导入。数据库未作任何改动。请按问题清单修改后重新上传。")
+    else:
+        st.success(f"校验通过：{len(clue_result.tables.get('warning_clue', [])):,} 条线索可导入。")
+    if clue_result.problems:
+        shown = clue_result.report.head(1000)
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 320))
+        st.download_button(
+            "下载线索问题清单（xlsx）", report_xlsx(clue_result), file_name="线索问题清单.xlsx", key="clue_report"
         )
 
 st.subheader("导入真实边界")

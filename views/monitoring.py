@@ -15,6 +15,7 @@ from analytics.monitoring.figures import (
     in_area,
     measure_choices,
     monitored_by_type_and_state,
+    opened_and_closed_by_month,
 )
 from analytics.monitoring.rules import flagged_by_area, rule_count
 from analytics.scope import area_names
@@ -167,8 +168,14 @@ else:
         )
     )
     st.caption("“逾期”：立案后 15 天仍未审定（橙色预警）。")
-    by_type = monitored_by_type_and_state(frames.cases, scope).rename(columns=STATE_LABELS)
-    st.table(as_read(by_type.rename_axis("监测对象类型").reset_index()))
+    left, right = st.columns([2, 3])
+    with left:
+        by_type = monitored_by_type_and_state(frames.cases, scope).rename(columns=STATE_LABELS)
+        st.table(as_read(by_type.rename_axis("监测对象类型").reset_index()))
+    with right:
+        monthly = opened_and_closed_by_month(frames.cases, scope).melt("month", var_name="flow", value_name="cases")
+        monthly["flow"] = monthly["flow"].map({"opened": "立案", "closed": "办结（风险消除或不纳入）"})
+        st.plotly_chart(charts.trend_lines(monthly, "month", "cases", "flow", "案件数"), config={"displaylogo": False})
 
 if user.can("monitor") or user.can("monitor_review"):
     workable = own[~own["state"].isin(["eliminated", "rejected"])] if not own.empty else own

@@ -65,6 +65,17 @@ def id_numbers(
     return np.asarray(first17 + checks)
 
 
+def without_repeats(
+    rng: np.random.Generator, ids: np.ndarray, district_codes: np.ndarray, birth_dates: np.ndarray, is_male: np.ndarray
+) -> np.ndarray:
+    """``ids`` with every number that repeats an earlier one drawn again (same district, birth date and sex) until
+    all are distinct: numbers drawn in separate passes (baseline, 新识别, newborns) never collide by accident."""
+    ids = np.asarray(ids, dtype=object).copy()
+    while (repeated := pd.Series(ids).duplicated().to_numpy()).any():
+        ids[repeated] = id_numbers(rng, district_codes[repeated], birth_dates[repeated], is_male[repeated])
+    return ids
+
+
 def _unique_serials(rng: np.random.Generator, stems: np.ndarray, is_male: np.ndarray) -> np.ndarray:
     """Three-digit serials (odd for men) drawn again until no (stem, serial) pair repeats."""
     serial = rng.integers(0, 500, len(stems)) * 2 + is_male.astype(np.int64)
