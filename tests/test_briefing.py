@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
+from analytics import fmt
 from analytics.coverage import coverage_by_area
 from analytics.distribution import area_metrics
 from analytics.exits import flows_by_area
@@ -30,9 +31,10 @@ from analytics.meeting import (
 )
 from analytics.plan import CHAPTER_TITLES, chapter_of
 from analytics.progress import progress_figures
+from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule
 from analytics.scope import Scope
 from reports.briefing import file_stem, generate
-from reports.slides import build_briefing
+from reports.slides import build_briefing, closing_owners
 from tests import small_roster as sr
 from tests.conftest import PROJECT_DIR
 from ui import tables
@@ -403,3 +405,17 @@ def test_pages_and_slides_read_the_same_league_and_schedule_cells(demo: duckdb.D
     assert list(on_slide.columns) == ["名次", "综合得分", "脱贫率（户）", "进度/应有进度", "措施覆盖率", "每千户返贫"]
     warnings = tables.schedule(behind_schedule(demo, scope, "district")).data.rename(columns={"区域": "区市"})
     assert warnings.equals(tables.as_read(slides["warnings"].tables["滞后单位"]).data)
+
+
+def test_the_closing_slide_puts_the_most_severe_first(demo) -> None:
+    """Slide 九 lists the red back-scheduling rows by severity — the earliest deadline first, the largest gap first
+    within a target — not by district name (issue 14: 即墨区's gaps of 1–6 were on screen, 莱西市's 989 off it)."""
+    scope = Scope(dt.date(2017, 9, 1))
+    rows = back_schedule(demo, scope, "town")
+    red = rows[rows["rag"] == RAG_RED]
+    listed = closing_owners(demo, scope)
+    assert len(listed) == len(red) > 10
+    assert listed["截止"].tolist() == [fmt.day(d) for d in sorted(red["deadline"])]
+    earliest = red[red["deadline"] == red["deadline"].min()]
+    first_target = min(earliest["target"], key=TARGET_ORDER.__getitem__)
+    assert listed.iloc[0]["剩余"] == earliest[earliest["target"] == first_target]["remaining"].max()
