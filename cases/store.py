@@ -8,7 +8,6 @@ all), and step rows are only ever appended.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,8 +19,7 @@ import duckdb
 import pandas as pd
 
 from cases.workflow import DECISION_DAYS, Staff, Step, next_state
-from storage.db import single
-from storage.files import make_private
+from storage.db import locked_store, single
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 CASE_COLUMNS = [
@@ -56,6 +54,10 @@ def cases_path(db: Path) -> Path:
     return db.with_name(db.stem + ".monitoring.duckdb")
 
 
+def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -72,15 +74,8 @@ class CaseStore:
         if self._held is not None:
             yield self._held
             return
-        with self.path.with_suffix(".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            con = duckdb.connect(str(self.path))
-            try:
-                con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-                yield con
-            finally:
-                con.close()
-                make_private(self.path)
+        with locked_store(self.path, _create_schema) as con:
+            yield con
 
     @contextmanager
     def held(self) -> Iterator[None]:

@@ -9,7 +9,6 @@ together or not at all. Step rows are only ever appended.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,8 +19,7 @@ import duckdb
 import pandas as pd
 
 from reporting.workflow import next_state
-from storage.db import single
-from storage.files import make_private
+from storage.db import locked_store, single
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 VALUE_COLUMNS = ["target_id", "area_code", "period", "value", "comment", "entered_by", "entered_at"]
@@ -67,6 +65,10 @@ class ReportFrames:
     today: dt.date
 
 
+def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -79,15 +81,8 @@ class ReportStore:
 
     @contextmanager
     def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.path.with_suffix(".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            con = duckdb.connect(str(self.path))
-            try:
-                con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-                yield con
-            finally:
-                con.close()
-                make_private(self.path)
+        with locked_store(self.path, _create_schema) as con:
+            yield con
 
     def version(self) -> int:
         """Changes whenever the store does (for cache keys); 0 while there is no store."""
