@@ -29,10 +29,13 @@ from analytics.meeting import (
     red_black_lists,
     split_ranking,
 )
+from analytics.monitoring.figures import case_figures
+from analytics.monitoring.rules import flagged_by_area
 from analytics.plan import CHAPTER_TITLES, chapter_of
 from analytics.progress import progress_figures
 from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule
 from analytics.scope import Scope
+from cases.store import CaseStore, cases_path
 from reports.briefing import file_stem, generate
 from reports.slides import build_briefing, closing_owners
 from tests import small_roster as sr
@@ -419,3 +422,21 @@ def test_the_closing_slide_puts_the_most_severe_first(demo) -> None:
     earliest = red[red["deadline"] == red["deadline"].min()]
     first_target = min(earliest["target"], key=TARGET_ORDER.__getitem__)
     assert listed.iloc[0]["剩余"] == earliest[earliest["target"] == first_target]["remaining"].max()
+
+
+def test_the_monitoring_slide_reads_the_rules_and_the_cases(demo, demo_db: Path) -> None:
+    """Slide 十一 (with the monitoring cases): its tiles are the rule engine's and the case store's figures, its
+    table the districts with the most red warnings first; without the cases there is no such slide."""
+    frames = CaseStore(cases_path(demo_db)).frames()
+    scope = Scope(dt.date(2017, 9, 1))
+    slides = {s.key: s for s in build_briefing(demo, scope, cases=frames).slides}
+    assert "monitoring" not in {s.key for s in build_briefing(demo, scope).slides}
+    slide = slides["monitoring"]
+    flagged = flagged_by_area(demo, scope, "district")
+    figures = case_figures(frames.cases, frames.measures, scope, frames.today)
+    tiles = {t.label: t.value for t in slide.kpis}
+    assert tiles["红色预警户"] == fmt.count(int(flagged["red"].sum()))
+    assert tiles["黄色预警户"] == fmt.count(int((flagged["flagged"] - flagged["red"]).sum()))
+    assert tiles["监测帮扶户"] == fmt.count(figures.monitored) and tiles["待审定案件"] == fmt.count(figures.open_cases)
+    table = slide.tables["预警户最多的区市"]
+    assert table["红色预警户"].is_monotonic_decreasing and len(table) == len(flagged)
