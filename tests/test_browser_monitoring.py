@@ -30,10 +30,10 @@ COLUMN_JS = """(header) => {
 
 
 def table_column(page: Page, header: str) -> list[str]:
-    """The cells of the first table on the page that has ``header``, as drawn."""
-    cells = page.evaluate(COLUMN_JS, header)
-    assert cells is not None, f"no table with {header}"
-    return list(cells)
+    """The cells of the first table on the page that has ``header``, as drawn (tables arrive after the texts
+    around them: waited for)."""
+    page.wait_for_function(f"() => ({COLUMN_JS})({header!r}) !== null", timeout=60_000)
+    return list(page.evaluate(COLUMN_JS, header))
 
 
 def test_a_monitor_opens_a_case_from_a_flag_and_closes_it_after_the_visit(tmp_path: Path, demo_db: Path) -> None:

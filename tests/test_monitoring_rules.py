@@ -35,7 +35,8 @@ CLUES = [
     ("H28", "accident", "2017-06", None),  # before the window
     ("H11", "inpatient", "2017-10", 50000.00),  # after the month: not read
 ]
-INCOME_2016 = {"H20": 6899.99, "H29": 4599.00, "H00": 6900.00}
+# 2016 incomes: H18 and H27 exited in 2016-03; H20 exited (again) only in 2017-06, so its 2016 income is no warning.
+INCOME_2016 = {"H18": 6899.99, "H27": 4599.00, "H00": 6900.00, "H20": 4599.00}
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +72,10 @@ def test_each_threshold_triggers_at_its_edge_and_not_below(warned: duckdb.DuckDB
         ("H01", "mi_inpatient_exited"),
         ("H16", "mi_inpatient_other"),
         ("H18", "mi_outpatient"),
+        ("H18", "income_below_monitoring"),
         ("H19", "edu_dropout"),
-        ("H20", "income_below_monitoring"),
-        ("H29", "income_below_monitoring"),
-        ("H29", "income_below_line"),
+        ("H27", "income_below_monitoring"),
+        ("H27", "income_below_line"),
     }
 
 
@@ -90,17 +91,17 @@ def test_an_earlier_month_reads_only_the_clues_up_to_it(warned: duckdb.DuckDBPyC
     # 2017-06: H27's 800 元 and H28's accident are in the window, H18 and H19 not yet; H01 has only 3,000 元.
     june = hits(warned, Scope(dt.date(2017, 6, 1)))
     assert {("H27", "mi_outpatient"), ("H28", "ps_accident")} <= june
-    assert not {h for h, _ in june} & {"H01", "H18", "H19", "H11"}
+    assert not {h for h, _ in june} & {"H01", "H19", "H11"} and ("H18", "mi_outpatient") not in june
     # 2017-10 reads H11's stay of that month.
     assert ("H11", "mi_inpatient_exited") in hits(warned, Scope(dt.date(2017, 10, 1)))
 
 
 def test_flagged_households_red_first_with_their_reasons_in_scope(warned: duckdb.DuckDBPyConnection) -> None:
     flagged = flagged_households(warned, Scope(AT))
-    assert flagged["tier"].tolist() == ["红", "红", "红", "黄", "黄", "黄"]
-    h29 = flagged.set_index("household_id").loc["H29"]
-    assert (h29["tier"], h29["rules"]) == ("红", 2)
-    assert h29["reasons"] == "上年人均纯收入低于扶贫标准；上年人均纯收入低于监测线"
+    assert flagged["tier"].tolist() == ["红", "红", "红", "黄", "黄"]
+    h27 = flagged.set_index("household_id").loc["H27"]
+    assert (h27["tier"], h27["rules"]) == ("红", 2)
+    assert h27["reasons"] == "上年人均纯收入低于扶贫标准；上年人均纯收入低于监测线"
     assert set(flagged["head_name"]) == {"户*"}  # masked
     laixi = flagged_households(warned, Scope(AT, sr.LAIXI))
     villages = dict(warned.execute("SELECT household_id, village_code FROM household").fetchall())
@@ -108,13 +109,14 @@ def test_flagged_households_red_first_with_their_reasons_in_scope(warned: duckdb
 
 
 def test_flagged_households_by_area_count_each_household_once(warned: duckdb.DuckDBPyConnection) -> None:
-    """H29 has two rules and counts once; the count per town is the fixture's flagged households by town."""
+    """H27 and H18 have two rules each and count once; the count per town is the fixture's flagged households by
+    town."""
     by_town = flagged_by_area(warned, Scope(AT), "town").set_index("area_code")
     villages = dict(warned.execute("SELECT household_id, village_code FROM household").fetchall())
-    expected_red = {"H01", "H16", "H29"}
+    expected_red = {"H01", "H16", "H27"}
     expected = {h for h, _ in hits(warned, Scope(AT))}
     for town in {sr.TOWN_OF_VILLAGE[villages[h]] for h in expected}:
         mine = {h for h in expected if sr.TOWN_OF_VILLAGE[villages[h]] == town}
         assert by_town.loc[town, "flagged"] == len(mine)
         assert by_town.loc[town, "red"] == len(mine & expected_red)
-    assert by_town["flagged"].sum() == 6
+    assert by_town["flagged"].sum() == 5

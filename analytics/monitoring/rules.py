@@ -7,7 +7,9 @@ poverty at the month), ``other`` (registered but not exited) or ``any`` — and 
 - ``month``: the amount of one month, any of the last 3, at or above the threshold;
 - ``year``: the year-to-date sum at or above the threshold;
 - the income kinds: last year's per-capita income below that year's monitoring line (``income_monitoring``)
-  or poverty line (``income_poverty``) — last year's, because this year's is known only at its end.
+  or poverty line (``income_poverty``) — last year's, because this year's is known only at its end; only for a
+  household already in its status at that year's end (a household that exited this year was poor last year by
+  definition, which is no warning).
 
 A household's tier is 红 if a 红 rule triggers, else 黄 if any rule does, else 绿. Only clues up to the month
 are read, so the answer for a month never changes when later clues arrive.
@@ -26,8 +28,8 @@ from storage.privacy import masked
 WINDOW_MONTHS = 3
 
 _HITS = f"""
-WITH watched AS (  -- registered households of the scope at the month, with their status then
-    SELECT h.household_id, h.village_code, e.event_type = 'exited' AS is_exited
+WITH watched AS (  -- registered households of the scope at the month, with their status then and since when
+    SELECT h.household_id, h.village_code, e.event_type = 'exited' AS is_exited, e.event_month AS since
     FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
     JOIN status_event e USING (household_id)
     WHERE {PLACE_FILTER_SQL} AND e.person_id IS NULL AND e.event_month <= CAST($at AS DATE)
@@ -63,6 +65,7 @@ income_hits AS (
     LEFT JOIN monitoring_threshold mt ON mt.year = i.year
     LEFT JOIN poverty_line pl ON pl.year = i.year
     WHERE (r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited)
+      AND w.since <= make_date(i.year, 12, 1)  -- in that status all through the income's year's end
       AND i.per_capita_income_yuan < CASE r.kind WHEN 'income_monitoring' THEN mt.income_yuan ELSE pl.yuan END
 )
 SELECT x.household_id, w.village_code, x.rule_id, r.tier, r.source_zh, r.label_zh, x.evidence, x.last_month
