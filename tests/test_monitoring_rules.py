@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics.monitoring.rules import flagged_by_area, flagged_households, rule_hits
+from analytics.monitoring.rules import flagged_by_area, flagged_households, household_labels, rule_hits
 from analytics.scope import Scope
 from roster.generate import static_tables
 from roster.schema import insert_frame
@@ -120,3 +120,9 @@ def test_flagged_households_by_area_count_each_household_once(warned: duckdb.Duc
         assert by_town.loc[town, "flagged"] == len(mine)
         assert by_town.loc[town, "red"] == len(mine & expected_red)
     assert by_town["flagged"].sum() == 5
+
+
+def test_household_labels_stay_inside_the_scope_and_are_masked(warned: duckdb.DuckDBPyConnection) -> None:
+    """The visit list names unflagged high-risk households through ``household_labels``: only those in the scope."""
+    labels = household_labels(warned, Scope(AT, sr.LAIXI), ("H00", "H04"))  # H00 lives in 平度市, H04 in 莱西市
+    assert labels["household_id"].tolist() == ["H04"] and labels["head_name"].tolist() == ["户*"]

@@ -1,6 +1,6 @@
-"""防返贫监测预警 on the pages: the cases store next to the base database, its frames per version, the visit list
-(warnings joined with the risk score and the case state), and the one way a page takes a case step (facts from
-the roster, the workflow's refusal, the audit)."""
+"""防返贫监测预警 on the pages: the visit list (warnings joined with the risk score and the case state), the one way
+a page takes a case step (facts from the roster, the workflow's refusal, the audit), and the stored backtest. (The
+cases store and its frames: ``ui.cases``.)"""
 
 from __future__ import annotations
 
@@ -13,32 +13,41 @@ import streamlit as st
 
 from access.roles import User
 from analytics.monitoring.backtest import stored_path
-from analytics.monitoring.figures import household_facts
-from analytics.monitoring.rules import flagged_households
+from analytics.monitoring.figures import case_household
+from analytics.monitoring.rules import flagged_households, household_labels
 from analytics.monitoring.score import current_risk
 from analytics.scope import Scope
 from cases.service import Outcome, act
-from cases.workflow import ACTION_LABELS, STATE_LABELS, Household, Staff, Step
+from cases.workflow import ACTION_LABELS, STATE_LABELS, Staff, Step
 from storage.db import database_path
 from ui.auth import audit
 from ui.cache import cached
 from ui.cases import case_store
 from ui.reports import flash
 
+VISITS_PER_TOWN = 20  # what a township can visit in a month
+
 
 def visit_list(scope: Scope, first: dt.date, cases: pd.DataFrame) -> pd.DataFrame:
-    """The scope's flagged households (masked) with their risk score, its reasons and their case's state, red
-    first, then by risk."""
+    """The scope's flagged households and, flagged or not (绿), each township's ``VISITS_PER_TOWN`` highest risk
+    scores — masked, with the score, its reasons and the case's state; red first, then by risk."""
     flagged = cached(flagged_households, scope)
     scored = cached(current_risk, scope, first).rename(columns={"reasons": "score_reasons"})
+    top = scored.sort_values("risk", ascending=False).groupby("town_code").head(VISITS_PER_TOWN)
+    unflagged = tuple(sorted(set(top["household_id"]) - set(flagged["household_id"])))
+    others = cached(household_labels, scope, unflagged).assign(tier="绿", rules=0, reasons="—")
     latest = cases.drop_duplicates("household_id")[["household_id", "state"]]
-    frame = flagged.merge(scored, on="household_id", how="left").merge(latest, on="household_id", how="left")
+    frame = (
+        pd.concat([flagged, others], ignore_index=True)
+        .merge(scored.drop(columns="town_code"), on="household_id", how="left")
+        .merge(latest, on="household_id", how="left")
+    )
     frame["case"] = frame["state"].map(STATE_LABELS).fillna("未立案")
     return frame.sort_values(["tier", "risk"], ascending=[False, False], key=_tier_first, ignore_index=True)
 
 
 def _tier_first(column: pd.Series) -> pd.Series:
-    return column.map({"红": 1, "黄": 0}) if column.name == "tier" else column.fillna(-1)
+    return column.map({"红": 2, "黄": 1, "绿": 0}) if column.name == "tier" else column.fillna(-1)
 
 
 def staff_of(user: User) -> Staff:
@@ -56,14 +65,7 @@ def take_step(
 ) -> int | None:
     """Take ``step`` on the household's case with the roster's facts; say and audit what happened; the case's id
     when the step was taken."""
-    facts = household_facts(con, scope, household_id)
-    household = Household(
-        household_id,
-        town_code,
-        income_above_line=bool(facts and facts.income_above_line),
-        months_without_warning=facts.months_without_warning if facts else 0,
-        has_working_age_labour=bool(facts and facts.has_working_age_labour),
-    )
+    household = case_household(con, scope, household_id, town_code)
     outcome: Outcome = act(case_store(), staff_of(user), step, household, reason)
     audit(
         "monitor",

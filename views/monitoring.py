@@ -28,7 +28,7 @@ from ui.cache import cached
 from ui.cases import case_frames
 from ui.choices import pick
 from ui.maps import legend, show_map
-from ui.monitoring import backtest_records, take_step, visit_list
+from ui.monitoring import VISITS_PER_TOWN, backtest_records, take_step, visit_list
 from ui.page import start
 from ui.reports import show_flash
 from ui.tables import as_read
@@ -92,10 +92,14 @@ else:  # a town or a village: its villages as a table (one polygon tells nothing
 
 if user.can("households"):
     st.subheader("预警户与建议走访名单")
-    only_top = st.toggle("每个镇街只看风险评分最高的 20 户（建议走访）", value=False, key="warning_top20")
+    only_top = st.toggle(
+        f"每个镇街只看风险评分最高的 {VISITS_PER_TOWN} 户（建议走访，含未触发规则的户）",
+        value=False,
+        key="warning_top20",
+    )
     shown = visits
     if only_top:
-        shown = visits.sort_values("risk", ascending=False).groupby("town_name", sort=False).head(20)
+        shown = visits.sort_values("risk", ascending=False).groupby("town_code", sort=False).head(VISITS_PER_TOWN)
     page_size = 50
     pages = max(1, -(-len(shown) // page_size))
     page = int(st.number_input(f"页码（共 {pages} 页，每页 {page_size} 户）", 1, pages, 1, key="warning_page"))

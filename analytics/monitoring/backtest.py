@@ -118,11 +118,9 @@ def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) ->
         return Record(method, horizon, top_n, None, None, None, None, 0, 0, 0)
     rows = pd.concat(parts, ignore_index=True)
     caught = rows[rows["event"] & rows["listed"]]
-    # Lead: from the first origin that listed the household within the horizon before this return.
-    listed = rows[rows["listed"]]
-    first = listed.merge(caught[["household_id", "returned"]].drop_duplicates(), on=["household_id", "returned"])
-    first_listed = first.groupby(["household_id", "returned"])["origin"].min()
-    lead = [(r.year - o.year) * 12 + r.month - o.month for (_, r), o in first_listed.items() if not pd.isna(r)]
+    # Lead: from the first origin whose list held the household with this return inside its horizon.
+    first_caught = caught.groupby(["household_id", "returned"])["origin"].min()
+    lead = [(r.year - o.year) * 12 + r.month - o.month for (_, r), o in first_caught.items()]
     aucs = rows.groupby("origin")["auc"].first().dropna()
     events, listed_count = int(rows["event"].sum()), int(rows["listed"].sum())
     return Record(
@@ -140,7 +138,8 @@ def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) ->
 
 
 def stored_path(db: Path) -> Path:
-    """Where the dashboard reads the backtest of a roster database (``--json`` writes it there by default)."""
+    """Where the dashboard reads the backtest of a roster database (``make run`` writes the demo's there with
+    ``--json``)."""
     return db.with_name(db.stem + ".backtest.json")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.dataset import dataset_info
-from analytics.monitoring.figures import household_facts
+from analytics.monitoring.figures import case_household
 from analytics.monitoring.rules import flagged_households
 from analytics.scope import Scope
 from cases.demo import FIRST_MONTH, Flag, write_demo_cases
@@ -35,14 +35,8 @@ def household_at(con: duckdb.DuckDBPyConnection, household_id: str, day: dt.date
         "SELECT v.town_code FROM household h JOIN village v USING (village_code) WHERE h.household_id = $h",
         {"h": household_id},
     ).fetchone()
-    facts = household_facts(con, Scope(min(day.replace(day=1), dataset_info(con).as_of)), household_id)
-    return Household(
-        household_id,
-        town[0] if town else "",
-        income_above_line=bool(facts and facts.income_above_line),
-        months_without_warning=facts.months_without_warning if facts else 0,
-        has_working_age_labour=bool(facts and facts.has_working_age_labour),
-    )
+    month = min(day.replace(day=1), dataset_info(con).as_of)
+    return case_household(con, Scope(month), household_id, town[0] if town else "")
 
 
 def staff_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Staff, Staff]]:

@@ -17,7 +17,7 @@ import pandas as pd
 from analytics.monitoring.rules import rule_hits
 from analytics.scope import Scope
 from analytics.sql import execute
-from cases.workflow import OBJECT_TYPES, OPEN_STATES, STABLE_MONTHS, STATE_LABELS
+from cases.workflow import OBJECT_TYPES, OPEN_STATES, STABLE_MONTHS, STATE_LABELS, Household
 from storage.months import add_months
 
 LOOKBACK_MONTHS = STABLE_MONTHS
@@ -146,6 +146,18 @@ def household_facts(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: 
             break
         quiet += 1
     return HouseholdFacts(bool(income_ok), quiet, bool(labour))
+
+
+def case_household(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: str, town_code: str) -> Household:
+    """A household as the case workflow's conditions read it at the scope's month (no facts: none hold)."""
+    facts = household_facts(con, scope, household_id)
+    return Household(
+        household_id,
+        town_code,
+        income_above_line=bool(facts and facts.income_above_line),
+        months_without_warning=facts.months_without_warning if facts else 0,
+        has_working_age_labour=bool(facts and facts.has_working_age_labour),
+    )
 
 
 def measure_choices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -105,6 +105,19 @@ def flagged_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataF
     return masked(execute(con, _TIERS, _params(scope)).df())
 
 
+_LABELS = f"""
+SELECT h.household_id, t.town_code, t.name AS town_name, v.name AS village_name, h.head_name
+FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE {PLACE_FILTER_SQL} AND list_contains($households, h.household_id)
+ORDER BY h.household_id
+"""
+
+
+def household_labels(con: duckdb.DuckDBPyConnection, scope: Scope, household_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Town, village and head (masked) of the given households that lie in the scope."""
+    return masked(execute(con, _LABELS, {**scope.sql_params(), "households": list(household_ids)}).df())
+
+
 _BY_AREA = """
 WITH hits AS ({hits}),
 households AS (

@@ -86,17 +86,15 @@ SEED = 2017
 
 
 def current_risk(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date) -> pd.DataFrame:
-    """The exited households of ``scope`` at its month with ``risk`` (of returning within ``HORIZON`` months) and
-    ``reasons``, from a model trained on the whole city's months ``first`` .. the month before; empty when the
-    history holds too few returns to train on."""
+    """The exited households of ``scope`` at its month (``household_id``, ``town_code``) with ``risk`` (of returning
+    within ``HORIZON`` months) and ``reasons``, from a model trained on the whole city's months ``first`` .. the
+    month before; empty when the history holds too few returns to train on."""
     frame = household_months(con, Scope(scope.as_of), first)
     booster = train(frame, HORIZON, scope.as_of, SEED)
     rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(scope.as_of)]
     code = scope.town or scope.district  # inside the user's area: Scope refuses any other
     rows = rows[rows["town_code"].str.startswith(code)] if code else rows
     if booster is None or rows.empty:
-        return pd.DataFrame(columns=["household_id", "risk", "reasons"])
+        return pd.DataFrame(columns=["household_id", "town_code", "risk", "reasons"])
     rows = rows.reset_index(drop=True)
-    return pd.DataFrame(
-        {"household_id": rows["household_id"], "risk": risk(booster, rows), "reasons": reasons(booster, rows)}
-    )
+    return rows[["household_id", "town_code"]].assign(risk=risk(booster, rows), reasons=reasons(booster, rows))
