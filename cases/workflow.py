@@ -92,7 +92,7 @@ class Household:
     has_working_age_labour: bool = False
 
 
-def months_between(first: dt.date, last: dt.date) -> int:
+def whole_months(first: dt.date, last: dt.date) -> int:
     """Whole months from ``first`` to ``last``."""
     return (last.year - first.year) * 12 + last.month - first.month - (last.day < first.day)
 
@@ -101,7 +101,7 @@ def next_state(step: Step, state: str | None) -> str:
     """The state a (permitted) step leads to."""
     if step.action == "open":
         return "verifying"
-    if step.action in ("assign",):
+    if step.action == "assign":
         return "monitored"
     if step.action == "eliminate":
         return "eliminated"
@@ -112,10 +112,6 @@ def next_state(step: Step, state: str | None) -> str:
     ]
 
 
-def _in_area(staff: Staff, town_code: str) -> bool:
-    return staff.area == "city" or town_code.startswith(staff.area)
-
-
 def refusal(step: Step, state: str | None, staff: Staff, household: Household, today: dt.date) -> str | None:
     """Why ``staff`` may not take ``step`` on the case of ``household`` (in ``state``; None: no case yet)."""
     if step.action not in ACTION_LABELS:
@@ -124,7 +120,7 @@ def refusal(step: Step, state: str | None, staff: Staff, household: Household, t
     if step.action in DISTRICT_ACTIONS:
         if staff.role != "reviewer" or len(staff.area) != 6 or not household.town_code.startswith(staff.area):
             return f"“{label}”由农户所在区市的审核员办理"
-    elif staff.role != "monitor" or staff.area == "city" or not _in_area(staff, household.town_code):
+    elif staff.role != "monitor" or staff.area == "city" or not household.town_code.startswith(staff.area):
         return f"“{label}”由农户所在镇（区市）的监测人员办理"
     if step.action == "open":
         return "该户已有未办结的监测案件" if state is not None and state not in CLOSED_STATES else None
@@ -160,7 +156,7 @@ def _risk_remains(household: Household, today: dt.date) -> str | None:
         return "家中无劳动年龄内有劳动能力的成员：不得标注风险消除，继续落实帮扶"
     if household.measures < 1:
         return "尚未落实任何帮扶措施"
-    months = months_between(household.monitored_from, today) if household.monitored_from else 0
+    months = whole_months(household.monitored_from, today) if household.monitored_from else 0
     if months < STABLE_MONTHS:
         return f"纳入监测仅 {months} 个月，须满 {STABLE_MONTHS} 个月"
     if not household.income_above_line:

@@ -4,7 +4,7 @@ The timeline draws which exited households return and when; this layer gives mos
 months earlier (a serious illness, an accident to the main earner, a new disability, a disaster, a lost job, a
 child leaving school) and lets the same kinds of shocks hit every exited household at background rates without
 a return. Departments report a share of the shocks as clues, and push noise of their own (outpatient bills).
-Every rate is in ``config`` and listed in docs/data.md. Shocks themselves are not stored: the dashboard, like a
+Every rate is in ``config`` and listed in docs/analytics.md. Shocks themselves are not stored: the dashboard, like a
 township, sees only the clues.
 """
 
