@@ -57,7 +57,7 @@ def exited_spans(events: pd.DataFrame, households: pd.DataFrame, until: int) -> 
 
 
 def _people_of(persons: pd.DataFrame, hh: np.ndarray) -> dict[str, pd.Series]:
-    """For each household: its head, an ill member, an earner and a pupil (person index; -1 where none)."""
+    """For each household: its head, an ill member, an earner and a pupil (person index; absent where none)."""
     members = persons[persons["hh"].isin(hh)]
 
     def first(mask: pd.Series) -> pd.Series:
