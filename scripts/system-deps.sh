@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages: the CJK font the product draws its slide maps and charts with (`make run`, argument
-# `fonts`), plus Chromium for the browser tests (`make test`, no argument).
+# Debian packages: the CJK font the product draws its slide maps and charts with and the OpenMP runtime LightGBM
+# (the 防返贫 risk score) links against (`make run`, argument `fonts`), plus Chromium for the browser tests
+# (`make test`, no argument).
 set -euo pipefail
 missing=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+ldconfig -p 2>/dev/null | grep -q "libgomp.so.1" || missing+=(libgomp1)
 if [ "${1:-all}" != "fonts" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
