@@ -19,7 +19,7 @@ import pytest
 from analytics.cubes import build_cubes
 from analytics.monitoring.backtest import METHODS, backtest
 from analytics.monitoring.features import household_months
-from analytics.monitoring.score import _reason, reasons, risk, train
+from analytics.monitoring.score import NEAR_LINE_YUAN, _reason, reasons, risk, train
 from analytics.scope import Scope
 from roster.generate import generate
 from tests.conftest import PROJECT_DIR
@@ -92,6 +92,8 @@ def test_reasons_read_as_a_worker_would_write_them(history: Path) -> None:
     riskiest = rows.iloc[[int(np.argmax(risk(booster, rows)))]]
     text = reasons(booster, riskiest)[0]
     assert text and all(part[0] >= "\u4e00" for part in text.split("；")), text  # Chinese, no identifiers
+    comfortable = rows[rows["income_gap"] >= NEAR_LINE_YUAN]  # a comfortable income is never a reason to visit
+    assert len(comfortable) > 100 and not any("高出监测线" in text for text in reasons(booster, comfortable))
 
 
 @pytest.mark.slow

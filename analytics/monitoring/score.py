@@ -31,6 +31,7 @@ PARAMS: dict[str, object] = {
     "verbose": -1,
 }
 ROUNDS = 150
+NEAR_LINE_YUAN = 1000  # an income gap from here up is no reason to visit
 
 
 def known_labels(frame: pd.DataFrame, horizon: int, known_through: dt.date) -> np.ndarray:
@@ -60,11 +61,15 @@ def risk(booster: lgb.Booster, frame: pd.DataFrame) -> np.ndarray:
 
 def reasons(booster: lgb.Booster, frame: pd.DataFrame, top: int = 3) -> list[str]:
     """Per row, the features that raise its risk most (positive contributions), in Chinese with the household's
-    value, joined by ；."""
+    value, joined by ；. An income well above the monitoring line (``NEAR_LINE_YUAN`` or more) is never given as a
+    reason, whatever its contribution: no worker would write it down as one."""
     contributions = np.asarray(booster.predict(frame[FEATURE_NAMES].to_numpy(), pred_contrib=True))[:, :-1]
     values = frame[FEATURE_NAMES].to_numpy()
+    gap = FEATURE_NAMES.index("income_gap")
     out = []
     for row, value in zip(contributions, values, strict=True):
+        if value[gap] >= NEAR_LINE_YUAN:
+            row[gap] = 0.0
         order = [i for i in np.argsort(-row)[:top] if row[i] > 0]
         out.append("；".join(_reason(FEATURE_NAMES[i], float(value[i])) for i in order))
     return out
