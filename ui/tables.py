@@ -79,3 +79,10 @@ def counts(frame: pd.DataFrame) -> pd.DataFrame:
             else c
         )
     )
+
+
+def page_of(frame: pd.DataFrame, size: int, key: str, note: str) -> pd.DataFrame:
+    """The rows of the page the reader picks (a page number input labelled with the page count and ``note``)."""
+    pages = max(1, -(-len(frame) // size))
+    page = int(st.number_input(f"页码（共 {pages} 页，{note}）", 1, pages, 1, key=key))
+    return frame.iloc[(page - 1) * size : page * size]

@@ -31,9 +31,10 @@ from ui.maps import legend, show_map
 from ui.monitoring import VISITS_PER_TOWN, backtest_records, take_step, visit_list
 from ui.page import start
 from ui.reports import show_flash
-from ui.tables import as_read
+from ui.tables import as_read, page_of
 
 CASES_PER_PAGE = 20
+VISITS_PER_PAGE = 50
 
 con, info, scope = start("监测预警")
 user = current_user()
@@ -100,10 +101,7 @@ if user.can("households"):
     shown = visits
     if only_top:
         shown = visits.sort_values("risk", ascending=False).groupby("town_code", sort=False).head(VISITS_PER_TOWN)
-    page_size = 50
-    pages = max(1, -(-len(shown) // page_size))
-    page = int(st.number_input(f"页码（共 {pages} 页，每页 {page_size} 户）", 1, pages, 1, key="warning_page"))
-    rows = shown.iloc[(page - 1) * page_size : page * page_size]
+    rows = page_of(shown, VISITS_PER_PAGE, "warning_page", f"每页 {VISITS_PER_PAGE} 户")
     st.table(
         as_read(
             pd.DataFrame(
@@ -150,9 +148,7 @@ if own.empty:
     st.caption("本区域还没有监测案件。")
 else:
     worklist = cases_by_urgency(frames.cases, scope, frames.today)
-    case_pages = max(1, -(-len(worklist) // CASES_PER_PAGE))
-    number = int(st.number_input(f"页码（共 {case_pages} 页，逾期在前）", 1, case_pages, 1, key="case_page"))
-    rows = worklist.iloc[(number - 1) * CASES_PER_PAGE : number * CASES_PER_PAGE]
+    rows = page_of(worklist, CASES_PER_PAGE, "case_page", "逾期在前")
     st.table(
         as_read(
             pd.DataFrame(
