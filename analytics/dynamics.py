@@ -11,10 +11,11 @@
 * Active at M: registered by M and not removed; covered: active with a measure started by M.
 * Remaining poor (现存贫困) at M: poor at M. Returned (返贫), new (新识别) and removed (自然减少, of a
   household poor until then) count events after the baseline up to M.
-* Flows in M and the identity 期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末: new = ``new`` (and
-  ``identified`` after the baseline) plus, for persons, members joining a poor household; returned =
-  ``returned``; exited = ``exited``; removed = ``removed`` of a poor household plus, for persons,
-  members leaving a poor household. A household event counts the members at the end of M.
+* Flows in M and the identity 期初 + 新识别 + 返贫 + 自然增加 − 脱贫 − 自然减少 = 期末: new = ``new`` (and
+  ``identified`` after the baseline) plus, for persons, members joining a poor household; born (自然增加,
+  persons only) = members joining a poor household within ``BORN_WITHIN_MONTHS`` of their birth date (a birth,
+  not a 新识别 person); returned = ``returned``; exited = ``exited``; removed = ``removed`` of a poor household
+  plus, for persons, members leaving a poor household. A household event counts the members at the end of M.
   Contradictory events (an exit of a household already exited, a member change in the month of a
   status change) break the identity; :func:`stock_flow_breaks` lists where.
 """
@@ -22,6 +23,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -39,7 +41,9 @@ from storage.months import BASELINE
 
 POOR = "('identified', 'new', 'returned')"
 OPEN_END = "DATE '9999-12-01'"  # the month a span that has not ended ends
-FLOW_COLUMNS = ("new", "returned", "exited", "removed")
+FLOW_COLUMNS = ("new", "returned", "born", "exited", "removed")
+INFLOWS, OUTFLOWS = ("new", "returned", "born"), ("exited", "removed")
+BORN_WITHIN_MONTHS = 12  # a member who joins this soon after being born is a birth (自然增加)
 
 _PREFIX = """
 WITH area AS (
@@ -98,8 +102,12 @@ flow_events AS (
     FROM ev WHERE ev.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 ),
 member_flows AS (
-    SELECT e.household_id, e.event_month AS month, e.event_type AS flow, 1 AS persons
-    FROM status_event e
+    SELECT e.household_id, e.event_month AS month,
+           CASE WHEN e.event_type = 'new'
+                     AND p.birth_date > e.event_month - INTERVAL {BORN_WITHIN_MONTHS} MONTH THEN 'born'
+                ELSE e.event_type END AS flow,
+           1 AS persons
+    FROM status_event e JOIN person p USING (person_id)
     JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
     WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
       AND (e.event_type <> 'new'
@@ -130,21 +138,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN {POOR} AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN {POOR} AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 """
 
@@ -243,7 +260,7 @@ GROUP BY ALL HAVING sum(c.remaining_households) > 0 OR sum(c.remaining_persons) 
 """
 _CUBE_FLOW = """
 SELECT c.month, {group} AS area_code, c.unit, sum(c.new) AS new, sum(c.returned) AS returned,
-       sum(c.exited) AS exited, sum(c.removed) AS removed
+       sum(c.born) AS born, sum(c.exited) AS exited, sum(c.removed) AS removed
 FROM cube_flow c
 WHERE {filter} AND c.month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 GROUP BY ALL ORDER BY 1, 2, 3
@@ -340,13 +357,18 @@ def stock_flow_table(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | 
     table = table.merge(flows, on=["month", "area_code", "unit"], how="left").fillna({c: 0 for c in FLOW_COLUMNS})
     columns = ["month", "area_code", "unit", "opening", *FLOW_COLUMNS, "closing"]
     table = table[columns].astype({c: "int64" for c in ("opening", *FLOW_COLUMNS, "closing")}).reset_index(drop=True)
-    table["expected"] = table["opening"] + table["new"] + table["returned"] - table["exited"] - table["removed"]
+    table["expected"] = table["opening"] + net_flow(table)
     table["difference"] = table["closing"] - table["expected"]
     return table
 
 
+def net_flow(flows: Any) -> Any:
+    """新识别 + 返贫 + 自然增加 − 脱贫 − 自然减少 of ``flows`` (a frame, a row or a mapping of the ``FLOW_COLUMNS``)."""
+    return sum(flows[c] for c in INFLOWS) - sum(flows[c] for c in OUTFLOWS)
+
+
 def stock_flow_breaks(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = "district") -> pd.DataFrame:
-    """Rows of :func:`stock_flow_table` where 期初 + 新识别 + 返贫 − 脱贫 − 自然减少 ≠ 期末."""
+    """Rows of :func:`stock_flow_table` where 期初 + 新识别 + 返贫 + 自然增加 − 脱贫 − 自然减少 ≠ 期末."""
     table = stock_flow_table(con, scope, group)
     return table[table["difference"] != 0].reset_index(drop=True)
 

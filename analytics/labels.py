@@ -45,6 +45,7 @@ COLUMN_LABELS: dict[str, str] = {
     "opening": "上一快照期末",
     "new": "新识别",
     "returned": "返贫",
+    "born": "自然增加",
     "exited": "脱贫",
     "removed": "自然减少",
     "closing": "本快照期末",

@@ -9,8 +9,9 @@ For a target due in deadline month D, at as-of month M:
 * 红 (red) when the deadline has passed unmet, nothing was done in three months, or required pace >
   1.5 × actual pace; 黄 (amber) when required pace > actual pace; 绿 (green) otherwise; 已完成 when
   nothing remains;
-* 待验收 for a batch target (weak towns: a town's 摘帽 is one assessment, not monthly work) before its
-  deadline month: a three-month pace says nothing about it, so it is judged at its deadline.
+* 待验收 for a batch target (villages and weak towns: their 摘帽 is the annual verification at a year's end, not
+  monthly work) before its deadline month: a three-month pace says nothing about it, so it is judged at its
+  deadline.
 
 The rules are written out once in ``docs/definitions.md``.
 """
@@ -70,6 +71,7 @@ TRACKED = (
         "provincial_villages_exited",
         None,
         "provincial_villages_total",
+        batch=True,
     ),
     TrackedTarget(
         "weak_villages",
@@ -78,6 +80,7 @@ TRACKED = (
         "weak_villages_exited",
         None,
         "weak_villages_total",
+        batch=True,
     ),
     TrackedTarget(
         "weak_towns",

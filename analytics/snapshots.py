@@ -1,7 +1,8 @@
 """Questions across snapshots: quality counts over time, and the stock–flow identity between two snapshots.
 
 Between a snapshot S0 (as of M0) and the next S1 (as of M1), the identity
-    S0 期末 (poor at M0 in S0) + 新识别 + 返贫 − 脱贫 − 自然减少 (S1's flows in M0+1 .. M1) = S1 期末 (poor at M1 in S1)
+    S0 期末 (poor at M0 in S0) + 新识别 + 返贫 + 自然增加 − 脱贫 − 自然减少 (S1's flows in M0+1 .. M1)
+    = S1 期末 (poor at M1 in S1)
 holds when S1 did not rewrite history; a difference means S1 changed earlier months (e.g. a corrected
 export or a retroactive status change) and is listed on the data-quality page.
 """
@@ -16,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from analytics.dataset import dataset_info
-from analytics.dynamics import FLOW_COLUMNS, monthly_flows, poor_stock
+from analytics.dynamics import FLOW_COLUMNS, monthly_flows, net_flow, poor_stock
 from analytics.quality import quality_summary
 from analytics.scope import Scope
 from storage.db import connect
@@ -70,7 +71,7 @@ def snapshot_identity(previous: Path, current: Path, scope: Scope) -> pd.DataFra
                 "opening": start,
                 **moved,
                 "closing": end,
-                "difference": end - (start + moved["new"] + moved["returned"] - moved["exited"] - moved["removed"]),
+                "difference": end - (start + net_flow(moved)),
             }
         )
     return pd.DataFrame(rows)

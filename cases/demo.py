@@ -27,7 +27,8 @@ NOT_TAKEN_IN = 0.10
 STALLED = 0.20
 DEMO_MEASURES = ("ma_low_income", "ss_dibao", "ss_temporary", "pwj_post", "industry_income_project")
 
-Flag = tuple[str, str, str]  # household_id, town_code, reasons
+Flag = tuple[str, str, str, bool]  # household_id, town_code, reasons, near_poor (a 边缘户)
+SUDDEN = 0.2  # share of the households taken in as 突发严重困难户 rather than by their standing
 Facts = Callable[[str, dt.date], Household]
 
 
@@ -39,8 +40,9 @@ class _Day:
         return self.day
 
 
-def _steps(rng: np.random.Generator, opened: dt.date) -> list[tuple[dt.date, Step]]:
-    """One case's steps after ``open``, each with its day."""
+def _steps(rng: np.random.Generator, opened: dt.date, near_poor: bool) -> list[tuple[dt.date, Step]]:
+    """One case's steps after ``open``, each with its day; taken in as 边缘易致贫户 (a 边缘户) or 脱贫不稳定户 (an
+    exited household), or as 突发严重困难户."""
     stall = [0] * 4
     if rng.random() < STALLED:
         stall[int(rng.integers(0, 4))] = int(rng.integers(12, 31))
@@ -58,7 +60,7 @@ def _steps(rng: np.random.Generator, opened: dt.date) -> list[tuple[dt.date, Ste
     steps += [(day, Step("town_review"))]
     day += dt.timedelta(days=int(rng.integers(1, 6)) + stall[3])
     taken_in = rng.random() >= NOT_TAKEN_IN
-    kind = OBJECT_TYPES[int(rng.choice(3, p=[0.7, 0.1, 0.2]))]
+    kind = OBJECT_TYPES[2] if rng.random() < SUDDEN else OBJECT_TYPES[1] if near_poor else OBJECT_TYPES[0]
     steps += [(day, Step("decide", eligible=taken_in, object_type=kind if taken_in else ""))]
     if taken_in:
         day += dt.timedelta(days=int(rng.integers(2, 11)))
@@ -93,11 +95,11 @@ def write_demo_cases(
         for i in chosen:
             taken.add(fresh[i][0])
             opened = add_months(month, 1) + dt.timedelta(days=int(rng.integers(4, 25)))
-            steps = [(opened, Step("open")), *_steps(rng, opened)]
+            steps = [(opened, Step("open")), *_steps(rng, opened, fresh[i][3])]
             events += [(day, order, fresh[i], step) for order, (day, step) in enumerate(steps)]
     written = 0
     with store.held():
-        for day, _, (household_id, town, reasons), step in sorted(events, key=lambda e: (e[0], e[2][0], e[1])):
+        for day, _, (household_id, town, reasons, _), step in sorted(events, key=lambda e: (e[0], e[2][0], e[1])):
             if day > today:
                 continue
             clock.day = day

@@ -7,9 +7,10 @@ nothing — the same reading, problem report and atomic publication as the roste
 
 A clue file (CSV or XLSX, one per department and month as pushed) has one row per person and event or bill:
 身份证号, 推送部门, 线索类型, 所属月份, 金额（元） (医保), 说明. Each is matched to a roster household by the ID
-number of any of its members; an ID number on no roster household is kept as a clue outside the roster (边缘户
-candidates) and listed in the report — never dropped. A clue already stored (same person, kind, month and amount)
-is reported and not stored twice. The new snapshot is the latest one (or the base database) with the clues added.
+number of any of its members, else to a 边缘户 of the near-poor list; an ID number on neither is kept as a clue
+outside both (a 突发严重困难户 candidate) and listed in the report — never dropped. A clue already stored (same
+person, kind, month and amount) is reported and not stored twice. The new snapshot is the latest one (or the base
+database) with the clues added.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def as_of_month(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 
 def validate_clues(paths: list[Path], con: duckdb.DuckDBPyConnection) -> Validation:
-    """Read and check clue files against the roster and the clues of ``con``; ``result.tables['warning_clue']``
-    holds the rows to store, with ``household_id`` (None outside the roster)."""
+    """Read and check clue files against the roster, the 边缘户 list and the clues of ``con``;
+    ``result.tables['warning_clue']`` holds the rows to store, with ``household_id`` (a roster member's) or
+    ``near_poor_id`` (a 边缘户 member's), both None for a person on neither."""
     result = Validation()
     frames = [frame for path in paths for _, frame in read_file(path, result, CLUE_TABLES)]
     if not frames:
@@ -97,10 +99,9 @@ def validate_clues(paths: list[Path], con: duckdb.DuckDBPyConnection) -> Validat
         result.add(clues[pd.Series(bad, index=clues.index).fillna(False).astype(bool)], column, header, reason)
     if result.errors:
         return result
-    members = con.execute("SELECT id_number, household_id FROM person").df().drop_duplicates("id_number")
-    clues = clues.merge(members, on="id_number", how="left")
-    outside = clues[clues["household_id"].isna()]
-    result.add(outside, "id_number", "身份证号", "不在名册中：作为名册外线索（边缘户候选）保存", WARNING)
+    clues = clues.merge(_people(con), on="id_number", how="left")
+    outside = clues[clues["household_id"].isna() & clues["near_poor_id"].isna()]
+    result.add(outside, "id_number", "身份证号", "不在名册和边缘户名单中：作为名册外线索保存", WARNING)
     stored = con.execute("SELECT id_number, kind, month, amount_yuan FROM warning_clue").df()
     clues["month"] = pd.to_datetime(clues["month"])
     stored["month"] = pd.to_datetime(stored["month"])
@@ -111,6 +112,19 @@ def validate_clues(paths: list[Path], con: duckdb.DuckDBPyConnection) -> Validat
     result.add(clues[repeated], "id_number", "身份证号", "同一线索已导入过，不重复保存", WARNING)
     result.tables["warning_clue"] = clues[~repeated].reset_index(drop=True)
     return result
+
+
+_PEOPLE = """
+SELECT id_number, household_id, NULL AS near_poor_id FROM person
+UNION ALL  -- a 边缘户 member registered since is found in the roster first
+SELECT id_number, NULL, near_poor_id FROM near_poor_person
+WHERE id_number NOT IN (SELECT id_number FROM person WHERE id_number IS NOT NULL)
+"""
+
+
+def _people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each ID number's roster household or, off the roster, its 边缘户."""
+    return con.execute(_PEOPLE).df().drop_duplicates("id_number")
 
 
 def write_clues(db: Path, result: Validation, imported_by: str) -> Snapshot:
@@ -133,7 +147,19 @@ def write_clues(db: Path, result: Validation, imported_by: str) -> Snapshot:
                 clue_id=range(first, first + len(clues)),
                 detail=clues["detail"].fillna(clues["kind"].map(_kind_labels())),
                 month=pd.to_datetime(clues["month"]).dt.date,
-            )[["clue_id", "household_id", "id_number", "source_zh", "kind", "month", "amount_yuan", "detail"]]
+            )[
+                [
+                    "clue_id",
+                    "household_id",
+                    "near_poor_id",
+                    "id_number",
+                    "source_zh",
+                    "kind",
+                    "month",
+                    "amount_yuan",
+                    "detail",
+                ]
+            ]
             insert_frame(con, "warning_clue", rows)
             for key, value in (
                 ("snapshot", name),

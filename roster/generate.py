@@ -28,17 +28,19 @@ from roster.schema import TABLE_ORDER, create_schema, insert_frame
 from roster.snapshot import Derive
 from roster.synth import clues as clues_of
 from roster.synth import (
+    cohorts,
     config,
     faults,
     geography,
     helpers,
     indicators,
     names,
+    near_poor,
     people,
+    shocks,
     timeline,
 )
 from roster.synth.measures import MeasurePlanner
-from roster.synth.sampling import choose
 from storage.files import make_private, use_private_umask
 
 
@@ -62,27 +64,6 @@ class Timings:
         total = sum(self.stages.values())
         parts = ", ".join(f"{k} {v:.1f}s" for k, v in self.stages.items())
         return f"总计 {total:.1f}s（{parts}）"
-
-
-def _all_households(
-    villages: pd.DataFrame, scale: float, rng: np.random.Generator
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Baseline households (exact plan totals) plus the 新识别 households of 2017-2020."""
-    base_h, base_p = people.baseline(villages, scale, rng)
-    base_h["exit_m"] = timeline.baseline_exit_months(base_h, rng)
-    base_h["is_new"] = False
-    n_new = round(config.NEW_HOUSEHOLD_SHARE * len(base_h))
-    new_h, new_p = people.households_with_members(
-        villages, choose(rng, config.SIZE_SHARES, n_new).astype(np.int64), rng
-    )
-    new_h["identified_m"] = timeline.new_household_months(n_new, rng)
-    new_h["exit_m"] = np.nan
-    new_h["is_new"] = True
-    new_p["hh"] += len(base_h)
-    households = pd.concat([base_h, new_h], ignore_index=True)
-    households["dilapidated_house"] = rng.random(len(households)) < config.DILAPIDATED_SHARE
-    households = households.merge(villages[["village_code", "designation"]], on="village_code", how="left")
-    return households, pd.concat([base_p, new_p], ignore_index=True)
 
 
 def _person_timeline(
@@ -124,11 +105,6 @@ def _paid_until(
     return hh_end.astype(np.int64), person_end.astype(np.int64)
 
 
-def _ids(prefix: str, positions: np.ndarray, width: int) -> pd.api.extensions.ExtensionArray:
-    """Permanent identifiers from generation order, so a later snapshot keeps every earlier id."""
-    return (prefix + pd.Series(np.asarray(positions) + 1).astype("str").str.zfill(width)).array
-
-
 @dataclass
 class Offsets:
     """Identifiers already used by earlier shards (ids stay unique and permanent across shards)."""
@@ -139,6 +115,7 @@ class Offsets:
     measure: int = 0
     fault: int = 0
     clue: int = 0
+    near_poor: int = 0
 
 
 def build_shard(
@@ -150,19 +127,21 @@ def build_shard(
         geo = geography.build(scale, shard, rng)
     villages = geo.village
     with timings.stage("户与人口"):
-        households, persons = _all_households(villages, scale, rng)
+        drawn = cohorts.build(villages, scale, rng, np.random.default_rng([seed, shard, 3]))
+        households, persons = drawn.households, drawn.persons
     with timings.stage("动态事件"):
         events = timeline.household_events(households, rng)
         persons, events = _person_timeline(households, persons, events, rng)
-        persons["id_number"] = names.without_repeats(  # a stream of its own, like the clues below
-            np.random.default_rng([seed, shard, 2]),
-            persons["id_number"].to_numpy(),
-            households["district_code"].to_numpy()[persons["hh"].to_numpy()],
-            persons["birth_date"].to_numpy(),
-            (persons["sex"] == "男").to_numpy(),
-        )
+        _distinct_id_numbers(drawn, persons, np.random.default_rng([seed, shard, 2]))
     with timings.stage("预警线索"):  # a stream of its own: the clues change no other draw
-        clues = clues_of.warning_clues(households, persons, events, until, np.random.default_rng([seed, shard, 1]))
+        clue_rng = np.random.default_rng([seed, shard, 1])
+        spans = clues_of.exited_spans(events, households, months.LAST)
+        clues = clues_of.warning_clues(drawn.exited_shocks, spans, shocks.people_of(persons), until, clue_rng)
+        registered_m = _registered_m(drawn, households)
+        pool_spans = near_poor.watched_spans(registered_m)
+        pool_clues = clues_of.warning_clues(
+            drawn.pool_shocks, pool_spans, shocks.people_of(drawn.pool_persons), until, clue_rng
+        )
     with timings.stage("帮扶措施"):
         hh_end, person_end = _paid_until(households, persons, events, until)
         measures = MeasurePlanner(households, persons, hh_end, person_end, rng).all_rows()
@@ -182,12 +161,54 @@ def build_shard(
             }
     events = events[events["month"] <= until]  # cut at the as-of month
     with timings.stage("收入"):
-        income = indicators.household_income(events, len(households), until, rng)
+        losses = shocks.income_losses(drawn.exited_shocks)
+        income = indicators.household_income(events, households["income_factor"].to_numpy(), losses, until, rng)
+        pool_losses = shocks.income_losses(drawn.pool_shocks)
+        pool_income = indicators.near_poor_income(drawn.pool, pool_losses, registered_m, until)
     with timings.stage("整理"):
         tables |= _people_tables(households, persons, events, measures, income, clues, until, scale, offsets, rng)
+        near = near_poor.tables(
+            drawn, registered_m, tables["household"]["household_id"], pool_income, pool_clues, until, offsets
+        )
+        tables |= near | {"warning_clue": pd.concat([tables["warning_clue"], near["warning_clue"]], ignore_index=True)}
     offsets.household += len(households)
     offsets.person += len(persons)
+    offsets.near_poor += len(drawn.pool)
     return tables
+
+
+def _registered_m(drawn: cohorts.Cohorts, households: pd.DataFrame) -> np.ndarray:
+    """The month each 边缘户 was registered (NaN: never by 2020-12)."""
+    roster_hh = drawn.pool["roster_hh"]
+    identified = households["identified_m"].reindex(roster_hh.fillna(-1).astype(np.int64)).to_numpy(dtype=float)
+    return np.where(roster_hh.notna(), identified, np.nan)
+
+
+def _distinct_id_numbers(drawn: cohorts.Cohorts, persons: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Make every ID number distinct across the roster and the 边缘户 list (drawn in separate passes: baseline,
+    边缘户, newborns), in place; a registered 边缘户's members keep one number on both lists."""
+    pool_p = drawn.pool_persons
+    outside = ~pool_p.index.isin(persons["pool_person"].dropna())
+    everyone = pd.concat([persons, pool_p[outside]], ignore_index=True)
+    district = pd.concat(
+        [
+            drawn.households["district_code"].reindex(persons["hh"]),
+            drawn.pool["district_code"].reindex(pool_p.loc[outside, "hh"]),
+        ]
+    ).to_numpy()
+    ids = names.without_repeats(
+        rng,
+        everyone["id_number"].to_numpy(),
+        district,
+        everyone["birth_date"].to_numpy(),
+        (everyone["sex"] == "男").to_numpy(),
+    )
+    persons["id_number"] = ids[: len(persons)]
+    pool_p.loc[outside, "id_number"] = ids[len(persons) :]
+    inside = persons["pool_person"].notna()
+    pool_p.loc[persons.loc[inside, "pool_person"].astype(np.int64).to_numpy(), "id_number"] = persons.loc[
+        inside, "id_number"
+    ].to_numpy()
 
 
 def _people_tables(
@@ -205,12 +226,12 @@ def _people_tables(
     """Give rows their permanent identifiers and keep what exists at ``until``."""
     registered = np.sort(events.loc[events["person"] < 0, "hh"].unique())
     h = households.loc[registered].copy()
-    h["household_id"] = _ids("H", registered + offsets.household, 8)
+    h["household_id"] = names.permanent_ids("H", registered + offsets.household, 8)
     hh_id = pd.Series(h["household_id"].array, index=registered)
     p = persons[persons["hh"].isin(registered) & (persons["joined_m"].isna() | (persons["joined_m"] <= until))]
     p = p.sort_values(["hh", "pos"], kind="stable")
     p["household_id"] = hh_id.reindex(p["hh"]).array
-    p["person_id"] = _ids("P", p.index + offsets.person, 9)
+    p["person_id"] = names.permanent_ids("P", p.index + offsets.person, 9)
     p["joined_month"] = months.to_dates(p["joined_m"].to_numpy())
     person_id = pd.Series(p["person_id"].array, index=p.index)
     left = events.loc[(events["event_type"] == "removed") & (events["person"] >= 0), "person"]
@@ -247,6 +268,7 @@ def _people_tables(
     ).drop_duplicates()
     clue = clues.assign(
         household_id=hh_id.reindex(clues["hh"]).array,
+        near_poor_id=None,
         id_number=p["id_number"].reindex(clues["person"]).array,
         month=months.to_dates(clues["month"].to_numpy()),
         clue_id=np.arange(1, len(clues) + 1) + offsets.clue,

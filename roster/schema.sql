@@ -181,18 +181,55 @@ CREATE TABLE warning_rule (
     CHECK ((span = 'event') = (threshold IS NULL) OR kind LIKE 'income_%')
 );
 
+-- 边缘户: rural households outside the roster on the 民政 low-income list, watched for shocks as 边缘易致贫户
+-- candidates. A household later registered (新识别) keeps its row; household_id is the roster household it became
+-- (NULL: not registered by the as-of month).
+CREATE TABLE near_poor_household (
+    near_poor_id     VARCHAR PRIMARY KEY,
+    village_code     VARCHAR NOT NULL REFERENCES village (village_code),
+    size             INTEGER NOT NULL CHECK (size >= 1),
+    head_name        VARCHAR NOT NULL,
+    head_id_number   VARCHAR NOT NULL CHECK (length(head_id_number) = 18),
+    household_id     VARCHAR,
+    registered_month DATE CHECK (day(registered_month) = 1),
+    CHECK ((household_id IS NULL) = (registered_month IS NULL))
+);
+
+CREATE TABLE near_poor_person (
+    near_poor_id  VARCHAR NOT NULL REFERENCES near_poor_household (near_poor_id),
+    name          VARCHAR NOT NULL,
+    id_number     VARCHAR NOT NULL CHECK (length(id_number) = 18),
+    sex           VARCHAR NOT NULL CHECK (sex IN ('男', '女')),
+    birth_date    DATE NOT NULL,
+    relation      VARCHAR NOT NULL CHECK (relation IN ('户主', '配偶', '子女', '父母', '孙子女', '儿媳', '其他')),
+    health        VARCHAR NOT NULL CHECK (health IN ('健康', '长期慢性病', '患有大病', '残疾')),
+    labor_ability VARCHAR NOT NULL CHECK (labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力', '丧失劳动力', '无劳动力')),
+    school_status VARCHAR NOT NULL CHECK (school_status IN ('学前教育', '小学', '初中', '普通高中', '中职', '高校', '非在校生'))
+);
+
+-- Per-capita net income of a 边缘户 by year (the years before it was registered; then the income table holds it).
+CREATE TABLE near_poor_income (
+    near_poor_id           VARCHAR NOT NULL REFERENCES near_poor_household (near_poor_id),
+    year                   INTEGER NOT NULL,
+    per_capita_income_yuan DECIMAL(12, 2) NOT NULL,
+    PRIMARY KEY (near_poor_id, year)
+);
+
 -- Warning clues pushed by departments (医保, 民政, 教育, 残联, 应急, 公安, 人社), one per person and event or month;
--- household_id is the roster household the ID number matched (NULL: not on the roster).
+-- household_id is the roster household the ID number matched, near_poor_id the 边缘户 (at most one of them; neither:
+-- on no list).
 CREATE TABLE warning_clue (
     clue_id      BIGINT PRIMARY KEY,
     household_id VARCHAR REFERENCES household (household_id),
+    near_poor_id VARCHAR REFERENCES near_poor_household (near_poor_id),
     id_number    VARCHAR NOT NULL CHECK (length(id_number) = 18),
     source_zh    VARCHAR NOT NULL,
     kind         VARCHAR NOT NULL CHECK (kind IN ('inpatient', 'outpatient', 'assistance', 'dropout', 'disability',
                                                   'disaster', 'accident', 'unemployment')),
     month        DATE NOT NULL CHECK (day(month) = 1),
     amount_yuan  DECIMAL(12, 2) CHECK (amount_yuan >= 0),
-    detail       VARCHAR NOT NULL
+    detail       VARCHAR NOT NULL,
+    CHECK (household_id IS NULL OR near_poor_id IS NULL)
 );
 
 CREATE TABLE plan_target (
@@ -330,6 +367,7 @@ CREATE TABLE cube_flow (
     unit         VARCHAR NOT NULL CHECK (unit IN ('households', 'persons')),
     new          BIGINT NOT NULL,
     returned     BIGINT NOT NULL,
+    born         BIGINT NOT NULL,  -- 自然增加 (persons only)
     exited       BIGINT NOT NULL,
     removed      BIGINT NOT NULL
 );

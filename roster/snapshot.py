@@ -51,7 +51,16 @@ REFERENCE_TABLES = (
     "plan_target",
     "target_registry",
 )
-CARRIED_TABLES = ("measure", "village_indicator", "income", "household_change", "warning_clue")
+CARRIED_TABLES = (
+    "measure",
+    "village_indicator",
+    "income",
+    "household_change",
+    "near_poor_household",
+    "near_poor_person",
+    "near_poor_income",
+    "warning_clue",
+)
 _NAME = re.compile(r"^(\d{4})-(\d{2})_(\d{3})\.duckdb$")
 STATUS = {"identified": "poor", "new": "poor", "returned": "returned", "exited": "exited", "removed": "removed"}
 

@@ -73,6 +73,11 @@ class Person:
     person_id: str
     joined: dt.date | None = None
     left: dt.date | None = None
+    born: dt.date = dt.date(1980, 1, 1)
+
+    def is_birth(self) -> bool:
+        """Joined within a year of being born: 自然增加, not 新识别."""
+        return self.joined is not None and self.born > dt.date(self.joined.year - 1, self.joined.month, 1)
 
     def member_at(self, month: dt.date) -> bool:
         return (self.joined is None or self.joined <= month) and (self.left is None or self.left > month)
@@ -118,7 +123,9 @@ def households() -> list[Household]:
         ):  # a member leaves in a month with no household event
             hh.persons[-1].left = m("2016-04")
         if i % 9 == 7:  # a child is born into a household that stays poor
-            hh.persons.append(Person(f"P{i:02d}9", joined=m("2017-03")))
+            hh.persons.append(Person(f"P{i:02d}9", joined=m("2017-03"), born=dt.date(2017, 2, 20)))
+        if i % 9 == 8:  # an adult joins (a marriage) a household that is poor then
+            hh.persons.append(Person(f"P{i:02d}8", joined=m("2016-07")))
         out.append(hh)
     return out
 
@@ -213,11 +220,11 @@ def expected_places(month: dt.date, district: str | None = None, town: str | Non
 
 
 def expected_flows(month: dt.date, district: str) -> dict[str, tuple[int, ...]]:
-    """(opening, new, returned, exited, removed, closing) for households and persons in one month."""
+    """(opening, new, returned, born, exited, removed, closing) for households and persons in one month."""
     previous = dt.date(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1, 1)
     out = {}
     for unit in ("households", "persons"):
-        opening = closing = new = returned = exited = removed = 0
+        opening = closing = new = returned = born = exited = removed = 0
         for hh in households():
             if DISTRICT_OF_VILLAGE[hh.village] != district:
                 continue
@@ -239,10 +246,25 @@ def expected_flows(month: dt.date, district: str) -> dict[str, tuple[int, ...]]:
                         removed += weight(month)
                 before = kind
             if unit == "persons" and hh.status_at(month) in POOR:
-                new += sum(p.joined == month for p in hh.persons)
+                new += sum(p.joined == month and not p.is_birth() for p in hh.persons)
+                born += sum(p.joined == month and p.is_birth() for p in hh.persons)
                 removed += sum(p.left == month for p in hh.persons)
-        out[unit] = (opening, new, returned, exited, removed, closing)
+        out[unit] = (opening, new, returned, born, exited, removed, closing)
     return out
+
+
+def helper_of(n: int) -> tuple[str | None, str | None]:
+    """The 帮扶责任人 (name, unit) of the n-th household: three helpers, the same name in two units, and every
+    fifth household without one."""
+    if n % 5 == 4:
+        return None, None
+    return (
+        ("帮扶人甲", "平度市农业局")
+        if n % 3 == 0
+        else ("帮扶人甲", "莱西市民政局")
+        if n % 3 == 1
+        else ("帮扶人乙", "平度市农业局")
+    )
 
 
 def active_at(hh: Household, month: dt.date) -> bool:
@@ -297,9 +319,9 @@ def status_label(status: str | None) -> str:
 
 
 # --- the database ------------------------------------------------------------------------------------
-def _id(n: int) -> str:
-    """A valid identity number of a man born 1980-01-01 (every fixture person), unique for n < 500."""
-    first17 = f"37028319800101{(2 * n + 1) % 1000:03d}"
+def _id(n: int, born: dt.date = dt.date(1980, 1, 1)) -> str:
+    """A valid identity number of a man born on ``born``, unique for n < 500."""
+    first17 = f"370283{born:%Y%m%d}{(2 * n + 1) % 1000:03d}"
     return first17 + check_digit(first17)
 
 
@@ -368,8 +390,8 @@ def build(path: Path) -> Path:
                 "identified_month": first,
                 "planned_exit_year": 2016,
                 "dilapidated_house": False,
-                "helper_name": "帮扶人",
-                "helper_unit": "平度市农业局",
+                "helper_name": helper_of(n)[0],
+                "helper_unit": helper_of(n)[1],
             }
         )
         for k, p in enumerate(hh.persons):
@@ -378,9 +400,9 @@ def build(path: Path) -> Path:
                     "person_id": p.person_id,
                     "household_id": hh.household_id,
                     "name": f"成员{k}",
-                    "id_number": _id(100 + n * 10 + k),
+                    "id_number": _id(100 + n * 10 + k, p.born),
                     "sex": "男",
-                    "birth_date": dt.date(1980, 1, 1),
+                    "birth_date": p.born,
                     "relation": "户主" if k == 0 else "子女",
                     "ethnicity": "汉族",
                     "health": "健康",

@@ -58,9 +58,20 @@ def test_monthly_flows_match_the_oracle(small, district) -> None:
         expected = sr.expected_flows(month, district)
         rows = table[table["month"].dt.date == month].set_index("unit")
         for unit, values in expected.items():
-            got = tuple(int(rows.loc[unit, c]) for c in ("opening", "new", "returned", "exited", "removed", "closing"))
+            got = tuple(
+                int(rows.loc[unit, c]) for c in ("opening", "new", "returned", "born", "exited", "removed", "closing")
+            )
             assert got == values, (month, unit)
     assert stock_flow_breaks(small, Scope(sr.AS_OF), "district").empty
+
+
+def test_births_are_natural_increase_not_new_persons(small) -> None:
+    """Issue 17 §1: a child born into a poor household is 自然增加, a flow of its own; an adult joining is 新识别."""
+    table = stock_flow_table(small, Scope(sr.AS_OF), None)
+    persons = table[table["unit"] == "persons"].set_index(table.loc[table["unit"] == "persons", "month"].dt.date)
+    births = sum(p.joined == sr.m("2017-03") and p.is_birth() for hh in sr.households() for p in hh.persons)
+    assert births > 0
+    assert int(persons.loc[dt.date(2017, 3, 1), "born"]) == births
 
 
 def _expected_schedule_row(total: int, done_now: int, done_before: int, deadline: dt.date, batch: bool = False) -> dict:
@@ -99,6 +110,7 @@ def test_back_schedule_matches_hand_formulas(small) -> None:
                 places_now["provincial_villages_exited"],
                 places_before["provincial_villages_exited"],
                 dt.date(2017, 12, 31),
+                True,  # villages exit in the annual verification: a batch target
             ),
             "weak_towns": (
                 places_now["weak_towns_total"],
@@ -124,8 +136,10 @@ def test_back_schedule_matches_hand_formulas(small) -> None:
 def test_back_schedule_of_the_empty_district_has_only_its_village(small) -> None:
     rows = back_schedule(small, Scope(sr.AS_OF, sr.JIAOZHOU))
     assert list(rows["target"]) == ["weak_villages"]
-    assert rows.iloc[0]["rag"] == "红"  # nothing done in three months
+    assert rows.iloc[0]["rag"] == "待验收"  # villages are verified at the year's end: no monthly pace before it
     assert rows.iloc[0]["projected_month"] is None
+    after_deadline = back_schedule(small, Scope(dt.date(2018, 1, 1), sr.JIAOZHOU))
+    assert after_deadline.iloc[0]["rag"] == "红"  # the deadline passed unmet
 
 
 def test_league_table_exit_rates(small) -> None:

@@ -161,7 +161,7 @@ def test_department_clues_upload_as_a_snapshot_with_the_unmatched_listed(tmp_pat
         uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="选择线索文件")
         uploader.locator("input[type=file]").set_input_files(str(clues))
         page.get_by_role("button", name="校验并导入线索").click()
-        wait_for_texts(page, "已导入 2 条线索", "不在名册中：作为名册外线索（边缘户候选）保存")
+        wait_for_texts(page, "已导入 2 条线索", "不在名册和边缘户名单中：作为名册外线索保存")
         assert outsider not in page.locator("body").inner_text()  # the problem list masks the ID number
         screenshot(page, ARTIFACTS / "clue-import.png")
         assert exceptions_on(page) == []

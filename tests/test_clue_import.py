@@ -9,9 +9,11 @@ import io
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from analytics.monitoring.figures import HouseholdFacts, household_facts
 from analytics.monitoring.rules import rule_hits
 from analytics.scope import Scope
 from roster.clue_import import current_database, import_clues, main, template_bytes
@@ -131,3 +133,55 @@ def test_the_template_of_a_department_round_trips(roster: Path, tmp_path: Path) 
         assert con.execute("SELECT household_id, kind, month FROM warning_clue").fetchall() == [
             ("H09", "outpatient", dt.date(2017, 9, 1))
         ]
+
+
+def test_an_id_number_on_the_near_poor_list_is_matched_to_its_household(roster: Path, tmp_path: Path) -> None:
+    """A 边缘户 member's clue is stored on its 边缘户 (not as a stranger's) and flags it; the case workflow reads
+    its facts from the 边缘户 tables."""
+    with duckdb.connect(str(roster)) as con:
+        insert_frame(
+            con,
+            "near_poor_household",
+            pd.DataFrame(
+                {
+                    "near_poor_id": ["N1"],
+                    "village_code": ["B2"],
+                    "size": [1],
+                    "head_name": ["边缘甲"],
+                    "head_id_number": [OUTSIDER],
+                    "household_id": [None],
+                    "registered_month": [None],
+                }
+            ),
+        )
+        insert_frame(
+            con,
+            "near_poor_person",
+            pd.DataFrame(
+                {
+                    "near_poor_id": ["N1"],
+                    "name": ["边缘甲"],
+                    "id_number": [OUTSIDER],
+                    "sex": ["男"],
+                    "birth_date": [dt.date(1970, 5, 5)],
+                    "relation": ["户主"],
+                    "health": ["健康"],
+                    "labor_ability": ["普通劳动力"],
+                    "school_status": ["非在校生"],
+                }
+            ),
+        )
+        insert_frame(
+            con,
+            "near_poor_income",
+            pd.DataFrame({"near_poor_id": ["N1"], "year": [2016], "per_capita_income_yuan": [7000.0]}),
+        )
+    clues = write(tmp_path / "医保局_2017-08.csv", HEADER + f"{OUTSIDER},医保局,住院自付,2017-08,25000,\n")
+    result, snapshot = import_clues(roster, [clues], "测试员")
+    assert snapshot is not None and result.problems == []
+    with duckdb.connect(str(snapshot.path), read_only=True) as con:
+        assert con.execute("SELECT household_id, near_poor_id FROM warning_clue").fetchall() == [(None, "N1")]
+        hits = rule_hits(con, Scope(dt.date(2017, 8, 1)))
+        assert hits[["household_id", "rule_id"]].values.tolist() == [["N1", "mi_inpatient_other"]]
+        facts = household_facts(con, Scope(dt.date(2017, 8, 1)), "N1")
+        assert facts == HouseholdFacts(income_above_line=True, months_without_warning=0, has_working_age_labour=True)

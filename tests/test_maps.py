@@ -7,6 +7,7 @@ import math
 from collections import Counter
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,11 +21,12 @@ from analytics.classify import (
     jenks_breaks,
     quantile_breaks,
 )
-from analytics.coverage import MEASURE_GROUPS, coverage_by_area, gap_list
+from analytics.coverage import MEASURE_GROUPS, coverage_by_area, gap_counts, gap_list, helper_load
 from analytics.distribution import area_metrics, breakdown, village_points
 from analytics.dynamics import status_transitions
 from analytics.exits import flows_by_area, place_exit_timeline, returned_households
 from analytics.households import household_card, household_table
+from analytics.map_values import village_values
 from analytics.scope import Scope
 from geo.layers import MAX_POINTS, aggregate_points
 from geo.maps import coverage_map, distribution_map, flow_map
@@ -107,6 +109,27 @@ def test_gap_list(small, month) -> None:
     assert all("*" in name for name in gaps["head_name"])  # masked
 
 
+@pytest.mark.parametrize("month", MONTHS)
+def test_gap_counts_equal_the_list(small, month) -> None:
+    expected = Counter(sr.expected_gaps(month).values())
+    assert gap_counts(small, Scope(month)) == {gap: expected[gap] for gap in ("无任何帮扶措施", "致贫原因无对应措施")}
+
+
+@pytest.mark.parametrize("district", [None, sr.LAIXI])
+def test_helper_load(small, district) -> None:
+    active = [
+        sr.helper_of(n)
+        for n, hh in enumerate(sr.households())
+        if sr.active_at(hh, sr.AS_OF) and (district is None or sr.DISTRICT_OF_VILLAGE[hh.village] == district)
+    ]
+    loads = Counter(h for h in active if h[0] is not None)
+    got = helper_load(small, Scope(sr.AS_OF, district))
+    assert (got["households"], got["with_helper"], got["helpers"]) == (len(active), sum(loads.values()), len(loads))
+    assert got["max_load"] == max(loads.values()) and got["mean_load"] == pytest.approx(
+        sum(loads.values()) / len(loads)
+    )
+
+
 # --- 图三 -------------------------------------------------------------------------------------------
 def test_flows_by_area_over_a_period(small) -> None:
     first, last = dt.date(2016, 2, 1), dt.date(2017, 6, 1)
@@ -114,7 +137,7 @@ def test_flows_by_area_over_a_period(small) -> None:
     for district in (sr.PINGDU, sr.LAIXI):
         totals = [0, 0, 0, 0]
         for month in months_between(first, last):
-            _, new, returned, exited, removed, _ = sr.expected_flows(month, district)["households"]
+            _, new, returned, _, exited, removed, _ = sr.expected_flows(month, district)["households"]
             totals = [a + b for a, b in zip(totals, (new, returned, exited, removed), strict=True)]
         assert table.loc[district, ["new", "returned", "exited", "removed"]].tolist() == totals
 
@@ -197,23 +220,66 @@ def test_map_payloads_stay_small_on_the_demo_roster(demo: duckdb.DuckDBPyConnect
         assert '"characterSet": "auto"' in spec.deck.to_json()  # Chinese labels: the glyphs come from the data
 
 
-def test_points_beyond_the_limit_are_aggregated_by_village() -> None:
+def test_a_map_at_scale_10_stays_within_the_payload_budget(
+    demo: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scale 10 holds ten copies of each village a few hundred metres apart (9,401 points at the city, 7.06 MB
+    before hexagons): the 图一 deck with them stays under 5 MB, and the browser gets at most MAX_POINTS points."""
+    city = Scope(dt.date(2017, 9, 1))
+    points = village_values(demo, city)
+    rng = np.random.default_rng(10)
+    copies = pd.concat(
+        [
+            points.assign(
+                lon=points["lon"] + rng.normal(0, 0.004, len(points)),
+                lat=points["lat"] + rng.normal(0, 0.004, len(points)),
+            )
+            for _ in range(10)
+        ],
+        ignore_index=True,
+    )
+    monkeypatch.setattr("geo.maps.village_values", lambda con, scope: copies)
+    spec, _ = distribution_map(demo, city, "town", "remaining_persons", "jenks", 5, True)
+    assert spec.payload_bytes < 5_000_000 and spec.payload_bytes == len(spec.deck.to_json().encode())
+    shown = next(layer for layer in spec.deck.layers if layer.id == "villages")
+    assert len(shown.data) <= MAX_POINTS
+    assert sum(row["remaining_persons"] for row in shown.data) == copies["remaining_persons"].sum()
+
+
+def test_points_beyond_the_limit_are_binned_into_hexagons() -> None:
+    """MAX_POINTS + 10 villages on 100 spots, 3 km apart: 100 hexagons, each summing its villages, drilling to the
+    town they share (or to the district when two towns share a spot)."""
     n = MAX_POINTS + 10
+    spot = np.arange(n) % 100
     points = pd.DataFrame(
         {
-            "village_code": [f"V{i}-{i % 3}" for i in range(n)],
-            "source_village_code": [f"V{i % 100}" for i in range(n)],
+            "village_code": [f"V{i}" for i in range(n)],
             "name": "村",
-            "lon": 120.0,
-            "lat": 36.5,
-            "designation": None,
-            "exited": False,
+            "lon": 120.0 + 0.03 * (spot % 10),
+            "lat": 36.5 + 0.03 * (spot // 10),
+            "town_code": np.where(
+                spot == 0, np.where(np.arange(n) // 100 % 2 == 0, "370283101", "370283102"), "370283103"
+            ),
+            "district_code": "370283",
+            "designation": np.where(np.arange(n) < 100, "provincial_poor", None),
+            "exited": np.arange(n) < 50,
             "remaining_persons": 1,
             "remaining_households": 1,
         }
     )
+    assert (
+        aggregate_points(points.head(MAX_POINTS)) is not None
+        and len(aggregate_points(points.head(MAX_POINTS))) == MAX_POINTS
+    )
     merged = aggregate_points(points)
-    assert len(merged) == 100 and merged["remaining_persons"].sum() == n
+    assert len(merged) == 100 and merged["remaining_persons"].sum() == n and "village_code" not in merged
+    first = merged.set_index("area_code")
+    assert set(merged["area_code"]) == {"370283", "370283103"}  # spot 0 holds two towns: its district
+    assert first.loc["370283", "name"] == f"{(n + 99) // 100} 个村"
+    # Spots 0-49 hold one exited provincial village each, spots 50-99 one that has not exited.
+    assert merged["designation"].eq("provincial_poor").all()
+    assert merged["exited"].sum() == 50
+    assert "未摘帽 0 个" in first.loc["370283", "tip"]
 
 
 def test_one_colour_semantic_worse_is_warmer() -> None:

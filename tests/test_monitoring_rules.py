@@ -15,6 +15,7 @@ from analytics.monitoring.rules import flagged_by_area, flagged_households, hous
 from analytics.scope import Scope
 from roster.generate import static_tables
 from roster.schema import insert_frame
+from storage.db import single
 from tests import small_roster as sr
 
 AT = dt.date(2017, 9, 1)
@@ -126,3 +127,96 @@ def test_household_labels_stay_inside_the_scope_and_are_masked(warned: duckdb.Du
     """The visit list names unflagged high-risk households through ``household_labels``: only those in the scope."""
     labels = household_labels(warned, Scope(AT, sr.LAIXI), ("H00", "H04"))  # H00 lives in 平度市, H04 in 莱西市
     assert labels["household_id"].tolist() == ["H04"] and labels["head_name"].tolist() == ["户*"]
+
+
+# 边缘户 (near-poor households off the roster): N1 and N2 are watched at 2017-09; N3 was registered in 2017-08 (its
+# clues now belong to its roster household) and is no longer watched.
+NEAR_POOR = [("N1", "A4", None), ("N2", "B2", None), ("N3", "A3", "2017-08")]
+NEAR_POOR_CLUES = [
+    ("N1", "inpatient", "2017-04", 19999.99),  # off the roster 20,000 applies, not 5,000
+    ("N2", "inpatient", "2017-02", 12000.00),
+    ("N2", "inpatient", "2017-07", 8000.00),  # 20,000 this year: triggers
+    ("N2", "disaster", "2017-08", None),
+    ("N3", "accident", "2017-07", None),
+]
+NEAR_POOR_INCOME_2016 = {"N1": 4000.00}  # below the line, but the shipped income rules apply to exited households
+
+
+@pytest.fixture(scope="module")
+def near_poor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = sr.build(tmp_path_factory.mktemp("near_poor") / "small.duckdb")
+    with duckdb.connect(str(path)) as con:
+        static = static_tables()
+        for table in ("poverty_line", "monitoring_threshold", "warning_rule"):
+            insert_frame(con, table, static[table])
+        ids = {n: f"37028319700101{i:03d}X" for i, (n, _, _) in enumerate(NEAR_POOR)}
+        households = pd.DataFrame(NEAR_POOR, columns=["near_poor_id", "village_code", "registered_month"])
+        households["registered_month"] = pd.to_datetime(households["registered_month"]).dt.date
+        registered_as = single(con.execute("SELECT min(household_id) FROM household WHERE village_code = 'A3'"))
+        households = households.assign(
+            size=1,
+            head_name=["边缘甲", "边缘乙", "边缘丙"],
+            head_id_number=households["near_poor_id"].map(ids),
+            household_id=[None, None, registered_as],
+        )
+        insert_frame(con, "near_poor_household", households)
+        members = households[["near_poor_id", "head_name", "head_id_number"]].rename(
+            columns={"head_name": "name", "head_id_number": "id_number"}
+        )
+        members = members.assign(
+            sex="男",
+            birth_date=dt.date(1970, 1, 1),
+            relation="户主",
+            health="健康",
+            labor_ability="普通劳动力",
+            school_status="非在校生",
+        )
+        insert_frame(con, "near_poor_person", members)
+        insert_frame(
+            con,
+            "near_poor_income",
+            pd.DataFrame(
+                {
+                    "near_poor_id": list(NEAR_POOR_INCOME_2016),
+                    "year": 2016,
+                    "per_capita_income_yuan": list(NEAR_POOR_INCOME_2016.values()),
+                }
+            ),
+        )
+        clues = pd.DataFrame(NEAR_POOR_CLUES, columns=["near_poor_id", "kind", "month", "amount_yuan"])
+        clues = clues.assign(
+            clue_id=range(1, len(clues) + 1),
+            household_id=None,
+            month=pd.to_datetime(clues["month"]).dt.date,
+            id_number=clues["near_poor_id"].map(ids),
+            source_zh=clues["kind"].map({"disaster": "应急管理局", "accident": "公安局"}).fillna("医保局"),
+            detail="测试线索",
+        )
+        insert_frame(con, "warning_clue", clues)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def test_near_poor_households_are_watched_until_registered_with_the_other_thresholds(
+    near_poor: duckdb.DuckDBPyConnection,
+) -> None:
+    found = rule_hits(near_poor, Scope(AT))
+    assert set(found[["household_id", "rule_id"]].itertuples(index=False, name=None)) == {
+        ("N2", "mi_inpatient_other"),
+        ("N2", "em_disaster"),
+    }
+    assert found["near_poor"].all()
+    assert float(found.set_index("rule_id").loc["mi_inpatient_other", "evidence"]) == 20000.00
+    # Before its registration N3 was watched: its accident of 2017-07 flags it in that month.
+    assert ("N3", "ps_accident") in hits(near_poor, Scope(dt.date(2017, 7, 1)))
+
+
+def test_flagged_near_poor_households_are_counted_and_named_masked(near_poor: duckdb.DuckDBPyConnection) -> None:
+    flagged = flagged_households(near_poor, Scope(AT)).set_index("household_id")
+    assert flagged.loc["N2", "tier"] == "红" and bool(flagged.loc["N2", "near_poor"])
+    assert flagged.loc["N2", "head_name"] == "边*乙"  # masked
+    assert flagged_by_area(near_poor, Scope(AT, sr.LAIXI), "town")["flagged"].sum() == 1  # N2 lives in B2
+    assert flagged_households(near_poor, Scope(AT, sr.PINGDU)).empty
+    labels = household_labels(near_poor, Scope(AT), (), ("N1",))
+    assert labels["household_id"].tolist() == ["N1"] and labels["near_poor"].tolist() == [True]

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from analytics import fmt
 from analytics.classify import SCALES
+from analytics.dynamics import OUTFLOWS
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
@@ -114,7 +115,7 @@ def stacked_flows(flows: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     colours = {"new": "#4393c3", "returned": "#d6604d", "exited": "#1a9850", "removed": "#878787"}
     fig = go.Figure()
     for flow, label in labels.items():
-        sign = -1 if flow in ("exited", "removed") else 1
+        sign = -1 if flow in OUTFLOWS else 1
         heights, texts = fmt.bar_values(flows[flow].tolist())  # counts of households: the small-count rule
         fig.add_trace(
             go.Bar(

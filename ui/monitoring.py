@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import User
-from analytics.monitoring.backtest import stored_path
+from analytics.monitoring.backtest import RECORD_FIELDS, stored_path
 from analytics.monitoring.figures import case_household
 from analytics.monitoring.rules import flagged_households, household_labels
 from analytics.monitoring.score import current_risk
@@ -26,20 +26,25 @@ from ui.cases import case_store
 from ui.reports import flash
 
 VISITS_PER_TOWN = 20  # what a township can visit in a month
+WATCHED_LABELS = {False: "脱贫户", True: "边缘户"}  # the visit list's ``near_poor``
 
 
 def visit_list(scope: Scope, first: dt.date, cases: pd.DataFrame) -> pd.DataFrame:
-    """The scope's flagged households and, flagged or not (绿), each township's ``VISITS_PER_TOWN`` highest risk
-    scores — masked, with the score, its reasons and the case's state; red first, then by risk."""
-    flagged = cached(flagged_households, scope)
+    """The scope's flagged households (exited households and 边缘户) and, flagged or not (绿), each township's
+    ``VISITS_PER_TOWN`` highest risk scores — masked, with the score, its reasons and the case's state; red first,
+    then by risk."""
+    keys = ["household_id", "near_poor"]
+    flagged = cached(flagged_households, scope).astype({"near_poor": "bool"})
     scored = cached(current_risk, scope, first).rename(columns={"reasons": "score_reasons"})
+    scored = scored.astype({"near_poor": "bool"})
     top = scored.sort_values("risk", ascending=False).groupby("town_code").head(VISITS_PER_TOWN)
-    unflagged = tuple(sorted(set(top["household_id"]) - set(flagged["household_id"])))
-    others = cached(household_labels, scope, unflagged).assign(tier="绿", rules=0, reasons="—")
+    unflagged = top.merge(flagged[keys], on=keys, how="left", indicator=True).query("_merge == 'left_only'")
+    roster, near_poor = (tuple(sorted(unflagged.loc[unflagged["near_poor"] == n, "household_id"])) for n in (0, 1))
+    others = cached(household_labels, scope, roster, near_poor).assign(tier="绿", rules=0, reasons="—")
     latest = cases.drop_duplicates("household_id")[["household_id", "state"]]
     frame = (
-        pd.concat([flagged, others], ignore_index=True)
-        .merge(scored.drop(columns="town_code"), on="household_id", how="left")
+        pd.concat([flagged, others.astype({"near_poor": "bool"})], ignore_index=True)
+        .merge(scored.drop(columns="town_code"), on=keys, how="left")
         .merge(latest, on="household_id", how="left")
     )
     frame["case"] = frame["state"].map(STATE_LABELS).fillna("未立案")
@@ -83,8 +88,12 @@ def take_step(
 
 
 def backtest_records() -> tuple[list[dict[str, object]], dt.datetime | None]:
-    """The stored backtest of the base database (``python -m analytics.monitoring backtest --json``), if run."""
+    """The stored backtest of the base database (``python -m analytics.monitoring backtest --json``), if run with
+    this version (a file of an older version, missing some figures, counts as not run)."""
     path = stored_path(database_path())
     if not path.exists():
         return [], None
-    return json.loads(path.read_text(encoding="utf-8")), dt.datetime.fromtimestamp(path.stat().st_mtime)
+    records = json.loads(path.read_text(encoding="utf-8"))
+    if not all(record.keys() >= RECORD_FIELDS for record in records):
+        return [], None
+    return records, dt.datetime.fromtimestamp(path.stat().st_mtime)

@@ -32,7 +32,7 @@ TABLE_COLUMNS = {
 }
 EVENT_LABELS = {
     "identified": "识别",
-    "new": "新识别/成员加入",
+    "new": "新识别/成员加入（含出生）",
     "exited": "脱贫",
     "returned": "返贫",
     "removed": "自然减少/成员减少",

@@ -98,7 +98,7 @@ if "import_outcome" in st.session_state:
 st.subheader("导入部门预警线索")
 st.markdown(
     "医保、民政、教育、残联、应急、公安、人社等部门按月推送的线索（CSV 或 XLSX，每个部门一个模板）。按身份证号匹配到"
-    "名册中的户；名册中没有的号码作为名册外线索保存并列在问题清单中。导入后生成一个新快照（名册月份不变）。"
+    "名册中的户，其次是边缘户名单中的户；两处都没有的号码作为名册外线索保存并列在问题清单中。导入后生成一个新快照（名册月份不变）。"
 )
 source_column, template_column = st.columns([2, 1])
 source = source_column.selectbox("推送部门", list(CLUE_KINDS_BY_SOURCE), key="clue_source")

@@ -25,6 +25,7 @@ from ui.maps import legend, show_map
 from ui.page import start
 from ui.village import household_section
 
+UNITS = {"households": "户", "persons": "人"}
 PLACE_LABELS = {"provincial_villages": "省定贫困村", "weak_villages": "市定经济薄弱村", "weak_towns": "经济薄弱镇"}
 RETURN_COLUMNS = {
     "household_id": "户编号",
@@ -89,11 +90,11 @@ with left:
         st.session_state.dyn_play = False
         st.rerun()
 with right:
-    st.markdown("**存量流量恒等式（户）：期初 + 新识别 + 返贫 − 脱贫 − 自然减少 = 期末**")
-    table = cached(stock_flow_table, scope, None)
-    table = table[
-        (table["unit"] == "households") & (table["month"].dt.date >= first) & (table["month"].dt.date <= last)
-    ]
+    unit = st.radio("单位", list(UNITS), format_func=UNITS.get, horizontal=True, key="dyn_unit")
+    st.markdown(f"**存量流量恒等式（{UNITS[unit]}）：期初 + 新识别 + 返贫 + 自然增加 − 脱贫 − 自然减少 = 期末**")
+    everything = cached(stock_flow_table, scope, None)
+    in_period = everything[(everything["month"].dt.date >= first) & (everything["month"].dt.date <= last)]
+    table = in_period[in_period["unit"] == unit]
     shown = table.assign(month=table["month"].map(fmt.month))
     shown = shown.rename(
         columns={
@@ -101,6 +102,7 @@ with right:
             "opening": "期初",
             "new": "新识别",
             "returned": "返贫",
+            "born": "自然增加",
             "exited": "脱贫",
             "removed": "自然减少",
             "closing": "期末",
@@ -112,15 +114,17 @@ with right:
         f"{'有 ' + str(breaks) + ' 个月恒等式不成立（差额≠0 已标红）' if breaks else '所选时段每个月恒等式均成立'}"
     )
     st.dataframe(
-        tables.counts(shown[["月份", "期初", "新识别", "返贫", "脱贫", "自然减少", "期末", "差额"]]).style.map(
-            lambda v: "background-color: #f4a6a6" if v != "0" else "", subset=["差额"]
-        ),
+        tables.counts(
+            shown[["月份", "期初", "新识别", "返贫", "自然增加", "脱贫", "自然减少", "期末", "差额"]]
+        ).style.map(lambda v: "background-color: #f4a6a6" if v != "0" else "", subset=["差额"]),
         hide_index=True,
         height=300,
     )
 
 st.subheader("月度流量")
-st.plotly_chart(charts.stacked_flows(table, FLOW_LABELS), config={"displaylogo": False}, key="flows_chart")
+household_flows = in_period[in_period["unit"] == "households"]
+st.plotly_chart(charts.stacked_flows(household_flows, FLOW_LABELS), config={"displaylogo": False}, key="flows_chart")
+st.caption("自然增加（出生）只计人口：成员在出生一年内加入贫困户即为出生，不计新识别人口。")
 
 left, right = st.columns(2)
 with left:

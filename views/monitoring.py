@@ -28,7 +28,7 @@ from ui.cache import cached
 from ui.cases import case_frames
 from ui.choices import pick
 from ui.maps import legend, show_map
-from ui.monitoring import VISITS_PER_TOWN, backtest_records, take_step, visit_list
+from ui.monitoring import VISITS_PER_TOWN, WATCHED_LABELS, backtest_records, take_step, visit_list
 from ui.page import start
 from ui.reports import show_flash
 from ui.tables import as_read, page_of
@@ -107,6 +107,7 @@ if user.can("households"):
             pd.DataFrame(
                 {
                     "预警": rows["tier"],
+                    "对象": rows["near_poor"].map(WATCHED_LABELS),
                     "镇街": rows["town_name"],
                     "村": rows["village_name"],
                     "户主": rows["head_name"],
@@ -121,9 +122,9 @@ if user.can("households"):
     if user.can("monitor"):
         open_ones = visits[visits["case"].isin(["未立案", STATE_LABELS["eliminated"], STATE_LABELS["rejected"]])]
         labels = {
-            hid: f"{t} · {town} {village} · {head}"
-            for hid, t, town, village, head in open_ones[
-                ["household_id", "tier", "town_name", "village_name", "head_name"]
+            hid: f"{t} · {WATCHED_LABELS[near_poor]} · {town} {village} · {head}"
+            for hid, t, near_poor, town, village, head in open_ones[
+                ["household_id", "tier", "near_poor", "town_name", "village_name", "head_name"]
             ].itertuples(index=False)
         }
         if labels:
@@ -245,10 +246,16 @@ else:
                     "方法": table["method"].map(METHOD_LABELS),
                     "期限": table["horizon_months"].map(lambda h: f"{h}个月"),
                     "召回率（每镇前N户）": [fmt.percent(v) for v in table["recall"]],
+                    "其中返贫": [fmt.percent(v) for v in table["return_recall"]],
+                    "其中新识别": [fmt.percent(v) for v in table["new_recall"]],
                     "精确率": [fmt.percent(v) for v in table["precision"]],
                     "AUC": [fmt.fixed(v, 3) for v in table["auc"]],
                     "提前期（月）": [fmt.fixed(v) for v in table["lead_months"]],
                     "回测时点数": table["origins"],
+                    "事件数（返贫/新识别）": [
+                        f"{fmt.count(r)}/{fmt.count(n)}"
+                        for r, n in zip(table["return_events"], table["new_events"], strict=True)
+                    ],
                 }
             )
         )

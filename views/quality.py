@@ -91,8 +91,8 @@ st.subheader("快照间趋势与存量—流量核对")
 snapshots = [Path(p) for p in dataset_choices()[1:]][-TREND_SNAPSHOTS:]
 if len(snapshots) < 2:
     st.caption(
-        "导入两个及以上名册快照后，这里显示各检查项在快照间的变化，以及“上一快照期末 + 新识别 + 返贫 − 脱贫 − "
-        "自然减少 = 本快照期末”的核对。"
+        "导入两个及以上名册快照后，这里显示各检查项在快照间的变化，以及“上一快照期末 + 新识别 + 返贫 + 自然增加 − "
+        "脱贫 − 自然减少 = 本快照期末”的核对。"
     )
 else:
     trend = cached_over_files(quality_trend, snapshots, scope)

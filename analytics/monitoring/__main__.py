@@ -21,12 +21,16 @@ from analytics.monitoring.score import SEED
 
 def table(records: list[Record]) -> str:
     """The records as a plain-text table, one line per method and horizon."""
-    lines = [f"{'方法':<14}{'期限':>6}{'召回率@N':>10}{'精确率':>8}{'AUC':>8}{'提前月数':>8}{'时点':>6}{'事件':>6}"]
+    lines = [
+        f"{'方法':<14}{'期限':>6}{'召回率@N':>10}{'精确率':>8}{'AUC':>8}{'提前月数':>8}{'时点':>6}{'事件':>6}"
+        f"{'返贫召回':>8}{'返贫事件':>6}{'新识别召回':>8}{'新识别事件':>6}"
+    ]
     for r in records:
         lines.append(
             f"{METHOD_LABELS[r.method]:<14}{r.horizon_months:>5}月{fmt.percent(r.recall):>10}"
             f"{fmt.percent(r.precision):>10}{fmt.fixed(r.auc, 3):>9}{fmt.fixed(r.lead_months):>10}"
-            f"{r.origins:>8}{r.events:>8}"
+            f"{r.origins:>8}{r.events:>8}{fmt.percent(r.return_recall):>12}{r.return_events:>10}"
+            f"{fmt.percent(r.new_recall):>13}{r.new_events:>11}"
         )
     return "\n".join(lines)
 

@@ -1,16 +1,17 @@
-"""Rolling-origin backtest of the visit lists: at each month (origin) every township gets its top-N exited
-households by (a) the rules, (b) the risk score trained on the months before, (c) a naive baseline (lowest last-year
-income first); each list is judged against the households that then returned within 3 and 6 months.
+"""Rolling-origin backtest of the visit lists: at each month (origin) every township gets its top-N watched
+households (exited households and 边缘户) by (a) the rules, (b) the risk score trained on the months before, (c) a
+naive baseline (lowest last-year income first); each list is judged against the events of the next 3 and 6 months:
+the exited households that returned and the 边缘户 registered as 新识别.
 
-Figures, pooled over origins: recall@N (returns caught / all returns), precision (caught / listed), AUC (mean over
-origins of the ranking of all exited households, listed or not) and lead time (months from the first origin that
-listed a caught household to its return).
+Figures, pooled over origins: recall@N (events caught / all events; also apart for returns and 新识别), precision
+(caught / listed), AUC (mean over origins of the ranking of all watched households, listed or not) and lead time
+(months from the first origin that listed a caught household to its event).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import duckdb
@@ -46,15 +47,25 @@ class Record:
     origins: int
     events: int
     listed: int
+    return_events: int
+    return_recall: float | None
+    new_events: int
+    new_recall: float | None
 
 
-def rule_priority(con: duckdb.DuckDBPyConnection, scope: Scope, households: pd.Series) -> np.ndarray:
-    """The rules' order as a number: 红 above 黄 above none, more triggered rules first within a tier."""
+RECORD_FIELDS = frozenset(f.name for f in fields(Record))
+
+
+def rule_priority(con: duckdb.DuckDBPyConnection, scope: Scope, rows: pd.DataFrame) -> np.ndarray:
+    """The rules' order of ``rows`` (``household_id``, ``near_poor``) as a number: 红 above 黄 above none, more
+    triggered rules first within a tier."""
     hits = rule_hits(con, scope)
-    red = hits[hits["tier"] == "红"].groupby("household_id").size()
-    rules = hits.groupby("household_id").size()
-    tier = np.where(households.isin(red.index), 2, np.where(households.isin(rules.index), 1, 0))
-    return np.asarray(tier * 100 + rules.reindex(households).fillna(0).to_numpy())
+    keys = ["household_id", "near_poor"]
+    hits = hits.assign(near_poor=hits["near_poor"].astype("int64"), red=hits["tier"] == "红")
+    per = hits.groupby(keys).agg(red=("red", "any"), rules=("rule_id", "size"))
+    found = rows[keys].astype({"near_poor": "int64"}).merge(per, left_on=keys, right_index=True, how="left")
+    tier = np.where(found["red"].eq(True), 2, np.where(found["rules"].notna(), 1, 0))
+    return np.asarray(tier * 100 + found["rules"].fillna(0).to_numpy())
 
 
 def top_per_town(rows: pd.DataFrame, priority: np.ndarray, top_n: int) -> np.ndarray:
@@ -92,16 +103,16 @@ def backtest(
             if booster is None:
                 continue
             rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(origin)].reset_index(drop=True)
-            returned = pd.to_datetime(rows["next_return"])
+            returned = pd.to_datetime(rows["next_event"])
             truth = (returned.notna() & (returned <= pd.Timestamp(add_months(origin, horizon)))).to_numpy()
             priorities = {
-                "rules": rule_priority(con, Scope(origin), rows["household_id"]),
+                "rules": rule_priority(con, Scope(origin), rows),
                 "score": risk(booster, rows),
                 "baseline": -rows["income_gap"].fillna(NO_INCOME).to_numpy(),
             }
             for method, priority in priorities.items():
                 results[method].append(
-                    rows[["household_id"]].assign(
+                    rows[["household_id", "near_poor"]].assign(
                         origin=origin,
                         event=truth,
                         returned=returned,
@@ -115,14 +126,15 @@ def backtest(
 
 def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) -> Record:
     if not parts:
-        return Record(method, horizon, top_n, None, None, None, None, 0, 0, 0)
+        return Record(method, horizon, top_n, None, None, None, None, 0, 0, 0, 0, None, 0, None)
     rows = pd.concat(parts, ignore_index=True)
     caught = rows[rows["event"] & rows["listed"]]
     # Lead: from the first origin whose list held the household with this return inside its horizon.
-    first_caught = caught.groupby(["household_id", "returned"])["origin"].min()
-    lead = [(r.year - o.year) * 12 + r.month - o.month for (_, r), o in first_caught.items()]
+    first_caught = caught.groupby(["household_id", "near_poor", "returned"])["origin"].min()
+    lead = [(r.year - o.year) * 12 + r.month - o.month for (_, _, r), o in first_caught.items()]
     aucs = rows.groupby("origin")["auc"].first().dropna()
     events, listed_count = int(rows["event"].sum()), int(rows["listed"].sum())
+    returns, new = (rows[rows["event"] & (rows["near_poor"] == flag)] for flag in (False, True))
     return Record(
         method=method,
         horizon_months=horizon,
@@ -134,7 +146,15 @@ def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) ->
         origins=int(rows["origin"].nunique()),
         events=events,
         listed=listed_count,
+        return_events=len(returns),
+        return_recall=_share(returns["listed"]),
+        new_events=len(new),
+        new_recall=_share(new["listed"]),
     )
+
+
+def _share(flags: pd.Series) -> float | None:
+    return float(flags.mean()) if len(flags) else None
 
 
 def stored_path(db: Path) -> Path:

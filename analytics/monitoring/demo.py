@@ -25,14 +25,18 @@ def red_flags(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> 
     flags = {}
     for month in months_between(first, last):
         red = flagged_households(con, Scope(month)).query("tier == '红'")
-        flags[month] = list(red[["household_id", "town_code", "reasons"]].itertuples(index=False, name=None))
+        rows = red[["household_id", "town_code", "reasons"]].assign(near_poor=red["near_poor"].astype(bool))
+        flags[month] = list(rows.itertuples(index=False, name=None))
     return flags
 
 
 def household_at(con: duckdb.DuckDBPyConnection, household_id: str, day: dt.date) -> Household:
-    """What the 风险消除 conditions read for a household at a day (the roster at that day's month)."""
+    """What the 风险消除 conditions read for a household (or a 边缘户) at a day (the roster at that day's month)."""
     town = con.execute(
-        "SELECT v.town_code FROM household h JOIN village v USING (village_code) WHERE h.household_id = $h",
+        """SELECT v.town_code FROM village v
+           JOIN (SELECT village_code FROM household WHERE household_id = $h
+                 UNION ALL SELECT village_code FROM near_poor_household WHERE near_poor_id = $h)
+           USING (village_code)""",
         {"h": household_id},
     ).fetchone()
     month = min(day.replace(day=1), dataset_info(con).as_of)

@@ -110,18 +110,30 @@ def overdue_cases(cases: pd.DataFrame, scope: Scope, today: dt.date) -> pd.DataF
 
 
 _FACTS = """
-SELECT t.district_code, v.town_code, h.village_code,
+WITH watched AS (
+    SELECT household_id, village_code, FALSE AS near_poor FROM household WHERE household_id = $household
+    UNION ALL
+    SELECT near_poor_id, village_code, TRUE FROM near_poor_household WHERE near_poor_id = $household
+),
+incomes AS (
+    SELECT household_id, year, per_capita_income_yuan FROM income WHERE household_id = $household
+    UNION ALL
+    SELECT near_poor_id, year, per_capita_income_yuan FROM near_poor_income WHERE near_poor_id = $household
+),
+members AS (
+    SELECT household_id, labor_ability, birth_date FROM person WHERE household_id = $household
+    UNION ALL
+    SELECT near_poor_id, labor_ability, birth_date FROM near_poor_person WHERE near_poor_id = $household
+)
+SELECT t.district_code, v.town_code, w.village_code,
        coalesce((SELECT i.per_capita_income_yuan >= mt.income_yuan
-                 FROM income i JOIN monitoring_threshold mt ON mt.year = i.year
-                 WHERE i.household_id = h.household_id AND i.year = year(CAST($at AS DATE)) - 1), FALSE)
-           AS income_above_line,
-       EXISTS (SELECT 1 FROM person p
-               WHERE p.household_id = h.household_id
-                 AND p.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力')
+                 FROM incomes i JOIN monitoring_threshold mt ON mt.year = i.year
+                 WHERE i.year = year(CAST($at AS DATE)) - 1), FALSE) AS income_above_line,
+       EXISTS (SELECT 1 FROM members p
+               WHERE p.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力')
                  AND p.birth_date > CAST($at AS DATE) - INTERVAL 60 YEAR
                  AND p.birth_date <= CAST($at AS DATE) - INTERVAL 16 YEAR) AS has_working_age_labour
-FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-WHERE h.household_id = $household
+FROM watched w JOIN village v ON v.village_code = w.village_code JOIN town t ON t.town_code = v.town_code
 """
 
 
@@ -133,7 +145,8 @@ class HouseholdFacts:
 
 
 def household_facts(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: str) -> HouseholdFacts | None:
-    """What the roster and the clues say about a household at the scope's month (None: not in the roster)."""
+    """What the roster (or the 边缘户 list, for a near-poor id) and the clues say about a household at the scope's
+    month (None: on neither)."""
     row = execute(con, _FACTS, {"at": scope.as_of, "household": household_id}).fetchone()
     if row is None:
         return None

@@ -1,7 +1,8 @@
 """防返贫预警: the rules of ``warning_rule`` applied to the department clues and the roster at the scope's month.
 
 A rule reads clues of one kind (or last year's income) for the households it applies to — ``exited`` (out of
-poverty at the month), ``other`` (registered but not exited) or ``any`` — and triggers on:
+poverty at the month), ``other`` (registered but not exited, and the 边缘户 not registered by the month) or
+``any`` — and triggers on:
 
 - ``event``: any clue of the kind in the last 3 months (the month and the two before);
 - ``month``: the amount of one month, any of the last 3, at or above the threshold;
@@ -28,57 +29,73 @@ from storage.privacy import masked
 WINDOW_MONTHS = 3
 
 _HITS = f"""
-WITH watched AS (  -- registered households of the scope at the month, with their status then and since when
-    SELECT h.household_id, h.village_code, e.event_type = 'exited' AS is_exited, e.event_month AS since
+WITH watched AS (  -- registered households of the scope at the month, with their status then and since when,
+                  -- and the 边缘户 not registered by then (near_poor; household_id holds the 边缘户's id)
+    SELECT h.household_id, FALSE AS near_poor, h.village_code, h.head_name, e.event_type = 'exited' AS is_exited,
+           e.event_month AS since
     FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
     JOIN status_event e USING (household_id)
     WHERE {PLACE_FILTER_SQL} AND e.person_id IS NULL AND e.event_month <= CAST($at AS DATE)
     QUALIFY row_number() OVER (PARTITION BY h.household_id ORDER BY e.event_month DESC, e.event_id DESC) = 1
         AND e.event_type <> 'removed'
+    UNION ALL
+    SELECT n.near_poor_id, TRUE, n.village_code, n.head_name, FALSE, NULL
+    FROM near_poor_household n JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE {PLACE_FILTER_SQL} AND (n.registered_month IS NULL OR n.registered_month > CAST($at AS DATE))
 ),
 recent AS (  -- clue amounts and counts per household, kind and month: this year and the last months
-    SELECT c.household_id, c.kind, c.month, sum(c.amount_yuan) AS amount, count(*) AS clues,
+    SELECT w.household_id, w.near_poor, c.kind, c.month, sum(c.amount_yuan) AS amount, count(*) AS clues,
            c.month > CAST($at AS DATE) - to_months($window) AS in_window
-    FROM warning_clue c JOIN watched w USING (household_id)
+    FROM warning_clue c JOIN watched w
+      ON w.household_id = coalesce(c.household_id, c.near_poor_id) AND w.near_poor = (c.near_poor_id IS NOT NULL)
     WHERE c.month <= CAST($at AS DATE)
       AND (c.month > CAST($at AS DATE) - to_months($window) OR year(c.month) = year(CAST($at AS DATE)))
     GROUP BY ALL
 ),
 clue_hits AS (
-    SELECT w.household_id, r.rule_id,
+    SELECT w.household_id, w.near_poor, r.rule_id,
            CASE r.span
                WHEN 'year' THEN sum(m.amount) FILTER (WHERE year(m.month) = year(CAST($at AS DATE)))
                WHEN 'month' THEN max(m.amount) FILTER (WHERE m.in_window)
                ELSE sum(m.clues) FILTER (WHERE m.in_window)
            END AS evidence,
            max(m.month) AS last_month
-    FROM watched w JOIN recent m USING (household_id) JOIN warning_rule r ON r.kind = m.kind
+    FROM watched w JOIN recent m USING (household_id, near_poor) JOIN warning_rule r ON r.kind = m.kind
     WHERE r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited
-    GROUP BY w.household_id, r.rule_id, r.span, r.threshold
+    GROUP BY w.household_id, w.near_poor, r.rule_id, r.span, r.threshold
     HAVING evidence >= coalesce(r.threshold, 1)
 ),
-income_hits AS (
-    SELECT w.household_id, r.rule_id, i.per_capita_income_yuan AS evidence, NULL::DATE AS last_month
+incomes AS (  -- last year's income of the roster's households and of the 边缘户
+    SELECT household_id, FALSE AS near_poor, year, per_capita_income_yuan FROM income
+    WHERE year = year(CAST($at AS DATE)) - 1
+    UNION ALL
+    SELECT near_poor_id, TRUE, year, per_capita_income_yuan FROM near_poor_income
+    WHERE year = year(CAST($at AS DATE)) - 1
+),
+income_hits AS (  -- (the shipped income rules apply to exited households)
+    SELECT w.household_id, w.near_poor, r.rule_id, i.per_capita_income_yuan AS evidence, NULL::DATE AS last_month
     FROM watched w
-    JOIN income i ON i.household_id = w.household_id AND i.year = year(CAST($at AS DATE)) - 1
+    JOIN incomes i USING (household_id, near_poor)
     JOIN warning_rule r ON r.kind IN ('income_monitoring', 'income_poverty')
     LEFT JOIN monitoring_threshold mt ON mt.year = i.year
     LEFT JOIN poverty_line pl ON pl.year = i.year
     WHERE (r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited)
-      AND w.since <= make_date(i.year, 12, 1)  -- in that status all through the income's year's end
+      AND coalesce(w.since <= make_date(i.year, 12, 1), TRUE)  -- in that status all through the year's end
       AND i.per_capita_income_yuan < CASE r.kind WHEN 'income_monitoring' THEN mt.income_yuan ELSE pl.yuan END
 )
-SELECT x.household_id, w.village_code, x.rule_id, r.tier, r.source_zh, r.label_zh, x.evidence, x.last_month
+SELECT x.household_id, x.near_poor, w.village_code, w.head_name, x.rule_id, r.tier, r.source_zh, r.label_zh,
+       x.evidence, x.last_month
 FROM (SELECT * FROM clue_hits UNION ALL SELECT * FROM income_hits) x
-JOIN warning_rule r USING (rule_id) JOIN watched w USING (household_id)
-ORDER BY x.household_id, r.tier = '红' DESC, x.rule_id
+JOIN warning_rule r USING (rule_id) JOIN watched w USING (household_id, near_poor)
+ORDER BY x.near_poor, x.household_id, r.tier = '红' DESC, x.rule_id
 """
 
 
 def rule_hits(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """One row per household in scope and rule that triggers at the scope's month: ``household_id``,
-    ``village_code``, ``rule_id``, ``tier``, ``source_zh``, ``label_zh``, ``evidence`` (the amount in 元, the
-    clue count, or the income) and ``last_month`` (of the latest clue read)."""
+    """One row per household in scope and rule that triggers at the scope's month: ``household_id`` (a 边缘户's id
+    where ``near_poor``), ``near_poor``, ``village_code``, ``head_name`` (not masked: for queries, never shown),
+    ``rule_id``, ``tier``, ``source_zh``, ``label_zh``, ``evidence`` (the amount in 元, the clue count, or the
+    income) and ``last_month`` (of the latest clue read)."""
     return execute(con, _HITS, _params(scope)).df()
 
 
@@ -88,40 +105,47 @@ def _params(scope: Scope) -> dict[str, object]:
 
 _TIERS = f"""
 WITH hits AS ({_HITS})
-SELECT h.household_id, t.town_code, t.name AS town_name, v.name AS village_name, h.head_name,
+SELECT x.household_id, x.near_poor, t.town_code, t.name AS town_name, v.name AS village_name, x.head_name,
        CASE WHEN bool_or(x.tier = '红') THEN '红' ELSE '黄' END AS tier,
        count(*) AS rules,
        string_agg(x.label_zh, '；' ORDER BY x.tier = '红' DESC, x.rule_id) AS reasons
-FROM hits x JOIN household h USING (household_id) JOIN village v ON v.village_code = h.village_code
-JOIN town t USING (town_code)
+FROM hits x JOIN village v USING (village_code) JOIN town t USING (town_code)
 GROUP BY ALL
-ORDER BY bool_or(x.tier = '红') DESC, rules DESC, h.household_id
+ORDER BY bool_or(x.tier = '红') DESC, rules DESC, x.near_poor, x.household_id
 """
 
 
 def flagged_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Households in scope with at least one triggered rule, red first: ``household_id``, town, village, head
-    (masked), ``tier``, number of ``rules`` and the ``reasons`` (labels joined by ；)."""
+    """Households in scope with at least one triggered rule, red first: ``household_id``, ``near_poor``, town,
+    village, head (masked), ``tier``, number of ``rules`` and the ``reasons`` (labels joined by ；)."""
     return masked(execute(con, _TIERS, _params(scope)).df())
 
 
 _LABELS = f"""
-SELECT h.household_id, t.town_code, t.name AS town_name, v.name AS village_name, h.head_name
-FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-WHERE {PLACE_FILTER_SQL} AND list_contains($households, h.household_id)
-ORDER BY h.household_id
+SELECT x.household_id, x.near_poor, t.town_code, t.name AS town_name, v.name AS village_name, x.head_name
+FROM (SELECT household_id, FALSE AS near_poor, village_code, head_name FROM household
+      WHERE list_contains($households, household_id)
+      UNION ALL
+      SELECT near_poor_id, TRUE, village_code, head_name FROM near_poor_household
+      WHERE list_contains($near_poor, near_poor_id)) x
+JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE {PLACE_FILTER_SQL}
+ORDER BY x.near_poor, x.household_id
 """
 
 
-def household_labels(con: duckdb.DuckDBPyConnection, scope: Scope, household_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Town, village and head (masked) of the given households that lie in the scope."""
-    return masked(execute(con, _LABELS, {**scope.sql_params(), "households": list(household_ids)}).df())
+def household_labels(
+    con: duckdb.DuckDBPyConnection, scope: Scope, household_ids: tuple[str, ...], near_poor_ids: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Town, village and head (masked) of the given roster households and 边缘户 that lie in the scope."""
+    params = {**scope.sql_params(), "households": list(household_ids), "near_poor": list(near_poor_ids)}
+    return masked(execute(con, _LABELS, params).df())
 
 
 _BY_AREA = """
 WITH hits AS ({hits}),
 households AS (
-    SELECT household_id, village_code, bool_or(tier = '红') AS red FROM hits GROUP BY ALL
+    SELECT household_id, near_poor, village_code, bool_or(tier = '红') AS red FROM hits GROUP BY ALL
 )
 SELECT {group} AS area_code, count(*) AS flagged, count(*) FILTER (WHERE x.red) AS red
 FROM households x JOIN village v USING (village_code) JOIN town t USING (town_code)

@@ -1,6 +1,6 @@
-"""The risk score: a gradient-boosted model (LightGBM) of "returns to poverty within the horizon", trained on the
-household-months before the month it scores, with each household's reasons read from its feature contributions
-(LightGBM's TreeSHAP, ``pred_contrib``)."""
+"""The risk score: a gradient-boosted model (LightGBM) of "falls into poverty within the horizon" — an exited
+household returns, a 边缘户 is registered as 新识别 — trained on the household-months before the month it scores,
+with each household's reasons read from its feature contributions (LightGBM's TreeSHAP, ``pred_contrib``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from analytics.scope import Scope
 from storage.values import missing
 
 FEATURE_NAMES = list(FEATURES)
-MIN_POSITIVE_ROWS = 20  # fewer known returns than this: no model (数据不足)
+MIN_POSITIVE_ROWS = 20  # fewer known events than this: no model (数据不足)
 PARAMS: dict[str, object] = {
     "objective": "binary",
     "learning_rate": 0.03,
@@ -35,17 +35,17 @@ NEAR_LINE_YUAN = 1000  # an income gap from here up is no reason to visit
 
 
 def known_labels(frame: pd.DataFrame, horizon: int, known_through: dt.date) -> np.ndarray:
-    """1 where the household returned within ``horizon`` months after the row's month, as known at
-    ``known_through`` (a return after it is not known yet, so the row counts as no return)."""
+    """1 where the household returned or was registered within ``horizon`` months after the row's month, as known
+    at ``known_through`` (an event after it is not known yet, so the row counts as none)."""
     month = pd.to_datetime(frame["month"])
     end = np.minimum(month + pd.DateOffset(months=horizon), pd.Timestamp(known_through))
-    returned = pd.to_datetime(frame["next_return"])
+    returned = pd.to_datetime(frame["next_event"])
     return np.asarray((returned.notna() & (returned <= end)).astype("int64"))
 
 
 def train(frame: pd.DataFrame, horizon: int, origin: dt.date, seed: int) -> lgb.Booster | None:
     """A model for scoring at ``origin``, from the rows before it and what was known of returns at ``origin``;
-    None when fewer than ``MIN_POSITIVE_ROWS`` rows have a known return."""
+    None when fewer than ``MIN_POSITIVE_ROWS`` rows have a known event."""
     rows = frame[pd.to_datetime(frame["month"]) < pd.Timestamp(origin)]
     labels = known_labels(rows, horizon, origin)
     if labels.sum() < MIN_POSITIVE_ROWS:
@@ -55,7 +55,7 @@ def train(frame: pd.DataFrame, horizon: int, origin: dt.date, seed: int) -> lgb.
 
 
 def risk(booster: lgb.Booster, frame: pd.DataFrame) -> np.ndarray:
-    """Probability of a return within the model's horizon for each row."""
+    """Probability of a return or registration within the model's horizon for each row."""
     return np.asarray(booster.predict(frame[FEATURE_NAMES].to_numpy()))
 
 
@@ -91,15 +91,17 @@ SEED = 2017
 
 
 def current_risk(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date) -> pd.DataFrame:
-    """The exited households of ``scope`` at its month (``household_id``, ``town_code``) with ``risk`` (of returning
-    within ``HORIZON`` months) and ``reasons``, from a model trained on the whole city's months ``first`` .. the
-    month before; empty when the history holds too few returns to train on."""
+    """The watched households of ``scope`` at its month (``household_id``, ``near_poor``, ``town_code``) with
+    ``risk`` (of a return or registration within ``HORIZON`` months) and ``reasons``, from a model trained on the
+    whole city's months ``first`` .. the month before; empty when the history holds too few events to train on."""
     frame = household_months(con, Scope(scope.as_of), first)
     booster = train(frame, HORIZON, scope.as_of, SEED)
     rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(scope.as_of)]
     code = scope.town or scope.district  # inside the user's area: Scope refuses any other
     rows = rows[rows["town_code"].str.startswith(code)] if code else rows
     if booster is None or rows.empty:
-        return pd.DataFrame(columns=["household_id", "town_code", "risk", "reasons"])
+        return pd.DataFrame(columns=["household_id", "near_poor", "town_code", "risk", "reasons"])
     rows = rows.reset_index(drop=True)
-    return rows[["household_id", "town_code"]].assign(risk=risk(booster, rows), reasons=reasons(booster, rows))
+    return rows[["household_id", "near_poor", "town_code"]].assign(
+        risk=risk(booster, rows), reasons=reasons(booster, rows)
+    )

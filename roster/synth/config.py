@@ -56,7 +56,8 @@ EXIT_2016_SHARE = {"370283": 0.985, "370285": 0.90, "370211": 0.995, "370281": 0
 LAGGING_EXIT_2018_SHARE = 0.30  # of the lagging district's households that miss 2016
 LAGGING_VILLAGE_2018_SHARE = 0.40  # of the lagging district's second-batch villages
 # Weak towns that exit after the 2017-12-31 stage goal (month label), all in the lagging district.
-LATE_TOWN_EXITS = {"日庄镇": "2018-06", "马连庄镇": "2018-12"}
+# Villages and towns exit in the annual verification at a year's end (roster/synth/geography.py).
+LATE_TOWN_EXITS = {"日庄镇": "2018-12", "马连庄镇": "2018-12"}
 TOWN_EXIT_ON_TIME = "2017-12"
 
 # Household size shares (1..6 persons): many one- and two-person elderly households; the exact person
@@ -85,8 +86,6 @@ HEALTH_SHARES_BY_AGE = {  # 健康, 长期慢性病, 患有大病, 残疾
 DISABILITY_SHARES = {"肢体": 0.45, "视力": 0.12, "听力": 0.10, "言语": 0.03, "智力": 0.12, "精神": 0.13, "多重": 0.05}
 
 # Dynamics (annual rates unless stated).
-RETURN_SHARE = 0.010  # of exited baseline households return once in 2017-2020
-NEW_HOUSEHOLD_SHARE = 0.012  # 新识别 households 2017-2020, relative to the baseline
 HOUSEHOLD_DEATH_RATE = {"old": 0.05, "young": 0.015}  # one-person households, head >= 75 / < 75
 MEMBER_LEAVE_RATE = {"old": 0.04, "young": 0.006}  # members of larger households, age >= 70 / < 70
 BIRTH_RATE = 0.015  # households with a head under 50 and a spouse
@@ -108,21 +107,14 @@ FAULTS = {"invalid_id_check_digit": 6, "person_in_two_households": 2, "exit_inco
 MONITORING_FACTOR = 1.5
 MONITORING_BASIS = "按当年扶贫标准的1.5倍设定（参照广西、安徽做法；青岛未公布监测线，示例数据的假设）"
 
-# Shocks and department clues (roster/synth/clues.py). Monthly rates per exited household unless stated.
-# Returns are drawn by the timeline; CAUSED_RETURN_SHARE of them get a preceding shock 1-4 months earlier
-# (lag weights), the rest have no visible cause. Background shocks hit every exited household and do not
-# cause a return. All figures are assumptions of the synthetic data.
-CAUSED_RETURN_SHARE = 0.8
-SHOCK_LAG_WEIGHTS = {1: 3, 2: 3, 3: 2, 4: 1}
-SHOCK_KIND_SHARES = {  # of the shocks that precede a return
-    "illness": 0.45,
-    "accident": 0.12,
-    "disability": 0.10,
-    "disaster": 0.08,
-    "job_loss": 0.17,
-    "dropout": 0.08,
-}
-BACKGROUND_SHOCK_RATE = {  # per exited household and month, whether or not it returns
+# The causal layer (roster/synth/shocks.py). Every month an exited baseline household, and a household on the
+# 边缘户 list (near-poor rural households outside the roster, the pool 新识别 come from) until it is registered,
+# may suffer a shock at these rates. A shock pushes it into poverty with the chance EVENT_CHANCE × SHOCK_WEIGHT ×
+# vulnerability (no labour, income close to the line); the return or 新识别 follows SHOCK_LAG_WEIGHTS months
+# later. A shock that pushes nobody still cuts the year's income. All figures are assumptions of the synthetic data.
+NEAR_POOR_SHARE = 0.35  # households on the 边缘户 list, relative to the baseline households
+NEAR_POOR_INCOME_RANGE = (1.0, 2.0)  # their per-capita income in 2015, as multiples of the line (+8 % a year)
+BACKGROUND_SHOCK_RATE = {  # per household and month
     "illness": 0.0040,
     "accident": 0.0006,
     "disability": 0.0006,
@@ -130,15 +122,30 @@ BACKGROUND_SHOCK_RATE = {  # per exited household and month, whether or not it r
     "job_loss": 0.0015,
     "dropout": 0.0004,
 }
+EVENT_CHANCE = {"exited": 0.02, "near_poor": 0.065}  # of a shock of weight 1 to an average household
+SHOCK_WEIGHT = {"illness": 1.0, "accident": 2.5, "disability": 1.5, "disaster": 1.0, "job_loss": 1.0, "dropout": 0.8}
+NO_LABOUR_FACTOR = 1.5  # no member of ordinary or skilled labour
+INCOME_REFERENCE = 1.6  # vulnerability × REFERENCE / income multiple (clipped to 0.5 .. 2)
+SHOCK_LAG_WEIGHTS = {1: 3, 2: 3, 3: 2, 4: 1}  # months from the shock to the return or 新识别
+UNCAUSED_RETURN_RATE = 0.00006  # per exited household and month: returns without a visible shock
+FIRST_EVENT_MONTH = "2017-01"  # no return or 新识别 before (the 2016 campaign year); a return never in its exit year
+LAST_NEW_MONTH = "2020-06"  # 新识别 end with the last verification before the plan's end
+SHOCK_INCOME_LOSS = {  # share of the year's income a shock that pushes nobody costs
+    "illness": 0.15,
+    "accident": 0.20,
+    "disability": 0.10,
+    "disaster": 0.15,
+    "job_loss": 0.20,
+    "dropout": 0.0,
+}
 ILL_MEMBER_ILLNESS_FACTOR = 2.0  # a household with a chronically or seriously ill member
+INPATIENT_MEDIAN, INPATIENT_SIGMA = 5_000, 0.9  # out-of-pocket cost of an illness's stay, 元 (lognormal)
+INPATIENT_REFERENCE = 8_000  # an illness weighs (SHOCK_WEIGHT ×) bill / reference, clipped to 0.25 .. 4
 # Share of shocks a department pushes as a clue (the rest are never reported).
 CLUE_SHARE = {"illness": 0.9, "accident": 0.6, "disability": 0.7, "disaster": 0.9, "job_loss": 0.35, "dropout": 0.8}
 # A serious shock is followed by a 民政 assistance clue (new 低保 / 特困 / 临时救助) 0-2 months later.
 ASSISTANCE_AFTER_CAUSE_SHARE = 0.35
 ASSISTANCE_AFTER_BACKGROUND_SHARE = 0.03
-# Out-of-pocket inpatient costs (元, lognormal): a return-causing illness vs a background stay.
-INPATIENT_MEDIAN = {"cause": 16_000, "background": 4_000}
-INPATIENT_SIGMA = 0.7
 # False alarms and noise: outpatient bills of households with an ill member, per month.
 OUTPATIENT_CLUE_RATE = 0.02
 OUTPATIENT_MEDIAN, OUTPATIENT_SIGMA = 380, 0.5

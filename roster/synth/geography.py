@@ -84,36 +84,19 @@ def _designate(pool: pd.DataFrame, weak_towns: set[str], scale: float, rng: np.r
     return designation
 
 
-def _month_weights(first: int, last: int, weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    values = np.arange(first, last + 1)
-    w = np.asarray(weights, dtype=float)
-    return values, w / w.sum()
-
-
 def _village_exit_months(pool: pd.DataFrame, scale: float, rng: np.random.Generator) -> np.ndarray:
-    """Exactly the plan's first batch in 2016; the rest in 2017, the lagging district partly in 2018."""
+    """Villages exit in the annual verification (年度考核验收) at a year's end: exactly the plan's first batch in
+    2016-12, the rest in 2017-12, a share of the lagging district's in 2018-12."""
     exit_m = np.full(len(pool), np.nan)
     lagging = (pool["district_code"] == config.LAGGING_DISTRICT).to_numpy()
-    m2016, w2016 = _month_weights(months.index(2016, 6), months.index(2016, 12), [1, 1, 2, 2, 3, 4, 6])
-    m2017, w2017 = _month_weights(
-        months.index(2017, 1), months.index(2017, 12), [2, 3, 4, 5, 6, 7, 8, 8, 9, 10, 10, 12]
-    )
-    m2017_late, w2017_late = _month_weights(
-        months.index(2017, 1), months.index(2017, 12), [0, 0, 1, 1, 1, 1, 1, 1, 1, 6, 8, 10]
-    )
-    m2018, w2018 = _month_weights(months.index(2018, 3), months.index(2018, 12), [1] * 10)
     for designation, first_batch in config.FIRST_BATCH.items():
         idx = np.flatnonzero((pool["designation"] == designation).to_numpy())
         weights = np.where(lagging[idx], 0.4, 1.0)
         first = rng.choice(idx, size=round(first_batch * scale), replace=False, p=weights / weights.sum())
-        exit_m[first] = rng.choice(m2016, size=len(first), p=w2016)
+        exit_m[first] = months.index(2016, 12)
         rest = np.setdiff1d(idx, first)
-        on_time = rest[~lagging[rest]]
-        exit_m[on_time] = rng.choice(m2017, size=len(on_time), p=w2017)
-        late = rest[lagging[rest]]
-        in_2018 = rng.random(len(late)) < config.LAGGING_VILLAGE_2018_SHARE
-        exit_m[late[~in_2018]] = rng.choice(m2017_late, size=int((~in_2018).sum()), p=w2017_late)
-        exit_m[late[in_2018]] = rng.choice(m2018, size=int(in_2018.sum()), p=w2018)
+        late = lagging[rest] & (rng.random(len(rest)) < config.LAGGING_VILLAGE_2018_SHARE)
+        exit_m[rest] = np.where(late, months.index(2018, 12), months.index(2017, 12))
     return exit_m
 
 

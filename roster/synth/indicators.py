@@ -77,18 +77,49 @@ def poor_at_year_end(events: pd.DataFrame, n_households: int, year: int, as_of: 
     return np.asarray(status.to_numpy())
 
 
-def household_income(events: pd.DataFrame, n_households: int, as_of: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Per-capita net income per registered household and year: below the line while poor, above after exit."""
+def kept_share(losses: pd.DataFrame, n_households: int, year: int) -> np.ndarray:
+    """The share of its income each household keeps in ``year`` after its shocks (``shocks.income_losses``)."""
+    kept = np.ones(n_households)
+    this_year = losses[losses["year"] == year]
+    kept[this_year["hh"].to_numpy()] = this_year["kept"].to_numpy()
+    return kept
+
+
+def above_line_income(factor: np.ndarray, kept: np.ndarray, year: int) -> np.ndarray:
+    """Per-capita income of a household out of poverty: ``factor`` × the line, growing 8 % a year from 2016, cut by
+    its shocks but never below 2 % above the line (a household that falls below it is poor, which the timeline
+    decides)."""
     line = config.POVERTY_LINE_YUAN
-    base = rng.uniform(*config.EXITED_INCOME_RANGE, n_households)
+    return np.asarray(np.maximum(line * factor * 1.08 ** max(year - 2016, 0) * kept, line * 1.02))
+
+
+def household_income(
+    events: pd.DataFrame, factor: np.ndarray, losses: pd.DataFrame, as_of: int, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Per-capita net income per registered household and year: below the line while poor, above after exit (its
+    ``factor`` × the line, less what its shocks cost)."""
+    n_households = len(factor)
     rows = []
     for year in range(FIRST_YEAR, int(months.year_of(as_of)) + 1):
         status = poor_at_year_end(events, n_households, year, as_of)
         present = np.isin(status, ["identified", "new", "returned", "exited"])
         poor = np.isin(status, ["identified", "new", "returned"])
-        above = line * base * 1.08 ** max(year - 2016, 0)
-        below = line * rng.uniform(0.55, 0.97, n_households)
+        above = above_line_income(factor, kept_share(losses, n_households, year), year)
+        below = config.POVERTY_LINE_YUAN * rng.uniform(0.55, 0.97, n_households)
         income = np.where(poor, below, above)
         idx = np.flatnonzero(present)
+        rows.append(pd.DataFrame({"hh": idx, "year": year, "per_capita_income_yuan": np.round(income[idx], 2)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def near_poor_income(pool: pd.DataFrame, losses: pd.DataFrame, registered_m: np.ndarray, as_of: int) -> pd.DataFrame:
+    """Per-capita income of each 边缘户 for the years before the one it was registered in (then the roster's income
+    table holds it), up to ``as_of``'s year: (hh, year, per_capita_income_yuan)."""
+    factor = pool["income_factor"].to_numpy()
+    registered_year = np.asarray(months.year_of(np.nan_to_num(registered_m, nan=months.LAST + 12).astype(np.int64)))
+    rows = []
+    for year in range(FIRST_YEAR, int(months.year_of(as_of)) + 1):
+        income = above_line_income(factor, kept_share(losses, len(pool), year), year)
+        idx = np.flatnonzero(year < registered_year)
         rows.append(pd.DataFrame({"hh": idx, "year": year, "per_capita_income_yuan": np.round(income[idx], 2)}))
     return pd.concat(rows, ignore_index=True)

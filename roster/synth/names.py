@@ -87,3 +87,8 @@ def _unique_serials(rng: np.random.Generator, stems: np.ndarray, is_male: np.nda
         if not repeated.any():
             return serial
         serial[repeated] = rng.integers(0, 500, repeated.sum()) * 2 + is_male[repeated].astype(np.int64)
+
+
+def permanent_ids(prefix: str, positions: np.ndarray, width: int) -> pd.api.extensions.ExtensionArray:
+    """Permanent identifiers from generation order, so a later snapshot keeps every earlier id."""
+    return (prefix + pd.Series(np.asarray(positions) + 1).astype("str").str.zfill(width)).array

@@ -37,12 +37,6 @@ def baseline_exit_months(households: pd.DataFrame, rng: np.random.Generator) -> 
     return exit_m
 
 
-def new_household_months(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Identification months of 新识别 households, 2017-01 .. 2020-06, most in 2017."""
-    weights = [4.0] * 12 + [2.0] * 12 + [1.0] * 12 + [1.0] * 6
-    return _draw_months(rng, months.index(2017, 1), weights, n)
-
-
 def _removal_months(households: pd.DataFrame, start: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Month a one-person household ends (death); NEVER for others or beyond 2020-12."""
     old = households["head_age"].to_numpy() >= 75
@@ -55,17 +49,15 @@ def _removal_months(households: pd.DataFrame, start: np.ndarray, rng: np.random.
 def household_events(households: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Events (hh, month, event_type) in household order, month order and causal order.
 
-    ``households`` carries ``identified_m``, ``is_new`` and, for the baseline, ``exit_m``.
+    ``households`` carries ``identified_m``, ``is_new`` and, for the baseline, ``exit_m`` and ``return_m`` (NaN: no
+    return; the causal layer's, ``shocks.py``).
     """
     n = len(households)
     start = households["identified_m"].to_numpy()
     is_new = households["is_new"].to_numpy()
     first_exit = np.where(is_new, start + rng.integers(4, 15, n), households["exit_m"].to_numpy())
-    returns = (~is_new) & (rng.random(n) < config.RETURN_SHARE)
-    # Returns come from 2017 on and never in the exit year, so an exit year's income stays above the line.
-    year_after_exit = (first_exit // 12 + 1) * 12
-    return_m = np.where(returns, np.maximum(year_after_exit, months.index(2017, 1)) + rng.integers(0, 30, n), NEVER)
-    second_exit = np.where(returns, return_m + rng.integers(6, 15, n), NEVER)
+    return_m = households["return_m"].fillna(NEVER).to_numpy()
+    second_exit = return_m + rng.integers(6, 15, n)
     removal = _removal_months(households, start, rng)
     candidates: list[tuple[np.ndarray, np.ndarray | str]] = [
         (start, np.where(is_new, "new", "identified")),

@@ -43,21 +43,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
         SELECT area_code, count(*) AS households,

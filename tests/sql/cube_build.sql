@@ -58,8 +58,12 @@ flow_events AS (
     FROM ev WHERE ev.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 ),
 member_flows AS (
-    SELECT e.household_id, e.event_month AS month, e.event_type AS flow, 1 AS persons
-    FROM status_event e
+    SELECT e.household_id, e.event_month AS month,
+           CASE WHEN e.event_type = 'new'
+                     AND p.birth_date > e.event_month - INTERVAL 12 MONTH THEN 'born'
+                ELSE e.event_type END AS flow,
+           1 AS persons
+    FROM status_event e JOIN person p USING (person_id)
     JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
     WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
       AND (e.event_type <> 'new'
@@ -623,21 +627,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
     , people AS (
@@ -702,21 +715,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
     , people AS (
@@ -775,21 +797,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
     SELECT h.household_id, h.head_name, h.size, count(p.person_id) AS members
@@ -846,21 +877,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
 , exits AS (
@@ -921,21 +961,30 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
     SELECT h.household_id, h.head_name, s.exit_month, h.main_cause
@@ -989,35 +1038,45 @@ state AS (
                AND event_month <= CAST($at AS DATE)) AS removed_poor
     FROM ev GROUP BY household_id
 ),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
 sized AS (
     SELECT s.*, a.area_code,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month) AS persons_baseline,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           (SELECT count(*) FROM members p WHERE p.household_id = s.household_id
-              AND p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
            s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
            s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS has_measure,
+           d.household_id IS NOT NULL AS has_measure,
            s.at_month IN ('identified', 'new', 'returned') AS is_poor,
            coalesce(s.exit_state = 'exited', false) AS is_exited
     FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
 )
 
-, gaps AS (
-    SELECT s.household_id,
+, gaps AS (  -- active households lacking any measure, or one matching their main cause
+    SELECT s.household_id, s.is_poor,
            NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
                AND m.start_month <= CAST($at AS DATE)) AS no_measure,
            CASE h.main_cause WHEN '因病' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('health', 'medical_assistance')) WHEN '因学' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('education')) WHEN '因残' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('disability')) WHEN '缺劳力' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('social_security')) ELSE false END AS cause_unmatched
     FROM sized s JOIN household h USING (household_id)
     WHERE s.is_active
 )
+
 SELECT h.household_id, v.name AS village_name, t.name AS town_name, h.head_name, h.size, h.attribute, h.main_cause,
        CASE WHEN g.no_measure THEN '无任何帮扶措施' ELSE '致贫原因无对应措施' END AS gap,
-       s.is_poor, h.helper_name, h.helper_unit
-FROM gaps g JOIN sized s USING (household_id) JOIN household h USING (household_id)
+       g.is_poor, h.helper_name, h.helper_unit
+FROM gaps g JOIN household h USING (household_id)
 JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE g.no_measure OR g.cause_unmatched
 ORDER BY g.no_measure DESC, h.household_id

@@ -58,8 +58,12 @@ flow_events AS (
     FROM ev WHERE ev.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
 ),
 member_flows AS (
-    SELECT e.household_id, e.event_month AS month, e.event_type AS flow, 1 AS persons
-    FROM status_event e
+    SELECT e.household_id, e.event_month AS month,
+           CASE WHEN e.event_type = 'new'
+                     AND p.birth_date > e.event_month - INTERVAL 12 MONTH THEN 'born'
+                ELSE e.event_type END AS flow,
+           1 AS persons
+    FROM status_event e JOIN person p USING (person_id)
     JOIN poor_household_month phm ON phm.household_id = e.household_id AND phm.month = e.event_month
     WHERE e.person_id IS NOT NULL AND e.event_month BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
       AND (e.event_type <> 'new'
