@@ -80,23 +80,30 @@ def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, g
     return frame
 
 
-_GAPS_SQL = """
-, gaps AS (
-    SELECT s.household_id,
+_GAPS = """
+, gaps AS (  -- active households lacking any measure, or one matching their main cause
+    SELECT s.household_id, s.is_poor,
            NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
                AND m.start_month <= CAST($at AS DATE)) AS no_measure,
            CASE h.main_cause {cause_cases} ELSE false END AS cause_unmatched
     FROM sized s JOIN household h USING (household_id)
     WHERE s.is_active
 )
+"""
+_GAP_LIST = """
 SELECT h.household_id, v.name AS village_name, t.name AS town_name, h.head_name, h.size, h.attribute, h.main_cause,
        CASE WHEN g.no_measure THEN '无任何帮扶措施' ELSE '致贫原因无对应措施' END AS gap,
-       s.is_poor, h.helper_name, h.helper_unit
-FROM gaps g JOIN sized s USING (household_id) JOIN household h USING (household_id)
+       g.is_poor, h.helper_name, h.helper_unit
+FROM gaps g JOIN household h USING (household_id)
 JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE g.no_measure OR g.cause_unmatched
 ORDER BY g.no_measure DESC, h.household_id
 """
+_GAP_COUNTS = """
+SELECT count(*) FILTER (no_measure) AS no_measure, count(*) FILTER (cause_unmatched AND NOT no_measure) AS unmatched
+FROM gaps
+"""
+GAP_LABELS = {"no_measure": "无任何帮扶措施", "unmatched": "致贫原因无对应措施"}
 
 
 def _cause_cases() -> str:
@@ -111,8 +118,14 @@ def _cause_cases() -> str:
 
 def gap_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Active households with no measure at all, or whose main cause has no matching measure (masked)."""
-    frame = household_states(con, scope, _GAPS_SQL.format(cause_cases=_cause_cases()))
+    frame = household_states(con, scope, _GAPS.format(cause_cases=_cause_cases()) + _GAP_LIST)
     return masked(frame)
+
+
+def gap_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
+    """How many households ``gap_list`` holds per gap (its ``gap`` label → households), without listing them."""
+    row = household_states(con, scope, _GAPS.format(cause_cases=_cause_cases()) + _GAP_COUNTS).iloc[0]
+    return {label: int(row[key]) for key, label in GAP_LABELS.items()}
 
 
 def cause_mapping(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -163,28 +176,27 @@ def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) 
     return frame
 
 
+_HELPER_LOAD = """
+, active AS (SELECT h.helper_name, h.helper_unit FROM sized s JOIN household h USING (household_id) WHERE s.is_active),
+loads AS (
+    SELECT count(*) AS n FROM active WHERE helper_name IS NOT NULL GROUP BY helper_name, helper_unit
+)
+SELECT (SELECT count(*) FROM active) AS households, (SELECT count(helper_name) FROM active) AS with_helper,
+       count(*) AS helpers, avg(n) AS mean_load, coalesce(max(n), 0) AS max_load
+FROM loads
+"""
+
+
 def helper_load(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
-    """帮扶责任人 coverage of active households and households per helper (mean and maximum)."""
-    select = """
-    SELECT count(*) AS households, count(h.helper_name) AS with_helper,
-           count(DISTINCT (h.helper_name, h.helper_unit)) AS helpers
-    FROM sized s JOIN household h USING (household_id) WHERE s.is_active
-    """
-    row = household_states(con, scope, select).iloc[0]
-    loads = household_states(
-        con,
-        scope,
-        """
-    SELECT count(*) AS n FROM sized s JOIN household h USING (household_id)
-    WHERE s.is_active AND h.helper_name IS NOT NULL GROUP BY h.helper_name, h.helper_unit
-    """,
-    )["n"]
+    """帮扶责任人 coverage of active households, the helpers (name and unit) and households per helper (mean and
+    maximum), in one query."""
+    row = household_states(con, scope, _HELPER_LOAD).iloc[0]
     households = int(row["households"])
     return {
         "households": households,
         "with_helper": int(row["with_helper"]),
         "coverage": row["with_helper"] / households if households else float("nan"),
         "helpers": int(row["helpers"]),
-        "mean_load": float(loads.mean()) if len(loads) else float("nan"),
-        "max_load": int(loads.max()) if len(loads) else 0,
+        "mean_load": float(row["mean_load"]) if row["helpers"] else float("nan"),
+        "max_load": int(row["max_load"]),
     }

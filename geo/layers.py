@@ -13,14 +13,19 @@ import os
 from collections.abc import Sequence
 
 import geopandas as gpd
+import h3
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
 
+from analytics import fmt
+
 AREA_LAYER_ID = "areas"
 VILLAGE_LAYER_ID = "villages"
 COORDINATE_DECIMALS = 5
-MAX_POINTS = 50_000
+MAX_POINTS = 5_000  # village points a map sends as such; beyond, hexagons (aggregate_points)
+FINEST_HEXAGONS = 8  # h3 resolution to start binning at (about 0.7 km² a cell), coarser until they fit
 LABEL_FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 DESIGNATION_COLOURS = {"provincial_poor": [178, 24, 43], "municipal_weak": [239, 138, 98], None: [103, 103, 103]}
 
@@ -176,18 +181,67 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip_html: str | None)
     return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None)
 
 
-def aggregate_points(points: pd.DataFrame, key: str = "source_village_code") -> pd.DataFrame:
-    """Merge points sharing ``key`` (scaled copies of one village) so a map never sends more than MAX_POINTS."""
-    if len(points) <= MAX_POINTS or key not in points:
+class BuiltDeck(pdk.Deck):  # type: ignore[misc]  # pydeck ships no types
+    """A deck serialised once: Streamlit asks for its JSON on every rerun (and a cached copy on every read), and
+    building it again from the layers' frames costs more than the rest of a warm map page."""
+
+    def __init__(self, built: pdk.Deck) -> None:
+        self.__dict__.update(built.__dict__)
+        self._json = str(built.to_json())
+
+    def to_json(self) -> str:
+        return self._json
+
+
+def aggregate_points(points: pd.DataFrame) -> pd.DataFrame:
+    """``points`` as they are up to ``MAX_POINTS``; beyond, binned into h3 hexagons (the finest resolution from
+    ``FINEST_HEXAGONS`` at which at most ``MAX_POINTS`` remain): one point per hexagon at its villages' mean
+    position, with their remaining poor summed, coloured by the highest designation among them (faded when all
+    of those exited), its tooltip counting them, and a click drilling to their town (or district) when they share
+    one."""
+    if len(points) <= MAX_POINTS:
         return points
-    grouped = points.groupby(key, as_index=False).agg(
-        name=("name", "first"),
+    for resolution in range(FINEST_HEXAGONS, -1, -1):
+        cells = np.array(
+            [h3.latlng_to_cell(lat, lon, resolution) for lat, lon in zip(points["lat"], points["lon"], strict=True)]
+        )
+        if len(set(cells)) <= MAX_POINTS:
+            break
+    rank = points["designation"].map({"provincial_poor": 2, "municipal_weak": 1}).fillna(0)
+    binned = points.assign(cell=cells, rank=rank, designated=points["designation"].notna())
+    binned = binned.assign(open_designated=binned["designated"] & ~binned["exited"].astype(bool))
+    grouped = binned.groupby("cell", sort=True).agg(
         lon=("lon", "mean"),
         lat=("lat", "mean"),
-        designation=("designation", "first"),
-        exited=("exited", "all"),
+        villages=("lon", "size"),
+        rank=("rank", "max"),
+        designated=("designated", "sum"),
+        open_designated=("open_designated", "sum"),
         remaining_persons=("remaining_persons", "sum"),
         remaining_households=("remaining_households", "sum"),
-        village_code=(key, "first"),
+        towns=("town_code", "nunique"),
+        districts=("district_code", "nunique"),
+        town_code=("town_code", "first"),
+        district_code=("district_code", "first"),
     )
-    return grouped
+    area = np.where(
+        grouped["towns"] == 1, grouped["town_code"], np.where(grouped["districts"] == 1, grouped["district_code"], "")
+    )
+    return pd.DataFrame(
+        {
+            "name": grouped["villages"].map(lambda n: f"{n} 个村"),
+            "lon": grouped["lon"].to_numpy(),
+            "lat": grouped["lat"].to_numpy(),
+            "designation": grouped["rank"].map({2: "provincial_poor", 1: "municipal_weak", 0: None}).to_numpy(),
+            "exited": (grouped["designated"] > 0).to_numpy() & (grouped["open_designated"] == 0).to_numpy(),
+            "remaining_persons": grouped["remaining_persons"].to_numpy(),
+            "remaining_households": grouped["remaining_households"].to_numpy(),
+            "area_code": area,
+            "tip": [
+                f"其中贫困村、薄弱村 {fmt.count(d)} 个（未摘帽 {fmt.count(o)} 个）；现存贫困人口 {fmt.count(p)} 人"
+                for d, o, p in zip(
+                    grouped["designated"], grouped["open_designated"], grouped["remaining_persons"], strict=True
+                )
+            ],
+        }
+    )

@@ -15,7 +15,7 @@ import pandas as pd
 from analytics import fmt
 from analytics.areas import towns_with_districts
 from analytics.completeness import LATE, MISSING, NOT_DUE, ON_TIME, RETURNED, expected_units, not_reported
-from analytics.coverage import coverage_by_area, gap_list
+from analytics.coverage import GAP_LABELS, coverage_by_area, gap_counts
 from analytics.dataset import dataset_info
 from analytics.distribution import area_metrics
 from analytics.exits import FLOW_LABELS, flows_by_area
@@ -175,9 +175,9 @@ def _distribution_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str
 
 def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
     coverage = coverage_by_area(con, scope, level, "any").sort_values("coverage")
-    gaps = gap_list(con, scope)["gap"].value_counts()
+    gaps = gap_counts(con, scope)
     slide = Slide("measures", "三、图二 措施到户覆盖与缺口", map_metric="coverage")
-    slide.kpis = [Tile(gap, fmt.count(gaps.get(gap, 0)) + " 户") for gap in ("无任何帮扶措施", "致贫原因无对应措施")]
+    slide.kpis = [Tile(gap, fmt.count(gaps[gap]) + " 户") for gap in GAP_LABELS.values()]
     slide.tables["措施覆盖"] = pd.DataFrame(
         {
             LEVEL_LABELS[level]: coverage["area_name"],

@@ -8,6 +8,7 @@ from analytics.coverage import (
     MEASURE_GROUPS,
     cause_mapping,
     funds_by_category,
+    gap_counts,
     gap_list,
     helper_load,
     measures_per_household,
@@ -69,16 +70,15 @@ with right:
     )
 
 st.subheader("缺口清单")
-gaps = cached(gap_list, scope)
-counts = gaps["gap"].value_counts()
+counts = cached(gap_counts, scope)
 st.caption(
-    f"无任何措施 {fmt.count(counts.get('无任何帮扶措施', 0))} 户；致贫原因无对应措施 "
-    f"{fmt.count(counts.get('致贫原因无对应措施', 0))} 户（姓名已脱敏）。"
+    f"无任何措施 {fmt.count(counts['无任何帮扶措施'])} 户；致贫原因无对应措施 "
+    f"{fmt.count(counts['致贫原因无对应措施'])} 户（姓名已脱敏）。"
 )
 with st.expander("致贫原因与应有措施的对应关系"):
     st.table(cause_mapping(con))
-if may_list_households():
-    shown_gaps = gaps[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS)
+if may_list_households():  # the list itself only for those who may see it
+    shown_gaps = cached(gap_list, scope)[list(GAP_COLUMNS)].rename(columns=GAP_COLUMNS)
     st.dataframe(
         shown_gaps, hide_index=True, width="stretch", height=320, column_config=tables.number_columns(shown_gaps)
     )
