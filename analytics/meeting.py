@@ -14,10 +14,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.cube_switch import from_cube
 from analytics.dynamics import household_states
 from analytics.league import league_table
 from analytics.progress import progress_figures
-from analytics.scope import Scope
+from analytics.scope import CUBE_FILTER_SQL, Scope
+from analytics.sql import execute
 from storage.months import BASELINE, add_months
 
 LIST_SIZE = 3
@@ -99,12 +101,29 @@ FROM status_event e
 JOIN sized s ON s.household_id = e.household_id
 JOIN household h ON h.household_id = e.household_id JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE e.person_id IS NULL AND e.event_type IN ('returned', 'new') AND e.event_month = CAST($at AS DATE)
-GROUP BY ALL ORDER BY households DESC, town_name, village_name
+GROUP BY ALL ORDER BY households DESC, town_name, village_name, event_type
+"""
+_CUBE_EVENTS = f"""
+WITH month AS (
+    SELECT c.village_code, sum(c.returned) AS returned, sum(c.new) AS new
+    FROM cube_flow c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) AND c.unit = 'households'
+    GROUP BY 1
+),
+events AS (SELECT village_code, unnest(['returned', 'new']) AS event_type, unnest([returned, new]) AS households
+           FROM month)
+SELECT t.name AS town_name, v.name AS village_name, e.event_type, e.households
+FROM events e JOIN village v USING (village_code) JOIN town t USING (town_code)
+WHERE e.households > 0
+ORDER BY households DESC, town_name, village_name, event_type
 """
 
 
 def returns_and_new_this_month(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Villages with households that returned to poverty or were newly registered in the month (counts only)."""
-    frame = household_states(con, scope, _EVENTS_SQL)
+    """Villages with households that returned to poverty or were newly registered in the month (counts only;
+    from the flow cube when it covers the month)."""
+    if from_cube(con, "cube_flow", scope, scope.as_of, scope.as_of):
+        frame = execute(con, _CUBE_EVENTS, {**scope.sql_params(), "at": scope.as_of}).df()
+    else:
+        frame = household_states(con, scope, _EVENTS_SQL)
     frame["event"] = frame["event_type"].map({"returned": "返贫", "new": "新识别"})
     return frame[["town_name", "village_name", "event", "households"]].astype({"households": "int64"})

@@ -28,6 +28,7 @@ from analytics.dynamics import (
 )
 from analytics.goals import goal_progress
 from analytics.league import league_table
+from analytics.meeting import returns_and_new_this_month
 from analytics.quality import district_quality_scores, quality_records, quality_summary
 from analytics.schedule import back_schedule
 from analytics.scope import Scope
@@ -140,6 +141,7 @@ WHOLE_PAGE_QUESTIONS = {
         [breakdown(c, s, d, p) for d in HOUSEHOLD_DIMENSIONS for p in POPULATIONS], ignore_index=True
     ),
     "measures_per_household": measures_per_household,
+    "returns_and_new_this_month": returns_and_new_this_month,
 }
 
 

@@ -27,6 +27,7 @@ from analytics.dynamics import status_transitions
 from analytics.exits import flows_by_area, place_exit_timeline, returned_households
 from analytics.households import household_card, household_table
 from analytics.map_values import village_values
+from analytics.meeting import returns_and_new_this_month
 from analytics.scope import Scope
 from geo.layers import MAX_POINTS, aggregate_points
 from geo.maps import coverage_map, distribution_map, flow_map
@@ -326,3 +327,21 @@ def test_web_and_slide_maps_classify_the_same_figure_the_same_way(demo: duckdb.D
         if i is None
     ]
     assert zero == []  # urban districts without registered poor are 0, not 无数据
+
+
+# --- 调度会 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("month", [dt.date(2016, 6, 1), dt.date(2017, 1, 1), dt.date(2017, 2, 1), dt.date(2017, 4, 1)])
+@pytest.mark.parametrize("district", [None, sr.LAIXI])
+def test_returns_and_new_of_the_month_by_village(small, month, district) -> None:
+    town_names = {code: name for code, _, name, _, _ in sr.TOWNS}
+    expected = Counter(
+        (town_names[sr.TOWN_OF_VILLAGE[hh.village]], f"{hh.village}村", {"returned": "返贫", "new": "新识别"}[kind])
+        for hh in sr.households()
+        if sr.in_scope(hh, district)
+        for when, kind in hh.events
+        if when == month and kind in ("returned", "new")
+    )
+    got = returns_and_new_this_month(small, Scope(month, district))
+    keys = got[["town_name", "village_name", "event"]].itertuples(index=False, name=None)
+    assert dict(zip(keys, got["households"], strict=True)) == expected
+    assert got["households"].is_monotonic_decreasing
