@@ -181,18 +181,6 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip_html: str | None)
     return pdk.Deck(layers=layers, initial_view_state=view, tooltip=tooltip, map_provider=None)
 
 
-class BuiltDeck(pdk.Deck):  # type: ignore[misc]  # pydeck ships no types
-    """A deck serialised once: Streamlit asks for its JSON on every rerun (and a cached copy on every read), and
-    building it again from the layers' frames costs more than the rest of a warm map page."""
-
-    def __init__(self, built: pdk.Deck) -> None:
-        self.__dict__.update(built.__dict__)
-        self._json = str(built.to_json())
-
-    def to_json(self) -> str:
-        return self._json
-
-
 def aggregate_points(points: pd.DataFrame) -> pd.DataFrame:
     """``points`` as they are up to ``MAX_POINTS``; beyond, binned into h3 hexagons (the finest resolution from
     ``FINEST_HEXAGONS`` at which at most ``MAX_POINTS`` remain): one point per hexagon at its villages' mean

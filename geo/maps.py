@@ -26,7 +26,6 @@ from analytics.reported import approved
 from analytics.scope import Scope
 from geo import boundaries
 from geo.layers import (
-    BuiltDeck,
     aggregate_points,
     area_layer,
     deck,
@@ -107,8 +106,7 @@ def choropleth(
     if points is not None and len(points):
         layers.append(village_layer(aggregate_points(points)))
     spec = deck(layers, view_for(areas.total_bounds), "<b>{name}</b><br/>{tip}")
-    built = BuiltDeck(spec)
-    return MapSpec(built, len(built.to_json().encode()))
+    return MapSpec(spec, len(spec.to_json().encode()))
 
 
 def map_level(scope_level: str, choice: str) -> str:
