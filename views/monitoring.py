@@ -42,7 +42,8 @@ frames = case_frames()
 show_flash()
 st.caption(
     f"办理日期：{fmt.day(frames.today)} · 预警：{rule_count(con)} 条规则，按截至月及此前 3 个月的医保、民政、教育、"
-    "残联、应急、公安、人社线索和上年收入判定；风险评分：梯度提升模型对未来 3 个月返贫的估计，只用截至上月的信息训练。"
+    "残联、应急、公安、人社线索和上年收入判定；风险评分：梯度提升模型对未来 3 个月返贫（脱贫户）"
+    "或被识别为贫困户（边缘户）的估计，只用截至上月的信息训练。"
 )
 
 figures = case_figures(frames.cases, frames.measures, scope, frames.today)
