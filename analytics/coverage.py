@@ -11,6 +11,7 @@ import pandas as pd
 
 from analytics.cube_switch import from_cube
 from analytics.dynamics import household_states
+from analytics.figures import figure_rows, long_form
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -82,7 +83,7 @@ def coverage_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, g
 
 _GAPS = """
 , gaps AS (  -- active households lacking any measure, or one matching their main cause
-    SELECT s.household_id, s.is_poor,
+    SELECT s.household_id, s.area_code, s.is_poor,
            NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
                AND m.start_month <= CAST($at AS DATE)) AS no_measure,
            CASE h.main_cause {cause_cases} ELSE false END AS cause_unmatched
@@ -100,8 +101,9 @@ WHERE g.no_measure OR g.cause_unmatched
 ORDER BY g.no_measure DESC, h.household_id
 """
 _GAP_COUNTS = """
-SELECT count(*) FILTER (no_measure) AS no_measure, count(*) FILTER (cause_unmatched AND NOT no_measure) AS unmatched
-FROM gaps
+SELECT area_code, count(*) FILTER (no_measure) AS no_measure,
+       count(*) FILTER (cause_unmatched AND NOT no_measure) AS unmatched
+FROM gaps GROUP BY 1
 """
 GAP_LABELS = {"no_measure": "无任何帮扶措施", "unmatched": "致贫原因无对应措施"}
 
@@ -122,10 +124,16 @@ def gap_list(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return masked(frame)
 
 
+def raw_gap_counts(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
+    """Households per gap (key ``no_measure`` or ``unmatched``) per area, from the raw tables."""
+    frame = household_states(con, scope, _GAPS.format(cause_cases=_cause_cases()) + _GAP_COUNTS, group=group)
+    return long_form(frame, list(GAP_LABELS))
+
+
 def gap_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
     """How many households ``gap_list`` holds per gap (its ``gap`` label → households), without listing them."""
-    row = household_states(con, scope, _GAPS.format(cause_cases=_cause_cases()) + _GAP_COUNTS).iloc[0]
-    return {label: int(row[key]) for key, label in GAP_LABELS.items()}
+    counts = figure_rows(con, scope, None, "gaps", raw_gap_counts).groupby("key")["value"].sum()
+    return {label: int(counts.get(key, 0)) for key, label in GAP_LABELS.items()}
 
 
 def cause_mapping(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -159,44 +167,66 @@ def measures_per_household(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.D
     return household_states(con, scope, select).astype({"measures": "int64", "households": "int64"})
 
 
-def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
-    """Funds paid (元) from 2016-01 to the month, by area and measure category (households in scope)."""
-    select = """
-    SELECT s.area_code, m.category_code, mt.category_zh, sum(m.amount_yuan * (date_diff('month', m.start_month,
-        least(m.end_month, CAST($at AS DATE))) + 1)
-                                                / (date_diff('month', m.start_month, m.end_month) + 1)) AS yuan
-    FROM sized s JOIN measure m ON m.household_id = s.household_id
-    JOIN (SELECT DISTINCT category_code, category_zh FROM measure_type) mt USING (category_code)
-    WHERE m.start_month <= CAST($at AS DATE)
-    GROUP BY ALL ORDER BY 1, 4 DESC
-    """
-    frame = household_states(con, scope, select, group=level)
-    frame["yuan"] = frame["yuan"].astype(float).round(2)
-    frame["area_name"] = frame["area_code"].map(area_names(con, level))
-    return frame
-
-
-_HELPER_LOAD = """
-, active AS (SELECT h.helper_name, h.helper_unit FROM sized s JOIN household h USING (household_id) WHERE s.is_active),
-loads AS (
-    SELECT count(*) AS n FROM active WHERE helper_name IS NOT NULL GROUP BY helper_name, helper_unit
-)
-SELECT (SELECT count(*) FROM active) AS households, (SELECT count(helper_name) FROM active) AS with_helper,
-       count(*) AS helpers, avg(n) AS mean_load, coalesce(max(n), 0) AS max_load
-FROM loads
+_FUNDS = """
+SELECT s.area_code, m.category_code AS key, sum(m.amount_yuan * (date_diff('month', m.start_month,
+    least(m.end_month, CAST($at AS DATE))) + 1) / (date_diff('month', m.start_month, m.end_month) + 1)) AS value
+FROM sized s JOIN measure m ON m.household_id = s.household_id
+WHERE m.start_month <= CAST($at AS DATE)
+GROUP BY ALL
 """
+
+
+def raw_funds(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
+    """Yuan paid from 2016-01 to the month per area and measure category (key), from the raw tables."""
+    return household_states(con, scope, _FUNDS, group=group).astype({"value": float})
+
+
+def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
+    """Funds paid (元) from 2016-01 to the month, by area and measure category (households in scope), each area's
+    largest first."""
+    names = dict(con.execute("SELECT DISTINCT category_code, category_zh FROM measure_type").fetchall())
+    rows = figure_rows(con, scope, level, "funds", raw_funds)
+    frame = pd.DataFrame(
+        {
+            "area_code": rows["area_code"],
+            "category_code": rows["key"],
+            "category_zh": rows["key"].map(names).astype(object),
+            "yuan": rows["value"].astype(float).round(2),
+        }
+    )
+    frame = frame.sort_values(["area_code", "yuan", "category_code"], ascending=[True, False, True], ignore_index=True)
+    return frame.assign(area_name=frame["area_code"].map(area_names(con, level)))
+
+
+HELPER_SEPARATOR = chr(31)  # between a helper's name and unit in its key
+_HELPERS = """
+, active AS (
+    SELECT s.area_code, h.helper_name || chr(31) || coalesce(h.helper_unit, chr(30)) AS helper
+    FROM sized s JOIN household h USING (household_id) WHERE s.is_active
+)
+SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
+UNION ALL SELECT area_code, '#with_helper', count(helper) FROM active GROUP BY 1
+UNION ALL SELECT area_code, helper, count(*) FROM active WHERE helper IS NOT NULL GROUP BY ALL
+"""
+
+
+def raw_helpers(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
+    """Per area: active households (key ``#households``), those with a helper (``#with_helper``) and the households
+    of each helper (key: name and unit), from the raw tables."""
+    return household_states(con, scope, _HELPERS, group=group).astype({"value": float})
 
 
 def helper_load(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
     """帮扶责任人 coverage of active households, the helpers (name and unit) and households per helper (mean and
-    maximum), in one query."""
-    row = household_states(con, scope, _HELPER_LOAD).iloc[0]
-    households = int(row["households"])
+    maximum)."""
+    values = figure_rows(con, scope, None, "helpers", raw_helpers).groupby("key")["value"].sum()
+    households, with_helper = int(values.get("#households", 0)), int(values.get("#with_helper", 0))
+    loads = values[values.index.str.contains(HELPER_SEPARATOR)]
     return {
         "households": households,
-        "with_helper": int(row["with_helper"]),
-        "coverage": row["with_helper"] / households if households else float("nan"),
-        "helpers": int(row["helpers"]),
-        "mean_load": float(row["mean_load"]) if row["helpers"] else float("nan"),
-        "max_load": int(row["max_load"]),
+        "with_helper": with_helper,
+        "coverage": with_helper / households if households else float("nan"),
+        "helpers": len(loads),
+        "mean_load": float(loads.mean()) if len(loads) else float("nan"),
+        "max_load": int(loads.max()) if len(loads) else 0,
     }

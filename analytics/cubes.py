@@ -5,11 +5,15 @@
 * ``cube_flow``: the monthly flows (新识别, 返贫, 脱贫, 自然减少) per village, month and unit;
 * ``cube_coverage``: active households covered by each measure group (``coverage.MEASURE_GROUPS``);
 * ``cube_profile``: poor (and baseline) households and persons by main cause and by attribute;
+* ``cube_person``: poor (and baseline) households with a member of an age band, health or labour ability, and
+  those members;
 * ``cube_measure_count``: active households by how many distinct measures they have had;
 * ``cube_goal``: the additive figures of the plan targets measured from households, persons and measures
   (``goals.Additive``);
 * ``cube_quality``: the records of every data-quality check per village at the as-of month only (the checks
-  list records; at other months the page runs them on the raw tables).
+  list records; at other months the page runs them on the raw tables);
+* ``cube_figure``: the figures of ``analytics.figures`` (gaps, funds, completeness, exit-income bands, helper
+  loads) per village at the as-of month only.
 
 ``build_cubes`` fills them for the whole city from 2015-12 to the as-of month; the generator and the snapshot
 writer call it in the same write as the roster. Questions without household slices are then sums over a cube,
@@ -26,10 +30,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analytics import distribution, dynamics, goals, quality
+from analytics import coverage, distribution, dynamics, goals, quality
 from analytics.coverage import MEASURE_GROUPS
 from analytics.cube_switch import raw_tables_only
 from analytics.dataset import dataset_info
+from analytics.figures import RawFigure
 from analytics.scope import Scope
 from analytics.sql import execute
 from storage.months import BASELINE
@@ -39,9 +44,11 @@ CUBES = (
     "cube_flow",
     "cube_coverage",
     "cube_profile",
+    "cube_person",
     "cube_measure_count",
     "cube_goal",
     "cube_quality",
+    "cube_figure",
 )
 
 _POOR, _OPEN = dynamics.POOR, dynamics.OPEN_END
@@ -163,6 +170,66 @@ spans AS (
 """
 )
 
+_AGE_BANDS = ", ".join(f"({lo}, {hi}, '{label}')" for lo, hi, label in distribution.AGE_BANDS)
+# Members by age band, health and labour ability (distribution.PERSON_DIMENSIONS). ``held``: the months a person
+# holds a value: health and labour ability always (current values), an age band in the calendar years whose
+# difference to the birth year lies in it (the raw breakdown's age at the month). ``member_values``: members of
+# a household holding a value while members (``remaining``) or, for the baseline's poor, members at the baseline
+# from then on (``baseline``). ``holders``: a household holds a value in the months in which at least one of
+# its members does (a running count of them above 0), so households with such a member add up over villages.
+_PERSON_SPANS = (
+    _HOUSEHOLDS
+    + f""",
+held AS (
+    SELECT person_id, unnest(['health', 'labor_ability']) AS dimension, unnest([health, labor_ability]) AS value,
+           DATE '1900-01-01' AS start, {_OPEN} AS stop
+    FROM person
+    UNION ALL
+    SELECT p.person_id, 'age_band', b.label, make_date(year(p.birth_date) + b.lo, 1, 1),
+           make_date(year(p.birth_date) + b.hi + 1, 1, 1)
+    FROM person p, (VALUES {_AGE_BANDS}) AS b(lo, hi, label)
+),
+member_values AS (
+    SELECT * FROM (
+        SELECT m.household_id, 'remaining' AS kind, h.dimension, h.value, greatest(m.joined, h.start) AS start,
+               least(m.left_month, h.stop) AS stop
+        FROM members m JOIN held h USING (person_id)
+        UNION ALL
+        SELECT m.household_id, 'baseline', h.dimension, h.value, greatest(h.start, $baseline), h.stop
+        FROM members m JOIN held h USING (person_id) JOIN hh USING (household_id)
+        WHERE hh.b AND m.joined <= $baseline AND $baseline < m.left_month
+    ) WHERE start < stop AND stop > $baseline AND start <= $at
+),
+holders AS (
+    SELECT household_id, kind, dimension, value, month AS start,
+           lead(month) OVER w AS stop, sum(n) OVER w AS holding
+    FROM (
+        SELECT household_id, kind, dimension, value, month, sum(n) AS n FROM (
+            SELECT household_id, kind, dimension, value, start AS month, 1 AS n FROM member_values
+            UNION ALL SELECT household_id, kind, dimension, value, stop, -1 FROM member_values
+        ) GROUP BY ALL
+    )
+    WINDOW w AS (PARTITION BY household_id, kind, dimension, value ORDER BY month)
+),
+spans AS (
+    SELECT s.village_code, v.dimension, v.value, greatest(s.start, v.start) AS start, least(s.stop, v.stop) AS stop,
+           'remaining_persons' AS col, 1 AS n
+    FROM spells s JOIN member_values v USING (household_id) WHERE s.event_type IN {_POOR} AND v.kind = 'remaining'
+    UNION ALL
+    SELECT s.village_code, x.dimension, x.value, greatest(s.start, x.start), least(s.stop, x.stop),
+           'remaining_households', 1
+    FROM spells s JOIN holders x USING (household_id)
+    WHERE s.event_type IN {_POOR} AND x.kind = 'remaining' AND x.holding > 0
+    UNION ALL
+    SELECT hh.village_code, v.dimension, v.value, v.start, v.stop, 'baseline_persons', 1
+    FROM member_values v JOIN hh USING (household_id) WHERE v.kind = 'baseline'
+    UNION ALL
+    SELECT hh.village_code, x.dimension, x.value, x.start, x.stop, 'baseline_households', 1
+    FROM holders x JOIN hh USING (household_id) WHERE x.kind = 'baseline' AND x.holding > 0
+)
+"""
+)
+
 # Active households by how many distinct measures they have had by the month: a household holds count k from
 # the month its k-th distinct measure first started until its next one did.
 _MEASURE_COUNT_SPANS = (
@@ -231,6 +298,15 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     _running(
         con,
         city,
+        "cube_person",
+        _PERSON_SPANS,
+        dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"),
+        keys=("dimension", "value"),
+        keep="remaining_households > 0 OR baseline_households > 0",
+    )
+    _running(
+        con,
+        city,
         "cube_measure_count",
         _MEASURE_COUNT_SPANS,
         {"households": "sum"},
@@ -249,7 +325,27 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
         span_params=goal_params,
     )
     _insert(con, "cube_quality", _quality_records(con, city))
+    _insert(con, "cube_figure", _figures(con, city))
     con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
+
+
+FIGURES: dict[str, RawFigure] = {
+    "gaps": coverage.raw_gap_counts,
+    "funds": coverage.raw_funds,
+    "helpers": coverage.raw_helpers,
+    "completeness": quality.raw_completeness,
+    "income_heaping": quality.raw_income_heaping,
+}
+
+
+def _figures(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFrame:
+    """Every figure of ``FIGURES`` per village at the as-of month."""
+    frames = [raw(con, city, "village").assign(figure=figure) for figure, raw in FIGURES.items()]
+    return (
+        pd.concat(frames, ignore_index=True)
+        .rename(columns={"area_code": "village_code"})
+        .assign(month=city.as_of, key=lambda f: f["key"].astype(str))
+    )
 
 
 def _quality_records(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFrame:

@@ -116,11 +116,12 @@ GROUP BY 1
 
 
 HOUSEHOLD_DIMENSIONS = ("main_cause", "attribute")
+PERSON_DIMENSIONS = ("age_band", "health", "labor_ability")
 PROFILE_COLUMNS = ("remaining_households", "remaining_persons", "baseline_households", "baseline_persons")
 _CUBE_PROFILE = f"""
 SELECT c.value, CAST(sum(c.{{population}}_households) AS BIGINT) AS households,
     CAST(sum(c.{{population}}_persons) AS BIGINT) AS persons
-FROM cube_profile c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) AND c.dimension = $dimension
+FROM {{cube}} c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) AND c.dimension = $dimension
 GROUP BY 1 HAVING sum(c.{{population}}_households) > 0
 """
 
@@ -131,8 +132,9 @@ def breakdown(
     """Households and persons of the scope's poor (``remaining``) or baseline (``baseline``) by one dimension."""
     if population not in POPULATIONS:
         raise ValueError(f"unknown population {population!r}")
-    if dimension in HOUSEHOLD_DIMENSIONS and from_cube(con, "cube_profile", scope, scope.as_of, scope.as_of):
-        sql = _CUBE_PROFILE.format(population=population)
+    cube = "cube_profile" if dimension in HOUSEHOLD_DIMENSIONS else "cube_person"
+    if from_cube(con, cube, scope, scope.as_of, scope.as_of):
+        sql = _CUBE_PROFILE.format(cube=cube, population=population)
         frame = execute(con, sql, {**scope.sql_params(), "at": scope.as_of, "dimension": dimension}).df()
     elif dimension in HOUSEHOLD_DIMENSIONS:
         frame = household_states(con, scope, _HOUSEHOLD_DIMENSION.format(dimension=dimension), population=population)

@@ -36,7 +36,7 @@ from analytics.dynamics import OPEN_END, scope_outcomes
 from analytics.judgement import BEHIND, MET, NO_DATA, ON_TRACK, STATUSES, Judgement, pace_judgement
 from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, TOWN_SIX_PROJECTS, all_projects_done
-from analytics.reported import approved, judge_reported, latest_due, readings
+from analytics.reported import approved, judge_reported, latest_due, readings, rows_by_target
 from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
 from analytics.scope import CUBE_FILTER_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
@@ -69,6 +69,7 @@ class Context:
     _figures: dict[tuple[str, Scope], Any] = field(default_factory=dict)
     target: str = ""
     plan_value: float = math.nan  # the target's figure in the plan (``plan_target.target_value``)
+    plans: dict[str, float] = field(default_factory=dict)  # every target's figure in the plan
 
     def at(self, month: dt.date) -> Context:
         """The same target and shared figures, judged at another month."""
@@ -81,6 +82,14 @@ class Context:
             self._figures[key] = _cube_goal_rows(self.con, self.scope)
         rows = self._figures[key]
         return None if rows is None else rows.get(self.target, dict.fromkeys(ADDITIVE_COLUMNS, 0.0) | {"lowest": None})
+
+    def village_counts(self) -> dict[str, tuple[float, float]]:
+        """(meeting, designated) villages of every ``VillageRule`` target at the scope and month."""
+        key = ("villages", self.scope)
+        if key not in self._figures:
+            self._figures[key] = _village_counts(self.con, self.scope, self.plans)
+        result: dict[str, tuple[float, float]] = self._figures[key]
+        return result
 
     def outcomes(self) -> pd.Series:
         key = ("outcomes", self.scope)
@@ -132,7 +141,6 @@ _SCOPED_PERSONS = (
     "person p JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)"
     f" WHERE {HOUSEHOLD_FILTER_SQL}"
 )
-_SCOPED_VILLAGES = f"village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"
 SCOPED_MEASURES = (
     "measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)"
     f" WHERE {HOUSEHOLD_FILTER_SQL}"
@@ -394,44 +402,51 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
     return evaluate
 
 
-def _villages_counted(designation: str, condition_sql: str, note: str = "") -> Evaluator:
-    """Designated villages of one kind meeting ``condition_sql`` (over ``v``) by the month, against the plan's
-    city-wide count of them."""
+@dataclass(frozen=True)
+class VillageRule:
+    """Designated villages keeping to ``rule`` (SQL over ``v`` and ``i``, the village's latest village_indicator
+    row up to the month, given the SQL of the plan's figure): against all designated villages of the scope, or
+    — with a ``designation`` — a city-wide count of that kind against the plan's figure. The whole family is
+    counted in one query per scope and month (``Context.village_counts``)."""
 
-    def evaluate(ctx: Context) -> Measurement | None:
-        target = ctx.plan_value
+    rule: Callable[[str], str]
+    designation: str | None = None
+    note: str = ""
+
+    def __call__(self, ctx: Context) -> Measurement | None:
+        meets, applies = ctx.village_counts()[ctx.target]
+        if self.designation is None:
+            return Measurement(meets, applies, "个村", meets >= applies) if applies else None
         if not _whole_city(ctx.scope):
-            return Measurement(float("nan"), target, "个村", False, CITY_ONLY_NOTE)
-        value = _scalar(
-            ctx.con,
-            f"SELECT count(*) FROM {_SCOPED_VILLAGES} AND v.designation = $d AND {condition_sql}",
-            ctx.scope,
-            d=designation,
-        )
-        return Measurement(value, target, "个村", value >= target, note)
-
-    return evaluate
+            return Measurement(float("nan"), ctx.plan_value, "个村", False, CITY_ONLY_NOTE)
+        return Measurement(meets, ctx.plan_value, "个村", meets >= ctx.plan_value, self.note)
 
 
-def _project_done(flag: str) -> str:
-    """SQL: the village's latest village_indicator row up to the month has the project ``flag`` done."""
-    latest = _LATEST_YEAR.format(table="village_indicator")
-    return (
-        "EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code"
-        f" AND i.year = {latest} AND i.{flag})"
-    )
+_VILLAGE_COUNTS = f"""
+WITH i AS (
+    SELECT * FROM village_indicator
+    WHERE year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE)))
+)
+SELECT {{columns}}, count(*)
+FROM village v JOIN town t USING (town_code) LEFT JOIN i USING (village_code)
+WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"""
 
 
-def _villages_where(rule_sql: str) -> Evaluator:
-    """Designated villages meeting a rule (``$plan``: the plan's figure) on their latest village_indicator row up
-    to the month."""
-    latest = _LATEST_YEAR.format(table="village_indicator")
-    base = f"FROM {_SCOPED_VILLAGES}"
-    meeting = (
-        "EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code"
-        f" AND i.year = {latest} AND {rule_sql})"
-    )
-    return lambda ctx: _share(ctx.con, ctx.scope, base, meeting, "个村", plan=ctx.plan_value)
+def _village_counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, plans: dict[str, float]
+) -> dict[str, tuple[float, float]]:
+    """target → (villages keeping to its rule, designated villages of the scope) for every ``VillageRule``."""
+    family = {target: e for target, e in EVALUATORS.items() if isinstance(e, VillageRule)}
+    params: dict[str, object] = {**scope.sql_params(), "at": scope.as_of}
+    columns = []
+    for n, (target, rule) in enumerate(family.items()):
+        condition = rule.rule(f"$plan{n}")
+        params[f"plan{n}"] = plans.get(target, math.nan)
+        if rule.designation:
+            condition, params[f"designation{n}"] = f"v.designation = $designation{n} AND {condition}", rule.designation
+        columns.append(f"count(*) FILTER ({condition})")
+    *meets, applies = first_row(execute(con, _VILLAGE_COUNTS.format(columns=", ".join(columns)), params))
+    return {target: (float(m), float(applies)) for target, m in zip(family, meets, strict=True)}
 
 
 def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
@@ -452,6 +467,7 @@ _LABOUR = (
     " AND q.labor_ability IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力'))"
 )
 _EIGHT = all_projects_done("i")
+_WATER_NOTE = "村镇指标表中饮水安全工程已完成的村"
 
 EVALUATORS: dict[str, Evaluator] = {
     "exit_households_total": _all_exit("baseline_exited_households", "baseline_remaining_households", "户"),
@@ -461,21 +477,20 @@ EVALUATORS: dict[str, Evaluator] = {
     "prov_poor_villages_exit_total": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_total": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_total": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
-    **{target: _villages_counted(designation, "v.exit_month <= $at") for target, designation in FIRST_BATCH.values()},
+    **{
+        target: VillageRule(lambda _: "v.exit_month <= $at", designation)
+        for target, designation in FIRST_BATCH.values()
+    },
     "prov_poor_villages_exit_2017": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
     "muni_weak_villages_exit_2017": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_2017": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
-    "village_collective_income": _villages_where("i.collective_income_wan >= $plan"),
-    "specialty_industries_per_village": _villages_where("i.industries >= 1"),
-    "village_eight_projects_2018": _villages_where(_EIGHT),
-    "village_cultural_facilities_2018": _villages_where("i.proj_culture_square"),
-    "grid_upgrade_villages": _villages_where("i.proj_electricity"),
-    "water_safety_prov_villages_2017": _villages_counted(
-        "provincial_poor", _project_done("proj_drinking_water"), "村镇指标表中饮水安全工程已完成的村"
-    ),
-    "water_safety_muni_villages_2017": _villages_counted(
-        "municipal_weak", _project_done("proj_drinking_water"), "村镇指标表中饮水安全工程已完成的村"
-    ),
+    "village_collective_income": VillageRule(lambda plan: f"i.collective_income_wan >= {plan}"),
+    "specialty_industries_per_village": VillageRule(lambda _: "i.industries >= 1"),
+    "village_eight_projects_2018": VillageRule(lambda _: _EIGHT),
+    "village_cultural_facilities_2018": VillageRule(lambda _: "i.proj_culture_square"),
+    "grid_upgrade_villages": VillageRule(lambda _: "i.proj_electricity"),
+    "water_safety_prov_villages_2017": VillageRule(lambda _: "i.proj_drinking_water", "provincial_poor", _WATER_NOTE),
+    "water_safety_muni_villages_2017": VillageRule(lambda _: "i.proj_drinking_water", "municipal_weak", _WATER_NOTE),
     "town_six_projects_2018": _weak_towns_with_all_projects,
     "income_project_per_household": WithMeasure("户", "industry_income_project", _LABOUR, per="household"),
     "dibao_coverage": WithMeasure("户", "ss_dibao", "h.attribute = '低保贫困户'", per="household"),
@@ -672,8 +687,9 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportF
     frames = reports or ReportFrames(
         pd.DataFrame(columns=VALUE_COLUMNS), pd.DataFrame(columns=STATE_COLUMNS), scope.as_of
     )
-    rows_approved = approved(frames, catalogue)
+    by_target = rows_by_target(approved(frames, catalogue))
     figures: dict[tuple[str, Scope], Any] = {}
+    plans = {target.id: target.target_value for target in catalogue.targets.values()}
     rows: list[dict[str, object]] = []
     for target in catalogue.targets.values():
         if target.kind == "unmeasurable":
@@ -692,9 +708,9 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportF
                 )
             )
         elif target.kind == "reported":
-            rows.append(_reported_row(catalogue, target, rows_approved, scope, frames.today))
+            rows.append(_reported_row(catalogue, target, by_target[target.id], scope, frames.today))
         else:
-            ctx = Context(con, scope, figures, target.id, target.target_value)
+            ctx = Context(con, scope, figures, target.id, target.target_value, plans)
             rows.append(_measured_row(ctx, target, schedule))
     return pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
 

@@ -15,7 +15,7 @@ from analytics.coverage import MEASURE_GROUPS, coverage_by_area
 from analytics.distribution import METRICS, area_metrics, village_points
 from analytics.exits import FLOW_LABELS, flows_by_area
 from analytics.monitoring.rules import flagged_by_area
-from analytics.reported import readings
+from analytics.reported import readings, rows_by_target
 from analytics.scope import Scope
 from geo import boundaries
 from reporting.registry import Catalogue, Target
@@ -95,7 +95,7 @@ def reported_values(
 ) -> tuple[pd.DataFrame, str]:
     """A reported target's latest approved figure per district (or, for a town-level target, per weak town) of the
     scope, with its tooltip, and the map metric (``analytics.classify.SCALES``) it is classified by."""
-    target = catalogue.targets[target_id]
+    target, target_rows = catalogue.targets[target_id], rows_by_target(approved_rows)[target_id]
     codes = (
         [t for t, (_, d) in catalogue.towns.items() if scope.district in (None, d)]
         if level == "town"
@@ -104,7 +104,7 @@ def reported_values(
     rows = []
     for code in codes:
         area_scope = replace(scope, district=code[:6], town=code if level == "town" else None)
-        found, _ = readings(catalogue, target, approved_rows, area_scope)
+        found, _ = readings(catalogue, target, target_rows, area_scope)
         if found:
             latest = found[-1]
             share = latest.unit == "%"

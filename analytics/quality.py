@@ -19,6 +19,7 @@ import pandas as pd
 from analytics.coverage import gap_list
 from analytics.cube_switch import from_cube
 from analytics.dynamics import household_outcomes, household_states
+from analytics.figures import figure_rows, long_form
 from analytics.plan import all_projects_done
 from analytics.scope import (
     CUBE_FILTER_SQL,
@@ -93,7 +94,7 @@ def size_mismatches(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
 
 _EXITS = """
 , exits AS (
-    SELECT s.household_id, year(s.exit_month) AS exit_year
+    SELECT s.household_id, s.area_code, year(s.exit_month) AS exit_year
     FROM sized s WHERE s.is_exited
 )
 """
@@ -126,21 +127,32 @@ def exits_without_measures(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.D
     return masked(household_states(con, scope, select))
 
 
+_HEAPING = (
+    _EXITS
+    + """
+SELECT x.area_code, CAST(floor(i.per_capita_income_yuan / l.yuan / 0.05) * 5 AS INTEGER) AS key, count(*) AS value
+FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
+JOIN poverty_line l ON l.year = x.exit_year
+WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
+GROUP BY ALL
+"""
+)
+
+
+def raw_income_heaping(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
+    """Exited households per area and band of 5 % of the poverty line (key: the band's start in percent of the
+    line), from the raw tables."""
+    frame = household_states(con, scope, _HEAPING, group=group)
+    return frame.astype({"key": str, "value": float})
+
+
 def exit_income_heaping(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Exit-year incomes in bands of 5 % of the poverty line, from 80 % to 200 %, to spot heaping just above it."""
-    select = (
-        _EXITS
-        + """
-    SELECT floor(i.per_capita_income_yuan / l.yuan / 0.05) * 0.05 AS band_start, count(*) AS households
-    FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
-    JOIN poverty_line l ON l.year = x.exit_year
-    WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
-    GROUP BY 1 ORDER BY 1
-    """
+    rows = figure_rows(con, scope, None, "income_heaping", raw_income_heaping)
+    bands = rows.assign(percent=rows["key"].astype(int)).groupby("percent")["value"].sum().sort_index()
+    return pd.DataFrame({"band_start": (bands.index / 100).astype(float), "households": bands.to_numpy()}).astype(
+        {"households": "int64"}
     )
-    frame = household_states(con, scope, select)
-    frame["band_start"] = frame["band_start"].astype(float).round(2)
-    return frame.astype({"households": "int64"})
 
 
 _EIGHT_PROJECTS = all_projects_done("l")
@@ -181,19 +193,35 @@ COMPLETENESS_FIELDS = {
 _BELOW = {"city": "district", "district": "town", "town": "village", "village": "village"}
 
 
+_FILLED = """
+SELECT s.area_code, count(*) AS households, {filled},
+       count(*) FILTER (EXISTS (SELECT 1 FROM income i WHERE i.household_id = h.household_id
+                                AND i.year = year(CAST($at AS DATE)) - 1)) AS income_last_year
+FROM sized s JOIN household h USING (household_id) WHERE s.is_active GROUP BY 1
+"""
+
+
+def raw_completeness(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
+    """Active households (key ``households``) and those with each optional field filled (key: the field) per area,
+    from the raw tables."""
+    filled = ", ".join(f"count(h.{c}) AS {c}" for c in list(COMPLETENESS_FIELDS)[:-1])
+    frame = household_states(con, scope, _FILLED.format(filled=filled), group)
+    return long_form(frame, ["households", *COMPLETENESS_FIELDS])
+
+
 def completeness(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Share of active households with each optional field filled, per area one level below the scope."""
-    filled = ", ".join(f"avg(CAST(h.{c} IS NOT NULL AS INTEGER)) AS {c}" for c in list(COMPLETENESS_FIELDS)[:-1])
-    select = f"""
-    SELECT s.area_code, count(*) AS households, {filled},
-           avg(CAST(EXISTS (SELECT 1 FROM income i WHERE i.household_id = h.household_id
-                            AND i.year = year(CAST($at AS DATE)) - 1) AS INTEGER)) AS income_last_year
-    FROM sized s JOIN household h USING (household_id) WHERE s.is_active GROUP BY 1 ORDER BY 1
-    """
     level = _BELOW[scope.level]
-    frame = household_states(con, scope, select, level)
-    names = area_names(con, level)
-    return frame.assign(area_name=frame["area_code"].map(names)).astype({"households": "int64"})
+    counts = figure_rows(con, scope, level, "completeness", raw_completeness)
+    table = (
+        counts.pivot(index="area_code", columns="key", values="value")
+        .reindex(columns=["households", *COMPLETENESS_FIELDS])
+        .rename_axis(index="area_code", columns=None)
+        .reset_index()
+    )
+    shares = table[list(COMPLETENESS_FIELDS)].div(table["households"], axis=0)
+    frame = pd.concat([table[["area_code", "households"]], shares], axis=1).astype({"households": "int64"})
+    return frame.assign(area_name=frame["area_code"].map(area_names(con, level)))
 
 
 CHECKS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Scope], pd.DataFrame]]] = {

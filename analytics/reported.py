@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -91,39 +92,60 @@ def scope_areas(catalogue: Catalogue, target: Target, scope: Scope) -> tuple[lis
     return (towns, "") if towns else ([], "所选范围内没有经济薄弱镇")
 
 
-def _aggregate(catalogue: Catalogue, target: Target, rows: pd.DataFrame) -> tuple[float, float, str, str]:
+@dataclass(frozen=True)
+class Approved:
+    """One approved value of a target: the area it was entered for, its period's first day, the value."""
+
+    area_code: str
+    period: dt.date
+    value: float
+
+
+def rows_by_target(approved_rows: pd.DataFrame) -> dict[str, list[Approved]]:
+    """The approved rows split by target once, for ``readings`` (a target without rows has none)."""
+    split: dict[str, list[Approved]] = defaultdict(list)
+    columns = ["target_id", "area_code", "period", "value"]
+    for target, area, period, value in approved_rows[columns].itertuples(index=False):
+        split[target].append(Approved(area, period, float(value)))
+    return split
+
+
+def _aggregate(catalogue: Catalogue, target: Target, rows: list[Approved]) -> tuple[float, float, str, str]:
     """(value, target, unit, note) of one period's rows."""
+    values = [r.value for r in rows]
     if target.reported_as == "share":
-        counts = {
-            d: catalogue.villages_in[d] if target.units == "贫困村" else catalogue.towns_in[d]
-            for d in rows["area_code"]
-        }
+        within = catalogue.villages_in if target.units == "贫困村" else catalogue.towns_in
+        counts = {r.area_code: within[r.area_code] for r in rows}
         whole = sum(counts.values())
-        met = float(rows["value"].sum())
+        met = sum(values)
         return round(100 * met / whole, 1), target.goal_share, "%", f"{met:,.0f} / {whole:,} {target.entry_unit}"
     if target.reported_as == "percent":
-        return float(rows["value"].iloc[0]), target.goal_share, "%", ""
+        return values[0], target.goal_share, "%", ""
     if target.reported_as == "total":
-        return float(rows["value"].sum()), target.target_value, target.unit, ""
-    worst = rows["value"].max() if target.downward else rows["value"].min()
+        return sum(values), target.target_value, target.unit, ""
+    worst = max(values) if target.downward else min(values)
     note = f"{len(rows)} 个区域中最{'高' if target.downward else '低'}的" if len(rows) > 1 else ""
-    return float(worst), target.target_value, target.unit, note
+    return worst, target.target_value, target.unit, note
 
 
 def readings(
-    catalogue: Catalogue, target: Target, approved_rows: pd.DataFrame, scope: Scope
+    catalogue: Catalogue, target: Target, target_rows: list[Approved], scope: Scope
 ) -> tuple[list[Reading], str]:
     """The target's figure at every period (oldest first) up to the as-of month in which every area of the scope
-    has an approved value; or no readings and why."""
+    has an approved value (``target_rows``: the target's approved rows, see ``rows_by_target``); or no readings
+    and why."""
     areas, reason = scope_areas(catalogue, target, scope)
     if not areas:
         return [], reason
-    last = period_of(scope.as_of, target.period)
-    rows = approved_rows[(approved_rows["target_id"] == target.id) & approved_rows["area_code"].isin(areas)]
+    last, wanted = period_of(scope.as_of, target.period), set(areas)
+    by_period: dict[dt.date, list[Approved]] = defaultdict(list)
+    for row in target_rows:
+        if row.area_code in wanted:
+            by_period[row.period].append(row)
     found: list[Reading] = []
-    for start, group in rows.groupby("period"):
-        period = Period(start, target.period)
-        if period > last or period.end > _month_end(scope.as_of) or group["area_code"].nunique() < len(areas):
+    for start in sorted(by_period):
+        group, period = by_period[start], Period(start, target.period)
+        if period > last or period.end > _month_end(scope.as_of) or len({r.area_code for r in group}) < len(areas):
             continue
         value, goal, unit, note = _aggregate(catalogue, target, group)
         found.append(Reading(period, value, goal, unit, note))
@@ -209,7 +231,7 @@ def reported_schedule(
 ) -> pd.DataFrame:
     """倒排工期 rows of the reported targets with a deadline, per area of ``group`` where the target is reported at
     that level (the scope as a whole, named ``scope_name``, otherwise), from the approved values."""
-    rows = []
+    rows, by_target = [], rows_by_target(approved_rows)
     for target in catalogue.targets.values():
         if target.kind != "reported" or target.deadline is None or target.downward:
             continue
@@ -217,7 +239,7 @@ def reported_schedule(
         if group == "district" and target.level == "区市" and scope.level == "city":
             areas = [(replace(scope, district=code), code, name) for code, name in catalogue.districts.items()]
         for area_scope, code, name in areas:
-            found, _ = readings(catalogue, target, approved_rows, area_scope)
+            found, _ = readings(catalogue, target, by_target[target.id], area_scope)
             if found:
                 rows.append(_schedule_row(target, found, code, name, scope.as_of))
     return pd.DataFrame(rows, columns=[*SCHEDULE_COLUMNS, "area_name"])

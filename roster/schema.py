@@ -40,9 +40,11 @@ TABLE_ORDER: tuple[str, ...] = (
     "cube_outcome",
     "cube_coverage",
     "cube_profile",
+    "cube_person",
     "cube_measure_count",
     "cube_goal",
     "cube_quality",
+    "cube_figure",
     "cube_flow",
     "cube_built",
 )

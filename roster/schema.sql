@@ -329,6 +329,21 @@ CREATE TABLE cube_profile (
     baseline_persons           BIGINT NOT NULL
 );
 
+-- Poor (baseline) households with at least one member of an age band, health or labour ability, and those
+-- members (a household lies in one village, so the households add up over villages).
+CREATE TABLE cube_person (
+    village_code  VARCHAR NOT NULL,
+    town_code     VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month         DATE NOT NULL,
+    dimension     VARCHAR NOT NULL CHECK (dimension IN ('age_band', 'health', 'labor_ability')),
+    value         VARCHAR NOT NULL,
+    remaining_households       BIGINT NOT NULL,
+    remaining_persons          BIGINT NOT NULL,
+    baseline_households        BIGINT NOT NULL,
+    baseline_persons           BIGINT NOT NULL
+);
+
 CREATE TABLE cube_measure_count (
     village_code  VARCHAR NOT NULL,
     town_code     VARCHAR NOT NULL,
@@ -357,6 +372,18 @@ CREATE TABLE cube_quality (
     month        DATE NOT NULL,
     check_key    VARCHAR NOT NULL,
     records      BIGINT NOT NULL CHECK (records > 0)
+);
+
+-- Figures at the as-of month only that add up over villages (analytics.figures): per figure (gaps, funds,
+-- completeness, income_heaping, helpers) a key and its value.
+CREATE TABLE cube_figure (
+    village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month        DATE NOT NULL,
+    figure       VARCHAR NOT NULL,
+    key          VARCHAR NOT NULL,
+    value        DOUBLE NOT NULL
 );
 
 CREATE TABLE cube_flow (

@@ -92,6 +92,29 @@ def test_breakdown_by_cause_and_attribute(small, population) -> None:
     assert persons["persons"].sum() == sum(hh.members_at(at) for hh in chosen)
 
 
+def _band(born: dt.date, month: dt.date) -> str:
+    """The age band the page shows: calendar years since the birth year, at the month (computed by hand)."""
+    age = month.year - born.year
+    bands = ((15, "0–15岁"), (59, "16–59岁"), (69, "60–69岁"), (79, "70–79岁"))
+    return next((label for top, label in bands if age <= top), "80岁及以上")
+
+
+@pytest.mark.parametrize("population", ["remaining", "baseline"])
+@pytest.mark.parametrize("month", MONTHS)
+def test_breakdown_by_age_band_counts_households_with_such_a_member_once(small, population, month) -> None:
+    at = month if population == "remaining" else sr.BASELINE
+    chosen = [hh for hh in sr.households() if hh.status_at(month if population == "remaining" else at) in sr.POOR]
+    members = [(hh.household_id, _band(p.born, month)) for hh in chosen for p in hh.persons if p.member_at(at)]
+    expected = {
+        band: (len({h for h, b in members if b == band}), sum(b == band for _, b in members))
+        for band in {b for _, b in members}
+    }
+    got = breakdown(small, Scope(month), "age_band", population).set_index("value")
+    assert {band: (row.households, row.persons) for band, row in got.iterrows()} == expected
+    if population == "remaining" and month == sr.AS_OF:  # babies born 2017-02 beside the adults: both bands
+        assert len(expected) == 2 and expected["0–15岁"][0] < expected["16–59岁"][0]
+
+
 # --- 图二 -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("group", ["any", "health", "social_security", "industry"])
 @pytest.mark.parametrize("month", MONTHS)

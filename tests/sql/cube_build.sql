@@ -360,6 +360,124 @@ spans AS (
     WHERE remaining_households > 0 OR baseline_households > 0 ORDER BY r.month, r.village_code
 
 -- ----
+INSERT INTO cube_person BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+hh AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline) IN ('identified', 'new', 'returned'), false) AS b,
+           min(ev.event_month) FILTER (ev.event_type IN ('new', 'identified')
+               AND ev.event_month > $baseline) AS first_new,
+           min(ev.event_month) AS first_event
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spells AS (
+    SELECT hh.village_code, hh.household_id, hh.b, ev.event_type, ev.event_month AS start, ev.next_month AS stop
+    FROM ev JOIN hh USING (household_id) WHERE ev.event_month < ev.next_month
+),
+active AS (SELECT * FROM spells WHERE event_type <> 'removed')
+,
+held AS (
+    SELECT person_id, unnest(['health', 'labor_ability']) AS dimension, unnest([health, labor_ability]) AS value,
+           DATE '1900-01-01' AS start, DATE '9999-12-01' AS stop
+    FROM person
+    UNION ALL
+    SELECT p.person_id, 'age_band', b.label, make_date(year(p.birth_date) + b.lo, 1, 1),
+           make_date(year(p.birth_date) + b.hi + 1, 1, 1)
+    FROM person p, (VALUES (0, 15, '0–15岁'), (16, 59, '16–59岁'), (60, 69, '60–69岁'), (70, 79, '70–79岁'), (80, 200, '80岁及以上')) AS b(lo, hi, label)
+),
+member_values AS (
+    SELECT * FROM (
+        SELECT m.household_id, 'remaining' AS kind, h.dimension, h.value, greatest(m.joined, h.start) AS start,
+               least(m.left_month, h.stop) AS stop
+        FROM members m JOIN held h USING (person_id)
+        UNION ALL
+        SELECT m.household_id, 'baseline', h.dimension, h.value, greatest(h.start, $baseline), h.stop
+        FROM members m JOIN held h USING (person_id) JOIN hh USING (household_id)
+        WHERE hh.b AND m.joined <= $baseline AND $baseline < m.left_month
+    ) WHERE start < stop AND stop > $baseline AND start <= $at
+),
+holders AS (
+    SELECT household_id, kind, dimension, value, month AS start,
+           lead(month) OVER w AS stop, sum(n) OVER w AS holding
+    FROM (
+        SELECT household_id, kind, dimension, value, month, sum(n) AS n FROM (
+            SELECT household_id, kind, dimension, value, start AS month, 1 AS n FROM member_values
+            UNION ALL SELECT household_id, kind, dimension, value, stop, -1 FROM member_values
+        ) GROUP BY ALL
+    )
+    WINDOW w AS (PARTITION BY household_id, kind, dimension, value ORDER BY month)
+),
+spans AS (
+    SELECT s.village_code, v.dimension, v.value, greatest(s.start, v.start) AS start, least(s.stop, v.stop) AS stop,
+           'remaining_persons' AS col, 1 AS n
+    FROM spells s JOIN member_values v USING (household_id) WHERE s.event_type IN ('identified', 'new', 'returned') AND v.kind = 'remaining'
+    UNION ALL
+    SELECT s.village_code, x.dimension, x.value, greatest(s.start, x.start), least(s.stop, x.stop),
+           'remaining_households', 1
+    FROM spells s JOIN holders x USING (household_id)
+    WHERE s.event_type IN ('identified', 'new', 'returned') AND x.kind = 'remaining' AND x.holding > 0
+    UNION ALL
+    SELECT hh.village_code, v.dimension, v.value, v.start, v.stop, 'baseline_persons', 1
+    FROM member_values v JOIN hh USING (household_id) WHERE v.kind = 'baseline'
+    UNION ALL
+    SELECT hh.village_code, x.dimension, x.value, x.start, x.stop, 'baseline_households', 1
+    FROM holders x JOIN hh USING (household_id) WHERE x.kind = 'baseline' AND x.holding > 0
+)
+,
+    deltas AS (
+        SELECT village_code, dimension, value, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, dimension, value, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('')
+    ),
+    d AS (
+        SELECT village_code, dimension, value, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, dimension, value, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, dimension, value, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, dimension, value, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'remaining_households')) OVER w, 0) AS "remaining_households", coalesce(sum(sum(d.n) FILTER (d.col = 'remaining_persons')) OVER w, 0) AS "remaining_persons", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_households')) OVER w, 0) AS "baseline_households", coalesce(sum(sum(d.n) FILTER (d.col = 'baseline_persons')) OVER w, 0) AS "baseline_persons"
+        FROM grid g LEFT JOIN d USING (village_code, dimension, value, month)
+        GROUP BY village_code, dimension, value, g.month WINDOW w AS (PARTITION BY village_code, dimension, value ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE remaining_households > 0 OR baseline_households > 0 ORDER BY r.month, r.village_code
+
+-- ----
 INSERT INTO cube_measure_count BY NAME
 WITH area AS (
     SELECT h.household_id, v.village_code AS area_code
@@ -904,7 +1022,7 @@ sized AS (
 )
 
 , exits AS (
-    SELECT s.household_id, year(s.exit_month) AS exit_year
+    SELECT s.household_id, s.area_code, year(s.exit_month) AS exit_year
     FROM sized s WHERE s.is_exited
 )
 
@@ -1065,7 +1183,7 @@ sized AS (
 )
 
 , gaps AS (  -- active households lacking any measure, or one matching their main cause
-    SELECT s.household_id, s.is_poor,
+    SELECT s.household_id, s.area_code, s.is_poor,
            NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
                AND m.start_month <= CAST($at AS DATE)) AS no_measure,
            CASE h.main_cause WHEN '因病' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('health', 'medical_assistance')) WHEN '因学' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('education')) WHEN '因残' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('disability')) WHEN '缺劳力' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('social_security')) ELSE false END AS cause_unmatched
@@ -1100,3 +1218,401 @@ ORDER BY g.no_measure DESC, h.household_id
            OR (NOT (l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
     ORDER BY v.village_code
 
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+, gaps AS (  -- active households lacking any measure, or one matching their main cause
+    SELECT s.household_id, s.area_code, s.is_poor,
+           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS no_measure,
+           CASE h.main_cause WHEN '因病' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('health', 'medical_assistance')) WHEN '因学' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('education')) WHEN '因残' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('disability')) WHEN '缺劳力' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('social_security')) ELSE false END AS cause_unmatched
+    FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_active
+)
+
+SELECT area_code, count(*) FILTER (no_measure) AS no_measure,
+       count(*) FILTER (cause_unmatched AND NOT no_measure) AS unmatched
+FROM gaps GROUP BY 1
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+SELECT s.area_code, m.category_code AS key, sum(m.amount_yuan * (date_diff('month', m.start_month,
+    least(m.end_month, CAST($at AS DATE))) + 1) / (date_diff('month', m.start_month, m.end_month) + 1)) AS value
+FROM sized s JOIN measure m ON m.household_id = s.household_id
+WHERE m.start_month <= CAST($at AS DATE)
+GROUP BY ALL
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+, active AS (
+    SELECT s.area_code, h.helper_name || chr(31) || coalesce(h.helper_unit, chr(30)) AS helper
+    FROM sized s JOIN household h USING (household_id) WHERE s.is_active
+)
+SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
+UNION ALL SELECT area_code, '#with_helper', count(helper) FROM active GROUP BY 1
+UNION ALL SELECT area_code, helper, count(*) FROM active WHERE helper IS NOT NULL GROUP BY ALL
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+SELECT s.area_code, count(*) AS households, count(h.phone) AS phone, count(h.helper_name) AS helper_name, count(h.helper_unit) AS helper_unit, count(h.planned_exit_year) AS planned_exit_year,
+       count(*) FILTER (EXISTS (SELECT 1 FROM income i WHERE i.household_id = h.household_id
+                                AND i.year = year(CAST($at AS DATE)) - 1)) AS income_last_year
+FROM sized s JOIN household h USING (household_id) WHERE s.is_active GROUP BY 1
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+, exits AS (
+    SELECT s.household_id, s.area_code, year(s.exit_month) AS exit_year
+    FROM sized s WHERE s.is_exited
+)
+
+SELECT x.area_code, CAST(floor(i.per_capita_income_yuan / l.yuan / 0.05) * 5 AS INTEGER) AS key, count(*) AS value
+FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
+JOIN poverty_line l ON l.year = x.exit_year
+WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
+GROUP BY ALL

@@ -364,12 +364,24 @@ SELECT area_code, CAST(coalesce(provincial_villages_total, 0) AS BIGINT) AS prov
 FROM villages FULL JOIN towns USING (area_code)
 ORDER BY area_code
 -- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.collective_income_wan >= $plan)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+WITH i AS (
+    SELECT * FROM village_indicator
+    WHERE year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE)))
+)
+SELECT count(*) FILTER (v.designation = $designation0 AND v.exit_month <= $at), count(*) FILTER (v.designation = $designation1 AND v.exit_month <= $at), count(*) FILTER (i.collective_income_wan >= $plan2), count(*) FILTER (i.industries >= 1), count(*) FILTER (i.proj_road AND i.proj_drinking_water AND i.proj_electricity AND i.proj_culture_square AND i.proj_lighting AND i.proj_irrigation AND i.proj_office AND i.proj_service), count(*) FILTER (i.proj_culture_square), count(*) FILTER (i.proj_electricity), count(*) FILTER (v.designation = $designation7 AND i.proj_drinking_water), count(*) FILTER (v.designation = $designation8 AND i.proj_drinking_water), count(*)
+FROM village v JOIN town t USING (town_code) LEFT JOIN i USING (village_code)
+WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.collective_income_wan >= $plan)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+WITH i AS (
+    SELECT * FROM village_indicator
+    WHERE year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE)))
+)
+SELECT count(*) FILTER (v.designation = $designation0 AND v.exit_month <= $at), count(*) FILTER (v.designation = $designation1 AND v.exit_month <= $at), count(*) FILTER (i.collective_income_wan >= $plan2), count(*) FILTER (i.industries >= 1), count(*) FILTER (i.proj_road AND i.proj_drinking_water AND i.proj_electricity AND i.proj_culture_square AND i.proj_lighting AND i.proj_irrigation AND i.proj_office AND i.proj_service), count(*) FILTER (i.proj_culture_square), count(*) FILTER (i.proj_electricity), count(*) FILTER (v.designation = $designation7 AND i.proj_drinking_water), count(*) FILTER (v.designation = $designation8 AND i.proj_drinking_water), count(*)
+FROM village v JOIN town t USING (town_code) LEFT JOIN i USING (village_code)
+WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
@@ -465,12 +477,13 @@ SELECT area_code,
        count(*) FILTER (is_active AND has_measure) AS covered_households
 FROM sized GROUP BY area_code ORDER BY area_code
 -- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.industries >= 1)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.industries >= 1)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
+WITH i AS (
+    SELECT * FROM village_indicator
+    WHERE year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE)))
+)
+SELECT count(*) FILTER (v.designation = $designation0 AND v.exit_month <= $at), count(*) FILTER (v.designation = $designation1 AND v.exit_month <= $at), count(*) FILTER (i.collective_income_wan >= $plan2), count(*) FILTER (i.industries >= 1), count(*) FILTER (i.proj_road AND i.proj_drinking_water AND i.proj_electricity AND i.proj_culture_square AND i.proj_lighting AND i.proj_irrigation AND i.proj_office AND i.proj_service), count(*) FILTER (i.proj_culture_square), count(*) FILTER (i.proj_electricity), count(*) FILTER (v.designation = $designation7 AND i.proj_drinking_water), count(*) FILTER (v.designation = $designation8 AND i.proj_drinking_water), count(*)
+FROM village v JOIN town t USING (town_code) LEFT JOIN i USING (village_code)
+WHERE v.designation IS NOT NULL AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
  AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
@@ -519,16 +532,6 @@ SELECT count(*) FILTER (m.amount_yuan >= $plan * (date_diff('month', m.start_mon
     AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
     AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
  AND m.measure_code = $code AND m.start_month <= $at
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_culture_square)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_culture_square)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
 SELECT count(*), sum(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)), min(CAST(m.amount_yuan AS DOUBLE) * 12 / (date_diff('month', m.start_month, m.end_month) + 1)) FROM measure m JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
@@ -582,26 +585,6 @@ SELECT count(*) FILTER (EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code
 SELECT count(*) FILTER (EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = (SELECT max(year) FROM town_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_road AND i.proj_drainage AND i.proj_sewage AND i.proj_culture_square AND i.proj_service_center AND i.proj_townscape)), count(*) FROM town t WHERE t.is_weak_town AND
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
     AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_road AND i.proj_drinking_water AND i.proj_electricity AND i.proj_culture_square AND i.proj_lighting AND i.proj_irrigation AND i.proj_office AND i.proj_service)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_road AND i.proj_drinking_water AND i.proj_electricity AND i.proj_culture_square AND i.proj_lighting AND i.proj_irrigation AND i.proj_office AND i.proj_service)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_electricity)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
--- ----
-SELECT count(*) FILTER (EXISTS (SELECT 1 FROM village_indicator i WHERE i.village_code = v.village_code AND i.year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE))) AND i.proj_electricity)), count(*) FROM village v JOIN town t USING (town_code) WHERE v.designation IS NOT NULL AND
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
 -- ----
 SELECT count(*) FILTER (EXISTS (SELECT 1 FROM measure m WHERE m.household_id = h.household_id AND m.measure_code = $code AND m.start_month <= $at)), count(*) FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE
     (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
