@@ -183,11 +183,11 @@ _PERSON_SPANS = (
 held AS (
     SELECT person_id, unnest(['health', 'labor_ability']) AS dimension, unnest([health, labor_ability]) AS value,
            DATE '1900-01-01' AS start, {_OPEN} AS stop
-    FROM person
+    FROM person SEMI JOIN members USING (person_id)
     UNION ALL
     SELECT p.person_id, 'age_band', b.label, make_date(year(p.birth_date) + b.lo, 1, 1),
            make_date(year(p.birth_date) + b.hi + 1, 1, 1)
-    FROM person p, (VALUES {_AGE_BANDS}) AS b(lo, hi, label)
+    FROM person p SEMI JOIN members USING (person_id), (VALUES {_AGE_BANDS}) AS b(lo, hi, label)
 ),
 member_values AS (
     SELECT * FROM (
@@ -272,41 +272,55 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     city = Scope(dataset_info(con).as_of)
     for cube in (*CUBES, "cube_built"):
         con.execute(f"DELETE FROM {cube}")
-    flows = dynamics.monthly_flows(con, city, "village", BASELINE, city.as_of)
-    _insert(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
-    _running(con, city, "cube_outcome", _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
     groups = pd.DataFrame(
         [(key, category) for key, (_, categories) in MEASURE_GROUPS.items() for category in categories or (None,)],
         columns=["measure_group", "category_code"],
     )
     con.register("_groups", groups)
     try:
-        _running(
-            con, city, "cube_coverage", _COVERAGE_SPANS, {"covered": "sum"}, keys=("measure_group",), keep="covered > 0"
-        )
+        for part in partitions(con, city):
+            _build_village_cubes(con, part)
     finally:
         con.unregister("_groups")
+    _insert(con, "cube_quality", _quality_records(con, city))  # some checks compare households across districts
+    con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
+
+
+PARTITION_PERSONS = 2_000_000  # above this many persons the village cubes are built district by district
+
+
+def partitions(con: duckdb.DuckDBPyConnection, city: Scope) -> list[Scope]:
+    """The scopes the village cubes are built in, one after another: the city, or — for a roster of more than
+    ``PARTITION_PERSONS`` persons — each district, so that the build's memory is bounded by the largest district's
+    share (a village lies in one district, so the parts add up to the city exactly)."""
+    persons = con.execute("SELECT count(*) FROM person").fetchall()[0][0]
+    if persons <= PARTITION_PERSONS:
+        return [city]
+    districts = [d for (d,) in con.execute("SELECT district_code FROM district ORDER BY 1").fetchall()]
+    return [Scope(city.as_of, district) for district in districts]
+
+
+def _build_village_cubes(con: duckdb.DuckDBPyConnection, part: Scope) -> None:
+    """Append every cube built per village (all but ``cube_quality``) for the households of ``part``."""
+    flows = dynamics.monthly_flows(con, part, "village", BASELINE, part.as_of)
+    _insert(con, "cube_flow", flows.rename(columns={"area_code": "village_code"}))
+    _running(con, part, "cube_outcome", _OUTCOME_SPANS, dict.fromkeys(dynamics.OUTCOME_COLUMNS, "sum"))
     _running(
-        con,
-        city,
-        "cube_profile",
-        _PROFILE_SPANS,
-        dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"),
-        keys=("dimension", "value"),
-        keep="remaining_households > 0 OR baseline_households > 0",
+        con, part, "cube_coverage", _COVERAGE_SPANS, {"covered": "sum"}, keys=("measure_group",), keep="covered > 0"
     )
+    for cube, spans in (("cube_profile", _PROFILE_SPANS), ("cube_person", _PERSON_SPANS)):
+        _running(
+            con,
+            part,
+            cube,
+            spans,
+            dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"),
+            keys=("dimension", "value"),
+            keep="remaining_households > 0 OR baseline_households > 0",
+        )
     _running(
         con,
-        city,
-        "cube_person",
-        _PERSON_SPANS,
-        dict.fromkeys(distribution.PROFILE_COLUMNS, "sum"),
-        keys=("dimension", "value"),
-        keep="remaining_households > 0 OR baseline_households > 0",
-    )
-    _running(
-        con,
-        city,
+        part,
         "cube_measure_count",
         _MEASURE_COUNT_SPANS,
         {"households": "sum"},
@@ -316,7 +330,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     goal_spans, goal_params = _goal_spans(con)
     _running(
         con,
-        city,
+        part,
         "cube_goal",
         goal_spans,
         {"applies": "sum", "meets": "sum", "amount": "sum", "lowest": "min"},
@@ -324,9 +338,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
         keep="applies > 0",
         span_params=goal_params,
     )
-    _insert(con, "cube_quality", _quality_records(con, city))
-    _insert(con, "cube_figure", _figures(con, city))
-    con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
+    _insert(con, "cube_figure", _figures(con, part))
 
 
 FIGURES: dict[str, RawFigure] = {
@@ -338,13 +350,13 @@ FIGURES: dict[str, RawFigure] = {
 }
 
 
-def _figures(con: duckdb.DuckDBPyConnection, city: Scope) -> pd.DataFrame:
-    """Every figure of ``FIGURES`` per village at the as-of month."""
-    frames = [raw(con, city, "village").assign(figure=figure) for figure, raw in FIGURES.items()]
+def _figures(con: duckdb.DuckDBPyConnection, part: Scope) -> pd.DataFrame:
+    """Every figure of ``FIGURES`` per village of ``part`` at the as-of month."""
+    frames = [raw(con, part, "village").assign(figure=figure) for figure, raw in FIGURES.items()]
     return (
         pd.concat(frames, ignore_index=True)
         .rename(columns={"area_code": "village_code"})
-        .assign(month=city.as_of, key=lambda f: f["key"].astype(str))
+        .assign(month=part.as_of, key=lambda f: f["key"].astype(str))
     )
 
 

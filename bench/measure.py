@@ -62,12 +62,15 @@ def peak_rss_mb(children: bool = False) -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def page_ms(db: Path, page: str, repeat: int) -> tuple[float, float]:
-    """(cold, median warm) milliseconds of one page's whole server-side script run (AppTest, demo viewer)."""
+def page_ms(db: Path, page: str, repeat: int, query: dict[str, str] | None = None) -> tuple[float, float]:
+    """(cold, median warm) milliseconds of one page's whole server-side script run (AppTest, demo viewer) with the
+    URL's ``query`` (the scope)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["DASHBOARD_DB"] = str(db)
-    app = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=600)
+    app = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=1800)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
     if page != "views/overview.py":
         app.run()
         app.switch_page(page)

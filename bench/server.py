@@ -31,8 +31,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(db: Path, log: Path) -> Iterator[Server]:
-    """Start the dashboard on ``db`` (output to ``log``), wait until it answers its health check, stop it after."""
+def dashboard_server(db: Path, log: Path, script: Path | str = "app.py") -> Iterator[Server]:
+    """Start the dashboard (or another Streamlit ``script``) on ``db`` (output to ``log``), wait until it answers
+    its health check, stop it after."""
     port = free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as out:
@@ -42,7 +43,7 @@ def dashboard_server(db: Path, log: Path) -> Iterator[Server]:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                str(script),
                 "--server.port",
                 str(port),
                 "--server.address",

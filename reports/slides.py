@@ -7,7 +7,9 @@ the small-count rule of ``analytics.fmt`` applies where they are shown or export
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -100,6 +102,14 @@ class Slide:
     note: str = ""
 
 
+Ask = Callable[..., Any]  # ask(function, scope, *args) → function(con, scope, *args), perhaps from a cache
+
+
+def asking(con: duckdb.DuckDBPyConnection) -> Ask:
+    """Ask every question straight over ``con``."""
+    return lambda function, scope, *args: function(con, scope, *args)
+
+
 @dataclass
 class Briefing:
     scope: Scope
@@ -113,8 +123,8 @@ class Briefing:
         return f"数据截至 {fmt.month(self.scope.as_of)} · 范围：{self.scope_label} · 来源：{self.source}"
 
 
-def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope, goals: pd.DataFrame) -> Slide:
-    cards = kpi_cards(progress_figures(con, scope), goals, scope.level == "city", scope.as_of)
+def _kpi_slide(ask: Ask, scope: Scope, goals: pd.DataFrame) -> Slide:
+    cards = kpi_cards(ask(progress_figures, scope), goals, scope.level == "city", scope.as_of)
     slide = Slide("kpi", "一、目标进度总览")
     slide.kpis = [
         Tile(
@@ -148,8 +158,8 @@ def _kpi_slide(con: duckdb.DuckDBPyConnection, scope: Scope, goals: pd.DataFrame
     return slide
 
 
-def _distribution_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    table = area_metrics(con, scope, level).dropna(subset=["remaining_persons"])
+def _distribution_slide(ask: Ask, scope: Scope, level: str) -> Slide:
+    table = ask(area_metrics, scope, level).dropna(subset=["remaining_persons"])
     table = table.sort_values("remaining_persons", ascending=False)
     slide = Slide("distribution", "二、图一 贫困人口分布", map_metric="remaining_persons")
     slide.tables["现存贫困分布"] = pd.DataFrame(
@@ -173,9 +183,9 @@ def _distribution_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str
     return slide
 
 
-def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    coverage = coverage_by_area(con, scope, level, "any").sort_values("coverage")
-    gaps = gap_counts(con, scope)
+def _measures_slide(ask: Ask, scope: Scope, level: str) -> Slide:
+    coverage = ask(coverage_by_area, scope, level, "any").sort_values("coverage")
+    gaps = ask(gap_counts, scope)
     slide = Slide("measures", "三、图二 措施到户覆盖与缺口", map_metric="coverage")
     slide.kpis = [Tile(gap, fmt.count(gaps[gap]) + " 户") for gap in GAP_LABELS.values()]
     slide.tables["措施覆盖"] = pd.DataFrame(
@@ -200,8 +210,8 @@ def _measures_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) ->
     return slide
 
 
-def _flows_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    flows = flows_by_area(con, scope, level, scope.as_of, scope.as_of)
+def _flows_slide(ask: Ask, scope: Scope, level: str) -> Slide:
+    flows = ask(flows_by_area, scope, level, scope.as_of, scope.as_of)
     slide = Slide("flows", f"四、图三 本月动态（{fmt.month(scope.as_of)}）")
     shown = pd.DataFrame({LEVEL_LABELS[level]: flows["area_name"]})
     for flow, label in FLOW_LABELS.items():
@@ -220,8 +230,8 @@ def _flows_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Sl
     return slide
 
 
-def _league_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    lists = red_black_lists(con, scope)
+def _league_slide(ask: Ask, scope: Scope, level: str) -> Slide:
+    lists = ask(red_black_lists, scope)
     slide = Slide("league", "五、红榜与黑榜（按综合得分）")
 
     def shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -258,8 +268,8 @@ def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, re
     return slide
 
 
-def _events_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
-    events = returns_and_new_this_month(con, scope)
+def _events_slide(ask: Ask, scope: Scope) -> Slide:
+    events = ask(returns_and_new_this_month, scope)
     slide = Slide("events", f"七、本月返贫与新识别（{fmt.month(scope.as_of)}）")
     slide.tables["所在村"] = pd.DataFrame(
         {
@@ -274,9 +284,9 @@ def _events_slide(con: duckdb.DuckDBPyConnection, scope: Scope) -> Slide:
     return slide
 
 
-def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> Slide:
-    comparison = month_comparison(con, scope)
-    moves = movers(con, scope)
+def _changes_slide(ask: Ask, scope: Scope, level: str) -> Slide:
+    comparison = ask(month_comparison, scope)
+    moves = ask(movers, scope)
     slide = Slide("changes", "八、与上月、去年同月比较")
     slide.tables["同比环比"] = pd.DataFrame(
         {
@@ -317,10 +327,10 @@ def _changes_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> 
     return slide
 
 
-def closing_owners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+def closing_owners(con: duckdb.DuckDBPyConnection, scope: Scope, ask: Ask | None = None) -> pd.DataFrame:
     """What is behind and who owns it: red back-scheduling rows at town level, most severe first (longest
     overdue, then the target, then the largest gap), with district and town."""
-    rows = back_schedule(con, scope, "town")
+    rows = (ask or asking(con))(back_schedule, scope, "town")
     rows = rows[rows["rag"] == RAG_RED].sort_values(
         ["deadline", "target", "remaining"], key=_severity_key, ascending=[True, True, False]
     )
@@ -366,11 +376,11 @@ def _reporting_slide(con: duckdb.DuckDBPyConnection, scope: Scope, reports: Repo
     return slide
 
 
-def _monitoring_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, cases: CaseFrames) -> Slide:
+def _monitoring_slide(con: duckdb.DuckDBPyConnection, ask: Ask, scope: Scope, level: str, cases: CaseFrames) -> Slide:
     """防返贫监测预警: warnings by tier, the cases' figures, and the areas with the most red warnings and overdue
     cases."""
     figures = case_figures(cases.cases, cases.measures, scope, cases.today)
-    flagged = flagged_by_area(con, scope, level)
+    flagged = ask(flagged_by_area, scope, level)
     slide = Slide("monitoring", "十一、防返贫监测预警")
     slide.kpis = [
         Tile("红色预警户", fmt.count(int(flagged["red"].sum()))),
@@ -422,37 +432,39 @@ def build_briefing(
     hide_small: bool = False,
     reports: ReportFrames | None = None,
     cases: CaseFrames | None = None,
+    ask: Ask | None = None,
 ) -> Briefing:
     """All slides for a scope and month; ``hide_small``: the viewer's small-count rule for the slides' texts
     (an argument, so that a cached briefing never carries one viewer's texts to another); ``reports``: the sector
     reports (without them the reported targets are 数据不足 and there is no 通报 slide); ``cases``: the monitoring
-    cases (without them no 监测预警 slide)."""
+    cases (without them no 监测预警 slide); ``ask``: how to ask the analytics questions the pages also ask (the
+    dashboard passes its page cache, so a meeting reuses their answers; by default straight over ``con``)."""
     with fmt.small_counts_hidden(hide_small):
-        return _briefing(con, scope, reports, cases)
+        return _briefing(con, scope, reports, cases, ask or asking(con))
 
 
 def _briefing(
-    con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None, cases: CaseFrames | None
+    con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None, cases: CaseFrames | None, ask: Ask
 ) -> Briefing:
     level = CHILD_LEVEL[scope.level]
     goals = goal_progress(con, scope, reports)
     slides = [
-        _kpi_slide(con, scope, goals),
-        _distribution_slide(con, scope, level),
-        _measures_slide(con, scope, level),
-        _flows_slide(con, scope, level),
-        _league_slide(con, scope, level),
+        _kpi_slide(ask, scope, goals),
+        _distribution_slide(ask, scope, level),
+        _measures_slide(ask, scope, level),
+        _flows_slide(ask, scope, level),
+        _league_slide(ask, scope, level),
         _warnings_slide(con, scope, level, reports),
-        _events_slide(con, scope),
-        _changes_slide(con, scope, level),
+        _events_slide(ask, scope),
+        _changes_slide(ask, scope, level),
     ]
     closing = Slide("closing", "九、滞后事项与责任单位")
-    closing.tables["滞后事项"] = closing_owners(con, scope)
+    closing.tables["滞后事项"] = closing_owners(con, scope, ask)
     slides.append(closing)
     if reports is not None:
         slides.append(_reporting_slide(con, scope, reports))
     if cases is not None:
-        slides.append(_monitoring_slide(con, scope, level, cases))
+        slides.append(_monitoring_slide(con, ask, scope, level, cases))
     slides += _chapter_slides(goals)
     info = dataset_info(con)
     source = SOURCE_LABELS.get(info.source, info.source)

@@ -46,7 +46,7 @@ def test_harness_measures_every_question_scope_page_and_payload(tmp_path) -> Non
 
     from bench.__main__ import PAGES, questions, run_scale
 
-    args = argparse.Namespace(work=tmp_path, repeat=1, quick=True)
+    args = argparse.Namespace(work=tmp_path, repeat=1, quick=True, browser=False)
     records = run_scale(0.05, args, bandwidth=10e9)
     timed = [r for r in records if r["kind"] == "question"]
     assert len(timed) == 3 * len(questions()) and all(r["ours_ms"] > 0 and r["floor_ms"] > 0 for r in timed)
@@ -55,7 +55,11 @@ def test_harness_measures_every_question_scope_page_and_payload(tmp_path) -> Non
         "coverage_by_area",
         "poor_households_by_month",
     }
-    assert {r["page"] for r in records if r["kind"] == "payload"} == {"distribution", "measures", "dynamics"}
+    payloads = [r for r in records if r["kind"] == "payload"]
+    assert {(r["page"], r["scope"]) for r in payloads} == {
+        (page, scope) for page in ("distribution", "measures", "dynamics") for scope in ("city", "district", "town")
+    }
+    assert next(r for r in records if r["kind"] == "briefing")["ms"] > 0
     assert [r["page"] for r in records if r["kind"] == "page"] == list(PAGES[:1])
     assert 0 < next(r for r in records if r["kind"] == "cold_start")["seconds"] < 60
     build = next(r for r in records if r["kind"] == "build")

@@ -197,6 +197,25 @@ def test_exported_files_record_who_made_them_and_when(briefing_files) -> None:
     assert ["导出人", "张三"] in [[c.value for c in row] for row in book["说明"].iter_rows()]
 
 
+def test_the_briefing_asks_the_pages_questions_through_its_hook(small) -> None:
+    """Issue 18: on the dashboard the briefing asks through the pages' cache (``ask``), so a meeting reuses their
+    answers; the slides are the same whichever way the questions are answered."""
+    asked: list[str] = []
+
+    def ask(function, scope, *args):
+        asked.append(function.__name__)
+        return function(small, scope, *args)
+
+    hooked, plain = build_briefing(small, Scope(sr.AS_OF), ask=ask), build_briefing(small, Scope(sr.AS_OF))
+    assert {"progress_figures", "area_metrics", "coverage_by_area", "gap_counts", "flows_by_area"} <= set(asked)
+    assert {"red_black_lists", "returns_and_new_this_month", "month_comparison", "back_schedule"} <= set(asked)
+    assert [s.title for s in hooked.slides] == [s.title for s in plain.slides]
+    for ours, theirs in zip(hooked.slides, plain.slides, strict=True):
+        assert ours.kpis == theirs.kpis and list(ours.tables) == list(theirs.tables)
+        for name, table in ours.tables.items():
+            pd.testing.assert_frame_equal(table, theirs.tables[name])
+
+
 def test_slides_follow_the_analytics(demo: duckdb.DuckDBPyConnection) -> None:
     briefing = build_briefing(demo, DECEMBER)
     assert [s.title for s in briefing.slides][: len(TITLES)] == TITLES

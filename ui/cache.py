@@ -56,7 +56,7 @@ def cached(function: Callable[..., Any], scope: Scope, *args: Any) -> Any:
 def _briefing(
     db: tuple[str, float, float], reports: tuple[str, int], cases: tuple[str, int], scope: Scope, hide_small: bool
 ) -> Briefing:
-    return build_briefing(connection(), scope, hide_small, report_frames(), case_frames())
+    return build_briefing(connection(), scope, hide_small, report_frames(), case_frames(), ask=cached)
 
 
 def cached_briefing(scope: Scope, hide_small: bool) -> Briefing:

@@ -408,11 +408,11 @@ active AS (SELECT * FROM spells WHERE event_type <> 'removed')
 held AS (
     SELECT person_id, unnest(['health', 'labor_ability']) AS dimension, unnest([health, labor_ability]) AS value,
            DATE '1900-01-01' AS start, DATE '9999-12-01' AS stop
-    FROM person
+    FROM person SEMI JOIN members USING (person_id)
     UNION ALL
     SELECT p.person_id, 'age_band', b.label, make_date(year(p.birth_date) + b.lo, 1, 1),
            make_date(year(p.birth_date) + b.hi + 1, 1, 1)
-    FROM person p, (VALUES (0, 15, '0–15岁'), (16, 59, '16–59岁'), (60, 69, '60–69岁'), (70, 79, '70–79岁'), (80, 200, '80岁及以上')) AS b(lo, hi, label)
+    FROM person p SEMI JOIN members USING (person_id), (VALUES (0, 15, '0–15岁'), (16, 59, '16–59岁'), (60, 69, '60–69岁'), (70, 79, '70–79岁'), (80, 200, '80岁及以上')) AS b(lo, hi, label)
 ),
 member_values AS (
     SELECT * FROM (
@@ -699,6 +699,404 @@ SELECT village_code, $target_12 AS target_id, start, stop, col, n FROM (
     FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
     WHERE applies > 0 ORDER BY r.month, r.village_code
 
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+, gaps AS (  -- active households lacking any measure, or one matching their main cause
+    SELECT s.household_id, s.area_code, s.is_poor,
+           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
+               AND m.start_month <= CAST($at AS DATE)) AS no_measure,
+           CASE h.main_cause WHEN '因病' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('health', 'medical_assistance')) WHEN '因学' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('education')) WHEN '因残' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('disability')) WHEN '缺劳力' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('social_security')) ELSE false END AS cause_unmatched
+    FROM sized s JOIN household h USING (household_id)
+    WHERE s.is_active
+)
+
+SELECT area_code, count(*) FILTER (no_measure) AS no_measure,
+       count(*) FILTER (cause_unmatched AND NOT no_measure) AS unmatched
+FROM gaps GROUP BY 1
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+SELECT s.area_code, m.category_code AS key, sum(m.amount_yuan * (date_diff('month', m.start_month,
+    least(m.end_month, CAST($at AS DATE))) + 1) / (date_diff('month', m.start_month, m.end_month) + 1)) AS value
+FROM sized s JOIN measure m ON m.household_id = s.household_id
+WHERE m.start_month <= CAST($at AS DATE)
+GROUP BY ALL
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+, active AS (
+    SELECT s.area_code, h.helper_name || chr(31) || coalesce(h.helper_unit, chr(30)) AS helper
+    FROM sized s JOIN household h USING (household_id) WHERE s.is_active
+)
+SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
+UNION ALL SELECT area_code, '#with_helper', count(helper) FROM active GROUP BY 1
+UNION ALL SELECT area_code, helper, count(*) FROM active WHERE helper IS NOT NULL GROUP BY ALL
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+SELECT s.area_code, count(*) AS households, count(h.phone) AS phone, count(h.helper_name) AS helper_name, count(h.helper_unit) AS helper_unit, count(h.planned_exit_year) AS planned_exit_year,
+       count(*) FILTER (EXISTS (SELECT 1 FROM income i WHERE i.household_id = h.household_id
+                                AND i.year = year(CAST($at AS DATE)) - 1)) AS income_last_year
+FROM sized s JOIN household h USING (household_id) WHERE s.is_active GROUP BY 1
+-- ----
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+state AS (
+    SELECT household_id,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
+           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_state,
+           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
+               'returned')) AS exit_month,
+           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
+               AND event_month <= CAST($at AS DATE)) AS new_events,
+           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
+           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
+               AND event_month <= CAST($at AS DATE)) AS removed_poor
+    FROM ev GROUP BY household_id
+),
+counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
+    SELECT s.household_id,
+           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
+               AS persons_baseline,
+           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
+           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
+    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
+),
+measured AS (
+    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
+    WHERE m.start_month <= CAST($at AS DATE)
+),
+sized AS (
+    SELECT s.*, a.area_code,
+           coalesce(c.persons_baseline, 0) AS persons_baseline,
+           coalesce(c.persons_now, 0) AS persons_now,
+           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
+           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
+           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
+           d.household_id IS NOT NULL AS has_measure,
+           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
+           coalesce(s.exit_state = 'exited', false) AS is_exited
+    FROM state s JOIN area a USING (household_id)
+    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
+)
+
+, exits AS (
+    SELECT s.household_id, s.area_code, year(s.exit_month) AS exit_year
+    FROM sized s WHERE s.is_exited
+)
+
+SELECT x.area_code, CAST(floor(i.per_capita_income_yuan / l.yuan / 0.05) * 5 AS INTEGER) AS key, count(*) AS value
+FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
+JOIN poverty_line l ON l.year = x.exit_year
+WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
+GROUP BY ALL
 -- ----
 WITH area AS (
     SELECT h.household_id, '370200' AS area_code
@@ -1218,401 +1616,3 @@ ORDER BY g.no_measure DESC, h.household_id
            OR (NOT (l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
     ORDER BY v.village_code
 
--- ----
-WITH area AS (
-    SELECT h.household_id, v.village_code AS area_code
-    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-    WHERE
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
-
-),
-ev AS (
-    SELECT e.household_id, e.event_month, e.event_type,
-           row_number() OVER w AS seq,
-           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
-           lag(e.event_type) OVER w AS prev_type
-    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
-    WHERE e.person_id IS NULL
-    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
-),
-members AS (
-    SELECT p.person_id, p.household_id,
-           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
-           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
-    FROM person p
-    SEMI JOIN area a ON a.household_id = p.household_id
-    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
-    GROUP BY ALL
-)
-,
-state AS (
-    SELECT household_id,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_state,
-           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_month,
-           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
-               AND event_month <= CAST($at AS DATE)) AS new_events,
-           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
-               AND event_month <= CAST($at AS DATE)) AS removed_poor
-    FROM ev GROUP BY household_id
-),
-counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
-    SELECT s.household_id,
-           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
-               AS persons_baseline,
-           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
-    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
-),
-measured AS (
-    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
-    WHERE m.start_month <= CAST($at AS DATE)
-),
-sized AS (
-    SELECT s.*, a.area_code,
-           coalesce(c.persons_baseline, 0) AS persons_baseline,
-           coalesce(c.persons_now, 0) AS persons_now,
-           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
-           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
-           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           d.household_id IS NOT NULL AS has_measure,
-           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
-           coalesce(s.exit_state = 'exited', false) AS is_exited
-    FROM state s JOIN area a USING (household_id)
-    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
-)
-
-, gaps AS (  -- active households lacking any measure, or one matching their main cause
-    SELECT s.household_id, s.area_code, s.is_poor,
-           NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id
-               AND m.start_month <= CAST($at AS DATE)) AS no_measure,
-           CASE h.main_cause WHEN '因病' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('health', 'medical_assistance')) WHEN '因学' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('education')) WHEN '因残' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('disability')) WHEN '缺劳力' THEN NOT EXISTS (SELECT 1 FROM measure m WHERE m.household_id = s.household_id AND m.start_month <= CAST($at AS DATE) AND m.category_code IN ('social_security')) ELSE false END AS cause_unmatched
-    FROM sized s JOIN household h USING (household_id)
-    WHERE s.is_active
-)
-
-SELECT area_code, count(*) FILTER (no_measure) AS no_measure,
-       count(*) FILTER (cause_unmatched AND NOT no_measure) AS unmatched
-FROM gaps GROUP BY 1
--- ----
-WITH area AS (
-    SELECT h.household_id, v.village_code AS area_code
-    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-    WHERE
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
-
-),
-ev AS (
-    SELECT e.household_id, e.event_month, e.event_type,
-           row_number() OVER w AS seq,
-           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
-           lag(e.event_type) OVER w AS prev_type
-    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
-    WHERE e.person_id IS NULL
-    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
-),
-members AS (
-    SELECT p.person_id, p.household_id,
-           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
-           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
-    FROM person p
-    SEMI JOIN area a ON a.household_id = p.household_id
-    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
-    GROUP BY ALL
-)
-,
-state AS (
-    SELECT household_id,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_state,
-           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_month,
-           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
-               AND event_month <= CAST($at AS DATE)) AS new_events,
-           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
-               AND event_month <= CAST($at AS DATE)) AS removed_poor
-    FROM ev GROUP BY household_id
-),
-counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
-    SELECT s.household_id,
-           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
-               AS persons_baseline,
-           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
-    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
-),
-measured AS (
-    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
-    WHERE m.start_month <= CAST($at AS DATE)
-),
-sized AS (
-    SELECT s.*, a.area_code,
-           coalesce(c.persons_baseline, 0) AS persons_baseline,
-           coalesce(c.persons_now, 0) AS persons_now,
-           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
-           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
-           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           d.household_id IS NOT NULL AS has_measure,
-           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
-           coalesce(s.exit_state = 'exited', false) AS is_exited
-    FROM state s JOIN area a USING (household_id)
-    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
-)
-
-SELECT s.area_code, m.category_code AS key, sum(m.amount_yuan * (date_diff('month', m.start_month,
-    least(m.end_month, CAST($at AS DATE))) + 1) / (date_diff('month', m.start_month, m.end_month) + 1)) AS value
-FROM sized s JOIN measure m ON m.household_id = s.household_id
-WHERE m.start_month <= CAST($at AS DATE)
-GROUP BY ALL
--- ----
-WITH area AS (
-    SELECT h.household_id, v.village_code AS area_code
-    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-    WHERE
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
-
-),
-ev AS (
-    SELECT e.household_id, e.event_month, e.event_type,
-           row_number() OVER w AS seq,
-           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
-           lag(e.event_type) OVER w AS prev_type
-    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
-    WHERE e.person_id IS NULL
-    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
-),
-members AS (
-    SELECT p.person_id, p.household_id,
-           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
-           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
-    FROM person p
-    SEMI JOIN area a ON a.household_id = p.household_id
-    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
-    GROUP BY ALL
-)
-,
-state AS (
-    SELECT household_id,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_state,
-           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_month,
-           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
-               AND event_month <= CAST($at AS DATE)) AS new_events,
-           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
-               AND event_month <= CAST($at AS DATE)) AS removed_poor
-    FROM ev GROUP BY household_id
-),
-counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
-    SELECT s.household_id,
-           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
-               AS persons_baseline,
-           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
-    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
-),
-measured AS (
-    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
-    WHERE m.start_month <= CAST($at AS DATE)
-),
-sized AS (
-    SELECT s.*, a.area_code,
-           coalesce(c.persons_baseline, 0) AS persons_baseline,
-           coalesce(c.persons_now, 0) AS persons_now,
-           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
-           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
-           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           d.household_id IS NOT NULL AS has_measure,
-           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
-           coalesce(s.exit_state = 'exited', false) AS is_exited
-    FROM state s JOIN area a USING (household_id)
-    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
-)
-
-, active AS (
-    SELECT s.area_code, h.helper_name || chr(31) || coalesce(h.helper_unit, chr(30)) AS helper
-    FROM sized s JOIN household h USING (household_id) WHERE s.is_active
-)
-SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
-UNION ALL SELECT area_code, '#with_helper', count(helper) FROM active GROUP BY 1
-UNION ALL SELECT area_code, helper, count(*) FROM active WHERE helper IS NOT NULL GROUP BY ALL
--- ----
-WITH area AS (
-    SELECT h.household_id, v.village_code AS area_code
-    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-    WHERE
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
-
-),
-ev AS (
-    SELECT e.household_id, e.event_month, e.event_type,
-           row_number() OVER w AS seq,
-           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
-           lag(e.event_type) OVER w AS prev_type
-    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
-    WHERE e.person_id IS NULL
-    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
-),
-members AS (
-    SELECT p.person_id, p.household_id,
-           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
-           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
-    FROM person p
-    SEMI JOIN area a ON a.household_id = p.household_id
-    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
-    GROUP BY ALL
-)
-,
-state AS (
-    SELECT household_id,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_state,
-           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_month,
-           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
-               AND event_month <= CAST($at AS DATE)) AS new_events,
-           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
-               AND event_month <= CAST($at AS DATE)) AS removed_poor
-    FROM ev GROUP BY household_id
-),
-counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
-    SELECT s.household_id,
-           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
-               AS persons_baseline,
-           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
-    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
-),
-measured AS (
-    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
-    WHERE m.start_month <= CAST($at AS DATE)
-),
-sized AS (
-    SELECT s.*, a.area_code,
-           coalesce(c.persons_baseline, 0) AS persons_baseline,
-           coalesce(c.persons_now, 0) AS persons_now,
-           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
-           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
-           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           d.household_id IS NOT NULL AS has_measure,
-           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
-           coalesce(s.exit_state = 'exited', false) AS is_exited
-    FROM state s JOIN area a USING (household_id)
-    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
-)
-
-SELECT s.area_code, count(*) AS households, count(h.phone) AS phone, count(h.helper_name) AS helper_name, count(h.helper_unit) AS helper_unit, count(h.planned_exit_year) AS planned_exit_year,
-       count(*) FILTER (EXISTS (SELECT 1 FROM income i WHERE i.household_id = h.household_id
-                                AND i.year = year(CAST($at AS DATE)) - 1)) AS income_last_year
-FROM sized s JOIN household h USING (household_id) WHERE s.is_active GROUP BY 1
--- ----
-WITH area AS (
-    SELECT h.household_id, v.village_code AS area_code
-    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
-    WHERE
-    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
-    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
- AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
-    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
-    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
-
-),
-ev AS (
-    SELECT e.household_id, e.event_month, e.event_type,
-           row_number() OVER w AS seq,
-           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
-           lag(e.event_type) OVER w AS prev_type
-    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
-    WHERE e.person_id IS NULL
-    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
-),
-members AS (
-    SELECT p.person_id, p.household_id,
-           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
-           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
-    FROM person p
-    SEMI JOIN area a ON a.household_id = p.household_id
-    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
-    GROUP BY ALL
-)
-,
-state AS (
-    SELECT household_id,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($baseline AS DATE)) AS at_baseline,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE)) AS at_month,
-           arg_max(event_type, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_state,
-           arg_max(event_month, seq) FILTER (event_month <= CAST($at AS DATE) AND event_type IN ('exited',
-               'returned')) AS exit_month,
-           count(*) FILTER (event_type IN ('new', 'identified') AND event_month > CAST($baseline AS DATE)
-               AND event_month <= CAST($at AS DATE)) AS new_events,
-           count(*) FILTER (event_type = 'returned' AND event_month <= CAST($at AS DATE)) AS returned_events,
-           count(*) FILTER (event_type = 'removed' AND prev_type IN ('identified', 'new', 'returned')
-               AND event_month <= CAST($at AS DATE)) AS removed_poor
-    FROM ev GROUP BY household_id
-),
-counts AS (  -- members at the baseline, at the month and at the household's exit: one grouped join
-    SELECT s.household_id,
-           count(*) FILTER (p.joined <= CAST($baseline AS DATE) AND CAST($baseline AS DATE) < p.left_month)
-               AS persons_baseline,
-           count(*) FILTER (p.joined <= CAST($at AS DATE) AND CAST($at AS DATE) < p.left_month) AS persons_now,
-           count(*) FILTER (p.joined <= s.exit_month AND s.exit_month < p.left_month) AS persons_at_exit
-    FROM state s JOIN members p USING (household_id) GROUP BY s.household_id
-),
-measured AS (
-    SELECT DISTINCT m.household_id FROM measure m SEMI JOIN area a ON a.household_id = m.household_id
-    WHERE m.start_month <= CAST($at AS DATE)
-),
-sized AS (
-    SELECT s.*, a.area_code,
-           coalesce(c.persons_baseline, 0) AS persons_baseline,
-           coalesce(c.persons_now, 0) AS persons_now,
-           coalesce(c.persons_at_exit, 0) AS persons_at_exit,
-           s.at_baseline IN ('identified', 'new', 'returned') AS is_baseline,
-           s.at_month IS NOT NULL AND s.at_month <> 'removed' AS is_active,
-           d.household_id IS NOT NULL AS has_measure,
-           s.at_month IN ('identified', 'new', 'returned') AS is_poor,
-           coalesce(s.exit_state = 'exited', false) AS is_exited
-    FROM state s JOIN area a USING (household_id)
-    LEFT JOIN counts c USING (household_id) LEFT JOIN measured d USING (household_id)
-)
-
-, exits AS (
-    SELECT s.household_id, s.area_code, year(s.exit_month) AS exit_year
-    FROM sized s WHERE s.is_exited
-)
-
-SELECT x.area_code, CAST(floor(i.per_capita_income_yuan / l.yuan / 0.05) * 5 AS INTEGER) AS key, count(*) AS value
-FROM exits x JOIN income i ON i.household_id = x.household_id AND i.year = x.exit_year
-JOIN poverty_line l ON l.year = x.exit_year
-WHERE i.per_capita_income_yuan BETWEEN 0.8 * l.yuan AND 2 * l.yuan
-GROUP BY ALL
