@@ -5,7 +5,9 @@ figures are the town's."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -21,6 +23,11 @@ from geo import boundaries
 from reporting.registry import Catalogue, Target
 
 
+def _text(column: pd.Series, formatter: Callable[[Any], str]) -> pd.Series:
+    """The column's values as shown (text, also when the column is empty: an area without households)."""
+    return column.map(formatter).astype(object)
+
+
 def _area_scope(scope: Scope) -> Scope:
     """Below district level the map shows the town, so its figures are the town's."""
     return replace(scope, village=None)
@@ -34,18 +41,18 @@ def _tips(label: str, text: pd.Series) -> pd.Series:
 def distribution_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, metric: str) -> pd.DataFrame:
     table = area_metrics(con, _area_scope(scope), level)
     formatter = {"share_still_poor": fmt.percent, "incidence": lambda v: fmt.number(v, 1)}.get(metric, fmt.count)
-    text = table[metric].map(formatter) + "；现存贫困户 " + table["remaining_households"].map(fmt.count)
+    text = _text(table[metric], formatter) + "；现存贫困户 " + _text(table["remaining_households"], fmt.count)
     return pd.DataFrame({"area_code": table["area_code"], "value": table[metric], "tip": _tips(METRICS[metric], text)})
 
 
 def coverage_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, group: str) -> pd.DataFrame:
     table = coverage_by_area(con, _area_scope(scope), level, group)
     text = (
-        table["coverage"].map(fmt.percent)
+        _text(table["coverage"], fmt.percent)
         + "（"
-        + table["covered"].map(fmt.count)
+        + _text(table["covered"], fmt.count)
         + " / "
-        + table["households"].map(fmt.count)
+        + _text(table["households"], fmt.count)
         + " 户）"
     )
     return pd.DataFrame(
@@ -61,7 +68,7 @@ def flow_values(
     con: duckdb.DuckDBPyConnection, scope: Scope, level: str, flow: str, first: dt.date, last: dt.date
 ) -> pd.DataFrame:
     table = flows_by_area(con, _area_scope(scope), level, first, last)
-    text = table[flow].map(fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
+    text = _text(table[flow], fmt.count) + f" 户（{fmt.month(first)} 至 {fmt.month(last)}）"
     return pd.DataFrame(
         {"area_code": table["area_code"], "value": table[flow].astype(float), "tip": _tips(FLOW_LABELS[flow], text)}
     )
@@ -70,7 +77,7 @@ def flow_values(
 def flagged_values(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
     """Households with a 红 or 黄 warning per area, with the red ones in the tooltip."""
     table = flagged_by_area(con, _area_scope(scope), level)
-    text = table["flagged"].map(fmt.count) + " 户，其中红色 " + table["red"].map(fmt.count) + " 户"
+    text = _text(table["flagged"], fmt.count) + " 户，其中红色 " + _text(table["red"], fmt.count) + " 户"
     return pd.DataFrame(
         {"area_code": table["area_code"], "value": table["flagged"].astype(float), "tip": _tips("预警户", text)}
     )
@@ -86,7 +93,7 @@ def village_values(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame
     )
     status = points["exited"].map({True: "已摘帽", False: "未摘帽"}).where(points["designation"].notna(), "")
     return points.assign(
-        tip=kind + " " + status + "；现存贫困人口 " + points["remaining_persons"].map(fmt.count) + " 人"
+        tip=kind + " " + status + "；现存贫困人口 " + _text(points["remaining_persons"], fmt.count) + " 人"
     )
 
 

@@ -62,7 +62,7 @@ def render(records: list[Record]) -> str:
                     f"{b['households']:,}",
                     f"{b['persons']:,}",
                     "—（复用）" if b["generate_s"] is None else f"{b['generate_s']:.1f}",
-                    f"{b['cube_build_s']:.2f}",
+                    "—" if b["cube_build_s"] is None else f"{b['cube_build_s']:.2f}",
                     f"{b['db_mb']:,.1f}",
                     f"{next(c['seconds'] for c in _of(records, 'cold_start') if c['scale'] == b['scale']):.2f}",
                     f"{next(m['peak_rss_mb'] for m in _of(records, 'memory') if m['scale'] == b['scale']):,}",
@@ -182,7 +182,7 @@ def _summary(records: list[Record]) -> list[str]:
     payloads = [
         [
             f"{scale:g}",
-            page,
+            _page_title(page),
             *_by_scope(rows, lambda r: f"{r['bytes'] / 1e6:,.2f}"),
             _verdict(all(r["bytes"] <= PAYLOAD_TARGET_BYTES for r in rows)),
         ]

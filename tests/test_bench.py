@@ -83,7 +83,7 @@ def test_the_performance_page_is_the_rendering_of_its_bench_record() -> None:
     """docs/performance.md's figures are generated from docs/performance.json (python -m bench.report), never typed."""
     import json
 
-    from bench.report import END, START, render, rewrite
+    from bench.report import END, START, render, render_readme, rewrite
 
     record = json.loads((PROJECT_DIR / "docs" / "performance.json").read_text(encoding="utf-8"))
     page = (PROJECT_DIR / "docs" / "performance.md").read_text(encoding="utf-8")
@@ -91,3 +91,5 @@ def test_the_performance_page_is_the_rendering_of_its_bench_record() -> None:
     assert render(record) in page and rewrite(page, record) == page
     prose = page.split(START)[0]
     assert not re.search(r"\d+(\.\d+)?\s*(ms|毫秒)", prose), "measured times belong in the generated section"
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert readme.count(START) == 1 and rewrite(readme, record, render_readme(record)) == readme

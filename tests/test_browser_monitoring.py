@@ -4,6 +4,7 @@ closed as 不纳入监测, with both steps in the case history and the audit log
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from access.store import AccessStore, store_path
+from analytics.monitoring.backtest import Record, as_json, stored_path
 from cases.store import CaseStore, cases_path
 from reporting.store import reports_path
 from tests.browser import browser_page, exceptions_on, screenshot, wait_for_texts
@@ -40,6 +42,9 @@ def test_a_monitor_opens_a_case_from_a_flag_and_closes_it_after_the_visit(tmp_pa
     db = tmp_path / "demo.duckdb"
     for source in (demo_db, reports_path(demo_db), cases_path(demo_db), store_path(demo_db)):
         shutil.copy(source, tmp_path / source.name)
+    # A stored backtest (hand-made figures): the page shows its returns and 新识别 columns as written.
+    record = Record("score", 3, 20, 0.496, 0.014, 0.801, 1.8, 6, 252, 120, 105, 0.371, 147, 0.585)
+    stored_path(db).write_text(json.dumps(as_json([record])), encoding="utf-8")
     before = CaseStore(cases_path(db)).cases()
     with streamlit_server(db, "streamlit-monitoring.log") as url, browser_page(1920, 1080) as page:
         page.goto(url + "/")
@@ -48,6 +53,10 @@ def test_a_monitor_opens_a_case_from_a_flag_and_closes_it_after_the_visit(tmp_pa
         heads, reasons = table_column(page, "户主"), table_column(page, "预警原因")
         assert len(heads) == 50 and all(re.fullmatch(r"\S\*\S?", h) for h in heads), heads  # masked, verbatim
         assert "本年住院自付累计≥5,000元（脱贫户）" in reasons
+        watched = table_column(page, "对象")
+        assert len(watched) == 50 and set(watched) <= {"脱贫户", "边缘户"} and "边缘户" in watched, watched
+        assert table_column(page, "其中返贫") == ["37.1%"] and table_column(page, "其中新识别") == ["58.5%"]
+        assert table_column(page, "事件数（返贫/新识别）") == ["105/147"]
         screenshot(page, ARTIFACTS / "monitoring-page.png")
 
         form = page.locator('[data-testid="stForm"]').filter(has_text="立案核实的预警户")

@@ -368,3 +368,15 @@ def test_returns_and_new_of_the_month_by_village(small, month, district) -> None
     keys = got[["town_name", "village_name", "event"]].itertuples(index=False, name=None)
     assert dict(zip(keys, got["households"], strict=True)) == expected
     assert got["households"].is_monotonic_decreasing
+
+
+def test_maps_of_a_district_without_households_draw_it_as_no_data(small) -> None:
+    """Found by the benchmark: 胶州市 holds no household in the small roster; the 图二 and 图三 maps of it raised
+    (adding a text to an empty column of numbers) instead of drawing its towns as 无数据."""
+    scope = Scope(sr.AS_OF, sr.JIAOZHOU)
+    specs = [
+        distribution_map(small, scope, "town", "remaining_persons", "quantile", 5, True)[0],
+        coverage_map(small, scope, "town", "any", "quantile", 5)[0],
+        flow_map(small, scope, "town", "exited", sr.AS_OF, sr.AS_OF, "quantile", 5)[0],
+    ]
+    assert all(spec.payload_bytes > 0 for spec in specs)
