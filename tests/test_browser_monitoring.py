@@ -53,6 +53,9 @@ def test_a_monitor_opens_a_case_from_a_flag_and_closes_it_after_the_visit(tmp_pa
         heads, reasons = table_column(page, "户主"), table_column(page, "预警原因")
         assert len(heads) == 50 and all(re.fullmatch(r"\S\*\S?", h) for h in heads), heads  # masked, verbatim
         assert "本年住院自付累计≥5,000元（脱贫户）" in reasons
+        # The worklist's first case was 监测帮扶中: its measures form raised (measure_choices asked with a scope).
+        wait_for_texts(page)  # the whole run has ended
+        assert "页面出现错误" not in page.locator("body").inner_text()
         watched = table_column(page, "对象")
         assert len(watched) == 50 and set(watched) <= {"脱贫户", "边缘户"} and "边缘户" in watched, watched
         assert table_column(page, "其中返贫") == ["37.1%"] and table_column(page, "其中新识别") == ["58.5%"]

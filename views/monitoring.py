@@ -215,7 +215,7 @@ if user.can("monitor") or user.can("monitor_review"):
                 if st.form_submit_button("提交审定"):
                     step = Step("decide", eligible=include == "纳入监测", object_type=kind)
             else:
-                choices = cached(measure_choices, scope)
+                choices = measure_choices(con)
                 measures = st.multiselect(
                     "帮扶措施（落实后提交）", list(choices), format_func=choices.get, key="case_measures"
                 )
