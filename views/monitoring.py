@@ -217,7 +217,7 @@ if user.can("monitor") or user.can("monitor_review"):
             else:
                 choices = measure_choices(con)
                 measures = st.multiselect(
-                    "帮扶措施（落实后提交）", list(choices), format_func=choices.get, key="case_measures"
+                    "帮扶措施（落实后提交）", list(choices), format_func=lambda code: choices[code], key="case_measures"
                 )
                 secured = st.checkbox(
                     "义务教育、基本医疗、住房安全和饮水安全均有保障（风险消除时确认）", key="case_secured"
