@@ -199,9 +199,9 @@ def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) 
 
 
 HELPER_SEPARATOR = chr(31)  # between a helper's name and unit in its key
-_HELPERS = """
+_HELPERS = f"""
 , active AS (
-    SELECT s.area_code, h.helper_name || chr(31) || coalesce(h.helper_unit, chr(30)) AS helper
+    SELECT s.area_code, h.helper_name || chr({ord(HELPER_SEPARATOR)}) || coalesce(h.helper_unit, chr(30)) AS helper
     FROM sized s JOIN household h USING (household_id) WHERE s.is_active
 )
 SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
