@@ -47,37 +47,38 @@ def _timeliness(due: dt.date, state: str | None, submitted: object, today: dt.da
 def expected_units(catalogue: Catalogue, frames: ReportFrames, scope: Scope, kind: str | None = None) -> pd.DataFrame:
     """Every reporting unit expected by the reporting date (periods that have ended), of one period kind or all,
     in the scope's area (a district sees its own units), with its timeliness and state."""
-    states = frames.states.assign(period=pd.to_datetime(frames.states["period"]).dt.date).set_index(
-        ["dataset_id", "area_code", "period"]
+    expected = pd.DataFrame(
+        [
+            (
+                dataset.id,
+                dataset.name,
+                dataset.owner,
+                area,
+                catalogue.area_name(area),
+                period.start,
+                period.label,
+                period.due,
+            )
+            for dataset in catalogue.datasets.values()
+            if kind in (None, dataset.period)
+            for area in catalogue.areas_of(dataset)
+            if not scope.district or area == scope.district
+            for period in ended_periods(dataset.period, frames.today)
+        ],
+        columns=UNIT_COLUMNS[:8],
     )
-    rows = []
-    for dataset in catalogue.datasets.values():
-        if kind not in (None, dataset.period):
-            continue
-        for area in catalogue.areas_of(dataset):
-            if scope.district and area != scope.district:
-                continue
-            for period in ended_periods(dataset.period, frames.today):
-                key = (dataset.id, area, period.start)
-                state = states["state"].get(key)
-                submitted = states["submitted_at"].get(key)
-                rows.append(
-                    (
-                        dataset.id,
-                        dataset.name,
-                        dataset.owner,
-                        area,
-                        catalogue.area_name(area),
-                        period.start,
-                        period.label,
-                        period.due,
-                        submitted,
-                        state,
-                        STATE_LABELS[state],
-                        _timeliness(period.due, state, submitted, frames.today),
-                    )
-                )
-    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    states = frames.states[["dataset_id", "area_code", "period", "submitted_at", "state"]]
+    units = expected.merge(
+        states.assign(period=pd.to_datetime(states["period"]).dt.date),
+        on=["dataset_id", "area_code", "period"],
+        how="left",
+    )
+    units["state_label"] = units["state"].map(STATE_LABELS).fillna(STATE_LABELS[None])
+    units["timeliness"] = [
+        _timeliness(due, state, submitted, frames.today)
+        for due, state, submitted in zip(units["due"], units["state"], units["submitted_at"], strict=True)
+    ]
+    return units[UNIT_COLUMNS]
 
 
 def rates(units: pd.DataFrame, by: str) -> pd.DataFrame:

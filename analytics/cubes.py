@@ -8,12 +8,15 @@
 * ``cube_person``: poor (and baseline) households with a member of an age band, health or labour ability, and
   those members;
 * ``cube_measure_count``: active households by how many distinct measures they have had;
+* ``cube_transition``: households by their status at the baseline and at the month (the status transitions);
 * ``cube_goal``: the additive figures of the plan targets measured from households, persons and measures
   (``goals.Additive``);
 * ``cube_quality``: the records of every data-quality check per village at the as-of month only (the checks
   list records; at other months the page runs them on the raw tables);
 * ``cube_figure``: the figures of ``analytics.figures`` (gaps, funds, completeness, exit-income bands, helper
-  loads) per village at the as-of month only.
+  loads) per village at the as-of month only;
+* ``cube_risk``: the risk score and its reasons for every watched household at the as-of month only (the model
+  trains on the whole city, so it is built once for the city, not per partition).
 
 ``build_cubes`` fills them for the whole city from 2015-12 to the as-of month; the generator and the snapshot
 writer call it in the same write as the roster. Questions without household slices are then sums over a cube,
@@ -35,6 +38,7 @@ from analytics.coverage import MEASURE_GROUPS
 from analytics.cube_switch import raw_tables_only
 from analytics.dataset import dataset_info
 from analytics.figures import RawFigure
+from analytics.monitoring import score
 from analytics.scope import Scope
 from analytics.sql import execute
 from storage.months import BASELINE
@@ -46,9 +50,11 @@ CUBES = (
     "cube_profile",
     "cube_person",
     "cube_measure_count",
+    "cube_transition",
     "cube_goal",
     "cube_quality",
     "cube_figure",
+    "cube_risk",
 )
 
 _POOR, _OPEN = dynamics.POOR, dynamics.OPEN_END
@@ -252,6 +258,24 @@ spans AS (
 """
 )
 
+# Households by their status at the baseline and at each month (``dynamics.status_transitions`` from the baseline):
+# a household holds (its baseline status, event type) over each of its event spells and (baseline status, '') until
+# its first event; '' stands for no status (未纳入), so that it joins like any other key.
+_TRANSITION_SPANS = """,
+base AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code, min(ev.event_month) AS first_event,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline), '') AS status_from
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spans AS (
+    SELECT b.village_code, b.status_from, ev.event_type AS status_to, ev.event_month AS start, ev.next_month AS stop,
+           'households' AS col, 1 AS n
+    FROM ev JOIN base b USING (household_id) WHERE ev.event_month < ev.next_month
+    UNION ALL
+    SELECT village_code, status_from, '', $baseline, first_event, 'households', 1 FROM base
+)
+"""
+
 # Households count as active for the goals from their first event to their first removal (goals._ACTIVE).
 _GOAL_LIFE = f""",
 life AS (
@@ -283,6 +307,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("_groups")
     _insert(con, "cube_quality", _quality_records(con, city))  # some checks compare households across districts
+    _insert(con, "cube_risk", score.city_risk(con, city.as_of).drop(columns="town_code").assign(month=city.as_of))
     con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
 
 
@@ -318,6 +343,15 @@ def _build_village_cubes(con: duckdb.DuckDBPyConnection, part: Scope) -> None:
             keys=("dimension", "value"),
             keep="remaining_households > 0 OR baseline_households > 0",
         )
+    _running(
+        con,
+        part,
+        "cube_transition",
+        _TRANSITION_SPANS,
+        {"households": "sum"},
+        keys=("status_from", "status_to"),
+        keep="households > 0",
+    )
     _running(
         con,
         part,

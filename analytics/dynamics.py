@@ -391,9 +391,21 @@ SELECT a.status_a, a.status_b, count(*) AS households FROM (
 """
 
 
+_CUBE_TRANSITIONS = f"""
+SELECT nullif(c.status_from, '') AS status_a, nullif(c.status_to, '') AS status_b, sum(c.households) AS households
+FROM cube_transition c
+WHERE {CUBE_FILTER_SQL} AND c.month = CAST($second AS DATE)
+GROUP BY ALL
+"""
+
+
 def status_transitions(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date, second: dt.date) -> pd.DataFrame:
-    """Households by status at ``first`` and at ``second`` (labels: 未纳入 贫困 返贫 已脱贫 自然减少)."""
-    raw = over_events(con, scope, None, _TRANSITIONS, first=first, second=second)
+    """Households by status at ``first`` and at ``second`` (labels: 未纳入 贫困 返贫 已脱贫 自然减少); from the
+    baseline, ``cube_transition`` answers."""
+    if first == BASELINE and from_cube(con, "cube_transition", scope, first, second):
+        raw = execute(con, _CUBE_TRANSITIONS, {**scope.sql_params(), "second": second}).df()
+    else:
+        raw = over_events(con, scope, None, _TRANSITIONS, first=first, second=second)
     raw["from_status"] = raw["status_a"].map(lambda s: STATUS_LABELS[s if isinstance(s, str) else None])
     raw["to_status"] = raw["status_b"].map(lambda s: STATUS_LABELS[s if isinstance(s, str) else None])
     table = raw.groupby(["from_status", "to_status"], as_index=False)["households"].sum()

@@ -42,9 +42,11 @@ TABLE_ORDER: tuple[str, ...] = (
     "cube_profile",
     "cube_person",
     "cube_measure_count",
+    "cube_transition",
     "cube_goal",
     "cube_quality",
     "cube_figure",
+    "cube_risk",
     "cube_flow",
     "cube_built",
 )

@@ -353,6 +353,17 @@ CREATE TABLE cube_measure_count (
     households    BIGINT NOT NULL CHECK (households > 0)
 );
 
+-- Households by status (event type; '' = none yet) at the baseline and at the month.
+CREATE TABLE cube_transition (
+    village_code  VARCHAR NOT NULL,
+    town_code     VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month         DATE NOT NULL,
+    status_from   VARCHAR NOT NULL,
+    status_to     VARCHAR NOT NULL,
+    households    BIGINT NOT NULL CHECK (households > 0)
+);
+
 CREATE TABLE cube_goal (
     village_code VARCHAR NOT NULL,
     town_code    VARCHAR NOT NULL,
@@ -384,6 +395,19 @@ CREATE TABLE cube_figure (
     figure       VARCHAR NOT NULL,
     key          VARCHAR NOT NULL,
     value        DOUBLE NOT NULL
+);
+
+-- The risk score (analytics.monitoring.score.city_risk) of every watched household at the as-of month only:
+-- household_id holds the 边缘户's id where near_poor.
+CREATE TABLE cube_risk (
+    household_id VARCHAR NOT NULL,
+    near_poor    BOOLEAN NOT NULL,
+    village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month        DATE NOT NULL,
+    risk         DOUBLE NOT NULL,
+    reasons      VARCHAR NOT NULL
 );
 
 CREATE TABLE cube_flow (

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from access.store import AccessStore, store_path
-from analytics.monitoring.backtest import Record, as_json, stored_path
+from analytics.monitoring.records import Record, as_json, stored_path
 from cases.store import CaseStore, cases_path
 from reporting.store import reports_path
 from tests.browser import browser_page, exceptions_on, screenshot, wait_for_texts

@@ -32,6 +32,7 @@ from analytics.dynamics import (
     household_outcomes,
     monthly_flows,
     poor_stock,
+    status_transitions,
     stock_flow_table,
 )
 from analytics.goals import goal_progress
@@ -168,6 +169,7 @@ WHOLE_PAGE_QUESTIONS = {
         }
     ).astype(str),
     "returns_and_new_this_month": returns_and_new_this_month,
+    "status_transitions": lambda c, s: status_transitions(c, s, BASELINE, s.as_of),
 }
 
 

@@ -166,7 +166,10 @@ def test_flows_by_area_over_a_period(small) -> None:
         assert table.loc[district, ["new", "returned", "exited", "removed"]].tolist() == totals
 
 
-@pytest.mark.parametrize("first, second", [(sr.BASELINE, sr.AS_OF), (dt.date(2016, 6, 1), dt.date(2017, 3, 1))])
+@pytest.mark.parametrize(
+    "first, second",
+    [(sr.BASELINE, sr.AS_OF), (sr.BASELINE, dt.date(2016, 6, 1)), (dt.date(2016, 6, 1), dt.date(2017, 3, 1))],
+)
 def test_status_transitions(small, first, second) -> None:
     got = {
         (r.from_status, r.to_status): r.households

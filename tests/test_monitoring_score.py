@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.cube_switch import raw_tables_only, recording
 from analytics.cubes import build_cubes
-from analytics.monitoring.backtest import METHODS, backtest
+from analytics.monitoring import score
+from analytics.monitoring.backtest import backtest
 from analytics.monitoring.features import household_months
-from analytics.monitoring.score import NEAR_LINE_YUAN, _reason, reasons, risk, train
+from analytics.monitoring.records import METHODS
+from analytics.monitoring.score import NEAR_LINE_YUAN, _reason, current_risk, reasons, risk, train
 from analytics.scope import Scope
 from roster.generate import generate
 from tests.conftest import PROJECT_DIR
@@ -114,3 +117,65 @@ def test_on_the_demo_the_score_beats_the_baseline_on_recall(demo_db: Path, tmp_p
     recall = {(r["method"], r["horizon_months"]): r["recall"] for r in records}
     for horizon in (3, 6):
         assert recall[("score", horizon)] > recall[("baseline", horizon)] + 0.1, recall
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(dt.date(2018, 12, 1)),
+        Scope(dt.date(2018, 12, 1), "370283"),
+        Scope(dt.date(2018, 12, 1), "370283", "370283108"),
+    ],
+    ids=["city", "district", "town"],
+)
+def test_the_stored_scores_are_the_scores_computed_on_the_raw_tables(history: Path, scope: Scope) -> None:
+    """The cube build stores the as-of month's scores; the page reads them (the cube path ran) and they equal the
+    model trained and applied on the raw tables for the same scope."""
+    with duckdb.connect(str(history), read_only=True) as con:
+        with recording() as decisions:
+            stored = current_risk(con, scope)
+        with raw_tables_only(), recording() as raw_decisions:
+            computed = current_risk(con, scope)
+        with recording() as earlier:
+            current_risk(con, scope.at(dt.date(2018, 11, 1)))
+    assert decisions == [("cube_risk", True)] and raw_decisions == [("cube_risk", False)]
+    assert earlier == [("cube_risk", False)]  # stored for the as-of month only
+    assert len(stored) > 50 and stored["near_poor"].any() and stored["reasons"].str.len().gt(0).all()
+    if scope.district:
+        assert stored["town_code"].str.startswith(scope.town or scope.district).all()
+    order = ["near_poor", "household_id"]
+    pd.testing.assert_frame_equal(
+        stored.sort_values(order, ignore_index=True),
+        computed.sort_values(order, ignore_index=True)[stored.columns],
+        check_dtype=False,
+    )
+
+
+def test_a_large_roster_trains_on_a_fixed_sample_of_households(history: Path, monkeypatch) -> None:
+    """Above ``TRAINING_HOUSEHOLDS`` the training months hold every k-th household (the same ones each time, by a
+    hash of the id); the month scored still holds every household."""
+    as_of = dt.date(2018, 12, 1)
+    with duckdb.connect(str(history), read_only=True) as con:
+        full = household_months(con, Scope(as_of), FIRST)
+        sample = household_months(con, Scope(as_of), FIRST, every=3)
+        watched = con.execute(
+            "SELECT (SELECT count(*) FROM household) + (SELECT count(*) FROM near_poor_household)"
+        ).fetchone()[0]
+        monkeypatch.setattr(score, "TRAINING_HOUSEHOLDS", watched // 3)
+        assert score._sampling(con) == 4
+        monkeypatch.setattr(score, "TRAINING_HOUSEHOLDS", watched)
+        assert score._sampling(con) == 1
+    key = ["household_id", "near_poor"]
+    last = pd.Timestamp(as_of)
+    pd.testing.assert_frame_equal(
+        full[full["month"] == last].reset_index(drop=True), sample[sample["month"] == last].reset_index(drop=True)
+    )
+    earlier_full, earlier_sample = full[full["month"] < last], sample[sample["month"] < last]
+    kept = earlier_sample[key].drop_duplicates()
+    share = len(kept) / len(earlier_full[key].drop_duplicates())
+    assert 0.25 < share < 0.42, share
+    rows_of_kept = earlier_full.merge(kept, on=key)  # a kept household keeps all its months, unchanged
+    pd.testing.assert_frame_equal(
+        rows_of_kept.sort_values([*key, "month"], ignore_index=True),
+        earlier_sample.sort_values([*key, "month"], ignore_index=True),
+    )

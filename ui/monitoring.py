@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import User
-from analytics.monitoring.backtest import RECORD_FIELDS, stored_path
 from analytics.monitoring.figures import case_household
+from analytics.monitoring.records import RECORD_FIELDS, stored_path
 from analytics.monitoring.rules import flagged_households, household_labels
 from analytics.monitoring.score import current_risk
 from analytics.scope import Scope
@@ -29,13 +29,13 @@ VISITS_PER_TOWN = 20  # what a township can visit in a month
 WATCHED_LABELS = {False: "脱贫户", True: "边缘户"}  # the visit list's ``near_poor``
 
 
-def visit_list(scope: Scope, first: dt.date, cases: pd.DataFrame) -> pd.DataFrame:
+def visit_list(scope: Scope, cases: pd.DataFrame) -> pd.DataFrame:
     """The scope's flagged households (exited households and 边缘户) and, flagged or not (绿), each township's
     ``VISITS_PER_TOWN`` highest risk scores — masked, with the score, its reasons and the case's state; red first,
     then by risk."""
     keys = ["household_id", "near_poor"]
     flagged = cached(flagged_households, scope).astype({"near_poor": "bool"})
-    scored = cached(current_risk, scope, first).rename(columns={"reasons": "score_reasons"})
+    scored = cached(current_risk, scope).rename(columns={"reasons": "score_reasons"})
     scored = scored.astype({"near_poor": "bool"})
     top = scored.sort_values("risk", ascending=False).groupby("town_code").head(VISITS_PER_TOWN)
     unflagged = top.merge(flagged[keys], on=keys, how="left", indicator=True).query("_merge == 'left_only'")
@@ -44,7 +44,7 @@ def visit_list(scope: Scope, first: dt.date, cases: pd.DataFrame) -> pd.DataFram
     latest = cases.drop_duplicates("household_id")[["household_id", "state"]]
     frame = (
         pd.concat([flagged, others.astype({"near_poor": "bool"})], ignore_index=True)
-        .merge(scored.drop(columns="town_code"), on=keys, how="left")
+        .merge(scored.drop(columns=["village_code", "town_code"]), on=keys, how="left")
         .merge(latest, on="household_id", how="left")
     )
     frame["case"] = frame["state"].map(STATE_LABELS).fillna("未立案")

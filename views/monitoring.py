@@ -8,7 +8,6 @@ import streamlit as st
 
 from analytics import fmt
 from analytics.classify import METHODS, methods_for
-from analytics.monitoring.backtest import METHOD_LABELS
 from analytics.monitoring.figures import (
     case_figures,
     cases_by_urgency,
@@ -17,11 +16,11 @@ from analytics.monitoring.figures import (
     monitored_by_type_and_state,
     opened_and_closed_by_month,
 )
+from analytics.monitoring.records import METHOD_LABELS
 from analytics.monitoring.rules import flagged_by_area, rule_count
 from analytics.scope import area_names
 from cases.workflow import OBJECT_TYPES, STATE_LABELS, Step
 from geo.maps import map_level, warning_map
-from storage.months import add_months
 from ui import charts
 from ui.auth import current_user
 from ui.cache import cached
@@ -47,7 +46,7 @@ st.caption(
 )
 
 figures = case_figures(frames.cases, frames.measures, scope, frames.today)
-visits = visit_list(scope, add_months(info.baseline, 1), frames.cases)
+visits = visit_list(scope, frames.cases)
 tiers = visits["tier"].value_counts()
 cells = st.columns(7)
 for cell, (label, value) in zip(

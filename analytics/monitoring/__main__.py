@@ -15,7 +15,8 @@ from pathlib import Path
 from access.cli import add_user_arguments
 from analytics import fmt
 from analytics.__main__ import CliError, _limit, _open
-from analytics.monitoring.backtest import METHOD_LABELS, TOP_N, Record, as_json, backtest
+from analytics.monitoring.backtest import TOP_N, backtest
+from analytics.monitoring.records import METHOD_LABELS, Record, as_json
 from analytics.monitoring.score import SEED
 
 

@@ -11,8 +11,6 @@ Figures, pooled over origins: recall@N (events caught / all events; also apart f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -21,39 +19,15 @@ from sklearn.metrics import roc_auc_score
 
 from analytics.dataset import dataset_info
 from analytics.monitoring.features import household_months
+from analytics.monitoring.records import METHODS, Record
 from analytics.monitoring.rules import rule_hits
 from analytics.monitoring.score import SEED, risk, train
 from analytics.scope import Scope
 from storage.months import add_months
 
-METHODS = ("rules", "score", "baseline")
-METHOD_LABELS = {"rules": "规则", "score": "风险评分", "baseline": "基线（收入最低优先）"}
 HORIZONS = (3, 6)
 TOP_N = 20
 NO_INCOME = 1e9  # a household without last year's income comes last in the baseline's order
-
-
-@dataclass(frozen=True)
-class Record:
-    """One method at one horizon (``--json`` writes these)."""
-
-    method: str
-    horizon_months: int
-    top_n: int
-    recall: float | None
-    precision: float | None
-    auc: float | None
-    lead_months: float | None
-    origins: int
-    events: int
-    listed: int
-    return_events: int
-    return_recall: float | None
-    new_events: int
-    new_recall: float | None
-
-
-RECORD_FIELDS = frozenset(f.name for f in fields(Record))
 
 
 def rule_priority(con: duckdb.DuckDBPyConnection, scope: Scope, rows: pd.DataFrame) -> np.ndarray:
@@ -155,13 +129,3 @@ def _record(method: str, horizon: int, top_n: int, parts: list[pd.DataFrame]) ->
 
 def _share(flags: pd.Series) -> float | None:
     return float(flags.mean()) if len(flags) else None
-
-
-def stored_path(db: Path) -> Path:
-    """Where the dashboard reads the backtest of a roster database (``make run`` writes the demo's there with
-    ``--json``)."""
-    return db.with_name(db.stem + ".backtest.json")
-
-
-def as_json(records: list[Record]) -> list[dict[str, object]]:
-    return [asdict(r) for r in records]

@@ -44,6 +44,9 @@ FEATURES: dict[str, str] = {
 }
 MONEY_FEATURES = ("inpatient_year", "inpatient_3m", "outpatient_3m", "income_gap")
 
+# Every household at the last month; at earlier months the households whose id hashes to 0 modulo $every.
+_SAMPLED = "(m.month = CAST($last AS DATE) OR hash({id}) % $every = 0)"
+
 _FEATURES_SQL = f"""
 WITH spans AS (  -- each household event with the month the next one starts
     SELECT e.household_id, e.event_type, e.event_month AS start,
@@ -57,19 +60,19 @@ calendar AS (
     FROM range(CAST($first AS DATE), CAST($last AS DATE) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)
 ),
 grid AS (  -- the months the score is asked about: exited households while exited, 边缘户 until registered
-    SELECT s.household_id, FALSE AS near_poor, v.town_code, m.month, s.first_exit,
+    SELECT s.household_id, FALSE AS near_poor, v.village_code, v.town_code, m.month, s.first_exit,
            (SELECT min(r.event_month) FROM status_event r
              WHERE r.household_id = s.household_id AND r.person_id IS NULL AND r.event_type = 'returned'
                AND r.event_month > m.month) AS next_event
     FROM spans s JOIN household h USING (household_id) JOIN village v USING (village_code)
     JOIN town t USING (town_code)
     JOIN calendar m ON m.month >= s.start AND (s.stop IS NULL OR m.month < s.stop)
-    WHERE s.event_type = 'exited' AND {PLACE_FILTER_SQL}
+    WHERE s.event_type = 'exited' AND {PLACE_FILTER_SQL} AND {_SAMPLED.format(id="s.household_id")}
     UNION ALL
-    SELECT n.near_poor_id, TRUE, v.town_code, m.month, NULL, n.registered_month
+    SELECT n.near_poor_id, TRUE, v.village_code, v.town_code, m.month, NULL, n.registered_month
     FROM near_poor_household n JOIN village v USING (village_code) JOIN town t USING (town_code)
     JOIN calendar m ON n.registered_month IS NULL OR m.month < n.registered_month
-    WHERE {PLACE_FILTER_SQL}
+    WHERE {PLACE_FILTER_SQL} AND {_SAMPLED.format(id="n.near_poor_id")}
 ),
 people AS (  -- members as the roster (current members) and the 边缘户 list hold them
     SELECT household_id, FALSE AS near_poor, labor_ability, health, school_status, birth_date
@@ -124,7 +127,7 @@ incomes AS (
     UNION ALL
     SELECT near_poor_id, TRUE, year, per_capita_income_yuan FROM near_poor_income
 )
-SELECT g.household_id, g.near_poor, g.town_code, g.month,
+SELECT g.household_id, g.near_poor, g.village_code, g.town_code, g.month,
        coalesce(c.inpatient_year, 0) AS inpatient_year, coalesce(c.inpatient_3m, 0) AS inpatient_3m,
        coalesce(c.outpatient_3m, 0) AS outpatient_3m, coalesce(c.assistance_6m, 0) AS assistance_6m,
        coalesce(c.accident_6m, 0) AS accident_6m, coalesce(c.disability_6m, 0) AS disability_6m,
@@ -148,11 +151,12 @@ ORDER BY g.month, g.near_poor, g.household_id
 """
 
 
-def household_months(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date) -> pd.DataFrame:
+def household_months(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date, every: int = 1) -> pd.DataFrame:
     """Features of every watched household in scope for each month ``first`` .. ``scope.as_of`` (columns
-    ``household_id``, ``town_code``, ``month``, the ``FEATURES`` (``near_poor`` among them) and ``next_event``, the
-    month it next returned or was registered — NaT if neither by the data's end)."""
-    params = {**scope.sql_params(), "first": first, "last": scope.as_of}
+    ``household_id``, ``village_code``, ``town_code``, ``month``, the ``FEATURES`` (``near_poor`` among them) and
+    ``next_event``, the month it next returned or was registered — NaT if neither by the data's end); before
+    ``scope.as_of`` only one household in about ``every`` (a fixed hash of its id), for training on a large roster."""
+    params = {**scope.sql_params(), "first": first, "last": scope.as_of, "every": every}
     frame = execute(con, _FEATURES_SQL, params).df()
     frame["dibao"] = frame["dibao"].astype("int64")
     frame["near_poor"] = frame["near_poor"].astype("int64")

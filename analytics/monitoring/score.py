@@ -5,16 +5,24 @@ with each household's reasons read from its feature contributions (LightGBM's Tr
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import duckdb
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
 from analytics import fmt
+from analytics.cube_switch import from_cube
+from analytics.dataset import dataset_info
 from analytics.monitoring.features import FEATURES, MONEY_FEATURES, household_months
-from analytics.scope import Scope
+from analytics.scope import CUBE_FILTER_SQL, Scope
+from analytics.sql import execute
+from storage.db import single
+from storage.months import add_months
 from storage.values import missing
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
 
 FEATURE_NAMES = list(FEATURES)
 MIN_POSITIVE_ROWS = 20  # fewer known events than this: no model (数据不足)
@@ -46,6 +54,8 @@ def known_labels(frame: pd.DataFrame, horizon: int, known_through: dt.date) -> n
 def train(frame: pd.DataFrame, horizon: int, origin: dt.date, seed: int) -> lgb.Booster | None:
     """A model for scoring at ``origin``, from the rows before it and what was known of returns at ``origin``;
     None when fewer than ``MIN_POSITIVE_ROWS`` rows have a known event."""
+    import lightgbm as lgb  # about 2 s to import: only where a model is trained, not for the stored scores
+
     rows = frame[pd.to_datetime(frame["month"]) < pd.Timestamp(origin)]
     labels = known_labels(rows, horizon, origin)
     if labels.sum() < MIN_POSITIVE_ROWS:
@@ -88,20 +98,44 @@ def _reason(name: str, value: float) -> str:
 
 HORIZON = 3  # months: the visit list looks for returns within the next quarter
 SEED = 2017
+TRAINING_HOUSEHOLDS = 100_000  # above this many watched households the model trains on a fixed sample of them
+SCORED_COLUMNS = ["household_id", "near_poor", "village_code", "town_code", "risk", "reasons"]
+
+_STORED = f"""
+SELECT c.household_id, c.near_poor, c.village_code, c.town_code, c.risk, c.reasons
+FROM cube_risk c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE)
+ORDER BY c.near_poor, c.household_id
+"""
 
 
-def current_risk(con: duckdb.DuckDBPyConnection, scope: Scope, first: dt.date) -> pd.DataFrame:
-    """The watched households of ``scope`` at its month (``household_id``, ``near_poor``, ``town_code``) with
-    ``risk`` (of a return or registration within ``HORIZON`` months) and ``reasons``, from a model trained on the
-    whole city's months ``first`` .. the month before; empty when the history holds too few events to train on."""
-    frame = household_months(con, Scope(scope.as_of), first)
-    booster = train(frame, HORIZON, scope.as_of, SEED)
-    rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(scope.as_of)]
-    code = scope.town or scope.district  # inside the user's area: Scope refuses any other
-    rows = rows[rows["town_code"].str.startswith(code)] if code else rows
+def current_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The watched households of ``scope`` at its month (``SCORED_COLUMNS``: ``household_id``, ``near_poor``, their
+    village and town, ``risk`` of a return or registration within ``HORIZON`` months, ``reasons``): from
+    ``cube_risk`` when it answers (the cube build stores :func:`city_risk`), else computed; empty when the history
+    holds too few events to train on."""
+    if from_cube(con, "cube_risk", scope, scope.as_of, scope.as_of):
+        return execute(con, _STORED, {**scope.sql_params(), "at": scope.as_of}).df()
+    scored = city_risk(con, scope.as_of)
+    code = scope.village or scope.town or scope.district  # inside the user's area: Scope refuses any other
+    column = "village_code" if scope.village else "town_code"
+    return scored[scored[column].str.startswith(code)].reset_index(drop=True) if code else scored
+
+
+def city_risk(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Every watched household of the city at ``as_of`` scored by a model trained on the city's months from the
+    month after the baseline up to the month before ``as_of`` (on one household in ``k`` when there are more than
+    ``TRAINING_HOUSEHOLDS``: every ``k``-th by a fixed hash of its id), ``SCORED_COLUMNS``."""
+    first = add_months(dataset_info(con).baseline, 1)
+    frame = household_months(con, Scope(as_of), first, every=_sampling(con))
+    booster = train(frame, HORIZON, as_of, SEED)
+    rows = frame[pd.to_datetime(frame["month"]) == pd.Timestamp(as_of)].reset_index(drop=True)
     if booster is None or rows.empty:
-        return pd.DataFrame(columns=["household_id", "near_poor", "town_code", "risk", "reasons"])
-    rows = rows.reset_index(drop=True)
-    return rows[["household_id", "near_poor", "town_code"]].assign(
-        risk=risk(booster, rows), reasons=reasons(booster, rows)
-    )
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in SCORED_COLUMNS})
+    return rows[SCORED_COLUMNS[:4]].assign(risk=risk(booster, rows), reasons=reasons(booster, rows))
+
+
+def _sampling(con: duckdb.DuckDBPyConnection) -> int:
+    """``k``: train on one watched household in ``k`` so that about ``TRAINING_HOUSEHOLDS`` remain."""
+    sql = "SELECT (SELECT count(*) FROM household) + (SELECT count(*) FROM near_poor_household)"
+    watched = int(single(con.execute(sql)))
+    return max(1, -(-watched // TRAINING_HOUSEHOLDS))

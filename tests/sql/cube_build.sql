@@ -478,6 +478,75 @@ spans AS (
     WHERE remaining_households > 0 OR baseline_households > 0 ORDER BY r.month, r.village_code
 
 -- ----
+INSERT INTO cube_transition BY NAME
+WITH area AS (
+    SELECT h.household_id, v.village_code AS area_code
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village)
+    AND (CAST($attribute AS VARCHAR) IS NULL OR h.attribute = $attribute)
+    AND (CAST($main_cause AS VARCHAR) IS NULL OR h.main_cause = $main_cause)
+
+),
+ev AS (
+    SELECT e.household_id, e.event_month, e.event_type,
+           row_number() OVER w AS seq,
+           coalesce(lead(e.event_month) OVER w, DATE '9999-12-01') AS next_month,
+           lag(e.event_type) OVER w AS prev_type
+    FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL
+    WINDOW w AS (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id)
+),
+members AS (
+    SELECT p.person_id, p.household_id,
+           coalesce(p.joined_month, DATE '1900-01-01') AS joined,
+           coalesce(min(e.event_month), DATE '9999-12-01') AS left_month
+    FROM person p
+    SEMI JOIN area a ON a.household_id = p.household_id
+    LEFT JOIN status_event e ON e.person_id = p.person_id AND e.event_type = 'removed'
+    GROUP BY ALL
+)
+,
+base AS (
+    SELECT ev.household_id, any_value(a.area_code) AS village_code, min(ev.event_month) AS first_event,
+           coalesce(arg_max(ev.event_type, ev.seq) FILTER (ev.event_month <= $baseline), '') AS status_from
+    FROM ev JOIN area a USING (household_id) GROUP BY ev.household_id
+),
+spans AS (
+    SELECT b.village_code, b.status_from, ev.event_type AS status_to, ev.event_month AS start, ev.next_month AS stop,
+           'households' AS col, 1 AS n
+    FROM ev JOIN base b USING (household_id) WHERE ev.event_month < ev.next_month
+    UNION ALL
+    SELECT village_code, status_from, '', $baseline, first_event, 'households', 1 FROM base
+)
+,
+    deltas AS (
+        SELECT village_code, status_from, status_to, start AS month, col, n FROM spans WHERE start < stop
+        UNION ALL SELECT village_code, status_from, status_to, stop, col, -n FROM spans WHERE start < stop AND stop <= $at AND col NOT IN ('')
+    ),
+    d AS (
+        SELECT village_code, status_from, status_to, greatest(month, $baseline) AS month, col, sum(n) AS n FROM deltas WHERE month <= $at
+            AND col NOT IN ('') GROUP BY ALL
+        UNION ALL
+        SELECT village_code, status_from, status_to, greatest(month, $baseline) AS month, col, min(n) FROM deltas WHERE month <= $at
+            AND col IN ('') GROUP BY ALL
+    ),
+    grid AS (
+        SELECT DISTINCT village_code, status_from, status_to, CAST(m.month AS DATE) AS month
+        FROM d, (SELECT unnest(generate_series($baseline, $at, INTERVAL 1 MONTH)) AS month) m
+    ),
+    running AS (
+        SELECT village_code, status_from, status_to, g.month, coalesce(sum(sum(d.n) FILTER (d.col = 'households')) OVER w, 0) AS "households"
+        FROM grid g LEFT JOIN d USING (village_code, status_from, status_to, month)
+        GROUP BY village_code, status_from, status_to, g.month WINDOW w AS (PARTITION BY village_code, status_from, status_to ORDER BY g.month)
+    )
+    SELECT r.*, v.town_code, t.district_code
+    FROM running r JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE households > 0 ORDER BY r.month, r.village_code
+
+-- ----
 INSERT INTO cube_measure_count BY NAME
 WITH area AS (
     SELECT h.household_id, v.village_code AS area_code
@@ -1616,3 +1685,110 @@ ORDER BY g.no_measure DESC, h.household_id
            OR (NOT (l.proj_road AND l.proj_drinking_water AND l.proj_electricity AND l.proj_culture_square AND l.proj_lighting AND l.proj_irrigation AND l.proj_office AND l.proj_service) AND CAST($at AS DATE) >= (SELECT month FROM deadline)))
     ORDER BY v.village_code
 
+-- ----
+WITH spans AS (  -- each household event with the month the next one starts
+    SELECT e.household_id, e.event_type, e.event_month AS start,
+           lead(e.event_month) OVER (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id) AS stop,
+           min(e.event_month) FILTER (WHERE e.event_type = 'exited') OVER (PARTITION BY e.household_id) AS first_exit
+    FROM status_event e
+    WHERE e.person_id IS NULL AND e.event_month <= CAST($last AS DATE)
+),
+calendar AS (
+    SELECT CAST(range AS DATE) AS month
+    FROM range(CAST($first AS DATE), CAST($last AS DATE) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)
+),
+grid AS (  -- the months the score is asked about: exited households while exited, 边缘户 until registered
+    SELECT s.household_id, FALSE AS near_poor, v.village_code, v.town_code, m.month, s.first_exit,
+           (SELECT min(r.event_month) FROM status_event r
+             WHERE r.household_id = s.household_id AND r.person_id IS NULL AND r.event_type = 'returned'
+               AND r.event_month > m.month) AS next_event
+    FROM spans s JOIN household h USING (household_id) JOIN village v USING (village_code)
+    JOIN town t USING (town_code)
+    JOIN calendar m ON m.month >= s.start AND (s.stop IS NULL OR m.month < s.stop)
+    WHERE s.event_type = 'exited' AND
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village) AND (m.month = CAST($last AS DATE) OR hash(s.household_id) % $every = 0)
+    UNION ALL
+    SELECT n.near_poor_id, TRUE, v.village_code, v.town_code, m.month, NULL, n.registered_month
+    FROM near_poor_household n JOIN village v USING (village_code) JOIN town t USING (town_code)
+    JOIN calendar m ON n.registered_month IS NULL OR m.month < n.registered_month
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village) AND (m.month = CAST($last AS DATE) OR hash(n.near_poor_id) % $every = 0)
+),
+people AS (  -- members as the roster (current members) and the 边缘户 list hold them
+    SELECT household_id, FALSE AS near_poor, labor_ability, health, school_status, birth_date
+    FROM person WHERE joined_month IS NULL
+    UNION ALL
+    SELECT near_poor_id, TRUE, labor_ability, health, school_status, birth_date FROM near_poor_person
+),
+members AS (
+    SELECT p.household_id, p.near_poor, count(*) AS members,
+           count(*) FILTER (WHERE p.labor_ability IN ('普通劳动力', '技能劳动力')) AS labour,
+           count(*) FILTER (WHERE p.health IN ('长期慢性病', '患有大病')) AS ill,
+           count(*) FILTER (WHERE p.health = '残疾') AS disabled,
+           count(*) FILTER (WHERE p.school_status IN ('小学', '初中', '普通高中', '中职', '高校')) AS pupils
+    FROM people p GROUP BY 1, 2
+),
+clue AS (
+    SELECT coalesce(household_id, near_poor_id) AS household_id, near_poor_id IS NOT NULL AS near_poor, kind,
+           month, amount_yuan
+    FROM warning_clue WHERE household_id IS NOT NULL OR near_poor_id IS NOT NULL
+),
+clued AS (  -- clues of the last 12 months up to each grid month
+    SELECT g.household_id, g.near_poor, g.month,
+           coalesce(sum(c.amount_yuan) FILTER (WHERE c.kind = 'inpatient' AND year(c.month) = year(g.month)), 0)
+               AS inpatient_year,
+           coalesce(sum(c.amount_yuan) FILTER (WHERE c.kind = 'inpatient' AND c.month > g.month - INTERVAL 3 MONTH),
+               0) AS inpatient_3m,
+           coalesce(max(c.amount_yuan) FILTER (WHERE c.kind = 'outpatient' AND c.month > g.month - INTERVAL 3 MONTH),
+               0) AS outpatient_3m,
+           count(*) FILTER (WHERE c.kind = 'assistance' AND c.month > g.month - INTERVAL 6 MONTH) AS assistance_6m,
+           count(*) FILTER (WHERE c.kind = 'accident' AND c.month > g.month - INTERVAL 6 MONTH) AS accident_6m,
+           count(*) FILTER (WHERE c.kind = 'disability' AND c.month > g.month - INTERVAL 6 MONTH) AS disability_6m,
+           count(*) FILTER (WHERE c.kind = 'disaster' AND c.month > g.month - INTERVAL 6 MONTH) AS disaster_6m,
+           count(*) FILTER (WHERE c.kind = 'unemployment' AND c.month > g.month - INTERVAL 6 MONTH)
+               AS unemployment_6m,
+           count(*) FILTER (WHERE c.kind = 'dropout' AND c.month > g.month - INTERVAL 6 MONTH) AS dropout_6m,
+           count(*) FILTER (WHERE c.kind NOT IN ('inpatient', 'outpatient') AND c.month > g.month - INTERVAL 3 MONTH)
+               AS events_3m,
+           count(*) AS clues_12m
+    FROM grid g JOIN clue c
+      ON c.household_id = g.household_id AND c.near_poor = g.near_poor AND c.month <= g.month
+     AND c.month > g.month - INTERVAL 12 MONTH
+    GROUP BY 1, 2, 3
+),
+elderly AS (  -- members aged 60 or more at the month
+    SELECT g.household_id, g.near_poor, g.month, count(*) AS elderly
+    FROM grid g JOIN people p
+      ON p.household_id = g.household_id AND p.near_poor = g.near_poor AND p.birth_date <= g.month - INTERVAL 60 YEAR
+    GROUP BY 1, 2, 3
+),
+incomes AS (
+    SELECT household_id, FALSE AS near_poor, year, per_capita_income_yuan FROM income
+    UNION ALL
+    SELECT near_poor_id, TRUE, year, per_capita_income_yuan FROM near_poor_income
+)
+SELECT g.household_id, g.near_poor, g.village_code, g.town_code, g.month,
+       coalesce(c.inpatient_year, 0) AS inpatient_year, coalesce(c.inpatient_3m, 0) AS inpatient_3m,
+       coalesce(c.outpatient_3m, 0) AS outpatient_3m, coalesce(c.assistance_6m, 0) AS assistance_6m,
+       coalesce(c.accident_6m, 0) AS accident_6m, coalesce(c.disability_6m, 0) AS disability_6m,
+       coalesce(c.disaster_6m, 0) AS disaster_6m, coalesce(c.unemployment_6m, 0) AS unemployment_6m,
+       coalesce(c.dropout_6m, 0) AS dropout_6m, coalesce(c.events_3m, 0) AS events_3m,
+       coalesce(c.clues_12m, 0) AS clues_12m,
+       i.per_capita_income_yuan - mt.income_yuan AS income_gap,
+       datediff('month', g.first_exit, g.month) AS months_since_exit,
+       coalesce(p.members, 0) AS members, coalesce(p.labour, 0) AS labour, coalesce(p.ill, 0) AS ill,
+       coalesce(p.disabled, 0) AS disabled, coalesce(o.elderly, 0) AS elderly, coalesce(p.pupils, 0) AS pupils,
+       coalesce(h.attribute <> '一般贫困户', FALSE) AS dibao,
+       g.next_event
+FROM grid g
+LEFT JOIN household h ON h.household_id = g.household_id AND NOT g.near_poor
+LEFT JOIN clued c ON c.household_id = g.household_id AND c.near_poor = g.near_poor AND c.month = g.month
+LEFT JOIN elderly o ON o.household_id = g.household_id AND o.near_poor = g.near_poor AND o.month = g.month
+LEFT JOIN members p ON p.household_id = g.household_id AND p.near_poor = g.near_poor
+LEFT JOIN incomes i ON i.household_id = g.household_id AND i.near_poor = g.near_poor AND i.year = year(g.month) - 1
+LEFT JOIN monitoring_threshold mt ON mt.year = year(g.month) - 1
+ORDER BY g.month, g.near_poor, g.household_id
