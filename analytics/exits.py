@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.dynamics import FLOW_COLUMNS, household_states, monthly_flows
+from analytics.dynamics import FLOW_COLUMNS, monthly_flows, over_events
 from analytics.places import place_progress
 from analytics.plan import FIRST_BATCH, PLACE_STAGE_DEADLINE, plan_deadline, plan_figure
 from analytics.scope import Scope, area_names
@@ -74,21 +74,27 @@ def stage_goals(scope: Scope, totals: pd.Series) -> list[tuple[dt.date, str, int
     return [g for g in goals if g[2] > 0]
 
 
-_RETURNS_SQL = """
+_RETURNS_SQL = """,
+returners AS (
+    SELECT DISTINCT e.household_id FROM status_event e SEMI JOIN area a ON a.household_id = e.household_id
+    WHERE e.person_id IS NULL AND e.event_type = 'returned' AND e.event_month <= CAST($at AS DATE)
+),
+returns AS (  -- their last return up to the month and their status at the month
+    SELECT e.household_id, max(e.event_month) FILTER (e.event_type = 'returned') AS returned_month,
+           last(e.event_type ORDER BY e.event_month, e.event_id) AS status
+    FROM status_event e SEMI JOIN returners r ON r.household_id = e.household_id
+    WHERE e.person_id IS NULL AND e.event_month <= CAST($at AS DATE) GROUP BY e.household_id
+)
 SELECT h.household_id, t.name AS town_name, v.name AS village_name, h.head_name, h.size, h.attribute, h.main_cause,
-       (SELECT max(e.event_month) FROM status_event e WHERE e.household_id = s.household_id AND e.person_id IS NULL
-          AND e.event_type = 'returned' AND e.event_month <= CAST($at AS DATE)) AS returned_month,
-       s.at_month AS status
-FROM sized s JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)
-WHERE EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = s.household_id AND e.person_id IS NULL
-              AND e.event_type = 'returned' AND e.event_month <= CAST($at AS DATE))
-ORDER BY returned_month DESC, h.household_id
+       r.returned_month, r.status
+FROM returns r JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)
+ORDER BY r.returned_month DESC, h.household_id
 """
 
 
 def returned_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Households in scope that returned to poverty up to the month (personal data masked)."""
-    frame = household_states(con, scope, _RETURNS_SQL)
+    frame = over_events(con, scope, None, _RETURNS_SQL, at=scope.as_of)
     frame["status"] = (
         frame["status"]
         .map({"returned": "返贫（贫困）", "exited": "已再次脱贫", "removed": "自然减少"})
@@ -108,9 +114,10 @@ SELECT c.household_id, t.name AS town_name, v.name AS village_name, h.head_name,
            ELSE c.old_value END AS old_value,
        CASE c.field WHEN 'village_code' THEN (SELECT place FROM places WHERE village_code = c.new_value)
            ELSE c.new_value END AS new_value
-FROM sized s JOIN household_change c USING (household_id) JOIN household h USING (household_id)
-JOIN village v USING (village_code) JOIN town t USING (town_code)
+FROM household_change c SEMI JOIN area a ON a.household_id = c.household_id
+JOIN household h USING (household_id) JOIN village v USING (village_code) JOIN town t USING (town_code)
 WHERE c.change_month <= CAST($at AS DATE)
+  AND EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = c.household_id AND e.person_id IS NULL)
 ORDER BY c.change_month DESC, c.household_id, c.field
 """
 
@@ -118,4 +125,4 @@ ORDER BY c.change_month DESC, c.household_id, c.field
 def attribute_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Changes of 贫困户属性, 主要致贫原因 or village (moves) found between imported snapshots, up to the month (names
     masked)."""
-    return masked(household_states(con, scope, _CHANGES_SQL))
+    return masked(over_events(con, scope, None, _CHANGES_SQL, at=scope.as_of))

@@ -327,6 +327,7 @@ def test_a_page_outside_the_role_refuses_and_audits(monkeypatch, demo_db: Path, 
 
 def test_a_page_error_shows_a_reference_and_no_traceback(monkeypatch, demo_db: Path) -> None:
     import analytics.kpi
+    import reports.slides  # noqa: F401  # imported first under the patch, it would keep the broken kpi_cards for good
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("chart data contains no categories")
