@@ -30,6 +30,8 @@ village gives the month-end figures (a running minimum for ``lowest``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 
@@ -307,8 +309,21 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("_groups")
     _insert(con, "cube_quality", _quality_records(con, city))  # some checks compare households across districts
-    _insert(con, "cube_risk", score.city_risk(con, city.as_of).drop(columns="town_code").assign(month=city.as_of))
+    _insert_risk(con, city.as_of)
     con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
+
+
+def build_risk(con: duckdb.DuckDBPyConnection) -> None:
+    """Store ``cube_risk`` again, alone: what imported clues change (no other cube reads a clue). A snapshot made
+    before the cube existed keeps answering from the raw tables."""
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cube_risk'").fetchall() == [(1,)]:
+        with raw_tables_only():
+            con.execute("DELETE FROM cube_risk")
+            _insert_risk(con, dataset_info(con).as_of)
+
+
+def _insert_risk(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    _insert(con, "cube_risk", score.city_risk(con, as_of).drop(columns="town_code").assign(month=as_of))
 
 
 PARTITION_PERSONS = 2_000_000  # above this many persons the village cubes are built district by district

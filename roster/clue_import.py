@@ -35,7 +35,16 @@ from roster.fields import AMOUNT_KINDS, CLUE_KINDS_BY_SOURCE, CLUE_TABLES, field
 from roster.idcard import is_valid
 from roster.ingest import report_xlsx
 from roster.schema import insert_frame
-from roster.snapshot import ImportFailed, Snapshot, clean_partials, latest_before, publish, publish_name, store_dir
+from roster.snapshot import (
+    Derive,
+    ImportFailed,
+    Snapshot,
+    clean_partials,
+    latest_before,
+    publish,
+    publish_name,
+    store_dir,
+)
 from roster.validate import WARNING, Problem, Validation, read_file
 from storage.db import single
 from storage.files import make_private, private_dir, use_private_umask
@@ -127,8 +136,9 @@ def _people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(_PEOPLE).df().drop_duplicates("id_number")
 
 
-def write_clues(db: Path, result: Validation, imported_by: str) -> Snapshot:
-    """Publish the current database with the validated clues added as a new snapshot of the same month."""
+def write_clues(db: Path, result: Validation, imported_by: str, *, derive: Derive) -> Snapshot:
+    """Publish the current database with the validated clues added as a new snapshot of the same month, with
+    what ``derive`` computes from them (``analytics.cubes.build_risk``)."""
     if result.errors:
         raise ImportFailed(f"有 {result.errors} 个错误，未导入")
     source = current_database(db)
@@ -161,6 +171,7 @@ def write_clues(db: Path, result: Validation, imported_by: str) -> Snapshot:
                 ]
             ]
             insert_frame(con, "warning_clue", rows)
+            derive(con)
             for key, value in (
                 ("snapshot", name),
                 ("imported_at", dt.datetime.now().isoformat(timespec="seconds")),
@@ -184,13 +195,16 @@ def _kind_labels() -> dict[str, str]:
     return {kind: label for kinds in CLUE_KINDS_BY_SOURCE.values() for label, kind in kinds}
 
 
-def import_clues(db: Path, files: list[Path], imported_by: str) -> tuple[Validation, Snapshot | None]:
-    """Validate ``files`` against the current database and, when no error blocks it, publish them."""
+def import_clues(
+    db: Path, files: list[Path], imported_by: str, *, derive: Derive
+) -> tuple[Validation, Snapshot | None]:
+    """Validate ``files`` against the current database and, when no error blocks it, publish them (with
+    ``derive``: see :func:`write_clues`)."""
     with duckdb.connect(str(current_database(db)), read_only=True) as con:
         result = validate_clues(files, con)
     if result.errors:
         return result, None
-    return result, write_clues(db, result, imported_by)
+    return result, write_clues(db, result, imported_by, derive=derive)
 
 
 def template_bytes(source: str) -> bytes:
@@ -218,7 +232,7 @@ def template_bytes(source: str) -> bytes:
     return buffer.getvalue()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, derive: Derive) -> int:
     parser = argparse.ArgumentParser(prog="python -m roster.clue_import", description="导入部门预警线索")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--check", action="store_true", help="只校验，不写入")
@@ -247,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             with duckdb.connect(str(current_database(args.db)), read_only=True) as con:
                 result, snapshot = validate_clues(args.files, con), None
         else:
-            result, snapshot = import_clues(args.db, args.files, args.user)
+            result, snapshot = import_clues(args.db, args.files, args.user, derive=derive)
     except ImportFailed as failed:
         print(f"错误：{failed}", file=sys.stderr)
         return 1
@@ -263,5 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # the entry point wires the layers: the snapshot carries the risk scores of its clues
+    from analytics.cubes import build_risk
+
+    sys.exit(main(derive=build_risk))

@@ -17,13 +17,14 @@ import pandas as pd
 import pytest
 
 from analytics.cube_switch import raw_tables_only, recording
-from analytics.cubes import build_cubes
+from analytics.cubes import build_cubes, build_risk
 from analytics.monitoring import score
 from analytics.monitoring.backtest import backtest
 from analytics.monitoring.features import household_months
 from analytics.monitoring.records import METHODS
 from analytics.monitoring.score import NEAR_LINE_YUAN, _reason, current_risk, reasons, risk, train
 from analytics.scope import Scope
+from roster.clue_import import import_clues
 from roster.generate import generate
 from tests.conftest import PROJECT_DIR
 
@@ -179,3 +180,34 @@ def test_a_large_roster_trains_on_a_fixed_sample_of_households(history: Path, mo
         rows_of_kept.sort_values([*key, "month"], ignore_index=True),
         earlier_sample.sort_values([*key, "month"], ignore_index=True),
     )
+
+
+def test_scores_are_stored_again_when_clues_are_imported(history: Path, tmp_path: Path) -> None:
+    """New department clues change the features of the month scored: the snapshot the clue import publishes
+    stores the scores computed with them (not those of the roster before)."""
+    roster = Path(shutil.copy(history, tmp_path / "roster.duckdb"))
+    as_of = dt.date(2018, 12, 1)
+    with duckdb.connect(str(roster), read_only=True) as con:
+        before = current_risk(con, Scope(as_of))
+        household = str(before[~before["near_poor"]].sort_values("risk")["household_id"].iloc[0])
+        member = con.execute("SELECT id_number FROM person WHERE household_id = $h LIMIT 1", {"h": household})
+        id_number = str(member.fetchone()[0])
+    clues = tmp_path / "医保局_2018-12.csv"
+    clues.write_text(
+        "身份证号,推送部门,线索类型,所属月份,金额（元）,说明\n"
+        + "".join(f"{id_number},医保局,住院自付,2018-{m:02d},90000,住院\n" for m in (10, 11, 12)),
+        encoding="gbk",
+    )
+    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_risk)
+    assert snapshot is not None and result.errors == 0
+    with duckdb.connect(str(snapshot.path), read_only=True) as con:
+        with recording() as decisions:
+            stored = current_risk(con, Scope(as_of))
+        with raw_tables_only():
+            computed = current_risk(con, Scope(as_of))
+    assert decisions == [("cube_risk", True)]
+    order = ["near_poor", "household_id"]
+    stored, computed = (f.sort_values(order, ignore_index=True)[stored.columns] for f in (stored, computed))
+    pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
+    row = stored.set_index("household_id").loc[household]
+    assert "住院自付" in row["reasons"] and row["risk"] > before.set_index("household_id").loc[household, "risk"]
