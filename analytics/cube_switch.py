@@ -20,7 +20,9 @@ import duckdb
 from analytics.scope import Scope
 from storage.months import BASELINE
 
-LATEST_ONLY = frozenset({"cube_quality", "cube_figure", "cube_risk"})  # cubes that hold the as-of month only
+LATEST_ONLY = frozenset(
+    {"cube_quality", "cube_figure", "cube_flag", "cube_risk"}
+)  # cubes that hold the as-of month only
 _RAW_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("raw_only", default=False)
 _DECISIONS: contextvars.ContextVar[list[tuple[str, bool]] | None] = contextvars.ContextVar("decisions", default=None)
 

@@ -15,6 +15,7 @@
   list records; at other months the page runs them on the raw tables);
 * ``cube_figure``: the figures of ``analytics.figures`` (gaps, funds, completeness, exit-income bands, helper
   loads) per village at the as-of month only;
+* ``cube_flag``: the households the warning rules flag at the as-of month only, with their tier and reasons;
 * ``cube_risk``: the risk score and its reasons for every watched household at the as-of month only (the model
   trains on the whole city, so it is built once for the city, not per partition).
 
@@ -40,7 +41,7 @@ from analytics.coverage import MEASURE_GROUPS
 from analytics.cube_switch import raw_tables_only
 from analytics.dataset import dataset_info
 from analytics.figures import RawFigure
-from analytics.monitoring import score
+from analytics.monitoring import rules, score
 from analytics.scope import Scope
 from analytics.sql import execute
 from storage.months import BASELINE
@@ -56,6 +57,7 @@ CUBES = (
     "cube_goal",
     "cube_quality",
     "cube_figure",
+    "cube_flag",
     "cube_risk",
 )
 
@@ -309,20 +311,27 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("_groups")
     _insert(con, "cube_quality", _quality_records(con, city))  # some checks compare households across districts
-    _insert_risk(con, city.as_of)
+    _insert_monitoring(con, city.as_of)
     con.executemany("INSERT INTO cube_built VALUES (?, ?)", [(cube, city.as_of) for cube in CUBES])
 
 
-def build_risk(con: duckdb.DuckDBPyConnection) -> None:
-    """Store ``cube_risk`` again, alone: what imported clues change (no other cube reads a clue). A snapshot made
-    before the cube existed keeps answering from the raw tables."""
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cube_risk'").fetchall() == [(1,)]:
+MONITORING_CUBES = ("cube_flag", "cube_risk")  # the cubes that read the clues
+
+
+def build_monitoring(con: duckdb.DuckDBPyConnection) -> None:
+    """Store ``MONITORING_CUBES`` again, alone: what imported clues change (no other cube reads a clue). A
+    snapshot made before these cubes existed keeps answering from the raw tables."""
+    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if set(MONITORING_CUBES) <= tables:
         with raw_tables_only():
-            con.execute("DELETE FROM cube_risk")
-            _insert_risk(con, dataset_info(con).as_of)
+            for cube in MONITORING_CUBES:
+                con.execute(f"DELETE FROM {cube}")
+            _insert_monitoring(con, dataset_info(con).as_of)
 
 
-def _insert_risk(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+def _insert_monitoring(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """The city's flagged households and risk scores at ``as_of`` (the score trains on the whole city)."""
+    _insert(con, "cube_flag", rules.city_flags(con, as_of).assign(month=as_of))
     _insert(con, "cube_risk", score.city_risk(con, as_of).drop(columns="town_code").assign(month=as_of))
 
 

@@ -64,9 +64,6 @@ from ui.navigation import DATA_PAGES
 
 CHILD = {"city": "district", "district": "town", "town": "village"}
 REBUILD_UP_TO = 10  # the cube build is timed again (rebuilt, rolled back) up to this scale; above, it takes minutes
-# Pages not measured above a scale, and why: 监测预警 trains its score on its first view from household-month
-# features read from the raw tables (75 s cold at scale 10, 21 s of it the features); at scale 100 that is hours.
-UNSCALED = {"views/monitoring.py": 10}
 PAGE_QUERIES = {"city": {}, "district": {"district": "370283"}, "town": {"district": "370283", "town": "370283108"}}
 ROSTER_TABLES = ("household", "village", "town", "status_event", "person", "measure")
 PAGES = DATA_PAGES
@@ -196,7 +193,7 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
     city = scopes(as_of)["city"]
     briefing_ms = median_ms(functools.partial(build_briefing, con, city), 1, warm_up=False)
     records.append({"scale": scale, "kind": "briefing", "scope": "city", "ms": round(briefing_ms)})
-    for page in [p for p in (PAGES[:1] if args.quick else PAGES) if scale <= UNSCALED.get(p, scale)]:
+    for page in PAGES[:1] if args.quick else PAGES:
         for scope_name, query in PAGE_QUERIES.items() if not args.quick else list(PAGE_QUERIES.items())[:1]:
             cold, warm = page_ms(db, page, args.repeat, query)
             records.append(
@@ -210,7 +207,7 @@ def run_scale(scale: float, args: argparse.Namespace, bandwidth: float) -> list[
                 }
             )
     if args.browser:
-        records += browser_records(db, scale, args.work, skip={p for p, top in UNSCALED.items() if scale > top})
+        records += browser_records(db, scale, args.work)
     records.append(
         {"scale": scale, "kind": "cold_start", "seconds": round(cold_start_s(db, args.work / "cold-start.log"), 2)}
     )

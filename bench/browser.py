@@ -93,14 +93,12 @@ def settled_ms(browser: Browser, url: str, timeout_s: float) -> float | None:
         page.close()
 
 
-def browser_records(
-    db: Path, scale: float, work: Path, skip: set[str] | frozenset[str] = frozenset(), timeout_s: float = 600
-) -> list[dict[str, Any]]:
-    """``{kind: "browser", scale, page, scope, ms, floor_ms}`` for every page every signed-in user has (but
-    ``skip``), at city, district and town scope (``ms`` None when it did not settle within ``timeout_s``)."""
+def browser_records(db: Path, scale: float, work: Path, timeout_s: float = 600) -> list[dict[str, Any]]:
+    """``{kind: "browser", scale, page, scope, ms, floor_ms}`` for every page every signed-in user has, at city,
+    district and town scope (``ms`` None when it did not settle within ``timeout_s``)."""
     floor_app = work / "floor_app.py"
     floor_app.write_text(FLOOR_SCRIPT, encoding="utf-8")
-    pages = [spec for spec in PAGES if spec.permission is None and spec.path not in skip]
+    pages = [spec for spec in PAGES if spec.permission is None]
     records: list[dict[str, Any]] = []
     floors: list[float] = []
     with (

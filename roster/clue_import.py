@@ -138,7 +138,7 @@ def _people(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def write_clues(db: Path, result: Validation, imported_by: str, *, derive: Derive) -> Snapshot:
     """Publish the current database with the validated clues added as a new snapshot of the same month, with
-    what ``derive`` computes from them (``analytics.cubes.build_risk``)."""
+    what ``derive`` computes from them (``analytics.cubes.build_monitoring``)."""
     if result.errors:
         raise ImportFailed(f"有 {result.errors} 个错误，未导入")
     source = current_database(db)
@@ -278,6 +278,6 @@ def main(argv: list[str] | None = None, *, derive: Derive) -> int:
 
 
 if __name__ == "__main__":  # the entry point wires the layers: the snapshot carries the risk scores of its clues
-    from analytics.cubes import build_risk
+    from analytics.cubes import build_monitoring
 
-    sys.exit(main(derive=build_risk))
+    sys.exit(main(derive=build_monitoring))

@@ -46,6 +46,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "cube_goal",
     "cube_quality",
     "cube_figure",
+    "cube_flag",
     "cube_risk",
     "cube_flow",
     "cube_built",

@@ -397,6 +397,20 @@ CREATE TABLE cube_figure (
     value        DOUBLE NOT NULL
 );
 
+-- The households the warning rules flag (analytics.monitoring.rules.city_flags) at the as-of month only:
+-- household_id holds the 边缘户's id where near_poor.
+CREATE TABLE cube_flag (
+    household_id VARCHAR NOT NULL,
+    near_poor    BOOLEAN NOT NULL,
+    village_code VARCHAR NOT NULL,
+    town_code    VARCHAR NOT NULL,
+    district_code VARCHAR NOT NULL,
+    month        DATE NOT NULL,
+    tier         VARCHAR NOT NULL CHECK (tier IN ('红', '黄')),
+    rules        BIGINT NOT NULL,
+    reasons      VARCHAR NOT NULL
+);
+
 -- The risk score (analytics.monitoring.score.city_risk) of every watched household at the as-of month only:
 -- household_id holds the 边缘户's id where near_poor.
 CREATE TABLE cube_risk (

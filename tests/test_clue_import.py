@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analytics.cubes import build_risk
+from analytics.cubes import build_monitoring
 from analytics.monitoring.figures import HouseholdFacts, household_facts
 from analytics.monitoring.rules import rule_hits
 from analytics.scope import Scope
@@ -57,7 +57,7 @@ def test_clues_are_matched_by_any_members_id_and_unmatched_ones_are_kept_and_lis
         tmp_path / "医保局_2017-08.csv",
         HEADER + f"{member},医保局,住院自付,2017-08,6000,住院\n{OUTSIDER},医保局,住院自付,2017-08,25000,\n",
     )
-    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_risk)
+    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_monitoring)
     assert snapshot is not None and snapshot.path == current_database(roster)
     assert result.errors == 0 and [(p.row, p.column) for p in result.problems] == [(3, "身份证号")]
     assert "名册外线索" in result.problems[0].reason
@@ -75,7 +75,7 @@ def test_clues_are_matched_by_any_members_id_and_unmatched_ones_are_kept_and_lis
         }
 
     # the same file once more: reported, not stored twice
-    again, second = import_clues(roster, [clues], "测试员", derive=build_risk)
+    again, second = import_clues(roster, [clues], "测试员", derive=build_monitoring)
     assert second is not None and sum("已导入过" in p.reason for p in again.problems) == 2
     with duckdb.connect(str(second.path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM warning_clue").fetchone() == (2,)
@@ -101,7 +101,7 @@ def test_a_malformed_clue_is_refused_naming_row_and_column_and_nothing_is_writte
     good = f"{member},公安局,意外伤亡,2017-07,,\n"
     path = write(tmp_path / "线索.csv", HEADER + good + line.format(id=member) + "\n")
     before = store_hash(roster)
-    result, snapshot = import_clues(roster, [path], "测试员", derive=build_risk)
+    result, snapshot = import_clues(roster, [path], "测试员", derive=build_monitoring)
     assert snapshot is None and result.errors >= 1
     errors = [p for p in result.problems if p.severity == "错误"]
     assert (errors[0].file, errors[0].row, errors[0].column) == ("线索.csv", 3, column), errors
@@ -111,10 +111,10 @@ def test_a_malformed_clue_is_refused_naming_row_and_column_and_nothing_is_writte
 
 def test_files_without_a_clue_sheet_or_its_required_columns_are_refused(roster: Path, tmp_path: Path) -> None:
     other = write(tmp_path / "名单.csv", "户编号,户主姓名\nH00,户主\n")
-    result, snapshot = import_clues(roster, [other], "测试员", derive=build_risk)
+    result, snapshot = import_clues(roster, [other], "测试员", derive=build_monitoring)
     assert snapshot is None and result.errors == 1 and "没有可导入的部门预警线索" in result.problems[-1].reason
     missing = write(tmp_path / "缺列.csv", "身份证号,线索类型,所属月份\n370283198001010011,住院自付,2017-08\n")
-    result, snapshot = import_clues(roster, [missing], "测试员", derive=build_risk)
+    result, snapshot = import_clues(roster, [missing], "测试员", derive=build_monitoring)
     assert snapshot is None and ("推送部门", "缺少必填列") in {(p.column, p.reason) for p in result.problems}
 
 
@@ -129,8 +129,8 @@ def test_the_template_of_a_department_round_trips(roster: Path, tmp_path: Path) 
     sheet.append([member, "某某", "医保局", "门诊自付", "2017年9月", 800, "门诊慢特病"])
     path = tmp_path / "医保局.xlsx"
     book.save(path)
-    assert main(["--db", str(roster), "--check", str(path)], derive=build_risk) == 0
-    assert main(["--db", str(roster), str(path)], derive=build_risk) == 0
+    assert main(["--db", str(roster), "--check", str(path)], derive=build_monitoring) == 0
+    assert main(["--db", str(roster), str(path)], derive=build_monitoring) == 0
     with duckdb.connect(str(current_database(roster)), read_only=True) as con:
         assert con.execute("SELECT household_id, kind, month FROM warning_clue").fetchall() == [
             ("H09", "outpatient", dt.date(2017, 9, 1))
@@ -179,7 +179,7 @@ def test_an_id_number_on_the_near_poor_list_is_matched_to_its_household(roster: 
             pd.DataFrame({"near_poor_id": ["N1"], "year": [2016], "per_capita_income_yuan": [7000.0]}),
         )
     clues = write(tmp_path / "医保局_2017-08.csv", HEADER + f"{OUTSIDER},医保局,住院自付,2017-08,25000,\n")
-    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_risk)
+    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_monitoring)
     assert snapshot is not None and result.problems == []
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
         assert con.execute("SELECT household_id, near_poor_id FROM warning_clue").fetchall() == [(None, "N1")]

@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 
 from analytics.cube_switch import raw_tables_only, recording
-from analytics.cubes import build_cubes, build_risk
+from analytics.cubes import build_cubes, build_monitoring
 from analytics.monitoring import score
 from analytics.monitoring.backtest import backtest
 from analytics.monitoring.features import household_months
 from analytics.monitoring.records import METHODS
+from analytics.monitoring.rules import flagged_by_area, flagged_households
 from analytics.monitoring.score import NEAR_LINE_YUAN, _reason, current_risk, reasons, risk, train
 from analytics.scope import Scope
 from roster.clue_import import import_clues
@@ -152,6 +153,30 @@ def test_the_stored_scores_are_the_scores_computed_on_the_raw_tables(history: Pa
     )
 
 
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(dt.date(2018, 12, 1)),
+        Scope(dt.date(2018, 12, 1), "370283"),
+        Scope(dt.date(2018, 12, 1), "370283", "370283108"),
+    ],
+    ids=["city", "district", "town"],
+)
+def test_the_stored_flags_are_the_rules_applied_to_the_raw_tables(history: Path, scope: Scope) -> None:
+    with duckdb.connect(str(history), read_only=True) as con:
+        with recording() as decisions:
+            stored = flagged_households(con, scope), flagged_by_area(con, scope, "village")
+        with raw_tables_only(), recording() as raw_decisions:
+            computed = flagged_households(con, scope), flagged_by_area(con, scope, "village")
+        with recording() as earlier:
+            flagged_households(con, scope.at(dt.date(2018, 11, 1)))
+    assert decisions == [("cube_flag", True)] * 2 and raw_decisions == [("cube_flag", False)] * 2
+    assert earlier == [("cube_flag", False)]
+    assert len(stored[0]) > 20 and set(stored[0]["tier"]) == {"红", "黄"}
+    for cube_answer, raw_answer in zip(stored, computed, strict=True):
+        pd.testing.assert_frame_equal(cube_answer, raw_answer)
+
+
 def test_a_large_roster_trains_on_a_fixed_sample_of_households(history: Path, monkeypatch) -> None:
     """Above ``TRAINING_HOUSEHOLDS`` the training months hold every k-th household (the same ones each time, by a
     hash of the id); the month scored still holds every household."""
@@ -182,9 +207,9 @@ def test_a_large_roster_trains_on_a_fixed_sample_of_households(history: Path, mo
     )
 
 
-def test_scores_are_stored_again_when_clues_are_imported(history: Path, tmp_path: Path) -> None:
-    """New department clues change the features of the month scored: the snapshot the clue import publishes
-    stores the scores computed with them (not those of the roster before)."""
+def test_scores_and_flags_are_stored_again_when_clues_are_imported(history: Path, tmp_path: Path) -> None:
+    """New department clues change the features of the month scored and the rules that trigger: the snapshot the
+    clue import publishes stores the scores and flags computed with them (not those of the roster before)."""
     roster = Path(shutil.copy(history, tmp_path / "roster.duckdb"))
     as_of = dt.date(2018, 12, 1)
     with duckdb.connect(str(roster), read_only=True) as con:
@@ -198,7 +223,7 @@ def test_scores_are_stored_again_when_clues_are_imported(history: Path, tmp_path
         + "".join(f"{id_number},医保局,住院自付,2018-{m:02d},90000,住院\n" for m in (10, 11, 12)),
         encoding="gbk",
     )
-    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_risk)
+    result, snapshot = import_clues(roster, [clues], "测试员", derive=build_monitoring)
     assert snapshot is not None and result.errors == 0
     with duckdb.connect(str(snapshot.path), read_only=True) as con:
         with recording() as decisions:
@@ -211,3 +236,8 @@ def test_scores_are_stored_again_when_clues_are_imported(history: Path, tmp_path
     pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
     row = stored.set_index("household_id").loc[household]
     assert "住院自付" in row["reasons"] and row["risk"] > before.set_index("household_id").loc[household, "risk"]
+    with duckdb.connect(str(snapshot.path), read_only=True) as con:
+        flags = flagged_households(con, Scope(as_of))
+        with raw_tables_only():
+            pd.testing.assert_frame_equal(flags, flagged_households(con, Scope(as_of)))
+    assert flags.set_index("household_id").loc[household, "tier"] == "红"  # the clues trigger a red rule

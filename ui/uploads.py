@@ -10,7 +10,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from analytics.cubes import build_cubes, build_risk
+from analytics.cubes import build_cubes, build_monitoring
 from geo.boundary_import import (
     SUFFIXES,
     BoundaryRefused,
@@ -90,7 +90,7 @@ def check_or_import_clues(
         paths, refused = _saved(files, Path(folder))
         try:
             if write and not refused:
-                result, snapshot = import_clues(db, paths, user, derive=build_risk)
+                result, snapshot = import_clues(db, paths, user, derive=build_monitoring)
             else:
                 with duckdb.connect(str(current_database(db)), read_only=True) as con:
                     result, snapshot = validate_clues(paths, con), None

@@ -18,10 +18,13 @@ are read, so the answer for a month never changes when later clues arrive.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 
-from analytics.scope import GROUP_SQL, PLACE_FILTER_SQL, Scope
+from analytics.cube_switch import from_cube
+from analytics.scope import CUBE_FILTER_SQL, CUBE_GROUP_SQL, GROUP_SQL, PLACE_FILTER_SQL, Scope
 from analytics.sql import execute
 from storage.db import single
 from storage.privacy import masked
@@ -103,22 +106,42 @@ def _params(scope: Scope) -> dict[str, object]:
     return {**scope.sql_params(), "at": scope.as_of, "window": WINDOW_MONTHS}
 
 
-_TIERS = f"""
+_FLAGS = f"""
 WITH hits AS ({_HITS})
-SELECT x.household_id, x.near_poor, t.town_code, t.name AS town_name, v.name AS village_name, x.head_name,
-       CASE WHEN bool_or(x.tier = '红') THEN '红' ELSE '黄' END AS tier,
-       count(*) AS rules,
-       string_agg(x.label_zh, '；' ORDER BY x.tier = '红' DESC, x.rule_id) AS reasons
-FROM hits x JOIN village v USING (village_code) JOIN town t USING (town_code)
-GROUP BY ALL
-ORDER BY bool_or(x.tier = '红') DESC, rules DESC, x.near_poor, x.household_id
+SELECT household_id, near_poor, village_code, head_name, CASE WHEN bool_or(tier = '红') THEN '红' ELSE '黄' END AS tier,
+       count(*) AS rules, string_agg(label_zh, '；' ORDER BY tier = '红' DESC, rule_id) AS reasons
+FROM hits GROUP BY ALL
 """
+_TIERS = f"""
+WITH flags AS ({_FLAGS})
+SELECT x.household_id, x.near_poor, t.town_code, t.name AS town_name, v.name AS village_name, x.head_name, x.tier,
+       x.rules, x.reasons
+FROM flags x JOIN village v USING (village_code) JOIN town t USING (town_code)
+ORDER BY x.tier = '红' DESC, x.rules DESC, x.near_poor, x.household_id
+"""
+_STORED_TIERS = f"""
+SELECT c.household_id, c.near_poor, c.town_code, t.name AS town_name, v.name AS village_name,
+       coalesce(h.head_name, n.head_name) AS head_name, c.tier, c.rules, c.reasons
+FROM cube_flag c JOIN village v USING (village_code) JOIN town t ON t.town_code = c.town_code
+LEFT JOIN household h ON NOT c.near_poor AND h.household_id = c.household_id
+LEFT JOIN near_poor_household n ON c.near_poor AND n.near_poor_id = c.household_id
+WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE)
+ORDER BY c.tier = '红' DESC, c.rules DESC, c.near_poor, c.household_id
+"""
+
+
+def city_flags(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Every flagged household of the city at ``as_of`` (``household_id``, ``near_poor``, ``village_code``,
+    ``tier``, ``rules``, ``reasons``): what the cube build stores in ``cube_flag``."""
+    return execute(con, _FLAGS, _params(Scope(as_of))).df().drop(columns="head_name")
 
 
 def flagged_households(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Households in scope with at least one triggered rule, red first: ``household_id``, ``near_poor``, town,
-    village, head (masked), ``tier``, number of ``rules`` and the ``reasons`` (labels joined by ；)."""
-    return masked(execute(con, _TIERS, _params(scope)).df())
+    village, head (masked), ``tier``, number of ``rules`` and the ``reasons`` (labels joined by ；); from
+    ``cube_flag`` when it answers."""
+    stored = from_cube(con, "cube_flag", scope, scope.as_of, scope.as_of)
+    return masked(execute(con, _STORED_TIERS if stored else _TIERS, _params(scope)).df())
 
 
 _LABELS = f"""
@@ -153,10 +176,20 @@ GROUP BY 1 ORDER BY 1
 """
 
 
+_STORED_BY_AREA = """
+SELECT {group} AS area_code, count(*) AS flagged, count(*) FILTER (WHERE c.tier = '红') AS red
+FROM cube_flag c WHERE {filter} AND c.month = CAST($at AS DATE)
+GROUP BY 1 ORDER BY 1
+"""
+
+
 def flagged_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) -> pd.DataFrame:
     """Flagged households per area at ``level`` (district, town or village): ``area_code``, ``flagged`` (红 and
-    黄) and ``red``."""
-    sql = _BY_AREA.format(hits=_HITS, group=GROUP_SQL[level])
+    黄) and ``red``; from ``cube_flag`` when it answers."""
+    if from_cube(con, "cube_flag", scope, scope.as_of, scope.as_of):
+        sql = _STORED_BY_AREA.format(group=CUBE_GROUP_SQL[level], filter=CUBE_FILTER_SQL)
+    else:
+        sql = _BY_AREA.format(hits=_HITS, group=GROUP_SQL[level])
     return execute(con, sql, _params(scope)).df().astype({"flagged": "int64", "red": "int64"})
 
 

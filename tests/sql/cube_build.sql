@@ -1686,6 +1686,77 @@ ORDER BY g.no_measure DESC, h.household_id
     ORDER BY v.village_code
 
 -- ----
+WITH hits AS (
+WITH watched AS (  -- registered households of the scope at the month, with their status then and since when,
+                  -- and the 边缘户 not registered by then (near_poor; household_id holds the 边缘户's id)
+    SELECT h.household_id, FALSE AS near_poor, h.village_code, h.head_name, e.event_type = 'exited' AS is_exited,
+           e.event_month AS since
+    FROM household h JOIN village v USING (village_code) JOIN town t USING (town_code)
+    JOIN status_event e USING (household_id)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village) AND e.person_id IS NULL AND e.event_month <= CAST($at AS DATE)
+    QUALIFY row_number() OVER (PARTITION BY h.household_id ORDER BY e.event_month DESC, e.event_id DESC) = 1
+        AND e.event_type <> 'removed'
+    UNION ALL
+    SELECT n.near_poor_id, TRUE, n.village_code, n.head_name, FALSE, NULL
+    FROM near_poor_household n JOIN village v USING (village_code) JOIN town t USING (town_code)
+    WHERE
+    (CAST($district AS VARCHAR) IS NULL OR t.district_code = $district)
+    AND (CAST($town AS VARCHAR) IS NULL OR t.town_code = $town)
+ AND (CAST($village AS VARCHAR) IS NULL OR v.village_code = $village) AND (n.registered_month IS NULL OR n.registered_month > CAST($at AS DATE))
+),
+recent AS (  -- clue amounts and counts per household, kind and month: this year and the last months
+    SELECT w.household_id, w.near_poor, c.kind, c.month, sum(c.amount_yuan) AS amount, count(*) AS clues,
+           c.month > CAST($at AS DATE) - to_months($window) AS in_window
+    FROM warning_clue c JOIN watched w
+      ON w.household_id = coalesce(c.household_id, c.near_poor_id) AND w.near_poor = (c.near_poor_id IS NOT NULL)
+    WHERE c.month <= CAST($at AS DATE)
+      AND (c.month > CAST($at AS DATE) - to_months($window) OR year(c.month) = year(CAST($at AS DATE)))
+    GROUP BY ALL
+),
+clue_hits AS (
+    SELECT w.household_id, w.near_poor, r.rule_id,
+           CASE r.span
+               WHEN 'year' THEN sum(m.amount) FILTER (WHERE year(m.month) = year(CAST($at AS DATE)))
+               WHEN 'month' THEN max(m.amount) FILTER (WHERE m.in_window)
+               ELSE sum(m.clues) FILTER (WHERE m.in_window)
+           END AS evidence,
+           max(m.month) AS last_month
+    FROM watched w JOIN recent m USING (household_id, near_poor) JOIN warning_rule r ON r.kind = m.kind
+    WHERE r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited
+    GROUP BY w.household_id, w.near_poor, r.rule_id, r.span, r.threshold
+    HAVING evidence >= coalesce(r.threshold, 1)
+),
+incomes AS (  -- last year's income of the roster's households and of the 边缘户
+    SELECT household_id, FALSE AS near_poor, year, per_capita_income_yuan FROM income
+    WHERE year = year(CAST($at AS DATE)) - 1
+    UNION ALL
+    SELECT near_poor_id, TRUE, year, per_capita_income_yuan FROM near_poor_income
+    WHERE year = year(CAST($at AS DATE)) - 1
+),
+income_hits AS (  -- (the shipped income rules apply to exited households)
+    SELECT w.household_id, w.near_poor, r.rule_id, i.per_capita_income_yuan AS evidence, NULL::DATE AS last_month
+    FROM watched w
+    JOIN incomes i USING (household_id, near_poor)
+    JOIN warning_rule r ON r.kind IN ('income_monitoring', 'income_poverty')
+    LEFT JOIN monitoring_threshold mt ON mt.year = i.year
+    LEFT JOIN poverty_line pl ON pl.year = i.year
+    WHERE (r.applies_to = 'any' OR (r.applies_to = 'exited') = w.is_exited)
+      AND coalesce(w.since <= make_date(i.year, 12, 1), TRUE)  -- in that status all through the year's end
+      AND i.per_capita_income_yuan < CASE r.kind WHEN 'income_monitoring' THEN mt.income_yuan ELSE pl.yuan END
+)
+SELECT x.household_id, x.near_poor, w.village_code, w.head_name, x.rule_id, r.tier, r.source_zh, r.label_zh,
+       x.evidence, x.last_month
+FROM (SELECT * FROM clue_hits UNION ALL SELECT * FROM income_hits) x
+JOIN warning_rule r USING (rule_id) JOIN watched w USING (household_id, near_poor)
+ORDER BY x.near_poor, x.household_id, r.tier = '红' DESC, x.rule_id
+)
+SELECT household_id, near_poor, village_code, head_name, CASE WHEN bool_or(tier = '红') THEN '红' ELSE '黄' END AS tier,
+       count(*) AS rules, string_agg(label_zh, '；' ORDER BY tier = '红' DESC, rule_id) AS reasons
+FROM hits GROUP BY ALL
+-- ----
 WITH spans AS (  -- each household event with the month the next one starts
     SELECT e.household_id, e.event_type, e.event_month AS start,
            lead(e.event_month) OVER (PARTITION BY e.household_id ORDER BY e.event_month, e.event_id) AS stop,
