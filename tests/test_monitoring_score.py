@@ -23,7 +23,15 @@ from analytics.monitoring.backtest import backtest
 from analytics.monitoring.features import household_months
 from analytics.monitoring.records import METHODS
 from analytics.monitoring.rules import flagged_by_area, flagged_households
-from analytics.monitoring.score import NEAR_LINE_YUAN, _reason, current_risk, reasons, risk, train
+from analytics.monitoring.score import (
+    NEAR_LINE_YUAN,
+    _reason,
+    current_risk,
+    reasons,
+    risk,
+    train,
+    visit_scores,
+)
 from analytics.scope import Scope
 from roster.clue_import import import_clues
 from roster.generate import generate
@@ -175,6 +183,34 @@ def test_the_stored_flags_are_the_rules_applied_to_the_raw_tables(history: Path,
     assert len(stored[0]) > 20 and set(stored[0]["tier"]) == {"红", "黄"}
     for cube_answer, raw_answer in zip(stored, computed, strict=True):
         pd.testing.assert_frame_equal(cube_answer, raw_answer)
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [Scope(dt.date(2018, 12, 1)), Scope(dt.date(2018, 12, 1), "370283", "370283108")],
+    ids=["city", "town"],
+)
+def test_the_visit_list_reads_only_the_scores_it_shows(history: Path, scope: Scope) -> None:
+    """Each township's top scores and those of the flagged households — the same rows from the cubes as from the
+    scores and rules on the raw tables, and exactly those of all scores."""
+    top = 5
+    with duckdb.connect(str(history), read_only=True) as con:
+        with recording() as decisions:
+            shown = visit_scores(con, scope, top)
+        with raw_tables_only():
+            computed = visit_scores(con, scope, top)
+        everything = current_risk(con, scope).astype({"near_poor": "bool"})
+        flagged = flagged_households(con, scope).astype({"near_poor": "bool"})
+    assert decisions == [("cube_risk", True), ("cube_flag", True)]
+    pd.testing.assert_frame_equal(shown, computed, check_dtype=False)
+    ranked = everything.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
+    best = ranked.groupby("town_code").head(top)
+    expected = set(zip(best["household_id"], best["near_poor"], strict=True))
+    expected |= set(zip(flagged["household_id"], flagged["near_poor"], strict=True)) & set(
+        zip(everything["household_id"], everything["near_poor"], strict=True)
+    )
+    assert set(zip(shown["household_id"], shown["near_poor"].astype(bool), strict=True)) == expected
+    assert len(shown) < len(everything)
 
 
 def test_a_large_roster_trains_on_a_fixed_sample_of_households(history: Path, monkeypatch) -> None:
