@@ -39,6 +39,8 @@ from tests.conftest import PROJECT_DIR
 
 ORIGIN = dt.date(2017, 9, 1)
 FIRST = dt.date(2016, 1, 1)
+HISTORY_AS_OF = dt.date(2018, 12, 1)
+STORED_SCOPES = [Scope(HISTORY_AS_OF), Scope(HISTORY_AS_OF, "370283"), Scope(HISTORY_AS_OF, "370283", "370283108")]
 
 
 @pytest.fixture(scope="module")
@@ -129,15 +131,7 @@ def test_on_the_demo_the_score_beats_the_baseline_on_recall(demo_db: Path, tmp_p
         assert recall[("score", horizon)] > recall[("baseline", horizon)] + 0.1, recall
 
 
-@pytest.mark.parametrize(
-    "scope",
-    [
-        Scope(dt.date(2018, 12, 1)),
-        Scope(dt.date(2018, 12, 1), "370283"),
-        Scope(dt.date(2018, 12, 1), "370283", "370283108"),
-    ],
-    ids=["city", "district", "town"],
-)
+@pytest.mark.parametrize("scope", STORED_SCOPES, ids=["city", "district", "town"])
 def test_the_stored_scores_are_the_scores_computed_on_the_raw_tables(history: Path, scope: Scope) -> None:
     """The cube build stores the as-of month's scores; the page reads them (the cube path ran) and they equal the
     model trained and applied on the raw tables for the same scope."""
@@ -161,15 +155,7 @@ def test_the_stored_scores_are_the_scores_computed_on_the_raw_tables(history: Pa
     )
 
 
-@pytest.mark.parametrize(
-    "scope",
-    [
-        Scope(dt.date(2018, 12, 1)),
-        Scope(dt.date(2018, 12, 1), "370283"),
-        Scope(dt.date(2018, 12, 1), "370283", "370283108"),
-    ],
-    ids=["city", "district", "town"],
-)
+@pytest.mark.parametrize("scope", STORED_SCOPES, ids=["city", "district", "town"])
 def test_the_stored_flags_are_the_rules_applied_to_the_raw_tables(history: Path, scope: Scope) -> None:
     with duckdb.connect(str(history), read_only=True) as con:
         with recording() as decisions:
@@ -187,7 +173,7 @@ def test_the_stored_flags_are_the_rules_applied_to_the_raw_tables(history: Path,
 
 @pytest.mark.parametrize(
     "scope",
-    [Scope(dt.date(2018, 12, 1)), Scope(dt.date(2018, 12, 1), "370283", "370283108")],
+    [STORED_SCOPES[0], STORED_SCOPES[2]],
     ids=["city", "town"],
 )
 def test_the_visit_list_reads_only_the_scores_it_shows(history: Path, scope: Scope) -> None:
