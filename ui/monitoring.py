@@ -15,7 +15,7 @@ from access.roles import User
 from analytics.monitoring.figures import case_household
 from analytics.monitoring.records import RECORD_FIELDS, stored_path
 from analytics.monitoring.rules import flagged_households, household_labels
-from analytics.monitoring.score import visit_scores
+from analytics.monitoring.score import top_per_town, visit_scores
 from analytics.scope import Scope
 from cases.service import Outcome, act
 from cases.workflow import ACTION_LABELS, STATE_LABELS, Staff, Step
@@ -37,8 +37,7 @@ def visit_list(scope: Scope, cases: pd.DataFrame) -> pd.DataFrame:
     flagged = cached(flagged_households, scope).astype({"near_poor": "bool"})
     scored = cached(visit_scores, scope, VISITS_PER_TOWN).rename(columns={"reasons": "score_reasons"})
     scored = scored.astype({"near_poor": "bool"})
-    ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
-    top = ranked.groupby("town_code").head(VISITS_PER_TOWN)
+    top = top_per_town(scored, VISITS_PER_TOWN)
     unflagged = top.merge(flagged[keys], on=keys, how="left", indicator=True).query("_merge == 'left_only'")
     roster, near_poor = (tuple(sorted(unflagged.loc[unflagged["near_poor"] == n, "household_id"])) for n in (0, 1))
     others = cached(household_labels, scope, roster, near_poor).assign(tier="绿", rules=0, reasons="—")

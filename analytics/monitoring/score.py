@@ -141,12 +141,18 @@ def visit_scores(con: duckdb.DuckDBPyConnection, scope: Scope, top: int) -> pd.D
     if all(from_cube(con, cube, scope, scope.as_of, scope.as_of) for cube in ("cube_risk", "cube_flag")):
         return execute(con, _STORED_VISITS, {**scope.sql_params(), "at": scope.as_of, "top": top}).df()
     scored = current_risk(con, scope)
-    ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
-    best = ranked.groupby("town_code").head(top)
+    best = top_per_town(scored, top)
     flagged = flagged_households(con, scope)[["household_id", "near_poor"]].astype({"near_poor": "bool"})
     keys = pd.concat([best[["household_id", "near_poor"]].astype({"near_poor": "bool"}), flagged])
     shown = scored.astype({"near_poor": "bool"}).merge(keys.drop_duplicates(), on=["household_id", "near_poor"])
     return shown.sort_values(["near_poor", "household_id"], ignore_index=True)
+
+
+def top_per_town(scored: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Each township's ``top`` highest scores, in the order of ``_STORED_VISITS`` (ties: 边缘户 after the roster's
+    households, then by id)."""
+    ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
+    return ranked.groupby("town_code").head(top)
 
 
 def city_risk(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
