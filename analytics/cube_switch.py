@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import duckdb
 
@@ -34,6 +34,15 @@ def from_cube(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt
     if decisions is not None:
         decisions.append((cube, answers))
     return answers
+
+
+def months_from_cube(
+    con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, months: Sequence[dt.date]
+) -> list[dt.date]:
+    """Those of ``months`` that ``cube`` answers (the ones from the baseline on, if it answers their span; one
+    decision, recorded); the others are for the raw tables."""
+    inside = [month for month in months if month >= BASELINE]
+    return inside if inside and from_cube(con, cube, scope, min(inside), max(inside)) else []
 
 
 def _cube_covers(con: duckdb.DuckDBPyConnection, cube: str, scope: Scope, first: dt.date, last: dt.date) -> bool:

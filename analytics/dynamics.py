@@ -23,12 +23,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from analytics.cube_switch import from_cube
+from analytics.cube_switch import from_cube, months_from_cube
 from analytics.scope import (
     CUBE_FILTER_SQL,
     CUBE_GROUP_SQL,
@@ -234,14 +235,30 @@ def household_states(
     return over_events(con, scope, group, _STATE + select, baseline=BASELINE, at=scope.as_of, **params)
 
 
+def outcomes_by_month(
+    con: duckdb.DuckDBPyConnection, scope: Scope, months: Sequence[dt.date], group: str | None = None
+) -> pd.DataFrame:
+    """One row per month of ``months`` (``month``, a date) and area (``group`` level; None = the whole scope) with
+    ``OUTCOME_COLUMNS`` at that month: one query over the cube for the months it answers, one per month over the
+    raw tables for the others; areas are those holding a household with any status event."""
+    cubed = months_from_cube(con, "cube_outcome", scope, months)
+    frames = [
+        over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=month).assign(month=month)
+        for month in months
+        if month not in cubed
+    ]
+    if cubed:
+        sql = _CUBE_OUTCOME.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
+        frame = execute(con, sql, {**scope.sql_params(), "months": cubed}).df()
+        frames.append(frame.assign(month=frame["month"].dt.date))
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return frame[["month", "area_code", *OUTCOME_COLUMNS]].astype({c: "int64" for c in OUTCOME_COLUMNS})
+
+
 def household_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
     """One row per area (``group`` level; None = the whole scope) with ``OUTCOME_COLUMNS`` at ``scope.as_of``;
     areas are those holding a household with any status event."""
-    if from_cube(con, "cube_outcome", scope, scope.as_of, scope.as_of):
-        sql = _CUBE_OUTCOME.format(group=CUBE_GROUP_SQL[group], filter=CUBE_FILTER_SQL)
-        return execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df()
-    frame = over_events(con, scope, group, _OUTCOMES, baseline=BASELINE, at=scope.as_of)
-    return frame.astype({c: "int64" for c in OUTCOME_COLUMNS})
+    return outcomes_by_month(con, scope, [scope.as_of], group).drop(columns="month")
 
 
 def scope_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.Series:
@@ -268,12 +285,12 @@ GROUP BY ALL ORDER BY 1, 2, 3
 
 _CUBE_OUTCOME = (
     """
-SELECT {group} AS area_code, """
+SELECT c.month, {group} AS area_code, """
     + ", ".join(f"CAST(sum(c.{c}) AS BIGINT) AS {c}" for c in OUTCOME_COLUMNS)
     + """
 FROM cube_outcome c
-WHERE {filter} AND c.month = CAST($at AS DATE)
-GROUP BY ALL HAVING count(*) > 0 ORDER BY area_code
+WHERE {filter} AND list_contains(CAST($months AS DATE[]), c.month)
+GROUP BY ALL HAVING count(*) > 0 ORDER BY c.month, area_code
 """
 )
 

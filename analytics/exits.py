@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from analytics.dynamics import FLOW_COLUMNS, monthly_flows, over_events
-from analytics.places import place_progress
+from analytics.places import places_by_month
 from analytics.plan import FIRST_BATCH, PLACE_STAGE_DEADLINE, plan_deadline, plan_figure
 from analytics.scope import Scope, area_names
 from storage.months import months_between
@@ -30,19 +30,16 @@ def flows_by_area(
 
 def place_exit_timeline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Cumulative exits per month (2016-01 .. as-of) of provincial villages, weak villages and weak towns."""
-    rows = []
-    for month in months_between(dt.date(2016, 1, 1), scope.as_of):
-        figures = place_progress(con, scope, None, month)
-        values = figures.iloc[0] if len(figures) else None
-        rows.append(
-            {
-                "month": month,
-                "provincial_villages": int(values["provincial_villages_exited"]) if values is not None else 0,
-                "weak_villages": int(values["weak_villages_exited"]) if values is not None else 0,
-                "weak_towns": int(values["weak_towns_exited"]) if values is not None else 0,
-            }
-        )
-    return pd.DataFrame(rows)
+    months = months_between(dt.date(2016, 1, 1), scope.as_of)
+    figures = places_by_month(con, scope, months).set_index("month").reindex(months, fill_value=0)
+    return pd.DataFrame(
+        {
+            "month": months,
+            "provincial_villages": figures["provincial_villages_exited"].to_numpy(),
+            "weak_villages": figures["weak_villages_exited"].to_numpy(),
+            "weak_towns": figures["weak_towns_exited"].to_numpy(),
+        }
+    )
 
 
 def stage_goals_text(scope: Scope, totals: pd.Series) -> str:

@@ -31,13 +31,21 @@ import duckdb
 import pandas as pd
 
 from analytics import fmt
-from analytics.cube_switch import from_cube
-from analytics.dynamics import OPEN_END, scope_outcomes
+from analytics.cube_switch import months_from_cube
+from analytics.dynamics import OPEN_END
 from analytics.judgement import BEHIND, MET, NO_DATA, ON_TRACK, STATUSES, Judgement, pace_judgement
-from analytics.places import scope_places
 from analytics.plan import DEFAULT_DEADLINE, FIRST_BATCH, TOWN_SIX_PROJECTS, all_projects_done
 from analytics.reported import approved, judge_reported, latest_due, readings, rows_by_target
-from analytics.schedule import PACE_WINDOW, RAG_DONE, RAG_GREEN, RAG_PENDING, back_schedule, months_left
+from analytics.schedule import (
+    PACE_WINDOW,
+    RAG_DONE,
+    RAG_GREEN,
+    RAG_PENDING,
+    back_schedule,
+    months_left,
+    pace_months,
+    schedule_figures,
+)
 from analytics.scope import CUBE_FILTER_SQL, HOUSEHOLD_FILTER_SQL, PLACE_FILTER_SQL, TOWN_FILTER_SQL, Scope
 from analytics.sql import execute
 from reporting.registry import Catalogue, Target, load_catalogue
@@ -62,46 +70,64 @@ class Measurement:
 @dataclass
 class Context:
     """What an evaluator measures against: the connection, the scope at the judged month, the target's id
-    and figures shared between evaluators."""
+    and figures shared between evaluators. Each family of figures is fetched for every month of ``months``
+    (the months the goals are judged at) in one query the first time an evaluator asks for it."""
 
     con: duckdb.DuckDBPyConnection
     scope: Scope
-    _figures: dict[tuple[str, Scope], Any] = field(default_factory=dict)
+    _figures: dict[tuple[str, dt.date | None], Any] = field(default_factory=dict)
     target: str = ""
     plan_value: float = math.nan  # the target's figure in the plan (``plan_target.target_value``)
     plans: dict[str, float] = field(default_factory=dict)  # every target's figure in the plan
+    months: tuple[dt.date, ...] = ()
 
     def at(self, month: dt.date) -> Context:
         """The same target and shared figures, judged at another month."""
         return replace(self, scope=self.scope.at(month))
 
+    def _per_month(self, family: str, fetch: Callable[[tuple[dt.date, ...]], dict[dt.date, Any]]) -> Any:
+        """``family`` at the scope's month; ``fetch`` gets it for the months still missing, all in one go."""
+        key = (family, self.scope.as_of)
+        if key not in self._figures:
+            wanted = sorted(
+                {*self.months, self.scope.as_of} - {month for kind, month in self._figures if kind == family}
+            )
+            self._figures |= {(family, month): value for month, value in fetch(tuple(wanted)).items()}
+        return self._figures[key]
+
     def cube_figures(self) -> dict[str, float] | None:
         """The target's additive figures from ``cube_goal`` (None when the cube cannot answer)."""
-        key = ("cube", self.scope)
-        if key not in self._figures:
-            self._figures[key] = _cube_goal_rows(self.con, self.scope)
-        rows = self._figures[key]
+        rows = self._per_month("cube", lambda months: _cube_goal_rows(self.con, self.scope, months))
         return None if rows is None else rows.get(self.target, dict.fromkeys(ADDITIVE_COLUMNS, 0.0) | {"lowest": None})
 
     def village_counts(self) -> dict[str, tuple[float, float]]:
         """(meeting, designated) villages of every ``VillageRule`` target at the scope and month."""
-        key = ("villages", self.scope)
-        if key not in self._figures:
-            self._figures[key] = _village_counts(self.con, self.scope, self.plans)
-        result: dict[str, tuple[float, float]] = self._figures[key]
+        result: dict[str, tuple[float, float]] = self._per_month(
+            "villages", lambda months: _village_counts(self.con, self.scope, self.plans, months)
+        )
         return result
 
-    def outcomes(self) -> pd.Series:
-        key = ("outcomes", self.scope)
-        if key not in self._figures:
-            self._figures[key] = scope_outcomes(self.con, self.scope)
-        return self._figures[key]
+    def weak_town_counts(self) -> tuple[float, float]:
+        """(weak towns with all six projects done, weak towns) of the scope at its month."""
+        result: tuple[float, float] = self._per_month(
+            "towns", lambda months: _weak_town_counts(self.con, self.scope, months)
+        )
+        return result
 
-    def places(self) -> pd.Series:
-        key = ("places", self.scope)
-        if key not in self._figures:
-            self._figures[key] = scope_places(self.con, self.scope)
-        return self._figures[key]
+    def month_figures(self) -> pd.Series:
+        """The outcome and place figures of the whole scope at its month (zeros when it holds nothing)."""
+        figures: pd.Series = self._per_month(
+            "month", lambda months: month_rows(schedule_figures(self.con, self.scope, months), months)
+        )
+        return figures
+
+
+def month_rows(figures: pd.DataFrame, months: tuple[dt.date, ...]) -> dict[dt.date, pd.Series]:
+    """:func:`analytics.schedule.schedule_figures` of a whole scope (one area) as one row per month, zeros in the
+    months it has none."""
+    zeros = pd.Series(0, index=figures.columns, dtype="int64")
+    rows = {month: row.astype("int64") for (month, _), row in figures.iterrows()}
+    return {month: rows.get(month, zeros) for month in months}
 
 
 Evaluator = Callable[[Context], Measurement | None]
@@ -122,18 +148,6 @@ def _counts(
     return {"applies": float(applies), "meets": float(meets)}
 
 
-def _share(
-    con: duckdb.DuckDBPyConnection, scope: Scope, base_sql: str, rule_sql: str, unit: str, **params: object
-) -> Measurement | None:
-    """Rows meeting a rule against all of them (see ``_counts``); None when there are none."""
-    counts = _counts(con, scope, base_sql, rule_sql, **params)
-    return (
-        Measurement(counts["meets"], counts["applies"], unit, counts["meets"] >= counts["applies"])
-        if counts["applies"]
-        else None
-    )
-
-
 _SCOPED_HOUSEHOLDS = (
     f"household h JOIN village v USING (village_code) JOIN town t USING (town_code) WHERE {HOUSEHOLD_FILTER_SQL}"
 )
@@ -152,7 +166,6 @@ _ACTIVE = """EXISTS (SELECT 1 FROM status_event e WHERE e.household_id = h.house
 _MEMBER_AT = """(p.joined_month IS NULL OR p.joined_month <= $at)
     AND NOT EXISTS (SELECT 1 FROM status_event e WHERE e.person_id = p.person_id AND e.event_type = 'removed'
         AND e.event_month <= $at)"""
-_LATEST_YEAR = "(SELECT max(year) FROM {table} WHERE year <= year(CAST($at AS DATE)))"
 
 
 def _whole_city(scope: Scope) -> bool:
@@ -361,24 +374,29 @@ def _post_spans(code: str) -> str:
         FROM measure m JOIN area a USING (household_id) WHERE m.measure_code = {code})"""
 
 
-def _cube_goal_rows(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, float]] | None:
-    """Additive figures per target at ``scope.as_of`` from ``cube_goal``; None when the cube cannot answer."""
-    if not from_cube(con, "cube_goal", scope, scope.as_of, scope.as_of):
-        return None
-    sql = f"""SELECT c.target_id, sum(c.applies), sum(c.meets), sum(c.amount), min(c.lowest)
+def _cube_goal_rows(
+    con: duckdb.DuckDBPyConnection, scope: Scope, months: tuple[dt.date, ...]
+) -> dict[dt.date, dict[str, dict[str, float]] | None]:
+    """Additive figures per month and target from ``cube_goal``, one query for all ``months``; None in the months
+    the cube cannot answer."""
+    cubed = months_from_cube(con, "cube_goal", scope, months)
+    if not cubed:
+        return dict.fromkeys(months)
+    sql = f"""SELECT c.month, c.target_id, sum(c.applies), sum(c.meets), sum(c.amount), min(c.lowest)
               FROM cube_goal c
-              WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE) GROUP BY 1"""
-    rows = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).fetchall()
-    return {
-        target: {"applies": applies, "meets": meets, "amount": amount, "lowest": lowest}
-        for target, applies, meets, amount, lowest in rows
-    }
+              WHERE {CUBE_FILTER_SQL} AND list_contains(CAST($months AS DATE[]), c.month) GROUP BY 1, 2"""
+    found: dict[dt.date, dict[str, dict[str, float]]] = {month: {} for month in cubed}
+    for month, target, applies, meets, amount, lowest in execute(
+        con, sql, {**scope.sql_params(), "months": cubed}
+    ).fetchall():
+        found[month][target] = {"applies": applies, "meets": meets, "amount": amount, "lowest": lowest}
+    return {month: found.get(month) for month in months}
 
 
 # --- other evaluators --------------------------------------------------------------------------------------
 def _all_exit(done: str, remaining: str, unit: str) -> Evaluator:
     def evaluate(ctx: Context) -> Measurement | None:
-        figures, scope = ctx.outcomes(), ctx.scope
+        figures, scope = ctx.month_figures(), ctx.scope
         task = int(figures[done] + figures[remaining])
         if task == 0:
             return None
@@ -394,7 +412,7 @@ def _all_exit(done: str, remaining: str, unit: str) -> Evaluator:
 
 def _all_places(done: str, total: str, unit: str) -> Evaluator:
     def evaluate(ctx: Context) -> Measurement | None:
-        figures = ctx.places()
+        figures = ctx.month_figures()
         if figures[total] == 0:
             return None
         return Measurement(float(figures[done]), float(figures[total]), unit, figures[done] >= figures[total])
@@ -404,10 +422,10 @@ def _all_places(done: str, total: str, unit: str) -> Evaluator:
 
 @dataclass(frozen=True)
 class VillageRule:
-    """Designated villages keeping to ``rule`` (SQL over ``v`` and ``i``, the village's latest village_indicator
-    row up to the month, given the SQL of the plan's figure): against all designated villages of the scope, or
-    — with a ``designation`` — a city-wide count of that kind against the plan's figure. The whole family is
-    counted in one query per scope and month (``Context.village_counts``)."""
+    """Designated villages keeping to ``rule`` (SQL over ``v``, ``i`` — the village's latest village_indicator row
+    up to the month — and ``m.month``, the month; given the SQL of the plan's figure): against all designated
+    villages of the scope, or — with a ``designation`` — a city-wide count of that kind against the plan's figure.
+    The whole family is counted in one query for all judged months (``Context.village_counts``)."""
 
     rule: Callable[[str], str]
     designation: str | None = None
@@ -423,21 +441,24 @@ class VillageRule:
 
 
 _VILLAGE_COUNTS = f"""
-WITH i AS (
-    SELECT * FROM village_indicator
-    WHERE year = (SELECT max(year) FROM village_indicator WHERE year <= year(CAST($at AS DATE)))
+WITH m AS (
+    SELECT month, (SELECT max(year) FROM village_indicator WHERE year <= year(month)) AS year
+    FROM unnest(CAST($months AS DATE[])) AS u(month)
 )
-SELECT {{columns}}, count(*)
-FROM village v JOIN town t USING (town_code) LEFT JOIN i USING (village_code)
-WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}"""
+SELECT m.month, {{columns}}, count(*)
+FROM m CROSS JOIN village v JOIN town t USING (town_code)
+LEFT JOIN village_indicator i ON i.village_code = v.village_code AND i.year = m.year
+WHERE v.designation IS NOT NULL AND {PLACE_FILTER_SQL}
+GROUP BY m.month"""
 
 
 def _village_counts(
-    con: duckdb.DuckDBPyConnection, scope: Scope, plans: dict[str, float]
-) -> dict[str, tuple[float, float]]:
-    """target → (villages keeping to its rule, designated villages of the scope) for every ``VillageRule``."""
+    con: duckdb.DuckDBPyConnection, scope: Scope, plans: dict[str, float], months: tuple[dt.date, ...]
+) -> dict[dt.date, dict[str, tuple[float, float]]]:
+    """Per month of ``months``: target → (villages keeping to its rule, designated villages of the scope) for every
+    ``VillageRule``, in one query."""
     family = {target: e for target, e in EVALUATORS.items() if isinstance(e, VillageRule)}
-    params: dict[str, object] = {**scope.sql_params(), "at": scope.as_of}
+    params: dict[str, object] = {**scope.sql_params(), "months": list(months)}
     columns = []
     for n, (target, rule) in enumerate(family.items()):
         condition = rule.rule(f"$plan{n}")
@@ -445,21 +466,42 @@ def _village_counts(
         if rule.designation:
             condition, params[f"designation{n}"] = f"v.designation = $designation{n} AND {condition}", rule.designation
         columns.append(f"count(*) FILTER ({condition})")
-    *meets, applies = first_row(execute(con, _VILLAGE_COUNTS.format(columns=", ".join(columns)), params))
-    return {target: (float(m), float(applies)) for target, m in zip(family, meets, strict=True)}
+    counts = {
+        month: {target: (float(m), float(applies)) for target, m in zip(family, meets, strict=True)}
+        for month, *meets, applies in execute(
+            con, _VILLAGE_COUNTS.format(columns=", ".join(columns)), params
+        ).fetchall()
+    }
+    none = dict.fromkeys(family, (0.0, 0.0))
+    return {month: counts.get(month, none) for month in months}
+
+
+_WEAK_TOWNS = f"""
+WITH m AS (
+    SELECT month, (SELECT max(year) FROM town_indicator WHERE year <= year(month)) AS year
+    FROM unnest(CAST($months AS DATE[])) AS u(month)
+)
+SELECT m.month, count(*) FILTER ({all_projects_done("i", TOWN_SIX_PROJECTS)}), count(*)
+FROM m CROSS JOIN town t LEFT JOIN town_indicator i ON i.town_code = t.town_code AND i.year = m.year
+WHERE t.is_weak_town AND {TOWN_FILTER_SQL}
+GROUP BY m.month"""
+
+
+def _weak_town_counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, months: tuple[dt.date, ...]
+) -> dict[dt.date, tuple[float, float]]:
+    """Per month of ``months``: (weak towns with all six projects done by their latest indicator year, weak towns of
+    the scope), in one query."""
+    rows = execute(con, _WEAK_TOWNS, {**scope.sql_params(), "months": list(months)}).fetchall()
+    counts = {month: (float(meets), float(applies)) for month, meets, applies in rows}
+    return {month: counts.get(month, (0.0, 0.0)) for month in months}
 
 
 def _weak_towns_with_all_projects(ctx: Context) -> Measurement | None:
-    con, scope = ctx.con, ctx.scope
-    if scope.village:
+    if ctx.scope.village:
         return None
-    latest = _LATEST_YEAR.format(table="town_indicator")
-    flags = all_projects_done("i", TOWN_SIX_PROJECTS)
-    base = f"FROM town t WHERE t.is_weak_town AND {TOWN_FILTER_SQL}"
-    meeting = (
-        f"EXISTS (SELECT 1 FROM town_indicator i WHERE i.town_code = t.town_code AND i.year = {latest} AND {flags})"
-    )
-    return _share(con, scope, base, meeting, "个镇")
+    meets, applies = ctx.weak_town_counts()
+    return Measurement(meets, applies, "个镇", meets >= applies) if applies else None
 
 
 _LABOUR = (
@@ -478,7 +520,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "muni_weak_villages_exit_total": _all_places("weak_villages_exited", "weak_villages_total", "个村"),
     "weak_towns_exit_total": _all_places("weak_towns_exited", "weak_towns_total", "个镇"),
     **{
-        target: VillageRule(lambda _: "v.exit_month <= $at", designation)
+        target: VillageRule(lambda _: "v.exit_month <= m.month", designation)
         for target, designation in FIRST_BATCH.values()
     },
     "prov_poor_villages_exit_2017": _all_places("provincial_villages_exited", "provincial_villages_total", "个村"),
@@ -559,6 +601,17 @@ def _judged_month(as_of: dt.date, deadline: dt.date) -> dt.date:
     return min(as_of, dt.date(deadline.year, deadline.month, 1))
 
 
+def _judged_at(target: Target, scope: Scope) -> dt.date:
+    """The month a measured target is judged at: the as-of month for a standing obligation, else its deadline's
+    month once passed."""
+    return scope.as_of if is_standing(target) else _judged_month(scope.as_of, target.deadline or DEFAULT_DEADLINE)
+
+
+def _pace_start(as_of: dt.date) -> dt.date:
+    """The month a target's recent pace is measured from."""
+    return max(add_months(as_of, -PACE_WINDOW), BASELINE)
+
+
 def _schedule_judgement(light: str, deadline: dt.date) -> Judgement:
     """The status of a target tracked by a back-scheduling row (its traffic light)."""
     if light == RAG_PENDING:
@@ -589,7 +642,7 @@ def _judge(
         return Judgement(BEHIND, f"截止（{fmt.day(deadline)}）时未达到")
     if row is not None:
         return _schedule_judgement(row["rag"], row["deadline"])
-    start = max(add_months(as_of, -PACE_WINDOW), BASELINE)
+    start = _pace_start(as_of)
     window = months_left(start, as_of)
     before = evaluator(ctx.at(start)) if window > 0 else None
     if before is None or before.value != before.value or not before.target:
@@ -626,7 +679,7 @@ def _row(plan: Target, judged: dt.date, **values: object) -> dict[str, object]:
 def _measured_row(ctx: Context, target: Target, schedule: pd.DataFrame) -> dict[str, object]:
     """A target measured from the roster or the village and town indicators."""
     evaluator, deadline = EVALUATORS[target.id], target.deadline or DEFAULT_DEADLINE
-    judged = ctx.scope.as_of if is_standing(target) else _judged_month(ctx.scope.as_of, deadline)
+    judged = _judged_at(target, ctx.scope)
     measurement = evaluator(ctx.at(judged))
     key = SCHEDULE_KEYS.get(target.id)
     judgement = _judge(
@@ -683,12 +736,17 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportF
     the value comes from: the roster, the village and town indicators, the measure records, the responsible
     unit's approved reports (``reports``; without them those targets are 数据不足), or why it cannot be measured."""
     catalogue = load_catalogue(con)
-    schedule = back_schedule(con, scope).set_index("target")
+    measured = [t for t in catalogue.targets.values() if t.kind not in ("reported", "unmeasurable")]
+    months = tuple(
+        sorted({*pace_months(scope.as_of), _pace_start(scope.as_of), *(_judged_at(t, scope) for t in measured)})
+    )
+    whole = schedule_figures(con, scope, months)
+    schedule = back_schedule(con, scope, figures=whole).set_index("target")
     frames = reports or ReportFrames(
         pd.DataFrame(columns=VALUE_COLUMNS), pd.DataFrame(columns=STATE_COLUMNS), scope.as_of
     )
     by_target = rows_by_target(approved(frames, catalogue))
-    figures: dict[tuple[str, Scope], Any] = {}
+    figures: dict[tuple[str, dt.date | None], Any] = {("month", m): row for m, row in month_rows(whole, months).items()}
     plans = {target.id: target.target_value for target in catalogue.targets.values()}
     rows: list[dict[str, object]] = []
     for target in catalogue.targets.values():
@@ -710,7 +768,7 @@ def goal_progress(con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportF
         elif target.kind == "reported":
             rows.append(_reported_row(catalogue, target, by_target[target.id], scope, frames.today))
         else:
-            ctx = Context(con, scope, figures, target.id, target.target_value, plans)
+            ctx = Context(con, scope, figures, target.id, target.target_value, plans, months)
             rows.append(_measured_row(ctx, target, schedule))
     return pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
 

@@ -18,8 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.dynamics import household_outcomes
-from analytics.schedule import RAG_PENDING, back_schedule
+from analytics.schedule import RAG_PENDING, back_schedule, pace_months, schedule_figures
 from analytics.scope import CHILD_LEVEL, Scope, area_names
 
 WEIGHTS = {"exit_rate": 40, "pace": 30, "coverage": 20, "returns": 10}
@@ -73,7 +72,9 @@ def _share(part: pd.Series, whole: pd.Series) -> np.ndarray:
 def league_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """One row per child area with households in it, ranked by composite score (1 = best)."""
     level = CHILD_LEVEL[scope.level]
-    o = household_outcomes(con, scope, level).set_index("area_code")
+    figures = schedule_figures(con, scope, pace_months(scope.as_of), level)
+    now = figures[figures.index.get_level_values("month") == scope.as_of].droplevel("month")
+    o = now[now["with_households"]]
     if o.empty:
         return pd.DataFrame(columns=LEAGUE_COLUMNS)
     table = pd.DataFrame(
@@ -82,7 +83,7 @@ def league_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             "exit_rate": _share(
                 o["baseline_exited_households"], o["baseline_exited_households"] + o["baseline_remaining_households"]
             ),
-            "pace_ratio": pace_ratios(back_schedule(con, scope, level)).reindex(o.index).to_numpy(),
+            "pace_ratio": pace_ratios(back_schedule(con, scope, level, figures)).reindex(o.index).to_numpy(),
             "measures_coverage": _share(o["covered_households"], o["active_households"]),
             "returns_per_1000": 1000 * _share(o["returned_households"], o["baseline_households"]),
             "remaining_households": o["remaining_households"].to_numpy(),

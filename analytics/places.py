@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
@@ -20,38 +21,40 @@ PLACE_COLUMNS = (
 )
 
 _PLACES_SQL = """
-WITH villages AS (
-    SELECT {group} AS area_code,
+WITH months AS (SELECT unnest(CAST($months AS DATE[])) AS month),
+villages AS (
+    SELECT m.month, {group} AS area_code,
            count(*) FILTER (v.designation = 'provincial_poor') AS provincial_villages_total,
            count(*) FILTER (v.designation = 'provincial_poor'
-               AND v.exit_month <= CAST($at AS DATE)) AS provincial_villages_exited,
+               AND v.exit_month <= m.month) AS provincial_villages_exited,
            count(*) FILTER (v.designation = 'municipal_weak') AS weak_villages_total,
            count(*) FILTER (v.designation = 'municipal_weak'
-               AND v.exit_month <= CAST($at AS DATE)) AS weak_villages_exited
-    FROM village v JOIN town t USING (town_code)
+               AND v.exit_month <= m.month) AS weak_villages_exited
+    FROM months m, village v JOIN town t USING (town_code)
     WHERE v.designation IS NOT NULL AND {filter}
     GROUP BY ALL
 ),
 -- Weak towns count at town level and above (a village scope or grouping holds none).
 towns AS (
-    SELECT {town_group} AS area_code,
+    SELECT m.month, {town_group} AS area_code,
            count(*) AS weak_towns_total,
-           count(*) FILTER (t.exit_month <= CAST($at AS DATE)) AS weak_towns_exited
-    FROM town t
+           count(*) FILTER (t.exit_month <= m.month) AS weak_towns_exited
+    FROM months m, town t
     WHERE t.is_weak_town AND CAST($village AS VARCHAR) IS NULL AND {town_filter}
     GROUP BY ALL
 )
-SELECT area_code, {columns}
-FROM villages FULL JOIN towns USING (area_code)
-ORDER BY area_code
+SELECT month, area_code, {columns}
+FROM villages FULL JOIN towns USING (month, area_code)
+ORDER BY month, area_code
 """
 
 
-def place_progress(
-    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, at: dt.date | None = None
+def places_by_month(
+    con: duckdb.DuckDBPyConnection, scope: Scope, months: Sequence[dt.date], group: str | None = None
 ) -> pd.DataFrame:
-    """Totals and exits by ``at`` (default ``scope.as_of``) per area; areas without designated places are absent."""
-    params = {"district": scope.district, "town": scope.town, "village": scope.village, "at": at or scope.as_of}
+    """Totals and exits by each of ``months`` (``month``, a date) per area, in one query; areas without designated
+    places are absent."""
+    params = {"district": scope.district, "town": scope.town, "village": scope.village, "months": list(months)}
     sql = _PLACES_SQL.format(
         group=GROUP_SQL[group],
         filter=PLACE_FILTER_SQL,
@@ -59,7 +62,15 @@ def place_progress(
         town_group="NULL" if group == "village" else GROUP_SQL[group],
         columns=", ".join(f"CAST(coalesce({c}, 0) AS BIGINT) AS {c}" for c in PLACE_COLUMNS),
     )
-    return execute(con, sql, params).df()
+    frame = execute(con, sql, params).df()
+    return frame.assign(month=frame["month"].dt.date)
+
+
+def place_progress(
+    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, at: dt.date | None = None
+) -> pd.DataFrame:
+    """Totals and exits by ``at`` (default ``scope.as_of``) per area; areas without designated places are absent."""
+    return places_by_month(con, scope, [at or scope.as_of], group).drop(columns="month")
 
 
 def scope_places(con: duckdb.DuckDBPyConnection, scope: Scope, at: dt.date | None = None) -> pd.Series:

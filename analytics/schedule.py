@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from analytics.dynamics import household_outcomes
-from analytics.places import place_progress
+from analytics.dynamics import outcomes_by_month
+from analytics.places import places_by_month
 from analytics.plan import HOUSEHOLD_STAGE_DEADLINE, PLACE_STAGE_DEADLINE
 from analytics.scope import Scope, area_names
 from storage.months import add_months
@@ -45,6 +47,11 @@ class TrackedTarget:
     remaining: str | None  # column of remaining units; None: total - done
     total: str | None  # column of the total; None: done + remaining
     batch: bool = False  # exits are assessed in one go: no monthly pace before the deadline month
+
+    @property
+    def given(self) -> str:
+        """The column read beside ``done``: the total, or the remaining units when there is no total column."""
+        return self.total or self.remaining or ""
 
 
 TRACKED = (
@@ -124,58 +131,75 @@ def rag(remaining: float, left: int, required: float, actual: float, batch: bool
     return RAG_AMBER if required > actual else RAG_GREEN
 
 
-def _figures(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
-    """Outcome and place figures per area at one month."""
-    outcomes = household_outcomes(con, scope, group)
-    places = place_progress(con, scope, group)
-    return outcomes.merge(places, on="area_code", how="outer").set_index("area_code").fillna(0)
+def pace_months(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The months a back-scheduling row compares: the as-of month and the start of the pace window."""
+    return as_of, add_months(as_of, -PACE_WINDOW)
 
 
-def back_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None) -> pd.DataFrame:
-    """One row per (area, tracked target) with a non-empty total; ``group`` None = the whole scope."""
-    now = _figures(con, scope, group)
-    before = _figures(con, scope.at(add_months(scope.as_of, -PACE_WINDOW)), group).reindex(now.index, fill_value=0)
-    rows = pd.concat([_target_rows(target, scope.as_of, now, before) for target in TRACKED], ignore_index=True)
-    order = {key: i for i, key in enumerate(now.index)}
-    rows = rows.sort_values(
-        ["area_code", "target"], key=lambda c: c.map(order) if c.name == "area_code" else c.map(TARGET_ORDER)
+def schedule_figures(
+    con: duckdb.DuckDBPyConnection, scope: Scope, months: Sequence[dt.date], group: str | None = None
+) -> pd.DataFrame:
+    """Outcome and place figures per (``month``, ``area_code``) — the index — at each of ``months`` (one query each),
+    zero where absent; ``with_households`` says whether the area holds a household with any status event."""
+    key = ["month", "area_code"]
+    outcomes = outcomes_by_month(con, scope, months, group).set_index(key)
+    places = places_by_month(con, scope, months, group).set_index(key)
+    figures = pd.concat([outcomes, places], axis=1).fillna(0)
+    return figures.assign(with_households=figures.index.isin(outcomes.index)).sort_index()
+
+
+def back_schedule(
+    con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None = None, figures: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per (area, tracked target) with a non-empty total; ``group`` None = the whole scope. ``figures``:
+    :func:`schedule_figures` of the same scope and group at (at least) the :func:`pace_months`, when the caller
+    has them."""
+    now_month, before_month = pace_months(scope.as_of)
+    if figures is None:
+        figures = schedule_figures(con, scope, (now_month, before_month), group)
+    months = figures.index.get_level_values("month")
+    now = figures[months == now_month].droplevel("month")
+    before = figures[months == before_month].droplevel("month").reindex(now.index, fill_value=0)
+    areas, targets = now.index.repeat(len(TRACKED)), TRACKED * len(now)
+    done = _stacked(now, [t.done for t in TRACKED])
+    total = _stacked(now, [t.given for t in TRACKED])
+    total = np.where([t.total is None for t in targets], done + total, total)
+    remaining, before_done = total - done, _stacked(before, [t.done for t in TRACKED])
+    left = np.array([months_left(scope.as_of, t.deadline) for t in targets], dtype="int64")
+    required = np.where(left > 0, remaining / np.maximum(left, 1), np.nan)
+    actual = (done - before_done) / PACE_WINDOW
+    rows = pd.DataFrame(
+        {
+            "area_code": areas,
+            "target": [t.key for t in targets],
+            "label": [t.label for t in targets],
+            "deadline": [t.deadline for t in targets],
+            "total": total,
+            "done": done,
+            "remaining": remaining,
+            "months_left": left,
+            "required_pace": required,
+            "actual_pace": actual,
+            "projected_month": [
+                add_months(scope.as_of, math.ceil(r / a)) if r > 0 and a > 0 else None
+                for r, a in zip(remaining, actual, strict=True)
+            ],
+            "rag": [
+                rag(*row) for row in zip(remaining, left, required, actual, [t.batch for t in targets], strict=True)
+            ],
+        },
+        columns=list(COLUMNS),
     )
-    return rows[list(COLUMNS)].reset_index(drop=True)
+    return rows[rows["total"] != 0].reset_index(drop=True)
+
+
+def _stacked(figures: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """``columns`` of every area, area by area (the order of ``TRACKED`` within each), as whole numbers."""
+    stacked: np.ndarray = figures[columns].to_numpy(dtype="int64").ravel()
+    return stacked
 
 
 TARGET_ORDER = {target.key: i for i, target in enumerate(TRACKED)}
-
-
-def _target_rows(target: TrackedTarget, as_of: dt.date, now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """The rows of one tracked target for every area with a non-empty total."""
-    done = now[target.done].astype("int64")
-    total = now[target.total].astype("int64") if target.total else done + now[target.remaining].astype("int64")
-    keep = total != 0
-    done, total, before_done = done[keep], total[keep], before.loc[keep, target.done].astype("int64")
-    remaining = total - done
-    left = months_left(as_of, target.deadline)
-    required = remaining / left if left > 0 else pd.Series(float("nan"), index=done.index)
-    actual = (done - before_done) / PACE_WINDOW
-    projected = [
-        add_months(as_of, math.ceil(r / a)) if r > 0 and a > 0 else None for r, a in zip(remaining, actual, strict=True)
-    ]
-    lights = [rag(r, left, q, a, target.batch) for r, q, a in zip(remaining, required, actual, strict=True)]
-    return pd.DataFrame(
-        {
-            "area_code": done.index,
-            "target": target.key,
-            "label": target.label,
-            "deadline": target.deadline,
-            "total": total.to_numpy(),
-            "done": done.to_numpy(),
-            "remaining": remaining.to_numpy(),
-            "months_left": left,
-            "required_pace": required.to_numpy(),
-            "actual_pace": actual.to_numpy(),
-            "projected_month": projected,
-            "rag": lights,
-        }
-    )
 
 
 def behind_schedule(con: duckdb.DuckDBPyConnection, scope: Scope, group: str) -> pd.DataFrame:

@@ -35,6 +35,7 @@ from analytics.dynamics import (
     status_transitions,
     stock_flow_table,
 )
+from analytics.exits import place_exit_timeline
 from analytics.goals import goal_progress
 from analytics.league import league_table
 from analytics.meeting import returns_and_new_this_month
@@ -47,6 +48,7 @@ from analytics.quality import (
 )
 from analytics.schedule import back_schedule
 from analytics.scope import CHILD_LEVEL, Scope
+from analytics.sql import recorded
 from storage.months import BASELINE
 
 SCOPES = [
@@ -142,6 +144,31 @@ def without_cubes(demo_db, tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnecti
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()
+
+
+def _statements_over(statements: list[str], table: str) -> int:
+    return sum(f" {table} " in " ".join(sql.split()) + " " and "LIMIT 0" not in sql for sql in statements)
+
+
+@pytest.mark.parametrize("scope", SCOPES[:4], ids=lambda s: s.area_code)
+def test_goal_progress_asks_each_family_of_targets_once(demo: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """Every month the goals are judged at is fetched in one query per family (outcomes, places, village and town
+    indicators, the goal cube), and the back-scheduling rows reuse the outcomes and places: not one query per
+    target or month."""
+    with recorded() as statements:
+        goal_progress(demo, scope)
+    assert {
+        table: _statements_over(statements, table)
+        for table in ("cube_outcome", "village_indicator", "town_indicator", "cube_goal")
+    } == {"cube_outcome": 1, "village_indicator": 1, "town_indicator": 1, "cube_goal": 1}
+    assert sum("AS provincial_villages_exited" in sql for sql in statements) == 1
+    assert len(statements) <= 14
+
+
+def test_the_place_exit_timeline_is_one_query(demo: duckdb.DuckDBPyConnection) -> None:
+    with recorded() as statements:
+        timeline = place_exit_timeline(demo, Scope(dt.date(2017, 9, 1)))
+    assert len(timeline) == 21 and len(statements) == 1
 
 
 WHOLE_PAGE_QUESTIONS = {
