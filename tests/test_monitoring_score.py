@@ -30,8 +30,8 @@ from analytics.monitoring.score import (
     reasons,
     risk,
     train,
-    visit_scores,
 )
+from analytics.monitoring.visits import visit_counts, visit_page
 from analytics.scope import Scope
 from roster.clue_import import import_clues
 from roster.generate import generate
@@ -171,34 +171,6 @@ def test_the_stored_flags_are_the_rules_applied_to_the_raw_tables(history: Path,
         pd.testing.assert_frame_equal(cube_answer, raw_answer)
 
 
-@pytest.mark.parametrize(
-    "scope",
-    [STORED_SCOPES[0], STORED_SCOPES[2]],
-    ids=["city", "town"],
-)
-def test_the_visit_list_reads_only_the_scores_it_shows(history: Path, scope: Scope) -> None:
-    """Each township's top scores and those of the flagged households — the same rows from the cubes as from the
-    scores and rules on the raw tables, and exactly those of all scores."""
-    top = 5
-    with duckdb.connect(str(history), read_only=True) as con:
-        with recording() as decisions:
-            shown = visit_scores(con, scope, top)
-        with raw_tables_only():
-            computed = visit_scores(con, scope, top)
-        everything = current_risk(con, scope).astype({"near_poor": "bool"})
-        flagged = flagged_households(con, scope).astype({"near_poor": "bool"})
-    assert decisions == [("cube_risk", True), ("cube_flag", True)]
-    pd.testing.assert_frame_equal(shown, computed, check_dtype=False)
-    ranked = everything.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
-    best = ranked.groupby("town_code").head(top)
-    expected = set(zip(best["household_id"], best["near_poor"], strict=True))
-    expected |= set(zip(flagged["household_id"], flagged["near_poor"], strict=True)) & set(
-        zip(everything["household_id"], everything["near_poor"], strict=True)
-    )
-    assert set(zip(shown["household_id"], shown["near_poor"].astype(bool), strict=True)) == expected
-    assert len(shown) < len(everything)
-
-
 def test_a_large_roster_trains_on_a_fixed_sample_of_households(history: Path, monkeypatch) -> None:
     """Above ``TRAINING_HOUSEHOLDS`` the training months hold every k-th household (the same ones each time, by a
     hash of the id); the month scored still holds every household."""
@@ -263,3 +235,42 @@ def test_scores_and_flags_are_stored_again_when_clues_are_imported(history: Path
         with raw_tables_only():
             pd.testing.assert_frame_equal(flags, flagged_households(con, Scope(as_of)))
     assert flags.set_index("household_id").loc[household, "tier"] == "红"  # the clues trigger a red rule
+
+
+@pytest.mark.parametrize("scope", STORED_SCOPES, ids=["city", "district", "town"])
+def test_the_visit_list_comes_a_page_at_a_time_with_the_same_rows_as_from_the_raw_tables(
+    history: Path, scope: Scope
+) -> None:
+    """Every page of the visit list (and of its top-scores view) and its counts are the same from the two cubes as
+    put together from the rules and the scores on the raw tables; the pages join up to the whole list, heads
+    masked."""
+    top, size = 5, 40
+    listed: dict[bool, set[tuple[str, bool]]] = {}
+    with duckdb.connect(str(history), read_only=True) as con:
+        for only_top in (False, True):
+            with recording() as decisions:
+                counts = visit_counts(con, scope, top, only_top)
+            with raw_tables_only():
+                assert visit_counts(con, scope, top, only_top) == counts
+            assert decisions == [("cube_risk", True), ("cube_flag", True)]
+            pages, computed = [], []
+            for offset in range(0, counts.listed + size, size):
+                pages.append(visit_page(con, scope, top, only_top, offset, size))
+                with raw_tables_only():
+                    computed.append(visit_page(con, scope, top, only_top, offset, size))
+                pd.testing.assert_frame_equal(pages[-1], computed[-1], check_dtype=False)
+            whole = pd.concat(pages, ignore_index=True)
+            assert len(whole) == counts.listed and not whole.duplicated(["household_id", "near_poor"]).any()
+            assert whole["head_name"].str.contains(r"\*").all()
+            assert whole["tier"].map({"红": 2, "黄": 1, "绿": 0}).is_monotonic_decreasing
+            listed[only_top] = set(zip(whole["household_id"], whole["near_poor"], strict=True))
+        everything = current_risk(con, scope).astype({"near_poor": "bool"})
+        flagged = flagged_households(con, scope).astype({"near_poor": "bool"})
+    tiers = flagged["tier"].value_counts()
+    assert (counts.red, counts.yellow) == (tiers.get("红", 0), tiers.get("黄", 0))
+    # The list: the flagged households and each township's top scores (ties: 边缘户 last, then by id); the view.
+    ranked = everything.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
+    best = ranked.groupby("town_code").head(top)
+    best_keys = set(zip(best["household_id"], best["near_poor"], strict=True))
+    assert listed[True] == best_keys
+    assert listed[False] == best_keys | set(zip(flagged["household_id"], flagged["near_poor"], strict=True))

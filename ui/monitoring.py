@@ -14,8 +14,7 @@ import streamlit as st
 from access.roles import User
 from analytics.monitoring.figures import case_household
 from analytics.monitoring.records import RECORD_FIELDS, stored_path
-from analytics.monitoring.rules import flagged_households, household_labels
-from analytics.monitoring.score import top_per_town, visit_scores
+from analytics.monitoring.visits import visit_page
 from analytics.scope import Scope
 from cases.service import Outcome, act
 from cases.workflow import ACTION_LABELS, STATE_LABELS, Staff, Step
@@ -29,30 +28,13 @@ VISITS_PER_TOWN = 20  # what a township can visit in a month
 WATCHED_LABELS = {False: "脱贫户", True: "边缘户"}  # the visit list's ``near_poor``
 
 
-def visit_list(scope: Scope, cases: pd.DataFrame) -> pd.DataFrame:
-    """The scope's flagged households (exited households and 边缘户) and, flagged or not (绿), each township's
-    ``VISITS_PER_TOWN`` highest risk scores — masked, with the score, its reasons and the case's state; red first,
-    then by risk."""
-    keys = ["household_id", "near_poor"]
-    flagged = cached(flagged_households, scope).astype({"near_poor": "bool"})
-    scored = cached(visit_scores, scope, VISITS_PER_TOWN).rename(columns={"reasons": "score_reasons"})
-    scored = scored.astype({"near_poor": "bool"})
-    top = top_per_town(scored, VISITS_PER_TOWN)
-    unflagged = top.merge(flagged[keys], on=keys, how="left", indicator=True).query("_merge == 'left_only'")
-    roster, near_poor = (tuple(sorted(unflagged.loc[unflagged["near_poor"] == n, "household_id"])) for n in (0, 1))
-    others = cached(household_labels, scope, roster, near_poor).assign(tier="绿", rules=0, reasons="—")
+def visit_rows(scope: Scope, cases: pd.DataFrame, only_top: bool, page: int, size: int) -> pd.DataFrame:
+    """Page ``page`` (from 1) of the visit list (``analytics.monitoring.visits``) with the state of each household's
+    latest case (``case``)."""
+    rows = cached(visit_page, scope, VISITS_PER_TOWN, only_top, (page - 1) * size, size)
     latest = cases.drop_duplicates("household_id")[["household_id", "state"]]
-    frame = (
-        pd.concat([flagged, others.astype({"near_poor": "bool"})], ignore_index=True)
-        .merge(scored.drop(columns=["village_code", "town_code"]), on=keys, how="left")
-        .merge(latest, on="household_id", how="left")
-    )
-    frame["case"] = frame["state"].map(STATE_LABELS).fillna("未立案")
-    return frame.sort_values(["tier", "risk"], ascending=[False, False], key=_tier_first, ignore_index=True)
-
-
-def _tier_first(column: pd.Series) -> pd.Series:
-    return column.map({"红": 2, "黄": 1, "绿": 0}) if column.name == "tier" else column.fillna(-1)
+    rows = rows.merge(latest, on="household_id", how="left")
+    return rows.assign(case=rows["state"].map(STATE_LABELS).fillna("未立案"))
 
 
 def staff_of(user: User) -> Staff:

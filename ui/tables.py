@@ -81,8 +81,14 @@ def counts(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def page_number(rows: int, size: int, key: str, note: str) -> int:
+    """The page of a list of ``rows`` rows the reader picks (a page number input labelled with the page count and
+    ``note``), from 1."""
+    pages = max(1, -(-rows // size))
+    return int(st.number_input(f"页码（共 {pages} 页，{note}）", 1, pages, 1, key=key))
+
+
 def page_of(frame: pd.DataFrame, size: int, key: str, note: str) -> pd.DataFrame:
-    """The rows of the page the reader picks (a page number input labelled with the page count and ``note``)."""
-    pages = max(1, -(-len(frame) // size))
-    page = int(st.number_input(f"页码（共 {pages} 页，{note}）", 1, pages, 1, key=key))
+    """The rows of the page the reader picks (:func:`page_number`)."""
+    page = page_number(len(frame), size, key, note)
     return frame.iloc[(page - 1) * size : page * size]

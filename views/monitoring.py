@@ -18,6 +18,7 @@ from analytics.monitoring.figures import (
 )
 from analytics.monitoring.records import METHOD_LABELS
 from analytics.monitoring.rules import flagged_by_area, rule_count
+from analytics.monitoring.visits import visit_counts
 from analytics.scope import area_names
 from cases.workflow import OBJECT_TYPES, STATE_LABELS, Step
 from geo.maps import map_level, warning_map
@@ -27,10 +28,10 @@ from ui.cache import cached
 from ui.cases import case_frames
 from ui.choices import pick
 from ui.maps import legend, show_map
-from ui.monitoring import VISITS_PER_TOWN, WATCHED_LABELS, backtest_records, take_step, visit_list
+from ui.monitoring import VISITS_PER_TOWN, WATCHED_LABELS, backtest_records, take_step, visit_rows
 from ui.page import start
 from ui.reports import show_flash
-from ui.tables import as_read, page_of
+from ui.tables import as_read, page_number, page_of
 
 CASES_PER_PAGE = 20
 VISITS_PER_PAGE = 50
@@ -46,14 +47,13 @@ st.caption(
 )
 
 figures = case_figures(frames.cases, frames.measures, scope, frames.today)
-visits = visit_list(scope, frames.cases)
-tiers = visits["tier"].value_counts()
+tiers = cached(visit_counts, scope, VISITS_PER_TOWN, False)
 cells = st.columns(7)
 for cell, (label, value) in zip(
     cells,
     (
-        ("红色预警户", fmt.count(tiers.get("红", 0))),
-        ("黄色预警户", fmt.count(tiers.get("黄", 0))),
+        ("红色预警户", fmt.count(tiers.red)),
+        ("黄色预警户", fmt.count(tiers.yellow)),
         ("监测帮扶户", fmt.count(figures.monitored)),
         ("待审定案件", fmt.count(figures.open_cases)),
         ("逾期案件", fmt.count(figures.overdue)),
@@ -98,10 +98,9 @@ if user.can("households"):
         value=False,
         key="warning_top20",
     )
-    shown = visits
-    if only_top:
-        shown = visits.sort_values("risk", ascending=False).groupby("town_code", sort=False).head(VISITS_PER_TOWN)
-    rows = page_of(shown, VISITS_PER_PAGE, "warning_page", f"每页 {VISITS_PER_PAGE} 户")
+    listed = cached(visit_counts, scope, VISITS_PER_TOWN, only_top).listed
+    page = page_number(listed, VISITS_PER_PAGE, "warning_page", f"{fmt.count(listed)} 户，每页 {VISITS_PER_PAGE} 户")
+    rows = visit_rows(scope, frames.cases, only_top, page, VISITS_PER_PAGE)
     st.table(
         as_read(
             pd.DataFrame(
@@ -120,7 +119,7 @@ if user.can("households"):
         )
     )
     if user.can("monitor"):
-        open_ones = visits[visits["case"].isin(["未立案", STATE_LABELS["eliminated"], STATE_LABELS["rejected"]])]
+        open_ones = rows[rows["case"].isin(["未立案", STATE_LABELS["eliminated"], STATE_LABELS["rejected"]])]
         labels = {
             hid: f"{t} · {WATCHED_LABELS[near_poor]} · {town} {village} · {head}"
             for hid, t, near_poor, town, village, head in open_ones[
@@ -131,11 +130,14 @@ if user.can("households"):
             with st.form("open_case", clear_on_submit=True):
                 chosen = str(
                     st.selectbox(
-                        "立案核实的预警户", list(labels), format_func=lambda h: labels[h], key="open_household"
+                        "立案核实的预警户（本页所列，其他户翻页后选择）",
+                        list(labels),
+                        format_func=lambda h: labels[h],
+                        key="open_household",
                     )
                 )
                 if st.form_submit_button("立案核实"):
-                    row = visits.set_index("household_id").loc[chosen]
+                    row = rows.set_index("household_id").loc[chosen]
                     case_id = take_step(
                         con, scope, user, Step("open"), chosen, str(row["town_code"]), str(row["reasons"])
                     )

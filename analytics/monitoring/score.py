@@ -15,7 +15,6 @@ from analytics import fmt
 from analytics.cube_switch import from_cube
 from analytics.dataset import dataset_info
 from analytics.monitoring.features import FEATURES, MONEY_FEATURES, household_months
-from analytics.monitoring.rules import flagged_households
 from analytics.scope import CUBE_FILTER_SQL, Scope
 from analytics.sql import execute
 from storage.db import single
@@ -120,39 +119,6 @@ def current_risk(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     code = scope.village or scope.town or scope.district  # inside the user's area: Scope refuses any other
     column = "village_code" if scope.village else "town_code"
     return scored[scored[column].str.startswith(code)].reset_index(drop=True) if code else scored
-
-
-_STORED_VISITS = f"""
-WITH ranked AS (
-    SELECT c.*, row_number() OVER (PARTITION BY c.town_code ORDER BY c.risk DESC, c.near_poor, c.household_id) AS rank
-    FROM cube_risk c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE)
-)
-SELECT c.household_id, c.near_poor, c.village_code, c.town_code, c.risk, c.reasons
-FROM ranked c LEFT JOIN cube_flag f USING (household_id, near_poor, month)
-WHERE c.rank <= $top OR f.household_id IS NOT NULL
-ORDER BY c.near_poor, c.household_id
-"""
-
-
-def visit_scores(con: duckdb.DuckDBPyConnection, scope: Scope, top: int) -> pd.DataFrame:
-    """The scores the visit list shows (``SCORED_COLUMNS``): each township's ``top`` highest (ties: 边缘户 after
-    the roster's households, then by id) and those of the households the rules flag — from the cubes when both
-    answer, else from :func:`current_risk` and the rules."""
-    if all(from_cube(con, cube, scope, scope.as_of, scope.as_of) for cube in ("cube_risk", "cube_flag")):
-        return execute(con, _STORED_VISITS, {**scope.sql_params(), "at": scope.as_of, "top": top}).df()
-    scored = current_risk(con, scope)
-    best = top_per_town(scored, top)
-    flagged = flagged_households(con, scope)[["household_id", "near_poor"]].astype({"near_poor": "bool"})
-    keys = pd.concat([best[["household_id", "near_poor"]].astype({"near_poor": "bool"}), flagged])
-    shown = scored.astype({"near_poor": "bool"}).merge(keys.drop_duplicates(), on=["household_id", "near_poor"])
-    return shown.sort_values(["near_poor", "household_id"], ignore_index=True)
-
-
-def top_per_town(scored: pd.DataFrame, top: int) -> pd.DataFrame:
-    """Each township's ``top`` highest scores, in the order of ``_STORED_VISITS`` (ties: 边缘户 after the roster's
-    households, then by id)."""
-    ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
-    return ranked.groupby("town_code").head(top)
 
 
 def city_risk(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
