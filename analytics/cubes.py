@@ -42,6 +42,7 @@ from analytics.cube_switch import raw_tables_only
 from analytics.dataset import dataset_info
 from analytics.figures import RawFigure
 from analytics.monitoring import rules, score
+from analytics.monitoring.visits import town_ranks
 from analytics.scope import Scope
 from analytics.sql import execute
 from storage.months import BASELINE
@@ -332,7 +333,8 @@ def build_monitoring(con: duckdb.DuckDBPyConnection) -> None:
 def _insert_monitoring(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     """The city's flagged households and risk scores at ``as_of`` (the score trains on the whole city)."""
     _insert(con, "cube_flag", rules.city_flags(con, as_of).assign(month=as_of))
-    _insert(con, "cube_risk", score.city_risk(con, as_of).drop(columns="town_code").assign(month=as_of))
+    scored = score.city_risk(con, as_of)
+    _insert(con, "cube_risk", scored.assign(month=as_of, town_rank=town_ranks(scored)).drop(columns="town_code"))
 
 
 PARTITION_PERSONS = 2_000_000  # above this many persons the village cubes are built district by district

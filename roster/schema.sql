@@ -421,7 +421,8 @@ CREATE TABLE cube_risk (
     district_code VARCHAR NOT NULL,
     month        DATE NOT NULL,
     risk         DOUBLE NOT NULL,
-    reasons      VARCHAR NOT NULL
+    reasons      VARCHAR NOT NULL,
+    town_rank    INTEGER NOT NULL
 );
 
 CREATE TABLE cube_flow (

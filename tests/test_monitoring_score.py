@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -237,7 +238,11 @@ def test_scores_and_flags_are_stored_again_when_clues_are_imported(history: Path
     assert flags.set_index("household_id").loc[household, "tier"] == "红"  # the clues trigger a red rule
 
 
-@pytest.mark.parametrize("scope", STORED_SCOPES, ids=["city", "district", "town"])
+@pytest.mark.parametrize(
+    "scope",
+    [*STORED_SCOPES, Scope(HISTORY_AS_OF, "370283", "370283108", "370283108316")],
+    ids=["city", "district", "town", "village"],
+)
 def test_the_visit_list_comes_a_page_at_a_time_with_the_same_rows_as_from_the_raw_tables(
     history: Path, scope: Scope
 ) -> None:
@@ -264,13 +269,15 @@ def test_the_visit_list_comes_a_page_at_a_time_with_the_same_rows_as_from_the_ra
             assert whole["head_name"].str.contains(r"\*").all()
             assert whole["tier"].map({"红": 2, "黄": 1, "绿": 0}).is_monotonic_decreasing
             listed[only_top] = set(zip(whole["household_id"], whole["near_poor"], strict=True))
-        everything = current_risk(con, scope).astype({"near_poor": "bool"})
+        everything = current_risk(con, replace(scope, village=None)).astype({"near_poor": "bool"})
         flagged = flagged_households(con, scope).astype({"near_poor": "bool"})
     tiers = flagged["tier"].value_counts()
     assert (counts.red, counts.yellow) == (tiers.get("红", 0), tiers.get("黄", 0))
-    # The list: the flagged households and each township's top scores (ties: 边缘户 last, then by id); the view.
+    # The list: the flagged households and each township's top scores (ties: 边缘户 last, then by id) — in a
+    # village, those of its township's that live in it; the top-scores view.
     ranked = everything.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
     best = ranked.groupby("town_code").head(top)
+    best = best[best["village_code"] == scope.village] if scope.village else best
     best_keys = set(zip(best["household_id"], best["near_poor"], strict=True))
     assert listed[True] == best_keys
     assert listed[False] == best_keys | set(zip(flagged["household_id"], flagged["near_poor"], strict=True))

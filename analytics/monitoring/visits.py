@@ -1,7 +1,7 @@
 """The visit list of 监测预警, a page at a time: the scope's flagged households (exited households and 边缘户) and,
 flagged or not (绿), each township's ``top`` highest risk scores — red first, then yellow, then by risk (ties: the
 roster's households before 边缘户, then by id), heads masked. With ``only_top`` the list keeps only the townships'
-top scores.
+top scores; a village's list holds those of its township's top scores that live in it.
 
 When ``cube_flag`` and ``cube_risk`` both answer, a page is one query over them (the names joined for its rows
 only) and the counts another, so the first page costs the same at any size of the list; otherwise the list is put
@@ -11,7 +11,7 @@ cut into pages — the same rows in the same order (tests).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
@@ -50,8 +50,7 @@ class VisitCounts:
 
 _LISTED = f"""
 WITH ranked AS (
-    SELECT c.household_id, c.near_poor, c.village_code, c.town_code, c.risk, c.reasons,
-           row_number() OVER (PARTITION BY c.town_code ORDER BY c.risk DESC, c.near_poor, c.household_id) AS rank
+    SELECT c.household_id, c.near_poor, c.village_code, c.town_code, c.risk, c.reasons, c.town_rank AS rank
     FROM cube_risk c WHERE {CUBE_FILTER_SQL} AND c.month = CAST($at AS DATE)
 ),
 flags AS (
@@ -122,15 +121,16 @@ def _assembled(con: duckdb.DuckDBPyConnection, scope: Scope, top: int) -> pd.Dat
     """The whole list from the rules and the scores (masked), in the list's order, with ``in_top``."""
     keys = ["household_id", "near_poor"]
     flagged = flagged_households(con, scope).astype({"near_poor": "bool"})
-    scored = current_risk(con, scope).rename(columns={"reasons": "score_reasons"}).astype({"near_poor": "bool"})
-    best = top_per_town(scored, top)[keys].assign(in_top=True)
+    scored = current_risk(con, replace(scope, village=None))  # a village's share of its township's top scores
+    scored = scored.assign(in_top=town_ranks(scored) <= top).astype({"near_poor": "bool"})
+    scored = scored[scored["village_code"] == scope.village] if scope.village else scored
+    scored = scored.rename(columns={"reasons": "score_reasons"})
+    best = scored.loc[scored["in_top"], keys]
     unflagged = best.merge(flagged[keys], on=keys, how="left", indicator=True).query("_merge == 'left_only'")
     roster, near_poor = (tuple(sorted(unflagged.loc[unflagged["near_poor"] == n, "household_id"])) for n in (0, 1))
     others = household_labels(con, scope, roster, near_poor).assign(tier="绿", rules=0, reasons="—")
-    whole = (
-        pd.concat([flagged, others.astype({"near_poor": "bool"})], ignore_index=True)
-        .merge(scored.drop(columns=["village_code", "town_code"]), on=keys, how="left")
-        .merge(best, on=keys, how="left")
+    whole = pd.concat([flagged, others.astype({"near_poor": "bool"})], ignore_index=True).merge(
+        scored.drop(columns=["village_code", "town_code"]), on=keys, how="left"
     )
     whole["in_top"] = whole["in_top"].fillna(False).astype(bool)
     order = whole.assign(tier_rank=whole["tier"].map(TIER_ORDER), at_risk=whole["risk"].notna())
@@ -142,8 +142,8 @@ def _assembled(con: duckdb.DuckDBPyConnection, scope: Scope, top: int) -> pd.Dat
     return whole.loc[order.index].reset_index(drop=True)
 
 
-def top_per_town(scored: pd.DataFrame, top: int) -> pd.DataFrame:
-    """Each township's ``top`` highest scores, ranked as ``_LISTED`` ranks them (ties: 边缘户 after the roster's
-    households, then by id)."""
+def town_ranks(scored: pd.DataFrame) -> pd.Series:
+    """Each score's place among its township's scores (1 = highest; ties: the roster's households before 边缘户, then
+    by id): what ``cube_risk.town_rank`` stores."""
     ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
-    return ranked.groupby("town_code").head(top)
+    return ranked.groupby("town_code").cumcount().add(1).reindex(scored.index)
