@@ -42,7 +42,6 @@ from analytics.cube_switch import raw_tables_only
 from analytics.dataset import dataset_info
 from analytics.figures import RawFigure
 from analytics.monitoring import rules, score
-from analytics.monitoring.visits import town_ranks
 from analytics.scope import Scope
 from analytics.sql import execute
 from storage.months import BASELINE
@@ -334,7 +333,7 @@ def _insert_monitoring(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
     """The city's flagged households and risk scores at ``as_of`` (the score trains on the whole city)."""
     _insert(con, "cube_flag", rules.city_flags(con, as_of).assign(month=as_of))
     scored = score.city_risk(con, as_of)
-    _insert(con, "cube_risk", scored.assign(month=as_of, town_rank=town_ranks(scored)).drop(columns="town_code"))
+    _insert(con, "cube_risk", scored.assign(month=as_of, town_rank=score.town_ranks(scored)).drop(columns="town_code"))
 
 
 PARTITION_PERSONS = 2_000_000  # above this many persons the village cubes are built district by district

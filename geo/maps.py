@@ -4,7 +4,9 @@ no SQL and no Streamlit."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import geopandas as gpd
@@ -43,8 +45,36 @@ from reporting.store import STATE_COLUMNS, VALUE_COLUMNS, ReportFrames
 
 @dataclass(frozen=True)
 class MapSpec:
-    deck: pdk.Deck
-    payload_bytes: int  # size of the JSON the browser receives
+    """A map as the browser receives it: the deck's JSON, made once when the map is built and cached with it
+    (a string, cheap to unpickle from the cache), and its tooltip, which Streamlit sends beside it."""
+
+    json: str
+    tooltip: dict[str, object] | None
+
+    @classmethod
+    def of(cls, built: pdk.Deck) -> MapSpec:
+        tooltip = getattr(built, "_tooltip", None)  # where Streamlit reads it
+        return cls(built.to_json(), tooltip if isinstance(tooltip, dict) else None)
+
+    @property
+    def payload_bytes(self) -> int:
+        return len(self.json.encode())
+
+    def layers(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.json)["layers"])
+
+    def deck(self) -> pdk.Deck:
+        """A deck that hands ``st.pydeck_chart`` this JSON as it is."""
+        return _Serialised(self)
+
+
+class _Serialised(pdk.Deck):  # type: ignore[misc]  # pydeck ships no type hints
+    def __init__(self, spec: MapSpec) -> None:
+        super().__init__(layers=[], tooltip=spec.tooltip or False, map_provider=None)
+        self._json = spec.json
+
+    def to_json(self) -> str:
+        return self._json
 
 
 def polygons(level: str, district: str | None = None, town: str | None = None) -> gpd.GeoDataFrame:
@@ -105,8 +135,7 @@ def choropleth(
         layers.append(label_layer(label_points(weak_polygons), "weak_town_labels", size=13, colour=(8, 48, 107, 255)))
     if points is not None and len(points):
         layers.append(village_layer(aggregate_points(points)))
-    spec = deck(layers, view_for(areas.total_bounds), "<b>{name}</b><br/>{tip}")
-    return MapSpec(spec, len(spec.to_json().encode()))
+    return MapSpec.of(deck(layers, view_for(areas.total_bounds), "<b>{name}</b><br/>{tip}"))
 
 
 def map_level(scope_level: str, choice: str) -> str:

@@ -167,6 +167,22 @@ def test_village_scope_shows_masked_household_card(monkeypatch, demo_db: Path) -
     assert any(m.label == "户主" and "*" in m.value for m in at.metric)
 
 
+def test_a_map_is_serialised_once_and_a_rerun_sends_the_same_json(monkeypatch, demo_db: Path) -> None:
+    """Issue 18 §3: the 图一 deck's JSON is made once, when the map is built and cached; drawing it (the first run
+    and every rerun) re-serialises nothing (it was made twice per run, then once per rerun)."""
+    import pydeck.bindings.json_tools as json_tools
+
+    made: list[int] = []
+    serialize = json_tools.serialize
+    monkeypatch.setattr(json_tools, "serialize", lambda deck: made.append(1) or serialize(deck))
+    at = login(app(monkeypatch, demo_db, district="370214").run(), *DEMO_CITY)
+    at.switch_page("views/map_distribution.py").run()
+    first = len(made)
+    at.run()
+    assert not at.exception
+    assert first <= 1 and len(made) == first, (first, len(made))
+
+
 def test_meeting_page_generates_the_briefing_in_one_click(monkeypatch, demo_db: Path) -> None:
     at = login(app(monkeypatch, demo_db, month="2016-12", district="370283").run(), *DEMO_CITY)
     at.switch_page("views/meeting.py").run()

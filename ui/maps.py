@@ -15,7 +15,7 @@ from ui.drill import follow_map_click
 
 def show_map(spec: MapSpec, key: str, height: int = 560) -> None:
     """Draw the deck; a click on an area or village drills down (the filters change, the URL follows)."""
-    event = st.pydeck_chart(spec.deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
+    event = st.pydeck_chart(spec.deck(), height=height, key=key, on_select="rerun", selection_mode="single-object")
     follow_map_click(event)
     st.caption(f"{OSM_ATTRIBUTION} · {boundary_sources()} · 点击区域或村可下钻")
 

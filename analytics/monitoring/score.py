@@ -139,3 +139,10 @@ def _sampling(con: duckdb.DuckDBPyConnection) -> int:
     sql = "SELECT (SELECT count(*) FROM household) + (SELECT count(*) FROM near_poor_household)"
     watched = int(single(con.execute(sql)))
     return max(1, -(-watched // TRAINING_HOUSEHOLDS))
+
+
+def town_ranks(scored: pd.DataFrame) -> pd.Series:
+    """Each score's place among its township's scores (1 = highest; ties: the roster's households before 边缘户, then
+    by id): what ``cube_risk.town_rank`` stores."""
+    ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
+    return ranked.groupby("town_code").cumcount().add(1).reindex(scored.index)

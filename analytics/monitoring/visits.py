@@ -18,7 +18,7 @@ import pandas as pd
 
 from analytics.cube_switch import from_cube
 from analytics.monitoring.rules import flagged_households, household_labels
-from analytics.monitoring.score import current_risk
+from analytics.monitoring.score import current_risk, town_ranks
 from analytics.scope import CUBE_FILTER_SQL, Scope
 from analytics.sql import execute
 from storage.privacy import masked
@@ -140,10 +140,3 @@ def _assembled(con: duckdb.DuckDBPyConnection, scope: Scope, top: int) -> pd.Dat
         kind="stable",
     )
     return whole.loc[order.index].reset_index(drop=True)
-
-
-def town_ranks(scored: pd.DataFrame) -> pd.Series:
-    """Each score's place among its township's scores (1 = highest; ties: the roster's households before 边缘户, then
-    by id): what ``cube_risk.town_rank`` stores."""
-    ranked = scored.sort_values(["risk", "near_poor", "household_id"], ascending=[False, True, True])
-    return ranked.groupby("town_code").cumcount().add(1).reindex(scored.index)
