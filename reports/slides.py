@@ -110,6 +110,11 @@ def asking(con: duckdb.DuckDBPyConnection) -> Ask:
     return lambda function, scope, *args: function(con, scope, *args)
 
 
+def asking_with(con: duckdb.DuckDBPyConnection, reports: ReportFrames | None) -> Ask:
+    """Ask every question that takes the sector reports straight over ``con`` with ``reports``."""
+    return lambda function, scope, *args: function(con, scope, *args, reports=reports)
+
+
 @dataclass
 class Briefing:
     scope: Scope
@@ -249,8 +254,8 @@ def _league_slide(ask: Ask, scope: Scope, level: str) -> Slide:
     return slide
 
 
-def _warnings_slide(con: duckdb.DuckDBPyConnection, scope: Scope, level: str, reports: ReportFrames | None) -> Slide:
-    rows = behind_with_reports(con, scope, level, reports)
+def _warnings_slide(ask_reported: Ask, scope: Scope, level: str) -> Slide:
+    rows = ask_reported(behind_with_reports, scope, level)
     slide = Slide("warnings", "六、倒排工期预警")
     slide.tables["滞后单位"] = schedule_rows(rows, LEVEL_LABELS[level])
     open_rows = rows[rows["months_left"] > 0].head(10)
@@ -433,28 +438,36 @@ def build_briefing(
     reports: ReportFrames | None = None,
     cases: CaseFrames | None = None,
     ask: Ask | None = None,
+    ask_reported: Ask | None = None,
 ) -> Briefing:
     """All slides for a scope and month; ``hide_small``: the viewer's small-count rule for the slides' texts
     (an argument, so that a cached briefing never carries one viewer's texts to another); ``reports``: the sector
     reports (without them the reported targets are 数据不足 and there is no 通报 slide); ``cases``: the monitoring
     cases (without them no 监测预警 slide); ``ask``: how to ask the analytics questions the pages also ask (the
-    dashboard passes its page cache, so a meeting reuses their answers; by default straight over ``con``)."""
+    dashboard passes its page cache, so a meeting reuses their answers; by default straight over ``con``);
+    ``ask_reported``: the same for the questions that take ``reports`` (ask_reported(function, scope, *args) →
+    function(con, scope, *args, reports=reports))."""
     with fmt.small_counts_hidden(hide_small):
-        return _briefing(con, scope, reports, cases, ask or asking(con))
+        return _briefing(con, scope, reports, cases, ask or asking(con), ask_reported or asking_with(con, reports))
 
 
 def _briefing(
-    con: duckdb.DuckDBPyConnection, scope: Scope, reports: ReportFrames | None, cases: CaseFrames | None, ask: Ask
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    reports: ReportFrames | None,
+    cases: CaseFrames | None,
+    ask: Ask,
+    ask_reported: Ask,
 ) -> Briefing:
     level = CHILD_LEVEL[scope.level]
-    goals = goal_progress(con, scope, reports)
+    goals = ask_reported(goal_progress, scope)
     slides = [
         _kpi_slide(ask, scope, goals),
         _distribution_slide(ask, scope, level),
         _measures_slide(ask, scope, level),
         _flows_slide(ask, scope, level),
         _league_slide(ask, scope, level),
-        _warnings_slide(con, scope, level, reports),
+        _warnings_slide(ask_reported, scope, level),
         _events_slide(ask, scope),
         _changes_slide(ask, scope, level),
     ]

@@ -36,6 +36,7 @@ from analytics.progress import progress_figures
 from analytics.schedule import RAG_RED, TARGET_ORDER, back_schedule
 from analytics.scope import Scope
 from cases.store import CaseStore, cases_path
+from reporting.store import STATE_COLUMNS, VALUE_COLUMNS, ReportFrames
 from reports.briefing import file_stem, generate
 from reports.slides import build_briefing, closing_owners
 from tests import small_roster as sr
@@ -212,6 +213,26 @@ def test_the_briefing_asks_the_pages_questions_through_its_hook(small) -> None:
     assert [s.title for s in hooked.slides] == [s.title for s in plain.slides]
     for ours, theirs in zip(hooked.slides, plain.slides, strict=True):
         assert ours.kpis == theirs.kpis and list(ours.tables) == list(theirs.tables)
+        for name, table in ours.tables.items():
+            pd.testing.assert_frame_equal(table, theirs.tables[name])
+
+
+def test_the_briefing_asks_the_reported_questions_through_their_hook(small) -> None:
+    """Issue 18 §2: the questions that take the sector reports (the targets' progress, the areas behind schedule)
+    are asked through their own hook too (on the dashboard the pages' cache of them), with the briefing's reports,
+    instead of being computed again; the slides are the same."""
+    asked: list[str] = []
+    frames = ReportFrames(pd.DataFrame(columns=VALUE_COLUMNS), pd.DataFrame(columns=STATE_COLUMNS), sr.AS_OF)
+
+    def ask_reported(function, scope, *args):
+        asked.append(function.__name__)
+        return function(small, scope, *args, reports=frames)
+
+    hooked = build_briefing(small, Scope(sr.AS_OF), reports=frames, ask_reported=ask_reported)
+    plain = build_briefing(small, Scope(sr.AS_OF), reports=frames)
+    assert {"goal_progress", "behind_with_reports"} <= set(asked)
+    assert [s.title for s in hooked.slides] == [s.title for s in plain.slides]
+    for ours, theirs in zip(hooked.slides, plain.slides, strict=True):
         for name, table in ours.tables.items():
             pd.testing.assert_frame_equal(table, theirs.tables[name])
 

@@ -56,7 +56,9 @@ def cached(function: Callable[..., Any], scope: Scope, *args: Any) -> Any:
 def _briefing(
     db: tuple[str, float, float], reports: tuple[str, int], cases: tuple[str, int], scope: Scope, hide_small: bool
 ) -> Briefing:
-    return build_briefing(connection(), scope, hide_small, report_frames(), case_frames(), ask=cached)
+    return build_briefing(
+        connection(), scope, hide_small, report_frames(), case_frames(), ask=cached, ask_reported=cached_reported
+    )
 
 
 def cached_briefing(scope: Scope, hide_small: bool) -> Briefing:
