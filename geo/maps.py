@@ -4,9 +4,7 @@ no SQL and no Streamlit."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 import geopandas as gpd
@@ -59,9 +57,6 @@ class MapSpec:
     @property
     def payload_bytes(self) -> int:
         return len(self.json.encode())
-
-    def layers(self) -> list[dict[str, Any]]:
-        return list(json.loads(self.json)["layers"])
 
     def deck(self) -> pdk.Deck:
         """A deck that hands ``st.pydeck_chart`` this JSON as it is."""
