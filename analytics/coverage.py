@@ -199,34 +199,55 @@ def funds_by_category(con: duckdb.DuckDBPyConnection, scope: Scope, level: str) 
 
 
 HELPER_SEPARATOR = chr(31)  # between a helper's name and unit in its key
-_HELPERS = f"""
+_ACTIVE_HELPERS = f"""
 , active AS (
     SELECT s.area_code, h.helper_name || chr({ord(HELPER_SEPARATOR)}) || coalesce(h.helper_unit, chr(30)) AS helper
     FROM sized s JOIN household h USING (household_id) WHERE s.is_active
 )
+"""
+_HELPER_ROWS = """
 SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
 UNION ALL SELECT area_code, '#with_helper', count(helper) FROM active GROUP BY 1
 UNION ALL SELECT area_code, helper, count(*) FROM active WHERE helper IS NOT NULL GROUP BY ALL
+"""
+# Over ``loads`` (key, value summed over the scope): the keys holding the separator are helpers, the others counts.
+_HELPER_SUMMARY = f"""
+SELECT coalesce(sum(value) FILTER (key = '#households'), 0) AS households,
+       coalesce(sum(value) FILTER (key = '#with_helper'), 0) AS with_helper,
+       count(*) FILTER (contains(key, chr({ord(HELPER_SEPARATOR)}))) AS helpers,
+       avg(value) FILTER (contains(key, chr({ord(HELPER_SEPARATOR)}))) AS mean_load,
+       coalesce(max(value) FILTER (contains(key, chr({ord(HELPER_SEPARATOR)}))), 0) AS max_load
+FROM loads
+"""
+_CUBE_HELPER_LOADS = """
+WITH loads AS (
+    SELECT c.key, sum(c.value) AS value FROM cube_figure c
+    WHERE {filter} AND c.month = CAST($at AS DATE) AND c.figure = 'helpers' GROUP BY c.key
+)
 """
 
 
 def raw_helpers(con: duckdb.DuckDBPyConnection, scope: Scope, group: str | None) -> pd.DataFrame:
     """Per area: active households (key ``#households``), those with a helper (``#with_helper``) and the households
     of each helper (key: name and unit), from the raw tables."""
-    return household_states(con, scope, _HELPERS, group=group).astype({"value": float})
+    return household_states(con, scope, _ACTIVE_HELPERS + _HELPER_ROWS, group=group).astype({"value": float})
 
 
 def helper_load(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, float]:
     """帮扶责任人 coverage of active households, the helpers (name and unit) and households per helper (mean and
-    maximum)."""
-    values = figure_rows(con, scope, None, "helpers", raw_helpers).groupby("key")["value"].sum()
-    households, with_helper = int(values.get("#households", 0)), int(values.get("#with_helper", 0))
-    loads = values[values.index.str.contains(HELPER_SEPARATOR)]
+    maximum): one row summarised in the database (from ``cube_figure`` when it answers), never every helper's row."""
+    if from_cube(con, "cube_figure", scope, scope.as_of, scope.as_of):
+        sql = _CUBE_HELPER_LOADS.format(filter=CUBE_FILTER_SQL) + _HELPER_SUMMARY
+        row = execute(con, sql, {**scope.sql_params(), "at": scope.as_of}).df().iloc[0]
+    else:
+        loads = f", loads AS (SELECT key, sum(value) AS value FROM ({_HELPER_ROWS}) GROUP BY key)"
+        row = household_states(con, scope, _ACTIVE_HELPERS + loads + _HELPER_SUMMARY).iloc[0]
+    households, with_helper = int(row["households"]), int(row["with_helper"])
     return {
         "households": households,
         "with_helper": with_helper,
         "coverage": with_helper / households if households else float("nan"),
-        "helpers": len(loads),
-        "mean_load": float(loads.mean()) if len(loads) else float("nan"),
-        "max_load": int(loads.max()) if len(loads) else 0,
+        "helpers": int(row["helpers"]),
+        "mean_load": float(row["mean_load"]) if row["helpers"] else float("nan"),
+        "max_load": int(row["max_load"]),
     }

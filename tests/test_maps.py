@@ -141,13 +141,16 @@ def test_gap_counts_equal_the_list(small, month) -> None:
 
 
 @pytest.mark.parametrize("district", [None, sr.LAIXI])
-def test_helper_load(small, district) -> None:
+def test_helper_load(small, district, monkeypatch: pytest.MonkeyPatch) -> None:
     active = [
         sr.helper_of(n)
         for n, hh in enumerate(sr.households())
         if sr.active_at(hh, sr.AS_OF) and (district is None or sr.DISTRICT_OF_VILLAGE[hh.village] == district)
     ]
     loads = Counter(h for h in active if h[0] is not None)
+    monkeypatch.setattr(  # issue 18: the summary is one row from the database, not every helper's row in Python
+        "analytics.coverage.figure_rows", lambda *a: pytest.fail("helper_load read every helper's row")
+    )
     got = helper_load(small, Scope(sr.AS_OF, district))
     assert (got["households"], got["with_helper"], got["helpers"]) == (len(active), sum(loads.values()), len(loads))
     assert got["max_load"] == max(loads.values()) and got["mean_load"] == pytest.approx(

@@ -12,6 +12,8 @@ from analytics import fmt
 from analytics.tables import goal_rows, league_rows, schedule_rows
 from ui.status import cell_style
 
+TABLE_PAGE_ROWS = 100  # a table drawn whole (st.table, all of it HTML) holds at most this many rows; longer ones page
+
 
 def _coloured(frame: pd.DataFrame, column: str) -> Styler:
     return frame.style.map(cell_style, subset=[column])
@@ -86,6 +88,11 @@ def page_number(rows: int, size: int, key: str, note: str) -> int:
     ``note``), from 1."""
     pages = max(1, -(-rows // size))
     return int(st.number_input(f"页码（共 {pages} 页，{note}）", 1, pages, 1, key=key))
+
+
+def paged(rows: pd.DataFrame, key: str, note: str) -> pd.DataFrame:
+    """``rows`` whole up to ``TABLE_PAGE_ROWS``; beyond, the page of them the reader picks (:func:`page_of`)."""
+    return rows if len(rows) <= TABLE_PAGE_ROWS else page_of(rows, TABLE_PAGE_ROWS, key, note)
 
 
 def page_of(frame: pd.DataFrame, size: int, key: str, note: str) -> pd.DataFrame:

@@ -50,7 +50,10 @@ with left:
     st.caption("基期 2015 年 12 月末；规划路径按 2016 年底全部脱贫的直线推算；现存含返贫和新识别人口。")
 with right:
     st.subheader(f"{level_label}排名")
-    st.table(tables.league(league, level_label))
+    ranked = tables.paged(
+        league, "league_page", f"共 {fmt.count(len(league))} 个{level_label}，每页 {tables.TABLE_PAGE_ROWS} 个"
+    )
+    st.table(tables.league(ranked, level_label))
     st.caption(f"按综合得分排名（与调度会红黑榜同一口径）：{SCORE_RULE}")
 
 st.subheader("倒排工期预警（红 / 黄）")
@@ -61,7 +64,8 @@ else:
     st.table(tables.schedule(behind.head(SHOWN_ROWS)))
     if len(behind) > SHOWN_ROWS:
         with st.expander(f"其余 {len(behind) - SHOWN_ROWS} 条预警"):
-            st.table(tables.schedule(behind.iloc[SHOWN_ROWS:]))
+            rest = behind.iloc[SHOWN_ROWS:]
+            st.table(tables.schedule(tables.paged(rest, "behind_page", f"每页 {tables.TABLE_PAGE_ROWS} 条")))
 st.caption("红：已过期未完成、近3月无进展或需月均完成 > 1.5 × 近3月月均；黄：需月均完成 > 近3月月均。")
 
 st.subheader("防返贫监测")

@@ -1005,6 +1005,7 @@ sized AS (
     SELECT s.area_code, h.helper_name || chr(31) || coalesce(h.helper_unit, chr(30)) AS helper
     FROM sized s JOIN household h USING (household_id) WHERE s.is_active
 )
+
 SELECT area_code, '#households' AS key, count(*) AS value FROM active GROUP BY 1
 UNION ALL SELECT area_code, '#with_helper', count(helper) FROM active GROUP BY 1
 UNION ALL SELECT area_code, helper, count(*) FROM active WHERE helper IS NOT NULL GROUP BY ALL
