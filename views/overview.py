@@ -51,7 +51,7 @@ with left:
 with right:
     st.subheader(f"{level_label}排名")
     ranked = tables.paged(
-        league, "league_page", f"共 {fmt.count(len(league))} 个{level_label}，每页 {tables.TABLE_PAGE_ROWS} 个"
+        league, "league_page", f"{fmt.count(len(league))} 个{level_label}，每页 {tables.TABLE_PAGE_ROWS} 个"
     )
     st.table(tables.league(ranked, level_label))
     st.caption(f"按综合得分排名（与调度会红黑榜同一口径）：{SCORE_RULE}")
